@@ -1,0 +1,1 @@
+"""Research analytics on exported (de-identified) or synthetic registry data."""

@@ -1,0 +1,1 @@
+"""The Django clinic application (models, services, views, API, templates, admin)."""

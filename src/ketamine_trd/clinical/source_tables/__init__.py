@@ -10,7 +10,17 @@ from importlib import import_module
 
 from ketamine_trd.clinical.source_tables._types import Source
 
-TABLES: tuple[str, ...] = ("register", "platform", "core", "instruments", "pkpd", "evidence")
+TABLES: tuple[str, ...] = (
+    "register",
+    "platform",
+    "core",
+    "monitoring",
+    "instruments",
+    "pkpd",
+    "evidence",
+    "analytics",
+    "standards",
+)
 
 
 def all_sources() -> tuple[Source, ...]:

@@ -1,0 +1,76 @@
+"""Run every benchmark and write ``docs/benchmarks.md`` with the machine described.
+
+Usage: ``python bench/run.py [--quick] [--only NAME]``. Each ``bench/bench_*.py`` module
+exposes ``run(quick: bool) -> str``, returning a Markdown section (medians and ratios measured
+side by side in the same run). Benchmarks are never timed asserts in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import os
+import platform
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DOCS = HERE.parent / "docs" / "benchmarks.md"
+
+
+def machine() -> str:
+    """A short description of this machine for the results table."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{mem_kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        mem = "unknown"
+    import numpy
+
+    return (
+        f"- CPU: {cpu}, {os.cpu_count()} logical cores; memory {mem}\n"
+        f"- Python {platform.python_version()} on {platform.system()} {platform.release()}; NumPy {numpy.__version__}\n"
+        f"- Run at {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--only", action="append", default=[], help="run only bench_NAME (repeatable)")
+    parser.add_argument("--no-write", action="store_true", help="print, do not write docs/benchmarks.md")
+    args = parser.parse_args()
+    sections = []
+    for path in sorted(HERE.glob("bench_*.py")):
+        name = path.stem.removeprefix("bench_")
+        if args.only and name not in args.only:
+            continue
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        print(f"== {name}", file=sys.stderr)
+        sections.append(module.run(args.quick))
+    text = (
+        "# Benchmarks\n\nWritten by `python bench/run.py` (see README). Medians and ratios are measured side by side "
+        "in one run; the machine is shared and noisy.\n\n## Machine\n\n" + machine() + "\n\n" + "\n\n".join(sections)
+    )
+    if args.no_write:
+        print(text)
+    else:
+        DOCS.write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {DOCS}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

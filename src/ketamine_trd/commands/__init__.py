@@ -5,4 +5,12 @@ options, call one function of the core or a service, print the result with
 :func:`ketamine_trd.commands._output.emit`.
 """
 
-MODULES: tuple[str, ...] = ("clinical", "measurement", "pharmacology", "analytics", "clinic", "interop")
+MODULES: tuple[str, ...] = (
+    "clinical",
+    "measurement",
+    "pharmacology",
+    "analytics",
+    "clinic",
+    "interop",
+    "security",
+)

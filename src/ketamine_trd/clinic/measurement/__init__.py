@@ -1,0 +1,1 @@
+"""Measurement-based care in the clinic: assessments, alerts, the trajectory chart, the dashboard."""

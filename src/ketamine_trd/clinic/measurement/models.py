@@ -23,8 +23,9 @@ class Assessment(models.Model):
     instrument_id = models.CharField(max_length=40)
     instrument_version = models.CharField(max_length=40)
     item_values = models.JSONField(default=dict, help_text="item id -> value as entered (null when not answered)")
-    total = models.DecimalField(max_digits=7, decimal_places=2)
+    total = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True, help_text="None: categorical")
     severity = models.CharField(max_length=60, blank=True)
+    risk = models.CharField(max_length=30, blank=True, help_text="categorical result (C-SSRS screener risk)")
     prorated = models.BooleanField(default=False)
     administered_at = models.DateTimeField(help_text="UTC")
     entered_by = models.ForeignKey(

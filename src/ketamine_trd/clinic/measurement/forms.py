@@ -1,0 +1,87 @@
+"""One score-entry form generated from an instrument definition of the engine.
+
+Licence-gated instruments (``text_shareable`` false) show item ids and short labels only, never the
+licensed item text. The form validates each answer against the item's allowed values (read from the
+definition) so that an out-of-range value is refused naming the item; scoring stays in the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+__all__ = ["AcknowledgeForm", "assessment_form_class", "item_label"]
+
+
+def item_label(instrument: Any, item: Any) -> str:
+    """What the form shows for an item: its text where shareable, else its id (and short label if any)."""
+    item_id = str(item.id)
+    if getattr(instrument, "text_shareable", False):
+        return str(getattr(item, "label", "") or item_id)
+    short = getattr(item, "short_label", "") or ""
+    return f"{item_id} ({short})" if short else item_id
+
+
+def _allowed(item: Any) -> tuple[int, ...]:
+    values = getattr(item, "allowed", None) or getattr(item, "allowed_values", None) or getattr(item, "values", None)
+    if values is None and hasattr(item, "min_value"):
+        values = range(int(item.min_value), int(item.max_value) + 1)
+    return tuple(int(v) for v in values or ())
+
+
+def _describe(values: tuple[int, ...]) -> str:
+    if values and list(values) == list(range(values[0], values[-1] + 1)):
+        return f"whole numbers {values[0]} to {values[-1]}"
+    return ", ".join(str(v) for v in values)
+
+
+class _ItemField(forms.IntegerField):
+    def __init__(self, *, allowed: tuple[int, ...], item_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.allowed = allowed
+        self.item_id = item_id
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and self.allowed and value not in self.allowed:
+            raise forms.ValidationError(
+                f"{self.item_id}: {value} is not allowed (allowed: {_describe(self.allowed)})", code="out_of_range"
+            )
+
+
+class _AssessmentForm(forms.Form):
+    instrument: Any = None
+    administered_at = forms.DateTimeField(
+        label="Administered at (clinic time)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def item_fields(self) -> list[Any]:
+        return [self[name] for name in self.fields if name.startswith("item_")]
+
+    def answers(self) -> dict[str, int | None]:
+        """Item id -> value (None where left blank) from cleaned data."""
+        return {str(item.id): self.cleaned_data.get(f"item_{item.id}") for item in self.instrument.items}
+
+
+def assessment_form_class(instrument: Any, *, now: dt.datetime | None = None) -> type[_AssessmentForm]:
+    """A Form class with one integer field per item of ``instrument`` (``item_<id>``), plus ``administered_at``."""
+    fields: dict[str, Any] = {"instrument": instrument}
+    for item in instrument.items:
+        allowed = _allowed(item)
+        attrs = {"min": min(allowed), "max": max(allowed)} if allowed else {}
+        fields[f"item_{item.id}"] = _ItemField(
+            label=item_label(instrument, item),
+            required=False,
+            allowed=allowed,
+            item_id=str(item.id),
+            help_text=f"allowed: {_describe(allowed)}" if allowed else "",
+            widget=forms.NumberInput(attrs=attrs),
+        )
+    return type(f"{instrument.id}AssessmentForm", (_AssessmentForm,), fields)
+
+
+class AcknowledgeForm(forms.Form):
+    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,180 @@
+"""Use cases of measurement-based care: record an assessment (with its follow-ups and alerts), read them.
+
+Scoring, bands, follow-ups and safety alerts come from ``ketamine_trd.clinical.instruments``; this module
+maps them onto rows and alerts, owns the transaction and writes the audit trail. ``raise_alert`` (the
+one way to put an alert on the worklist) lives in ``alerts.py`` and is re-exported here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.measurement.alerts import acknowledge_alert, level_from, open_alerts, raise_alert
+from ketamine_trd.clinic.measurement.models import Alert, Assessment
+from ketamine_trd.clinic.measurement.roles import CLINICAL_ROLES, ENTRY_ROLES, require_role, same_clinic
+from ketamine_trd.clinical import instruments
+from ketamine_trd.errors import InputError, NotFoundError
+
+__all__ = [
+    "RecordedAssessment",
+    "acknowledge_alert",
+    "get_patient",
+    "list_assessments",
+    "open_alerts",
+    "raise_alert",
+    "record_assessment",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedAssessment:
+    """A saved assessment with the alerts it raised (new ones only) and the instruments now due."""
+
+    assessment: Assessment
+    alerts: tuple[Alert, ...]
+    followups: tuple[str, ...]
+    result: Any
+
+
+def get_patient(actor: Any, patient_id: int, roles: frozenset[str] = CLINICAL_ROLES, doing: str = "read") -> Any:
+    """The patient if it belongs to the actor's clinic and the role allows it (404 otherwise)."""
+    from ketamine_trd.clinic.records.models import Patient
+
+    require_role(actor, roles, f"{doing} measurement records")
+    patient = Patient.objects.filter(pk=patient_id).first()
+    if patient is None or not same_clinic(actor, patient):
+        raise NotFoundError(f"patient {patient_id} not found")
+    return patient
+
+
+def _kind_for(code: str) -> str:
+    text = code.lower()
+    if "cssrs" in text or "c-ssrs" in text or "c_ssrs" in text:
+        return Alert.Kind.CSSRS_RISK
+    if "item9" in text or "item_9" in text or "suicid" in text or "self_harm" in text:
+        return Alert.Kind.SUICIDE_ITEM
+    return Alert.Kind.OTHER
+
+
+def _check_links(patient: Any, course_id: int | None, session_id: int | None) -> tuple[Any, Any]:
+    from ketamine_trd.clinic.records.models import Course, Session
+
+    course = session = None
+    if course_id is not None:
+        course = Course.objects.filter(pk=course_id, patient=patient).first()
+        if course is None:
+            raise InputError("course_id", course_id, "a course of this patient")
+    if session_id is not None:
+        session = Session.objects.filter(pk=session_id, patient=patient).select_related("course").first()
+        if session is None:
+            raise InputError("session_id", session_id, "a session of this patient")
+        course = course or session.course
+    return course, session
+
+
+def record_assessment(
+    actor: Any,
+    patient_id: int,
+    instrument_id: str,
+    answers: Mapping[str, int | None],
+    *,
+    administered_at: dt.datetime,
+    now: dt.datetime,
+    course_id: int | None = None,
+    session_id: int | None = None,
+) -> RecordedAssessment:
+    """Score ``answers`` with the engine, save the assessment, raise its alerts and follow-ups, in one transaction.
+
+    Out-of-range answers, an unknown instrument or a future ``administered_at`` raise ``InputError`` (naming the
+    item or field) before anything is saved.
+    """
+    user = require_role(actor, ENTRY_ROLES, "enter assessments")
+    if administered_at > now:
+        raise InputError(
+            "administered_at", administered_at.isoformat(), f"a time not after now ({now:%Y-%m-%d %H:%M} UTC)"
+        )
+    instrument = instruments.get(instrument_id)
+    result = instruments.score(instrument.id, dict(answers))
+    with transaction.atomic():
+        patient = get_patient(actor, patient_id, ENTRY_ROLES, "enter")
+        course, session = _check_links(patient, course_id, session_id)
+        total = result.total
+        assessment = Assessment.objects.create(
+            patient=patient,
+            course=course,
+            session=session,
+            instrument_id=instrument.id,
+            instrument_version=str(instrument.version),
+            item_values=dict(result.item_values) if isinstance(result.item_values, Mapping) else dict(answers),
+            total=Decimal(str(total)) if total is not None else Decimal("0"),
+            severity=str(getattr(result.severity, "label", result.severity) or ""),
+            prorated=bool(result.prorated),
+            administered_at=administered_at,
+            entered_by=user,
+            created_at=now,
+        )
+        record(actor, "create", obj=assessment, patient_id=patient.pk, detail=f"assessment {instrument.id}")
+        raised = _raise_result_alerts(patient, assessment, result, now=now, actor=actor)
+    return RecordedAssessment(assessment, tuple(raised), tuple(result.followups), result)
+
+
+def _raise_result_alerts(
+    patient: Any, assessment: Assessment, result: Any, *, now: dt.datetime, actor: Any
+) -> list[Alert]:
+    key = f"assessment:{assessment.pk}"
+    raised: list[Alert] = []
+    for alert in result.alerts:
+        created_alert, created = raise_alert(
+            patient,
+            kind=_kind_for(alert.code),
+            level=level_from(alert.level),
+            rule=f"{assessment.instrument_id}:{alert.code}",
+            source=alert.source,
+            message=alert.message,
+            object_key=key,
+            now=now,
+            course=assessment.course,
+            session=assessment.session,
+            assessment=assessment,
+            data={"instrument_id": assessment.instrument_id, "total": float(assessment.total)},
+            actor=actor,
+        )
+        if created:
+            raised.append(created_alert)
+    for due in result.followups:
+        due_instrument = instruments.get(due)
+        created_alert, created = raise_alert(
+            patient,
+            kind=Alert.Kind.ASSESSMENT_DUE,
+            level=Alert.Level.HIGH if assessment.alerts.exists() else Alert.Level.INFO,
+            rule=f"{assessment.instrument_id}:followup:{due_instrument.id}",
+            source=due_instrument.source,
+            message=f"{due_instrument.name} is due (follow-up of {assessment.instrument_id}).",
+            object_key=key,
+            now=now,
+            course=assessment.course,
+            assessment=assessment,
+            data={"due_instrument_id": due_instrument.id},
+            actor=actor,
+        )
+        if created:
+            raised.append(created_alert)
+    return raised
+
+
+def list_assessments(actor: Any, patient_id: int, *, instrument_id: str | None = None) -> list[Assessment]:
+    """A patient's assessments, oldest first (audited as a read)."""
+    patient = get_patient(actor, patient_id)
+    queryset = Assessment.objects.filter(patient=patient).order_by("administered_at", "id")
+    if instrument_id:
+        queryset = queryset.filter(instrument_id=instruments.get(instrument_id).id)
+    with transaction.atomic():
+        record(actor, "read", object_type="assessment_list", patient_id=patient.pk)
+    return list(queryset)

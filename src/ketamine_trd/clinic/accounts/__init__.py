@@ -1,0 +1,1 @@
+"""Clinics and users (each user has one role and belongs to one clinic)."""

@@ -1,0 +1,1 @@
+"""Clinical records: patients, intake results, courses, sessions and REMS records."""

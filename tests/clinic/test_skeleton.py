@@ -1,0 +1,41 @@
+"""The project starts: system checks pass, no pending migrations, login page, anonymous access is denied."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+
+@pytest.mark.django_db
+def test_no_pending_migrations_for_clinic_core_apps() -> None:
+    out = StringIO()
+    call_command("makemigrations", "accounts", "records", "--check", "--dry-run", stdout=out)
+
+
+def test_system_checks_pass() -> None:
+    call_command("check")
+
+
+@pytest.mark.django_db
+def test_login_page_renders(client: Client) -> None:
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert b"Sign in" in response.content
+
+
+@pytest.mark.django_db
+def test_demo_banner_shown_only_with_the_demo_flag(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.KTRD_DEMO = False
+    assert b"SYNTHETIC DEMO DATA" not in client.get("/accounts/login/").content
+    settings.KTRD_DEMO = True
+    assert b"SYNTHETIC DEMO DATA" in client.get("/accounts/login/").content
+
+
+@pytest.mark.django_db
+def test_openapi_document_is_served(client: Client) -> None:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "ketamine-trd clinic API"

@@ -1,0 +1,189 @@
+"""Writing and checking the audit trail.
+
+Other apps call :func:`record` from their services, inside the transaction of the change
+(or read) it records::
+
+    from ketamine_trd.clinic.audit.service import record
+
+    with transaction.atomic():
+        patient.save(update_fields=["phone"])
+        record(request, "update", obj=patient, patient_id=patient.pk, changed_fields=["phone"])
+
+Pass field *names* in ``changed_fields``, never values, and keep ``detail`` free of
+patient data (no names, MRNs, dates of birth, free text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ketamine_trd.clinic.audit import chain
+from ketamine_trd.clinic.audit.models import ACTIONS, OUTCOMES, AuditChainHead, AuditEvent
+from ketamine_trd.errors import InputError, IntegrityFailure
+
+__all__ = ["client_ip", "iter_events", "record", "verify_chain"]
+
+_MAX_DETAIL = 500
+
+
+def client_ip(request: Any) -> str:
+    """The client address: ``REMOTE_ADDR``, or the first ``X-Forwarded-For`` hop when the
+    deployment sets ``KTRD_TRUST_X_FORWARDED_FOR`` (only behind a TLS terminator you control)."""
+    from django.conf import settings
+
+    meta = getattr(request, "META", {}) or {}
+    if getattr(settings, "KTRD_TRUST_X_FORWARDED_FOR", False):
+        forwarded = str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")[0].strip()
+        if forwarded:
+            return forwarded[:45]
+    return str(meta.get("REMOTE_ADDR", ""))[:45]
+
+
+def _actor(actor: Any) -> tuple[Any, str]:
+    """(user or None, ip) from a request, a user or None."""
+    if actor is None:
+        return None, ""
+    if hasattr(actor, "META"):  # an HttpRequest
+        user = getattr(actor, "user", None)
+        return user, client_ip(actor)
+    return actor, ""
+
+
+def _user_fields(user: Any) -> tuple[int | None, str, str]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, "", ""
+    return int(user.pk), str(user.get_username())[:150], str(getattr(user, "role", "") or "")[:32]
+
+
+def _object_fields(obj: Any, object_type: str, object_id: str, patient_id: Any) -> tuple[str, str, str]:
+    if obj is not None:
+        meta = getattr(obj, "_meta", None)
+        object_type = object_type or (meta.label_lower if meta is not None else type(obj).__name__.lower())
+        object_id = object_id or str(getattr(obj, "pk", "") or "")
+        if patient_id is None:
+            if meta is not None and meta.label_lower == "records.patient":
+                patient_id = obj.pk
+            else:
+                patient_id = getattr(obj, "patient_id", None)
+    return object_type[:100], str(object_id)[:64], "" if patient_id is None else str(patient_id)[:64]
+
+
+def _lock_head() -> AuditChainHead:
+    """Lock the chain head so that concurrent writers keep one chain.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE`` on the head row. SQLite has no row locks; its
+    writers are serialised by the database lock, which the first write of a transaction
+    takes (the settings open transactions with ``BEGIN IMMEDIATE``).
+    """
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
+        head, _ = AuditChainHead.objects.get_or_create(
+            pk=1, defaults={"seq": last.seq if last else 0, "hash": last.hash if last else chain.GENESIS_HASH}
+        )
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def record(
+    actor: Any,
+    action: str,
+    *,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str = "",
+    patient_id: Any = None,
+    changed_fields: Iterable[str] = (),
+    outcome: str = "success",
+    ip: str = "",
+    detail: str = "",
+    now: dt.datetime | None = None,
+) -> AuditEvent:
+    """Append one audit event and return it.
+
+    ``actor`` is a request (user and client address are taken from it), a user, or None
+    (the system). ``action`` is one of ``ACTIONS``; ``outcome`` one of ``OUTCOMES``.
+    ``obj`` (a model instance) fills ``object_type``/``object_id`` and, for a patient or a
+    row with ``patient_id``, the patient. ``now`` defaults to the current UTC time.
+    """
+    if action not in ACTIONS:
+        raise InputError("action", action, ", ".join(ACTIONS))
+    if outcome not in OUTCOMES:
+        raise InputError("outcome", outcome, ", ".join(OUTCOMES))
+    fields = sorted({str(f) for f in changed_fields})
+    user, request_ip = _actor(actor)
+    actor_id, username, role = _user_fields(user)
+    otype, oid, pid = _object_fields(obj, object_type, object_id, patient_id)
+    at = (now or timezone.now()).astimezone(dt.UTC)
+    with transaction.atomic():
+        head = _lock_head()
+        event = AuditEvent(
+            seq=head.seq + 1,
+            at=at,
+            actor_id=actor_id,
+            actor_username=username,
+            actor_role=role,
+            action=action,
+            object_type=otype,
+            object_id=oid,
+            patient_id=pid,
+            changed_fields=fields,
+            ip=(ip or request_ip)[:45],
+            outcome=outcome,
+            detail=" ".join(str(detail).split())[:_MAX_DETAIL],
+            prev_hash=head.hash,
+        )
+        event.hash = chain.entry_hash(event.hashed_fields(), event.prev_hash)
+        event.save()
+        AuditChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+    return event
+
+
+def iter_events(batch: int = 2000, **filters: Any) -> Iterator[AuditEvent]:
+    """All events (optionally filtered) in sequence order, read in batches."""
+    last = 0
+    while True:
+        rows = list(AuditEvent.objects.filter(seq__gt=last, **filters).order_by("seq")[:batch])
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+
+
+def verify_chain(*, raise_on_break: bool = False, expect_head: str | None = None) -> chain.ChainReport:
+    """Check every entry and the chain head; ``IntegrityFailure`` on a break when asked.
+
+    ``expect_head`` is a head hash kept elsewhere (printed by an earlier ``ktrd audit
+    verify``): the chain must still contain it, which detects a rewrite of the whole chain.
+    """
+    head = AuditChainHead.objects.filter(pk=1).first()
+    stored = (chain.StoredEntry(e.hashed_fields(), e.prev_hash, e.hash) for e in iter_events())
+    report = chain.check_chain(stored, head_seq=head.seq if head else None, head_hash=head.hash if head else None)
+    if expect_head and not AuditEvent.objects.filter(hash=expect_head).exists() and expect_head != report.head_hash:
+        breaks = (
+            *report.breaks,
+            chain.ChainBreak(report.head_seq, "anchor_missing", "the expected head hash is not in the chain"),
+        )
+        report = chain.ChainReport(report.entries, report.head_seq, report.head_hash, breaks)
+    if raise_on_break and not report.ok:
+        first = report.breaks[0]
+        raise IntegrityFailure(
+            f"audit chain broken at entry {first.seq}: {first.message} ({len(report.breaks)} problem(s))"
+        )
+    return report
+
+
+def database_vendor() -> str:
+    """``sqlite`` or ``postgresql``: the vendor of the default database."""
+    return str(connection.vendor)
+
+
+def changed(before: dict[str, Any], after: dict[str, Any], names: Sequence[str] | None = None) -> list[str]:
+    """The names of the fields whose values differ between two snapshots (values are never kept)."""
+    keys = names if names is not None else sorted(set(before) | set(after))
+    return [k for k in keys if before.get(k) != after.get(k)]

@@ -1,0 +1,77 @@
+"""Lockout after repeated failed logins (OWASP ASVS 4.0 V2.2.1), configurable.
+
+Settings: ``KTRD_LOCKOUT_MAX_FAILURES`` failures (default 5) within
+``KTRD_LOCKOUT_WINDOW_MINUTES`` (default 15) lock the username for
+``KTRD_LOCKOUT_MINUTES`` (default 15). The lock applies to a username whether or not an
+account has it, so that the response does not reveal which accounts exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from ketamine_trd.clinic.authn.models import LoginThrottle
+from ketamine_trd.errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class LockoutPolicy:
+    """How many failures within what window lock an account, and for how long (minutes)."""
+
+    max_failures: int = 5
+    window_minutes: int = 15
+    lock_minutes: int = 15
+
+    def __post_init__(self) -> None:
+        for name in ("max_failures", "window_minutes", "lock_minutes"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or not 1 <= value <= 10_000:
+                raise InputError(name, value, "a whole number from 1 to 10000")
+
+
+def policy() -> LockoutPolicy:
+    """The policy from the settings."""
+    return LockoutPolicy(
+        max_failures=int(getattr(settings, "KTRD_LOCKOUT_MAX_FAILURES", 5)),
+        window_minutes=int(getattr(settings, "KTRD_LOCKOUT_WINDOW_MINUTES", 15)),
+        lock_minutes=int(getattr(settings, "KTRD_LOCKOUT_MINUTES", 15)),
+    )
+
+
+def _key(username: str) -> str:
+    return username.strip().lower()[:150]
+
+
+def locked_until(username: str, now: dt.datetime) -> dt.datetime | None:
+    """When the lock on ``username`` ends, or None when it is not locked at ``now``."""
+    row = LoginThrottle.objects.filter(username=_key(username)).first()
+    if row is None or row.locked_until is None or row.locked_until <= now:
+        return None
+    until: dt.datetime = row.locked_until
+    return until
+
+
+def register_failure(username: str, now: dt.datetime, rules: LockoutPolicy | None = None) -> bool:
+    """Count one failure; returns True when this failure locks the username."""
+    rules = rules or policy()
+    with transaction.atomic():
+        row, _ = LoginThrottle.objects.select_for_update().get_or_create(username=_key(username))
+        window = dt.timedelta(minutes=rules.window_minutes)
+        if row.window_start is None or now - row.window_start > window:
+            row.window_start, row.failures = now, 0
+        row.failures += 1
+        locks = bool(row.failures >= rules.max_failures)
+        if locks:
+            row.locked_until = now + dt.timedelta(minutes=rules.lock_minutes)
+            row.failures, row.window_start = 0, None
+        row.save()
+    return locks
+
+
+def register_success(username: str) -> None:
+    """A successful login clears the failure count."""
+    LoginThrottle.objects.filter(username=_key(username)).update(failures=0, window_start=None, locked_until=None)

@@ -1,0 +1,88 @@
+"""Re-authentication before sensitive actions (OWASP ASVS 4.0 V3.7.1).
+
+Signing a session or a REMS record needs a password (and TOTP code, where the user has a
+device) entered within the last ``KTRD_REAUTH_MINUTES`` (default 5). The clinic-core's
+sign services/views call::
+
+    from ketamine_trd.clinic.authn.reauth import require_recent_auth
+
+    require_recent_auth(request, now)          # raises ReauthRequired (a PermissionDenied)
+
+or decorate the view with :func:`reauth_required`, which sends the user to
+``/accounts/reauth/?next=<this page>`` and back. API clients get HTTP 403 with
+``"error": "ReauthRequired"`` and re-authenticate with ``POST /accounts/reauth/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+
+from ketamine_trd.errors import PermissionDenied
+
+SESSION_KEY = "ktrd_auth_at"
+
+
+class ReauthRequired(PermissionDenied):
+    """The action needs the user to enter their password again."""
+
+
+def window() -> dt.timedelta:
+    """How long a password entry counts as recent."""
+    return dt.timedelta(minutes=int(getattr(settings, "KTRD_REAUTH_MINUTES", 5)))
+
+
+def mark_authenticated(request: HttpRequest, now: dt.datetime) -> None:
+    """Note that the user has just proved who they are (login or re-authentication)."""
+    request.session[SESSION_KEY] = now.timestamp()
+
+
+def is_recent(request: HttpRequest, now: dt.datetime) -> bool:
+    """Whether the user proved who they are within the window."""
+    at = request.session.get(SESSION_KEY)
+    if not isinstance(at, (int, float)):
+        return False
+    elapsed = now.timestamp() - float(at)
+    return 0 <= elapsed <= window().total_seconds()
+
+
+def require_recent_auth(request: HttpRequest, now: dt.datetime | None = None) -> None:
+    """Raise :class:`ReauthRequired` unless the user re-authenticated within the window."""
+    if not is_recent(request, now or timezone.now()):
+        raise ReauthRequired("re-authentication required: enter your password again to sign")
+
+
+def reauth_url(next_path: str) -> str:
+    """The re-authentication page that returns to ``next_path``."""
+    return f"{reverse('authn:reauth')}?{urlencode({'next': next_path})}"
+
+
+def reauth_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """View decorator: a POST (or any request) without recent re-authentication is sent to
+    the re-authentication page, which returns to the page the user came from."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_recent(request, timezone.now()):
+            back = request.META.get("HTTP_REFERER", "") if request.method == "POST" else ""
+            target = request.get_full_path() if request.method != "POST" else _local_path(back, request)
+            return HttpResponseRedirect(reauth_url(target))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _local_path(url: str, request: HttpRequest) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return str(url)
+    return str(request.path)

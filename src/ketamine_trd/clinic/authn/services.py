@@ -1,0 +1,142 @@
+"""Logging in and out: lockout, second factor and audit, in one place.
+
+Every decision is recorded in the audit trail (``login``, ``login_failed``, ``logout``);
+passwords and codes are never recorded or logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.http import HttpRequest
+
+from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.authn import lockout, reauth, totp
+from ketamine_trd.clinic.authn.middleware import ENROL_PENDING_KEY, LAST_SEEN_KEY
+
+REFUSED = "Username, password or code not accepted."
+LOCKED = "Too many failed attempts: this account is locked for a while. Try again later or ask an administrator."
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    """The outcome of one login attempt; ``message`` is what the person is shown."""
+
+    ok: bool
+    reason: str  # ok, locked, bad_credentials, code_required, bad_code
+    message: str
+    enrol_totp: bool = False
+
+
+def _fail(request: HttpRequest, username: str, reason: str, now: dt.datetime, user: Any = None) -> LoginResult:
+    locks = lockout.register_failure(username, now)
+    detail = reason + ("; account locked" if locks else "")
+    record(
+        user,
+        "login_failed",
+        object_type="account",
+        object_id=username[:64],
+        outcome="failure",
+        ip=_ip(request),
+        detail=detail,
+        now=now,
+    )
+    return LoginResult(False, reason, LOCKED if locks else REFUSED)
+
+
+def _ip(request: HttpRequest) -> str:
+    from ketamine_trd.clinic.audit.service import client_ip
+
+    return client_ip(request)
+
+
+def attempt_login(request: HttpRequest, username: str, password: str, code: str, now: dt.datetime) -> LoginResult:
+    """Check the lock, the password and (where the user has a device) the TOTP code; log in on success."""
+    username = username.strip()
+    if lockout.locked_until(username, now) is not None:
+        record(
+            None,
+            "login_failed",
+            object_type="account",
+            object_id=username[:64],
+            outcome="denied",
+            ip=_ip(request),
+            detail="locked",
+            now=now,
+        )
+        return LoginResult(False, "locked", LOCKED)
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        return _fail(request, username, "bad_credentials", now)
+    has_device = totp.has_device(user)
+    if has_device and not code.strip():
+        return LoginResult(False, "code_required", "Enter the 6-digit code from your authenticator app.")
+    if has_device and not totp.verify(user, code, now):
+        return _fail(request, username, "bad_code", now, user)
+    lockout.register_success(username)
+    login(request, user)  # rotates the session key (OWASP ASVS 4.0 V3.2.1)
+    reauth.mark_authenticated(request, now)
+    request.session[LAST_SEEN_KEY] = now.timestamp()
+    enrol = not has_device and totp.required_for(user)
+    if enrol:
+        request.session[ENROL_PENDING_KEY] = True
+    record(
+        request,
+        "login",
+        object_type="account",
+        object_id=str(user.pk),
+        now=now,
+        detail="second factor: " + ("totp" if has_device else "enrolment pending" if enrol else "none"),
+    )
+    return LoginResult(True, "ok", "", enrol_totp=enrol)
+
+
+def attempt_reauth(request: HttpRequest, password: str, code: str, now: dt.datetime) -> LoginResult:
+    """Re-authenticate the logged-in user (password, and TOTP code where they have a device)."""
+    user = request.user
+    username = user.get_username()
+    if lockout.locked_until(username, now) is not None:
+        return LoginResult(False, "locked", LOCKED)
+    if authenticate(request, username=username, password=password) is None:
+        return _fail(request, username, "reauth_bad_credentials", now, user)
+    if totp.has_device(user) and not totp.verify(user, code, now):
+        return _fail(request, username, "reauth_bad_code", now, user)
+    lockout.register_success(username)
+    reauth.mark_authenticated(request, now)
+    record(request, "login", object_type="account", object_id=str(user.pk), detail="re-authenticated", now=now)
+    return LoginResult(True, "ok", "")
+
+
+def do_logout(request: HttpRequest, now: dt.datetime) -> None:
+    """Record the logout and end the session."""
+    if request.user.is_authenticated:
+        record(request, "logout", object_type="account", object_id=str(request.user.pk), now=now)
+    logout(request)
+
+
+def confirm_enrolment(request: HttpRequest, code: str, now: dt.datetime) -> bool:
+    """Confirm the user's new TOTP device with a first code; lifts the enrolment gate."""
+    if not totp.verify(request.user, code, now, confirming=True):
+        record(
+            request, "update", object_type="authn.totpdevice", outcome="failure", detail="bad enrolment code", now=now
+        )
+        return False
+    request.session.pop(ENROL_PENDING_KEY, None)
+    record(
+        request,
+        "create",
+        object_type="authn.totpdevice",
+        object_id=str(request.user.pk),
+        now=now,
+        changed_fields=["confirmed"],
+    )
+    return True
+
+
+def usernames_unique() -> bool:
+    """Whether no two accounts share a username ignoring case (ASVS 4.0 V2.5.4: no shared accounts)."""
+    names = [n.lower() for n in get_user_model().objects.values_list("username", flat=True)]
+    return len(names) == len(set(names))

@@ -1,0 +1,70 @@
+"""TOTP second factor (RFC 6238) with pyotp: enrolment, verification, replay refusal.
+
+Required for admins (``KTRD_ADMIN_TOTP_REQUIRED``, default on), optional for the other roles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyotp
+from django.db import transaction
+
+from ketamine_trd.clinic.authn.models import TotpDevice
+
+STEP_SECONDS = 30
+ISSUER = "ketamine-trd"
+
+
+def has_device(user: object) -> bool:
+    """Whether ``user`` has a confirmed TOTP device."""
+    return TotpDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def required_for(user: object) -> bool:
+    """Whether ``user`` must use a second factor (admins, unless the setting turns it off)."""
+    from django.conf import settings
+
+    return getattr(user, "role", "") == "admin" and bool(getattr(settings, "KTRD_ADMIN_TOTP_REQUIRED", True))
+
+
+def start_enrolment(user: object, now: dt.datetime) -> TotpDevice:
+    """A new unconfirmed device with a fresh secret (replacing an unconfirmed one)."""
+    with transaction.atomic():
+        TotpDevice.objects.filter(user=user, confirmed=False).delete()
+        existing = TotpDevice.objects.filter(user=user).first()
+        if existing is not None:
+            return existing
+        return TotpDevice.objects.create(user=user, secret=pyotp.random_base32(), created_at=now)
+
+
+def provisioning_uri(device: TotpDevice) -> str:
+    """The ``otpauth://`` URI an authenticator app reads (shown once, at enrolment)."""
+    return pyotp.TOTP(device.secret).provisioning_uri(name=device.user.get_username(), issuer_name=ISSUER)
+
+
+def _matching_step(secret: str, code: str, now: dt.datetime) -> int | None:
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    step = int(now.timestamp()) // STEP_SECONDS
+    for candidate in (step, step - 1, step + 1):
+        if totp.at(candidate * STEP_SECONDS) == code:
+            return candidate
+    return None
+
+
+def verify(user: object, code: str, now: dt.datetime, *, confirming: bool = False) -> bool:
+    """Check ``code`` against the user's device (one step of drift); a used step is refused."""
+    with transaction.atomic():
+        device = TotpDevice.objects.select_for_update().filter(user=user, confirmed=not confirming).first()
+        if device is None:
+            return False
+        step = _matching_step(device.secret, code, now)
+        if step is None or step <= device.last_step:
+            return False
+        device.last_step = step
+        device.confirmed = True
+        device.save(update_fields=["last_step", "confirmed"])
+    return True

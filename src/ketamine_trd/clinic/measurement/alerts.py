@@ -20,16 +20,16 @@ from ketamine_trd.errors import ConflictError, InputError, NotFoundError
 
 __all__ = ["acknowledge_alert", "open_alerts", "raise_alert"]
 
-_LEVEL_WORDS = {
-    "info": Alert.Level.INFO,
-    "low": Alert.Level.INFO,
-    "notice": Alert.Level.INFO,
-    "warning": Alert.Level.WARNING,
-    "moderate": Alert.Level.WARNING,
-    "caution": Alert.Level.WARNING,
-    "high": Alert.Level.HIGH,
-    "urgent": Alert.Level.CRITICAL,
-    "critical": Alert.Level.CRITICAL,
+_LEVEL_WORDS: dict[str, str] = {
+    "info": "info",
+    "low": "info",
+    "notice": "info",
+    "warning": "warning",
+    "moderate": "warning",
+    "caution": "warning",
+    "high": "high",
+    "urgent": "critical",
+    "critical": "critical",
 }
 
 
@@ -102,7 +102,7 @@ def acknowledge_alert(actor: Any, alert_id: int, *, now: dt.datetime, note: str 
     if len(note) > 2000:
         raise InputError("note", f"{len(note)} characters", "at most 2000 characters")
     with transaction.atomic():
-        alert = Alert.objects.select_for_update().select_related("patient").filter(pk=alert_id).first()
+        alert: Alert | None = Alert.objects.select_for_update().select_related("patient").filter(pk=alert_id).first()
         if alert is None or not same_clinic(user, alert.patient):
             raise NotFoundError(f"alert {alert_id} not found")
         if alert.acknowledged_at is not None:

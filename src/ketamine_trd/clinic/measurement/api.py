@@ -1,7 +1,176 @@
-"""The measurement router of the one NinjaAPI (mounted at ``/api/measurement/``)."""
+"""The measurement router of the one NinjaAPI (mounted at ``/api/measurement/``).
+
+Schemas list their fields; handlers call one service each; domain errors are mapped by the API's one
+exception handler (``clinic/api.py``).
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from ketamine_trd.clinic.measurement import services, trajectory
+from ketamine_trd.clinical import instruments
 
 router = Router(tags=["measurement"])
+
+
+class ItemOut(Schema):
+    id: str
+    label: str
+    allowed: list[int]
+    optional: bool
+
+
+class InstrumentOut(Schema):
+    id: str
+    name: str
+    version: str
+    text_shareable: bool
+    recall_period: str
+    rater: str
+    source: str
+    items: list[ItemOut]
+
+
+class AssessmentIn(Schema):
+    instrument_id: str = Field(..., max_length=40)
+    answers: dict[str, int | None]
+    administered_at: dt.datetime
+    course_id: int | None = None
+    session_id: int | None = None
+
+
+class AssessmentOut(Schema):
+    id: int
+    patient_id: int
+    course_id: int | None
+    session_id: int | None
+    instrument_id: str
+    instrument_version: str
+    item_values: dict[str, int | None]
+    total: float | None
+    severity: str
+    risk: str
+    prorated: bool
+    administered_at: dt.datetime
+
+
+class AlertOut(Schema):
+    id: int
+    patient_id: int
+    course_id: int | None
+    session_id: int | None
+    assessment_id: int | None
+    kind: str
+    level: str
+    rule: str
+    source: str
+    message: str
+    platform_defined: bool
+    data: dict[str, Any]
+    raised_at: dt.datetime
+    acknowledged_by_id: int | None
+    acknowledged_at: dt.datetime | None
+
+
+class RecordedOut(Schema):
+    assessment: AssessmentOut
+    alerts: list[AlertOut]
+    followups: list[str]
+
+
+class AcknowledgeIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+class EventOut(Schema):
+    on: dt.date
+    kind: str
+    label: str
+    definition: str
+    threshold: float | None
+    platform_defined: bool
+    source: str
+
+
+class TrajectoryOut(Schema):
+    instrument_id: str
+    points: list[tuple[dt.datetime, float]]
+    doses: list[tuple[dt.datetime, float | None]]
+    baseline: float | None
+    response_threshold: float | None
+    remission_threshold: float | None
+    events: list[EventOut]
+
+
+def _assessment(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.pk,
+        "patient_id": row.patient_id,
+        "course_id": row.course_id,
+        "session_id": row.session_id,
+        "instrument_id": row.instrument_id,
+        "instrument_version": row.instrument_version,
+        "item_values": row.item_values,
+        "total": float(row.total) if row.total is not None else None,
+        "severity": row.severity,
+        "risk": row.risk,
+        "prorated": row.prorated,
+        "administered_at": row.administered_at,
+    }
+
+
+@router.get("/instruments", response=list[InstrumentOut])
+def list_instruments(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every instrument of the engine: item ids, short labels and allowed values (never licensed text)."""
+    return [instrument.to_dict() for instrument in instruments.all_instruments()]
+
+
+@router.get("/patients/{patient_id}/assessments", response=list[AssessmentOut])
+def list_assessments(request: HttpRequest, patient_id: int, instrument_id: str | None = None) -> list[dict[str, Any]]:
+    return [_assessment(row) for row in services.list_assessments(request, patient_id, instrument_id=instrument_id)]
+
+
+@router.post("/patients/{patient_id}/assessments", response={201: RecordedOut})
+def create_assessment(request: HttpRequest, patient_id: int, payload: AssessmentIn) -> tuple[int, dict[str, Any]]:
+    """Score and save an assessment; out-of-range answers are refused naming the item (422), nothing saved."""
+    at = payload.administered_at
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at, dt.UTC)
+    saved = services.record_assessment(
+        request,
+        patient_id,
+        payload.instrument_id,
+        payload.answers,
+        administered_at=at,
+        now=timezone.now(),
+        course_id=payload.course_id,
+        session_id=payload.session_id,
+    )
+    return 201, {
+        "assessment": _assessment(saved.assessment),
+        "alerts": list(saved.alerts),
+        "followups": list(saved.followups),
+    }
+
+
+@router.get("/patients/{patient_id}/trajectory", response=TrajectoryOut)
+def get_trajectory(request: HttpRequest, patient_id: int, instrument_id: str = "phq9") -> Any:
+    patient = services.get_patient(request, patient_id)
+    return trajectory.build_trajectory(request, patient, instrument_id)
+
+
+@router.get("/alerts", response=list[AlertOut])
+def list_alerts(request: HttpRequest, kind: str | None = None, patient_id: int | None = None) -> list[Any]:
+    """Open alerts of the user's clinic (the worklist), most severe first."""
+    return services.open_alerts(request, kind=kind, patient_id=patient_id)
+
+
+@router.post("/alerts/{alert_id}/acknowledge", response=AlertOut)
+def acknowledge_alert(request: HttpRequest, alert_id: int, payload: AcknowledgeIn) -> Any:
+    return services.acknowledge_alert(request, alert_id, now=timezone.now(), note=payload.note)

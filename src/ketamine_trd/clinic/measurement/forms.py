@@ -16,19 +16,12 @@ __all__ = ["AcknowledgeForm", "assessment_form_class", "item_label"]
 
 
 def item_label(instrument: Any, item: Any) -> str:
-    """What the form shows for an item: its text where shareable, else its id (and short label if any)."""
-    item_id = str(item.id)
-    if getattr(instrument, "text_shareable", False):
-        return str(getattr(item, "label", "") or item_id)
-    short = getattr(item, "short_label", "") or ""
-    return f"{item_id} ({short})" if short else item_id
+    """What the form shows for an item: its id and the engine's short label (the engine stores no item text)."""
+    return f"{item.id}: {item.label}" if item.label else str(item.id)
 
 
 def _allowed(item: Any) -> tuple[int, ...]:
-    values = getattr(item, "allowed", None) or getattr(item, "allowed_values", None) or getattr(item, "values", None)
-    if values is None and hasattr(item, "min_value"):
-        values = range(int(item.min_value), int(item.max_value) + 1)
-    return tuple(int(v) for v in values or ())
+    return tuple(int(v) for v in item.allowed)
 
 
 def _describe(values: tuple[int, ...]) -> str:
@@ -54,7 +47,7 @@ class _ItemField(forms.IntegerField):
 class _AssessmentForm(forms.Form):
     instrument: Any = None
     administered_at = forms.DateTimeField(
-        label="Administered at (clinic time)",
+        label="Administered at",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 

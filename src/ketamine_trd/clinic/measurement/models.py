@@ -21,7 +21,7 @@ class Assessment(models.Model):
         "records.Session", on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
     )
     instrument_id = models.CharField(max_length=40)
-    instrument_version = models.CharField(max_length=40)
+    instrument_version = models.CharField(max_length=100)
     item_values = models.JSONField(default=dict, help_text="item id -> value as entered (null when not answered)")
     total = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True, help_text="None: categorical")
     severity = models.CharField(max_length=60, blank=True)

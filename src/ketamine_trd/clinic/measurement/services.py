@@ -57,10 +57,10 @@ def get_patient(actor: Any, patient_id: int, roles: frozenset[str] = CLINICAL_RO
 def _kind_for(code: str) -> str:
     text = code.lower()
     if "cssrs" in text or "c-ssrs" in text or "c_ssrs" in text:
-        return Alert.Kind.CSSRS_RISK
+        return str(Alert.Kind.CSSRS_RISK)
     if "item9" in text or "item_9" in text or "suicid" in text or "self_harm" in text:
-        return Alert.Kind.SUICIDE_ITEM
-    return Alert.Kind.OTHER
+        return str(Alert.Kind.SUICIDE_ITEM)
+    return str(Alert.Kind.OTHER)
 
 
 def _check_links(patient: Any, course_id: int | None, session_id: int | None) -> tuple[Any, Any]:
@@ -112,9 +112,10 @@ def record_assessment(
             session=session,
             instrument_id=instrument.id,
             instrument_version=str(instrument.version),
-            item_values=dict(result.item_values) if isinstance(result.item_values, Mapping) else dict(answers),
-            total=Decimal(str(total)) if total is not None else Decimal("0"),
-            severity=str(getattr(result.severity, "label", result.severity) or ""),
+            item_values=dict(result.item_values),
+            total=Decimal(total) if total is not None else None,
+            severity=result.severity or "",
+            risk=result.risk or "",
             prorated=bool(result.prorated),
             administered_at=administered_at,
             entered_by=user,
@@ -143,7 +144,7 @@ def _raise_result_alerts(
             course=assessment.course,
             session=assessment.session,
             assessment=assessment,
-            data={"instrument_id": assessment.instrument_id, "total": float(assessment.total)},
+            data={"instrument_id": assessment.instrument_id, "total": result.total, "risk": result.risk},
             actor=actor,
         )
         if created:
@@ -152,8 +153,8 @@ def _raise_result_alerts(
         due_instrument = instruments.get(due)
         created_alert, created = raise_alert(
             patient,
-            kind=Alert.Kind.ASSESSMENT_DUE,
-            level=Alert.Level.HIGH if assessment.alerts.exists() else Alert.Level.INFO,
+            kind=str(Alert.Kind.ASSESSMENT_DUE),
+            level=str(Alert.Level.HIGH if assessment.alerts.exists() else Alert.Level.INFO),
             rule=f"{assessment.instrument_id}:followup:{due_instrument.id}",
             source=due_instrument.source,
             message=f"{due_instrument.name} is due (follow-up of {assessment.instrument_id}).",

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Assessment
-from ketamine_trd.clinical import instruments, outcomes
+from ketamine_trd.clinical import instruments
 
 __all__ = ["EventView", "Trajectory", "build_trajectory", "default_instrument", "plotly_figure"]
 
@@ -120,7 +120,11 @@ def build_trajectory(actor: Any, patient: Any, instrument_id: str) -> Trajectory
     with transaction.atomic():
         record(actor, "read", object_type="trajectory", object_id=instrument.id, patient_id=patient.pk)
     report = None
-    if rows:
+    try:
+        from ketamine_trd.clinical import outcomes
+    except ImportError:  # TODO(measurement-ui): remove once clinical.outcomes has landed
+        outcomes = None  # type: ignore[assignment]
+    if rows and outcomes is not None:
         report = outcomes.evaluate_outcomes(
             [outcomes.Assessment(at.date(), float(total), instrument.id) for at, total in rows],
             [outcomes.DoseRecord(at.date(), float(mg) if mg is not None else None) for at, mg in doses],

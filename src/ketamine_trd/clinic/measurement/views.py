@@ -1,12 +1,163 @@
-"""Views of the measurement app: short functions (parse, one service call, render)."""
+# mypy: disable-error-code="untyped-decorator"
+"""Views of the measurement app: short functions (parse, one service call, render).
+
+Domain errors are mapped once, in :func:`clinic_view`: not signed in -> login redirect, ``PermissionDenied``
+-> 403, ``NotFoundError`` -> 404.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import importlib.resources
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ketamine_trd.clinic.measurement import dashboard as dashboard_service
+from ketamine_trd.clinic.measurement import forms, progress_report, services, trajectory
+from ketamine_trd.clinic.measurement.models import Alert
+from ketamine_trd.clinic.measurement.roles import ENTRY_ROLES
+from ketamine_trd.clinical import instruments
+from ketamine_trd.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+
+View = Callable[..., HttpResponse]
 
 
-@login_required
+def clinic_view(view: View) -> View:
+    """Login required; the error tree mapped to 403/404 (bad input is handled by each form)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as error:
+            raise DjangoPermissionDenied(str(error)) from None
+        except NotFoundError as error:
+            raise Http404(str(error)) from None
+
+    return wrapper
+
+
+@require_GET
+@clinic_view
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "measurement/dashboard.html", {})
+    data = dashboard_service.build_dashboard(request, now=timezone.now())
+    return render(request, "measurement/dashboard.html", {"d": data})
+
+
+@require_http_methods(["GET", "POST"])
+@clinic_view
+def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = services.get_patient(request, patient_id, ENTRY_ROLES, "enter")
+    try:
+        instrument = instruments.get(request.GET.get("instrument") or request.POST.get("instrument") or "phq9")
+    except InputError as error:
+        raise Http404(str(error)) from None
+    form_class = forms.assessment_form_class(instrument)
+    form = form_class(request.POST or None, initial={"administered_at": timezone.localtime()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.record_assessment(
+                request,
+                patient.pk,
+                instrument.id,
+                form.answers(),
+                administered_at=form.cleaned_data["administered_at"],
+                now=timezone.now(),
+            )
+        except InputError as error:
+            form.add_error(_field_for(form, error.field), str(error))
+        else:
+            for alert in saved.alerts:
+                messages.warning(request, f"Alert raised: {alert.message}")
+            messages.success(request, f"{instrument.name} saved (total {_total(saved.assessment)}).")
+            return redirect("measurement:patient", patient_id=patient.pk)
+    context = {"patient": patient, "instrument": instrument, "form": form, "choices": instruments.all_instruments()}
+    return render(request, "measurement/assessment_form.html", context, status=400 if form.errors else 200)
+
+
+def _field_for(form: Any, field: str) -> str | None:
+    for candidate in (f"item_{field.rsplit('.', 1)[-1]}", field):
+        if candidate in form.fields:
+            return candidate
+    return None
+
+
+def _total(assessment: Any) -> str:
+    return assessment.risk or (f"{assessment.total:g}" if assessment.total is not None else "none")
+
+
+@require_GET
+@clinic_view
+def patient_measurement(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = services.get_patient(request, patient_id)
+    chosen = request.GET.get("instrument") or trajectory.default_instrument(patient) or "phq9"
+    try:
+        traj = trajectory.build_trajectory(request, patient, chosen)
+    except InputError as error:
+        raise Http404(str(error)) from None
+    assessments = services.list_assessments(request, patient.pk)
+    context = {
+        "patient": patient,
+        "trajectory": traj,
+        "figure": trajectory.plotly_figure(traj),
+        "assessments": assessments[-50:][::-1],
+        "alerts": services.open_alerts(request, patient_id=patient.pk),
+        "instruments": instruments.all_instruments(),
+    }
+    return render(request, "measurement/patient.html", context)
+
+
+@require_GET
+@clinic_view
+def worklist(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind") or None
+    try:
+        alerts = services.open_alerts(request, kind=kind)
+    except InputError as error:
+        raise Http404(str(error)) from None
+    kinds = Alert.Kind.choices
+    return render(request, "measurement/worklist.html", {"alerts": alerts, "kind": kind, "kinds": kinds})
+
+
+@require_POST
+@clinic_view
+def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+    form = forms.AcknowledgeForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.acknowledge_alert(request, alert_id, now=timezone.now(), note=note)
+    except (ConflictError, InputError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Alert acknowledged.")
+    target = request.POST.get("next") or ""
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "measurement:worklist")
+
+
+@require_GET
+@clinic_view
+def progress_report_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
+    pdf = progress_report.build_progress_report(request, patient_id, now=timezone.now())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="progress-report-{patient_id}.pdf"'
+    return response
+
+
+@require_GET
+@clinic_view
+def plotly_js(request: HttpRequest) -> FileResponse:
+    """Plotly's JavaScript, served from the installed ``plotly`` package (never copied into the repository)."""
+    path = importlib.resources.files("plotly") / "package_data" / "plotly.min.js"
+    response = FileResponse(path.open("rb"), content_type="text/javascript")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

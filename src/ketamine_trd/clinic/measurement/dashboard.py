@@ -1,0 +1,117 @@
+"""The clinic dashboard: today's chairs and sessions, assessments due, open alerts, REMS records due, outcomes.
+
+A fixed number of queries whatever the clinic's size (tests assert the count): every list is one query
+with its joins, every summary one aggregate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.measurement.models import Alert, Assessment
+from ketamine_trd.clinic.measurement.roles import CLINICAL_ROLES, DASHBOARD_ROLES, require_role
+
+__all__ = ["Dashboard", "build_dashboard"]
+
+OUTCOME_KINDS = (Alert.Kind.RELAPSE, Alert.Kind.LOSS_OF_RESPONSE, Alert.Kind.FADING_BENEFIT)
+LIST_LIMIT = 25
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """Display-ready dashboard content; lists hold model rows with their joins loaded."""
+
+    today: dt.date
+    clinical: bool
+    sessions: list[Any]
+    chairs: list[tuple[str, list[Any]]]
+    assessments_due: list[Alert]
+    reassessments_due: list[Any]
+    open_alerts: list[Alert]
+    open_alert_counts: dict[str, int]
+    rems_due: list[Any]
+    rems_overdue_count: int
+    phase_counts: dict[str, int]
+    outcome_alert_counts: dict[str, int]
+    assessments_last_30_days: int
+
+
+def _day_bounds(today: dt.date, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(today, dt.time.min, tzinfo=zone)
+    return start.astimezone(dt.UTC), (start + dt.timedelta(days=1)).astimezone(dt.UTC)
+
+
+def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
+    """Everything the dashboard shows for the actor's clinic on the clinic's local day of ``now``."""
+    from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, RemsStatus, Session
+
+    user = require_role(actor, DASHBOARD_ROLES, "open the dashboard")
+    clinic = user.clinic
+    zone = zoneinfo.ZoneInfo(clinic.time_zone or "UTC")
+    today = now.astimezone(zone).date()
+    start, end = _day_bounds(today, zone)
+    clinical = user.role in CLINICAL_ROLES
+
+    sessions = list(
+        Session.objects.filter(patient__clinic_id=clinic.pk, scheduled_at__gte=start, scheduled_at__lt=end)
+        .select_related("patient", "course")
+        .order_by("chair", "scheduled_at")[:200]
+    )
+    chairs: dict[str, list[Any]] = {}
+    for session in sessions:
+        chairs.setdefault(session.chair or "unassigned", []).append(session)
+
+    rems = RemsRecord.objects.filter(clinic_id=clinic.pk, status=RemsStatus.DUE)
+    rems_due = list(rems.select_related("patient", "session").order_by("due_by")[:LIST_LIMIT])
+    rems_overdue = rems.filter(due_by__lt=today).count()
+    phase_counts = dict(
+        Course.objects.filter(patient__clinic_id=clinic.pk).values_list("phase").annotate(n=Count("id")).order_by()
+    )
+    alerts = Alert.objects.open().for_clinic(clinic.pk)
+    counts = dict(alerts.values_list("kind").annotate(n=Count("id")).order_by())
+    assessed = Assessment.objects.filter(
+        patient__clinic_id=clinic.pk, administered_at__gte=now - dt.timedelta(days=30)
+    ).count()
+
+    due: list[Alert] = []
+    open_list: list[Alert] = []
+    reassess: list[Any] = []
+    if clinical:
+        due = list(
+            alerts.filter(kind=Alert.Kind.ASSESSMENT_DUE).select_related("patient").order_by("raised_at")[:LIST_LIMIT]
+        )
+        open_list = list(
+            alerts.filter(~Q(kind=Alert.Kind.ASSESSMENT_DUE))
+            .select_related("patient")
+            .order_by("-raised_at")[:LIST_LIMIT]
+        )
+        reassess = list(
+            Course.objects.filter(patient__clinic_id=clinic.pk, reassessment_due_on__lte=today)
+            .exclude(phase=Phase.ENDED)
+            .select_related("patient")
+            .order_by("reassessment_due_on")[:LIST_LIMIT]
+        )
+    with transaction.atomic():
+        record(actor, "read", object_type="dashboard", object_id=str(today))
+    return Dashboard(
+        today=today,
+        clinical=clinical,
+        sessions=sessions,
+        chairs=sorted(chairs.items()),
+        assessments_due=due,
+        reassessments_due=reassess,
+        open_alerts=open_list,
+        open_alert_counts={Alert.Kind(k).label: n for k, n in counts.items()},
+        rems_due=rems_due,
+        rems_overdue_count=rems_overdue,
+        phase_counts={Phase(k).label: n for k, n in phase_counts.items() if k in Phase.values},
+        outcome_alert_counts={Alert.Kind(k).label: counts.get(k, 0) for k in OUTCOME_KINDS},
+        assessments_last_30_days=assessed,
+    )

@@ -53,12 +53,12 @@ def seed_head(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 def add_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
+        schema_editor.execute(PG_FORWARD, None)
 
 
 def drop_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_REVERSE)
+        schema_editor.execute(PG_REVERSE, None)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,179 @@
+# ruff: noqa: F811  (pytest fixtures imported from test_measurement_builders)
+"""Pages of the measurement app: allow and deny per view, score entry, worklist, chart, PDF, dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ketamine_trd.clinic.measurement import services
+from ketamine_trd.clinic.measurement.models import Alert, Assessment
+from tests.clinic.test_measurement_builders import (  # noqa: F401  (fixtures)
+    NOW,
+    clinic,
+    front_desk,
+    make_course,
+    make_session,
+    make_user,
+    nurse,
+    outsider,
+    patient,
+    phq9,
+    prescriber,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _post_phq9(client: Client, patient: Any, values: list[int | str], when: str = "2026-01-10T10:00") -> Any:
+    data: dict[str, Any] = {f"item_q{i}": v for i, v in enumerate(values, start=1)}
+    data.update(instrument="phq9", administered_at=when)
+    return client.post(reverse("measurement:assessment_new", args=[patient.pk]) + "?instrument=phq9", data)
+
+
+def _urls(patient: Any) -> list[str]:
+    return [
+        reverse("measurement:dashboard"),
+        reverse("measurement:worklist"),
+        reverse("measurement:patient", args=[patient.pk]),
+        reverse("measurement:assessment_new", args=[patient.pk]),
+        reverse("measurement:progress_report", args=[patient.pk]),
+        reverse("measurement:plotly_js"),
+    ]
+
+
+def test_anonymous_is_sent_to_login_everywhere(patient: Any) -> None:
+    for url in _urls(patient):
+        response = Client().get(url)
+        assert response.status_code == 302 and "login" in response["Location"], url
+
+
+def test_front_desk_is_denied_clinical_pages_but_sees_dashboard(front_desk: Any, patient: Any) -> None:
+    client = _client(front_desk)
+    assert client.get(reverse("measurement:dashboard")).status_code == 200
+    for url in _urls(patient)[1:5]:
+        assert client.get(url).status_code == 403, url
+
+
+def test_researcher_is_denied_the_dashboard(clinic: Any) -> None:
+    assert _client(make_user("researcher", clinic)).get(reverse("measurement:dashboard")).status_code == 403
+
+
+def test_other_clinic_gets_404(outsider: Any, patient: Any) -> None:
+    client = _client(outsider)
+    for url in _urls(patient)[2:5]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_score_form_lists_every_item_of_the_definition(nurse: Any, patient: Any) -> None:
+    from ketamine_trd.clinical import instruments
+
+    client = _client(nurse)
+    for instrument in instruments.all_instruments():
+        url = reverse("measurement:assessment_new", args=[patient.pk]) + f"?instrument={instrument.id}"
+        page = client.get(url)
+        assert page.status_code == 200, instrument.id
+        for item in instrument.items:
+            assert f'name="item_{item.id}"' in page.content.decode(), (instrument.id, item.id)
+
+
+def test_phq9_item9_via_the_form_raises_the_alert_and_shows_it(nurse: Any, patient: Any) -> None:
+    client = _client(nurse)
+    response = _post_phq9(client, patient, [0, 0, 0, 0, 0, 0, 0, 0, 1])
+    assert response.status_code == 302
+    assert Alert.objects.filter(patient=patient, kind=Alert.Kind.SUICIDE_ITEM).exists()
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert "PHQ-9 item 9" in body and "trajectory-chart" in body
+    assert reverse("measurement:plotly_js") in body
+
+
+def test_out_of_range_answer_is_refused_naming_the_item(nurse: Any, patient: Any) -> None:
+    response = _post_phq9(_client(nurse), patient, [0, 0, 0, 0, 0, 0, 0, 0, 7])
+    assert response.status_code == 400
+    assert "q9: 7 is not allowed" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_missing_item_is_refused_by_the_engine_and_nothing_saved(nurse: Any, patient: Any) -> None:
+    response = _post_phq9(_client(nurse), patient, [0, 0, 0, 0, 0, 0, 0, 0, ""])
+    assert response.status_code == 400
+    assert "q9" in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_future_date_is_refused(nurse: Any, patient: Any) -> None:
+    response = _post_phq9(_client(nurse), patient, [0] * 9, when="2099-01-01T10:00")
+    assert response.status_code == 400 and "administered_at" in response.content.decode()
+
+
+def test_worklist_acknowledge_keeps_who_and_when(nurse: Any, patient: Any) -> None:
+    client = _client(nurse)
+    _post_phq9(client, patient, [0, 0, 0, 0, 0, 0, 0, 0, 2])
+    alert = Alert.objects.get(kind=Alert.Kind.SUICIDE_ITEM)
+    assert "PHQ-9 item 9" in client.get(reverse("measurement:worklist")).content.decode()
+    response = client.post(reverse("measurement:acknowledge", args=[alert.pk]), {"note": "seen"})
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == nurse and alert.acknowledged_at is not None and alert.acknowledgement_note == "seen"
+    again = client.post(reverse("measurement:acknowledge", args=[alert.pk]), {"note": "x"}, follow=True)
+    assert "already acknowledged" in again.content.decode()
+
+
+def test_acknowledge_requires_post_and_a_clinical_role(front_desk: Any, nurse: Any, patient: Any) -> None:
+    services.record_assessment(nurse, patient.pk, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1), administered_at=NOW, now=NOW)
+    alert = Alert.objects.filter(kind=Alert.Kind.SUICIDE_ITEM).get()
+    url = reverse("measurement:acknowledge", args=[alert.pk])
+    assert _client(nurse).get(url).status_code == 405
+    assert _client(front_desk).post(url).status_code == 403
+
+
+def test_progress_report_is_a_pdf(nurse: Any, patient: Any) -> None:
+    for day, total in ((1, 3), (8, 2), (15, 1)):
+        answers = phq9(total, total, total, total, total, total, total, total, 0)
+        at = dt.datetime(2026, 1, day, 10, tzinfo=dt.UTC)
+        services.record_assessment(nurse, patient.pk, "phq9", answers, administered_at=at, now=NOW)
+    response = _client(nurse).get(reverse("measurement:progress_report", args=[patient.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and len(response.content) > 5000
+
+
+def test_plotly_js_is_served_from_the_installed_package(nurse: Any) -> None:
+    response = _client(nurse).get(reverse("measurement:plotly_js"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/javascript")
+    assert b"plotly" in b"".join(response.streaming_content)[:2000].lower()
+
+
+def test_dashboard_shows_sections_with_a_bounded_number_of_queries(
+    nurse: Any, patient: Any, clinic: Any, django_assert_max_num_queries: Any
+) -> None:
+    from django.utils import timezone
+
+    from tests.clinic.test_measurement_builders import make_patient
+
+    now = timezone.now()
+    for _ in range(6):
+        other = make_patient(clinic)
+        course = make_course(other, reassessment_due_on=now.date())
+        make_session(course, scheduled_at=now.replace(hour=12, minute=0), chair=f"chair {other.pk % 2}")
+        services.record_assessment(
+            nurse, other.pk, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1), administered_at=now, now=now
+        )
+    client = _client(nurse)
+    client.get(reverse("measurement:dashboard"))  # warm the session and content types
+    with django_assert_max_num_queries(19):
+        response = client.get(reverse("measurement:dashboard"))
+    body = response.content.decode()
+    for testid in ("today-sessions", "open-alerts", "assessments-due", "rems-due", "outcome-summary"):
+        assert f'data-testid="{testid}"' in body
+    assert body.count("PHQ-9 item 9") >= 6

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from ketamine_trd.clinic.measurement import services, trajectory
 from ketamine_trd.clinical import instruments
@@ -137,7 +137,7 @@ def list_assessments(request: HttpRequest, patient_id: int, instrument_id: str |
 
 
 @router.post("/patients/{patient_id}/assessments", response={201: RecordedOut})
-def create_assessment(request: HttpRequest, patient_id: int, payload: AssessmentIn) -> tuple[int, dict[str, Any]]:
+def create_assessment(request: HttpRequest, patient_id: int, payload: AssessmentIn) -> Status[dict[str, Any]]:
     """Score and save an assessment; out-of-range answers are refused naming the item (422), nothing saved."""
     at = payload.administered_at
     if timezone.is_naive(at):
@@ -152,11 +152,12 @@ def create_assessment(request: HttpRequest, patient_id: int, payload: Assessment
         course_id=payload.course_id,
         session_id=payload.session_id,
     )
-    return 201, {
+    body = {
         "assessment": _assessment(saved.assessment),
         "alerts": list(saved.alerts),
         "followups": list(saved.followups),
     }
+    return Status(201, body)
 
 
 @router.get("/patients/{patient_id}/trajectory", response=TrajectoryOut)

@@ -29,10 +29,9 @@ def required_for(user: object) -> bool:
 
 
 def start_enrolment(user: object, now: dt.datetime) -> TotpDevice:
-    """A new unconfirmed device with a fresh secret (replacing an unconfirmed one)."""
+    """The user's device: a new unconfirmed one with a fresh secret, or the one already started."""
     with transaction.atomic():
-        TotpDevice.objects.filter(user=user, confirmed=False).delete()
-        existing = TotpDevice.objects.filter(user=user).first()
+        existing = TotpDevice.objects.select_for_update().filter(user=user).first()
         if existing is not None:
             return existing
         return TotpDevice.objects.create(user=user, secret=pyotp.random_base32(), created_at=now)

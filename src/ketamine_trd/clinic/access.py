@@ -59,10 +59,19 @@ def can(user: Any, action: str) -> bool:
     return user.role in ALLOWED.get(action, frozenset())
 
 
+def _record_denial(actor: Any, action: str) -> None:
+    """Audit a refused access (OWASP ASVS 4.0 V7.2.2). Check access before opening the
+    service's transaction: a refusal raised inside ``atomic()`` rolls this record back too."""
+    from ketamine_trd.clinic.audit.service import record
+
+    record(actor, "denied", outcome="denied", detail=action)
+
+
 def require(user: Any, action: str) -> None:
     """Raise :class:`ketamine_trd.errors.PermissionDenied` unless ``user`` may do ``action``."""
     if not can(user, action):
         role = getattr(user, "role", "anonymous")
+        _record_denial(user, action)
         raise PermissionDenied(f"role {role!r} may not {action}")
 
 
@@ -75,6 +84,7 @@ def require_role(action: str) -> Callable[[F], F]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not can(request.user, action):
+                _record_denial(request, action)
                 raise DjangoPermissionDenied(f"{action} is not allowed for this role")
             return view(request, *args, **kwargs)
 

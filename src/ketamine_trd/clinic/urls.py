@@ -5,21 +5,24 @@ from __future__ import annotations
 from importlib.util import find_spec
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
 from ketamine_trd.clinic.api import api
+from ketamine_trd.clinic.authn import views as authn_views
 
 urlpatterns = [
+    # The admin signs in through the hardened login too (lockout, TOTP, audit).
+    path("admin/login/", RedirectView.as_view(url="/accounts/login/?next=/admin/", query_string=False)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
 if find_spec("ketamine_trd.clinic.authn.urls") is not None:
     urlpatterns.append(path("accounts/", include("ketamine_trd.clinic.authn.urls")))
 urlpatterns += [
-    # Django's own views until (and unless) authn provides hardened ones above, which then win.
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The hardened authn views (lockout, TOTP, audit) under the stock names "login"/"logout".
+    path("accounts/login/", authn_views.login_view, name="login"),
+    path("accounts/logout/", authn_views.logout_view, name="logout"),
     path("", include("ketamine_trd.clinic.records.urls")),
     path("", include("ketamine_trd.clinic.measurement.urls")),
 ]

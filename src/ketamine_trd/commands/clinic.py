@@ -1,9 +1,82 @@
-"""``ktrd`` commands of the clinic area."""
+"""``ktrd`` commands of the clinic area: ``serve`` and ``demo``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from ketamine_trd.commands._output import console, emit
+
+HOST = typer.Option("127.0.0.1", "--host", help="Address to listen on.")
+PORT = typer.Option(8000, "--port", help="TCP port.")
+DATA_DIR = typer.Option(
+    None,
+    "--data-dir",
+    envvar="KTRD_DATA_DIR",
+    help="Folder for the SQLite database and static files (default: a per-user data folder).",
+)
+
+
+def _url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # nosec B104 - shown, not bound
+    return f"http://{shown}:{port}/"
+
+
+def _render_demo(data: dict[str, Any]) -> None:
+    console.print(f"[bold red]SYNTHETIC DEMO DATA[/] in {data['data_dir']}")
+    console.print(data["message"])
+    for login in data["logins"]:
+        console.print(f"  {login['role']:<11} user [bold]{login['username']}[/]  password {login['password']}")
+    if data.get("url"):
+        console.print(f"Open {data['url']}  (Ctrl+C stops the server)")
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the ``ktrd`` application."""
+
+    @app.command("serve")
+    def serve_command(
+        host: str = HOST,
+        port: int = PORT,
+        data_dir: Path | None = DATA_DIR,
+        threads: int = typer.Option(8, "--threads", min=1, max=64, help="Worker threads."),
+    ) -> None:
+        """Apply migrations, collect static files and serve the clinic application with waitress."""
+        from ketamine_trd.clinic import runner
+
+        runner.check_port(port)
+        folder = runner.prepare(data_dir, demo=False)
+        console.print(f"ketamine-trd clinic: data in {folder}; serving {_url(host, port)}")
+        runner.serve(host, port, threads=threads)
+
+    @app.command("demo")
+    def demo_command(
+        host: str = HOST,
+        port: int = PORT,
+        data_dir: Path | None = DATA_DIR,
+        seed: int = typer.Option(20260301, "--seed", help="Seed of the synthetic clinic (fixed by default)."),
+        patients: int = typer.Option(50, "--patients", min=4, max=2000, help="Number of synthetic patients."),
+        no_serve: bool = typer.Option(False, "--no-serve", "--seed-only", help="Create the demo data and exit."),
+        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    ) -> None:
+        """Create the synthetic demo clinic (once per data folder), print the logins, and serve it."""
+        from ketamine_trd.clinic import runner
+
+        runner.check_port(port)
+        folder = runner.prepare(data_dir, demo=True)
+        from ketamine_trd.clinic import demo
+
+        result = demo.ensure_demo_clinic(seed=seed, patients=patients)
+        data = {
+            "data_dir": str(folder),
+            "created": result.created,
+            "message": result.message,
+            "counts": result.counts,
+            "logins": [{"role": r, "username": u, "password": p} for r, u, p in result.logins],
+            "url": None if no_serve else _url(host, port),
+        }
+        emit(data, as_json, _render_demo)
+        if not no_serve:
+            runner.serve(host, port)

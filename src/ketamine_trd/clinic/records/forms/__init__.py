@@ -1,0 +1,1 @@
+"""HTML forms of the records app: they validate at the edge and produce typed values for one service call."""

@@ -1,0 +1,64 @@
+"""The actor behind a call, and rows fetched within the actor's clinic (absent or foreign -> not found)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ketamine_trd.clinic import access
+from ketamine_trd.clinic.records.models import Course, Patient, Session
+from ketamine_trd.errors import InputError, NotFoundError
+
+#: recorded times may run ahead of the server clock by this much (a device clock a little fast)
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def user_of(actor: Any) -> Any:
+    """The user behind an actor (a request or a user)."""
+    return actor.user if hasattr(actor, "META") else actor
+
+
+def require(actor: Any, action: str) -> Any:
+    """The actor's user, if its role may do ``action`` (else ``PermissionDenied``)."""
+    user = user_of(actor)
+    access.require(user, action)
+    return user
+
+
+def patient_for(user: Any, patient_id: int, *, lock: bool = False) -> Patient:
+    """The patient of the user's clinic, or ``NotFoundError``."""
+    rows = Patient.objects.filter(pk=patient_id, clinic_id=user.clinic_id)
+    patient = (rows.select_for_update() if lock else rows).first()
+    if patient is None:
+        raise NotFoundError(f"patient {patient_id} not found")
+    return patient
+
+
+def course_for(user: Any, course_id: int, *, lock: bool = False) -> Course:
+    """The course of a patient of the user's clinic, or ``NotFoundError``."""
+    rows = Course.objects.select_related("patient").filter(pk=course_id, patient__clinic_id=user.clinic_id)
+    course = (rows.select_for_update(of=("self",)) if lock else rows).first()
+    if course is None:
+        raise NotFoundError(f"course {course_id} not found")
+    return course
+
+
+def session_for(user: Any, session_id: int, *, lock: bool = False) -> Session:
+    """The session of a patient of the user's clinic, or ``NotFoundError``."""
+    rows = Session.objects.select_related("course", "patient").filter(pk=session_id, patient__clinic_id=user.clinic_id)
+    session = (rows.select_for_update(of=("self",)) if lock else rows).first()
+    if session is None:
+        raise NotFoundError(f"session {session_id} not found")
+    return session
+
+
+def not_in_future(field: str, value: dt.datetime, now: dt.datetime) -> None:
+    """Refuse a recorded time later than ``now`` (a past event cannot happen tomorrow)."""
+    if value > now + CLOCK_SKEW:
+        raise InputError(field, value.isoformat(timespec="minutes"), f"a time not after now ({now:%Y-%m-%d %H:%M} UTC)")
+
+
+def date_not_in_future(field: str, value: dt.date, today: dt.date) -> None:
+    """Refuse a date later than ``today``."""
+    if value > today:
+        raise InputError(field, value.isoformat(), f"a date not after today ({today.isoformat()})")

@@ -1,0 +1,66 @@
+"""The patient page: one read that gathers what the page shows, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from ketamine_trd.clinic import access
+from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.records.models import Course, IntakeKind, IntakeResult, Patient, RemsRecord, Session
+from ketamine_trd.clinic.records.services._scope import patient_for, require
+from ketamine_trd.clinic.records.services.intake import age_years
+
+
+@dataclass(frozen=True, slots=True)
+class PatientPage:
+    """What the patient page shows; clinical parts are empty for roles without clinical access."""
+
+    patient: Patient
+    age_years: int
+    clinical: bool
+    trd: IntakeResult | None
+    screening: IntakeResult | None
+    intake_history: tuple[IntakeResult, ...]
+    courses: tuple[Course, ...]
+    sessions: tuple[Session, ...]
+    rems_records: tuple[RemsRecord, ...]
+
+
+def _latest(rows: list[IntakeResult], kind: str) -> IntakeResult | None:
+    return next((r for r in rows if r.kind == kind), None)
+
+
+def patient_page(actor: Any, patient_id: int, *, now: dt.datetime, session_limit: int = 20) -> PatientPage:
+    """Demographics for every role allowed to see the patient; intake, courses and sessions for clinicians."""
+    user = require(actor, "patient.view")
+    clinical = access.can(user, "course.view")
+    with transaction.atomic():
+        patient = patient_for(user, patient_id)
+        intake: list[IntakeResult] = []
+        courses: list[Course] = []
+        rems: list[RemsRecord] = []
+        sessions = Session.objects.filter(patient=patient).select_related("course")
+        if clinical:
+            intake = list(
+                IntakeResult.objects.filter(patient=patient).select_related(
+                    "created_by", "signed_off_by", "overridden_by"
+                )
+            )
+            courses = list(Course.objects.filter(patient=patient).select_related("prescriber"))
+            rems = list(RemsRecord.objects.filter(patient=patient).order_by("-due_by")[:20])
+        record(actor, "read", obj=patient, now=now)
+    return PatientPage(
+        patient=patient,
+        age_years=age_years(patient.date_of_birth, now.date()),
+        clinical=clinical,
+        trd=_latest(intake, IntakeKind.TRD),
+        screening=_latest(intake, IntakeKind.SCREENING),
+        intake_history=tuple(intake),
+        courses=tuple(courses),
+        sessions=tuple(sessions.order_by("-scheduled_at")[:session_limit]),
+        rems_records=tuple(rems),
+    )

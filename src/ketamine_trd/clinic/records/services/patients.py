@@ -1,0 +1,136 @@
+"""Registering, updating, finding and reading patients (every read and write is audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+
+from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.records.models import Patient, Sex
+from ketamine_trd.clinic.records.quantities import PLAUSIBLE
+from ketamine_trd.clinic.records.services._scope import date_not_in_future, patient_for, require
+from ketamine_trd.errors import ConflictError, InputError
+
+MRN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+OLDEST_YEARS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class PatientInput:
+    """Demographics as validated at the edge; weight in kg and height in cm (already converted)."""
+
+    mrn: str
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    sex: str = Sex.UNKNOWN
+    weight_kg: Decimal | None = None
+    height_cm: Decimal | None = None
+    phone: str = ""
+    email: str = ""
+
+    def __post_init__(self) -> None:
+        if not MRN_PATTERN.match(self.mrn or ""):
+            raise InputError("mrn", self.mrn, "1 to 40 letters, digits or . _ / - (starting with a letter or digit)")
+        for name in ("given_name", "family_name"):
+            value = getattr(self, name)
+            if not value or not value.strip() or len(value) > 100:
+                raise InputError(name, value, "1 to 100 characters")
+        if self.sex not in Sex.values:
+            raise InputError("sex", self.sex, ", ".join(Sex.values))
+        for name in ("weight_kg", "height_cm"):
+            value = getattr(self, name)
+            low, high = PLAUSIBLE[name]
+            if value is not None and not low <= value <= high:
+                unit = name.rsplit("_", 1)[1]
+                raise InputError(name, value, f"{low} to {high} {unit} (platform-defined plausibility range)")
+
+    def check_dates(self, today: dt.date) -> None:
+        """The date of birth is in the past and within a human lifetime."""
+        date_not_in_future("date_of_birth", self.date_of_birth, today)
+        if self.date_of_birth.year < today.year - OLDEST_YEARS:
+            raise InputError("date_of_birth", self.date_of_birth.isoformat(), f"a date after {today.year - 120}")
+
+
+def _values(data: PatientInput) -> dict[str, Any]:
+    return {f.name: getattr(data, f.name) for f in fields(data)}
+
+
+def _duplicate(mrn: str) -> ConflictError:
+    return ConflictError(f"mrn: {mrn!r} is already registered at this clinic (allowed: an MRN not yet used here)")
+
+
+def register_patient(actor: Any, data: PatientInput, *, now: dt.datetime) -> Patient:
+    """Create a patient in the actor's clinic; a duplicate MRN is a ``ConflictError`` and nothing is saved."""
+    user = require(actor, "patient.register")
+    data.check_dates(now.date())
+    try:
+        with transaction.atomic():
+            if Patient.objects.filter(clinic_id=user.clinic_id, mrn=data.mrn).exists():
+                raise _duplicate(data.mrn)
+            patient = Patient.objects.create(
+                clinic_id=user.clinic_id, created_by=user, created_at=now, updated_at=now, **_values(data)
+            )
+            record(actor, "create", obj=patient, changed_fields=_values(data).keys(), now=now)
+    except IntegrityError:  # a concurrent registration with the same MRN
+        raise _duplicate(data.mrn) from None
+    return patient
+
+
+def update_patient(actor: Any, patient_id: int, data: PatientInput, *, now: dt.datetime) -> Patient:
+    """Change a patient's demographics; the audit event names the fields that changed."""
+    user = require(actor, "patient.edit")
+    data.check_dates(now.date())
+    try:
+        with transaction.atomic():
+            patient = patient_for(user, patient_id, lock=True)
+            new = _values(data)
+            changed = [name for name, value in new.items() if getattr(patient, name) != value]
+            if data.mrn != patient.mrn and Patient.objects.filter(clinic_id=user.clinic_id, mrn=data.mrn).exists():
+                raise _duplicate(data.mrn)
+            for name in changed:
+                setattr(patient, name, new[name])
+            patient.updated_at = now
+            patient.save(update_fields=[*changed, "updated_at"])
+            record(actor, "update", obj=patient, changed_fields=changed, now=now)
+    except IntegrityError:
+        raise _duplicate(data.mrn) from None
+    return patient
+
+
+def get_patient(actor: Any, patient_id: int, *, now: dt.datetime, action: str = "patient.view") -> Patient:
+    """A patient of the actor's clinic (``NotFoundError`` otherwise); records a ``read``."""
+    user = require(actor, action)
+    with transaction.atomic():
+        patient = patient_for(user, patient_id)
+        record(actor, "read", obj=patient, now=now)
+    return patient
+
+
+def search_patients(
+    actor: Any, query: str = "", *, now: dt.datetime, limit: int = 50, offset: int = 0
+) -> list[Patient]:
+    """Patients of the actor's clinic whose MRN, given or family name starts with ``query``."""
+    user = require(actor, "patient.view")
+    if not 1 <= limit <= 200:
+        raise InputError("limit", limit, "1 to 200")
+    if offset < 0:
+        raise InputError("offset", offset, "0 or more")
+    rows: QuerySet[Patient] = Patient.objects.filter(clinic_id=user.clinic_id)
+    text = query.strip()
+    if len(text) > 100:
+        raise InputError("q", text[:20] + "...", "at most 100 characters")
+    if text:
+        rows = rows.filter(
+            Q(mrn__istartswith=text) | Q(family_name__istartswith=text) | Q(given_name__istartswith=text)
+        )
+    with transaction.atomic():
+        found = list(rows.order_by("family_name", "given_name", "id")[offset : offset + limit])
+        record(actor, "read", object_type="records.patient_list", detail=f"{len(found)} rows", now=now)
+    return found

@@ -1,0 +1,96 @@
+"""Intake: the treatment history (TRD verdict and staging), the medical screening, sign-off and override."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ketamine_trd.clinic.access import require_role
+from ketamine_trd.clinic.records.forms._errors import add_domain_error
+from ketamine_trd.clinic.records.forms.intake import OverrideForm, ScreeningIntakeForm, TrdIntakeForm
+from ketamine_trd.clinic.records.services import intake, patients
+from ketamine_trd.clinic.records.views._edge import as_http, now
+from ketamine_trd.errors import ConflictError, InputError, KtrdError
+
+
+def _patient(request: HttpRequest, patient_id: int):  # type: ignore[no-untyped-def]
+    try:
+        return patients.get_patient(request, patient_id, now=now(), action="intake.record")
+    except KtrdError as error:
+        raise as_http(error) from error
+
+
+@require_http_methods(["GET", "POST"])
+@require_role("intake.record")
+def trd_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    form = TrdIntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = intake.record_trd_intake(
+                request, patient.pk, form.history(), profile=form.cleaned_data["profile"], now=now()
+            )
+        except InputError as error:
+            add_domain_error(form, error, form.field_map())
+        else:
+            messages.success(request, result.summary)
+            return redirect("records:patient_detail", patient_id=patient.pk)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "records/intake_trd.html", {"form": form, "patient": patient}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@require_role("intake.record")
+def screening_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = _patient(request, patient_id)
+    initial = {"sex": patient.sex if patient.sex in ("female", "male") else ""}
+    form = ScreeningIntakeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = intake.record_screening_intake(
+                request, patient.pk, form.profile(), product=form.cleaned_data["product"], bp_profile=None, now=now()
+            )
+        except InputError as error:
+            add_domain_error(form, error, {"blood_pressure.diastolic": "diastolic_mmhg"})
+        else:
+            messages.success(request, result.summary)
+            return redirect("records:patient_detail", patient_id=patient.pk)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "records/intake_screening.html", {"form": form, "patient": patient}, status=status)
+
+
+@require_POST
+@require_role("intake.sign_off")
+def intake_sign_off(request: HttpRequest, intake_id: int) -> HttpResponse:
+    try:
+        result = intake.sign_off_intake(request, intake_id, now=now())
+    except ConflictError as error:
+        messages.error(request, str(error))
+        return redirect(request.POST.get("next") or "records:patient_list")
+    except KtrdError as error:
+        raise as_http(error) from error
+    messages.success(request, "Signed off.")
+    return redirect("records:patient_detail", patient_id=result.patient_id)
+
+
+@require_http_methods(["GET", "POST"])
+@require_role("intake.override")
+def intake_override(request: HttpRequest, intake_id: int) -> HttpResponse:
+    form = OverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = intake.override_intake(
+                request, intake_id, verdict=form.cleaned_data["override_verdict"],
+                reason=form.cleaned_data["override_reason"], now=now(),
+            )  # fmt: skip
+        except InputError as error:
+            add_domain_error(form, error)
+        except KtrdError as error:
+            raise as_http(error) from error
+        else:
+            messages.success(request, "Override recorded with its reason.")
+            return redirect("records:patient_detail", patient_id=result.patient_id)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "records/intake_override.html", {"form": form, "intake_id": intake_id}, status=status)

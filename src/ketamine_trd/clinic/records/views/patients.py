@@ -1,0 +1,86 @@
+"""Patient list and search, registration, the patient page, editing."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ketamine_trd.clinic.access import can, require_role
+from ketamine_trd.clinic.records.forms._errors import add_domain_error
+from ketamine_trd.clinic.records.forms.patients import PatientForm, PatientSearchForm
+from ketamine_trd.clinic.records.services import overview, patients
+from ketamine_trd.clinic.records.views._edge import as_http, now
+from ketamine_trd.errors import ConflictError, InputError, KtrdError
+
+PAGE = 50
+_PAGE_ACTIONS = ("intake.record", "intake.sign_off", "course.plan", "session.schedule", "patient.edit")
+
+
+@require_GET
+@require_role("patient.view")
+def patient_list(request: HttpRequest) -> HttpResponse:
+    form = PatientSearchForm(request.GET)
+    query, page = "", 1
+    if form.is_valid():
+        query, page = form.cleaned_data["q"] or "", form.cleaned_data["page"] or 1
+    rows = patients.search_patients(request, query, now=now(), limit=PAGE + 1, offset=(page - 1) * PAGE)
+    context = {"form": form, "patients": rows[:PAGE], "q": query, "page": page, "has_next": len(rows) > PAGE}
+    return render(request, "records/patient_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@require_role("patient.register")
+def patient_register(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient = patients.register_patient(request, form.to_input(), now=now())
+        except (InputError, ConflictError) as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"Registered {patient.display_name} (MRN {patient.mrn}).")
+            return redirect("records:patient_detail", patient_id=patient.pk)
+    return render(
+        request, "records/patient_form.html", {"form": form, "title": "Register a patient"}, status=_status(form)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_role("patient.edit")
+def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    try:
+        patient = patients.get_patient(request, patient_id, now=now(), action="patient.edit")
+    except KtrdError as error:
+        raise as_http(error) from error
+    initial = {
+        f: getattr(patient, f) for f in ("mrn", "given_name", "family_name", "date_of_birth", "sex", "phone", "email")
+    }
+    initial |= {"weight": patient.weight_kg or "", "height": patient.height_cm or ""}
+    form = PatientForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patients.update_patient(request, patient.pk, form.to_input(), now=now())
+        except (InputError, ConflictError) as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("records:patient_detail", patient_id=patient.pk)
+    context = {"form": form, "title": f"Edit {patient.display_name}", "patient": patient}
+    return render(request, "records/patient_form.html", context, status=_status(form))
+
+
+@require_GET
+@require_role("patient.view")
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    try:
+        page = overview.patient_page(request, patient_id, now=now())
+    except KtrdError as error:
+        raise as_http(error) from error
+    perms = {a.replace(".", "_"): can(request.user, a) for a in _PAGE_ACTIONS}
+    return render(request, "records/patient_detail.html", {"page": page, "p": page.patient, "can_do": perms})
+
+
+def _status(form: PatientForm) -> int:
+    return 422 if form.is_bound and form.errors else 200

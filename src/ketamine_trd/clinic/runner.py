@@ -1,0 +1,67 @@
+"""Starting the clinic application: data folder, Django set-up, migrations, static files, waitress.
+
+Used by ``ktrd serve`` and ``ktrd demo``; nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ketamine_trd.errors import DependencyMissing, InputError
+
+SETTINGS_MODULE = "ketamine_trd.clinic.settings"
+
+
+def _require_django() -> None:
+    try:
+        import django  # noqa: F401
+        import waitress  # noqa: F401
+        import whitenoise  # noqa: F401
+    except ImportError as missing:
+        raise DependencyMissing(missing.name or "django", "clinic") from None
+
+
+def prepare(data_dir: Path | None, *, demo: bool) -> Path:
+    """Point the settings at ``data_dir`` (created if absent), set up Django, migrate, collect static files.
+
+    Returns the data folder in use. Must run before Django is set up in this process.
+    """
+    _require_django()
+    if data_dir is not None:
+        os.environ["KTRD_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
+    if demo:
+        os.environ["KTRD_DEMO"] = "1"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
+    import django
+    from django.conf import settings
+
+    django.setup()
+    folder = Path(settings.DATA_DIR)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(
+            "data_dir", str(folder), "a folder this user can create and write", reason=str(error)
+        ) from None
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return folder
+
+
+def check_port(port: int) -> int:
+    """A TCP port number, 1 to 65535."""
+    if not 1 <= port <= 65535:
+        raise InputError("port", port, "1 to 65535")
+    return port
+
+
+def serve(host: str, port: int, *, threads: int = 8) -> None:  # pragma: no cover - blocks until stopped
+    """Serve the WSGI application with waitress (a production-grade server, not Django's runserver)."""
+    from waitress import serve as waitress_serve
+
+    from ketamine_trd.clinic.wsgi import application
+
+    waitress_serve(application, host=host, port=check_port(port), threads=threads, ident="ketamine-trd")

@@ -1,0 +1,80 @@
+"""Plain builder functions and named personas for the clinic tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from itertools import count
+from typing import Any
+
+from django.utils import timezone
+
+from ketamine_trd.clinic.accounts.models import Clinic, User
+from ketamine_trd.clinic.records.models import Course, Patient, Session
+
+_seq = count(1)
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+def make_clinic(**overrides: Any) -> Clinic:
+    n = next(_seq)
+    values: dict[str, Any] = {"name": f"Clinic {n}", "slug": f"clinic-{n}", "rems_setting_id": f"HCS{n:05d}"}
+    values.update(overrides)
+    return Clinic.objects.create(**values)
+
+
+def make_user(role: str, clinic: Clinic | None, **overrides: Any) -> User:
+    n = next(_seq)
+    values: dict[str, Any] = {"username": f"{role}{n}", "role": role, "clinic": clinic, "first_name": role.title()}
+    values.update(overrides)
+    user = User(**values)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def make_patient(clinic: Clinic, **overrides: Any) -> Patient:
+    n = next(_seq)
+    now = timezone.now()
+    values: dict[str, Any] = {
+        "clinic": clinic,
+        "mrn": f"MRN{n:05d}",
+        "given_name": "Alex",
+        "family_name": f"Doe{n}",
+        "date_of_birth": dt.date(1980, 5, 17),
+        "sex": "female",
+        "weight_kg": Decimal("70.0"),
+        "height_cm": Decimal("170.0"),
+        "created_at": now,
+        "updated_at": now,
+    }
+    values.update(overrides)
+    return Patient.objects.create(**values)
+
+
+def make_course(patient: Patient, **overrides: Any) -> Course:
+    now = timezone.now()
+    values: dict[str, Any] = {
+        "patient": patient,
+        "product": "esketamine-nasal",
+        "route": "nasal",
+        "phase": "induction",
+        "start_date": now.date() - dt.timedelta(days=7),
+        "created_at": now,
+        "updated_at": now,
+    }
+    values.update(overrides)
+    return Course.objects.create(**values)
+
+
+def make_session(course: Course, **overrides: Any) -> Session:
+    now = timezone.now()
+    values: dict[str, Any] = {
+        "course": course,
+        "patient": course.patient,
+        "scheduled_at": now - dt.timedelta(hours=3),
+        "created_at": now,
+        "updated_at": now,
+    }
+    values.update(overrides)
+    return Session.objects.create(**values)

@@ -18,6 +18,7 @@ from django.db import transaction
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.alerts import acknowledge_alert, level_from, open_alerts, raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
+from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
 from ketamine_trd.clinic.measurement.roles import CLINICAL_ROLES, ENTRY_ROLES, require_role, same_clinic
 from ketamine_trd.clinical import instruments
 from ketamine_trd.errors import InputError, NotFoundError
@@ -30,6 +31,7 @@ __all__ = [
     "open_alerts",
     "raise_alert",
     "record_assessment",
+    "refresh_patient_alerts",
 ]
 
 
@@ -123,6 +125,8 @@ def record_assessment(
         )
         record(actor, "create", obj=assessment, patient_id=patient.pk, detail=f"assessment {instrument.id}")
         raised = _raise_result_alerts(patient, assessment, result, now=now, actor=actor)
+        if assessment.total is not None:
+            raised += refresh_patient_alerts(actor, patient, now=now, instrument_ids=(instrument.id,))
     return RecordedAssessment(assessment, tuple(raised), tuple(result.followups), result)
 
 

@@ -15,9 +15,17 @@ from django.db import transaction
 
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Assessment
-from ketamine_trd.clinical import instruments
+from ketamine_trd.clinical import instruments, outcomes
 
-__all__ = ["EventView", "Trajectory", "build_trajectory", "default_instrument", "plotly_figure"]
+__all__ = [
+    "EventView",
+    "Trajectory",
+    "build_trajectory",
+    "default_instrument",
+    "dose_records",
+    "evaluate",
+    "plotly_figure",
+]
 
 PLATFORM_LABEL = "platform-defined"
 
@@ -69,78 +77,74 @@ def default_instrument(patient: Any) -> str | None:
     return row["instrument_id"] if row else None
 
 
-def _attr(obj: Any, *names: str) -> Any:
-    for name in names:
-        value = getattr(obj, name, None)
-        if value is not None:
-            return value
-    return None
-
-
 def _number(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _event_view(event: Any) -> EventView:
-    kind = str(getattr(_attr(event, "kind", "type", "code"), "value", _attr(event, "kind", "type", "code")))
-    platform = bool(getattr(event, "platform_defined", False))
-    label = kind.replace("_", " ")
-    if platform:
-        label = f"{label} ({PLATFORM_LABEL})"
-    when = _attr(event, "date", "on", "day")
-    if isinstance(when, dt.datetime):
-        when = when.date()
-    source = _attr(event, "source", "source_id") or ""
+def _event_view(event: outcomes.OutcomeEvent) -> EventView:
+    label = event.type.replace("_", " ")
     return EventView(
-        on=when,
-        kind=kind,
-        label=label,
-        definition=str(_attr(event, "definition", "rule") or ""),
-        threshold=_number(_attr(event, "threshold")),
-        platform_defined=platform,
-        source=str(getattr(source, "id", source)),
+        on=event.date,
+        kind=event.type,
+        label=f"{label} ({PLATFORM_LABEL})" if event.platform_defined else label,
+        definition=event.definition,
+        threshold=event.threshold,
+        platform_defined=event.platform_defined,
+        source=event.source,
+    )
+
+
+def dose_records(patient: Any) -> list[tuple[dt.datetime, float | None, str]]:
+    """(given at, dose in mg, course phase) of the patient's signed sessions, oldest first."""
+    from ketamine_trd.clinic.records.models import Session, SessionStatus
+
+    return list(
+        Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dose_given_at__isnull=False)
+        .order_by("dose_given_at")
+        .values_list("dose_given_at", "dose_mg", "course__phase")
+    )
+
+
+def evaluate(
+    instrument_id: str, rows: list[tuple[dt.datetime, Any]], doses: list[Any]
+) -> outcomes.OutcomeReport | None:
+    """The core's outcome report for these rows, or None where the instrument has no trendable total."""
+    instrument = instruments.get(instrument_id)
+    if not rows or instrument.total_range is None or not instrument.higher_is_worse:
+        return None
+    return outcomes.evaluate_outcomes(
+        [outcomes.Assessment(at.date(), float(total), instrument.id) for at, total in rows if total is not None],
+        [
+            outcomes.DoseRecord(at.date(), _number(mg), phase if phase in ("induction", "maintenance") else None)
+            for at, mg, phase in doses
+        ],
+        instrument.id,
     )
 
 
 def build_trajectory(actor: Any, patient: Any, instrument_id: str) -> Trajectory:
     """Load the patient's scores and signed doses and evaluate outcome events with the core (audited read)."""
-    from ketamine_trd.clinic.records.models import Session, SessionStatus
-
     instrument = instruments.get(instrument_id)
     rows = list(
-        Assessment.objects.filter(patient=patient, instrument_id=instrument.id)
+        Assessment.objects.filter(patient=patient, instrument_id=instrument.id, total__isnull=False)
         .order_by("administered_at", "id")
         .values_list("administered_at", "total")
     )
-    doses = list(
-        Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dose_given_at__isnull=False)
-        .order_by("dose_given_at")
-        .values_list("dose_given_at", "dose_mg")
-    )
+    doses = dose_records(patient)
     with transaction.atomic():
         record(actor, "read", object_type="trajectory", object_id=instrument.id, patient_id=patient.pk)
-    report = None
-    try:
-        from ketamine_trd.clinical import outcomes
-    except ImportError:  # TODO(measurement-ui): remove once clinical.outcomes has landed
-        outcomes = None  # type: ignore[assignment]
-    if rows and outcomes is not None:
-        report = outcomes.evaluate_outcomes(
-            [outcomes.Assessment(at.date(), float(total), instrument.id) for at, total in rows],
-            [outcomes.DoseRecord(at.date(), float(mg) if mg is not None else None) for at, mg in doses],
-            instrument.id,
-        )
-    events = tuple(_event_view(e) for e in (getattr(report, "events", ()) or ()))
+    report = evaluate(instrument.id, rows, doses)
+    span = instrument.total_range
     return Trajectory(
         instrument_id=instrument.id,
         instrument_name=instrument.name,
-        max_total=_number(_attr(instrument, "max_total", "total_max")),
+        max_total=float(span[1]) if span else None,
         points=tuple((at, float(total)) for at, total in rows),
-        doses=tuple((at, _number(mg)) for at, mg in doses),
-        baseline=_number(_attr(report, "baseline_total", "baseline")),
-        response_threshold=_number(_attr(report, "response_threshold", "response_below")),
-        remission_threshold=_number(_attr(report, "remission_threshold")),
-        events=events,
+        doses=tuple((at, _number(mg)) for at, mg, _ in doses),
+        baseline=report.baseline if report else None,
+        response_threshold=report.response_threshold if report else None,
+        remission_threshold=report.remission_threshold if report else None,
+        events=tuple(_event_view(e) for e in report.events) if report else (),
         report=report,
     )
 

@@ -1,0 +1,398 @@
+"""Named, versioned session-monitoring profiles: BP limits, SpO2, time points, observation.
+
+A profile is chosen per clinic and recorded with every result it produces (rule id, profile id
+and version). Each number carries its own source id: label-backed values cite the label (S1, S2),
+trial-practice values cite S10 (M: a profile value, never a hard rule), and values the sources do
+not settle (IV ketamine BP limits, every HR limit, time-point grace windows) cite
+``site-configuration`` and list the sources consulted in ``consulted``.
+
+>>> profile = get_profile("spravato-label", on=dt.date(2026, 3, 1))
+>>> profile.predose_caution.systolic_above_mmhg.value, profile.predose_caution.systolic_above_mmhg.source
+(140, 'S1')
+>>> default_profile("ketamine-iv", on=dt.date(2026, 3, 1)).id
+'iv-ketamine-site-default'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
+
+from ketamine_trd.errors import InputError, UnknownTermError
+
+__all__ = [
+    "PRODUCTS",
+    "BpLimit",
+    "BpRiseLimit",
+    "Cited",
+    "MonitoringProfile",
+    "TimePoint",
+    "default_profile",
+    "get_profile",
+    "parse_product",
+    "RemsProfile",
+    "profiles",
+    "rems_profile",
+    "rems_profiles",
+]
+
+#: Product ids (the same strings as ``ketamine_trd.clinical.products.Product``; its members are accepted).
+PRODUCTS: tuple[str, ...] = (
+    "esketamine-nasal",
+    "ketamine-iv",
+    "ketamine-im",
+    "ketamine-oral",
+    "ketamine-sublingual",
+    "ketamine-intranasal",
+)
+ESKETAMINE = "esketamine-nasal"
+RACEMIC = PRODUCTS[1:]
+
+T = TypeVar("T")
+
+
+def parse_product(product: str, field: str = "product") -> str:
+    """The product id for ``product`` (a ``Product`` member or its string).
+
+    >>> parse_product("esketamine-nasal")
+    'esketamine-nasal'
+    """
+    key = str(product).strip().lower()
+    if key not in PRODUCTS:
+        raise UnknownTermError(field, product, ", ".join(PRODUCTS))
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class Cited(Generic[T]):
+    """A configured value with the id of the source it comes from."""
+
+    value: T
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class BpLimit:
+    """A blood-pressure limit: exceeded when systolic or diastolic passes its value (mmHg).
+
+    ``inclusive`` makes the limit ``>=`` (label Table 6 outlier markers) instead of ``>``
+    (label pre-dose wording "SBP >140 or DBP >90"). ``systolic_above_age_65_mmhg`` replaces the
+    systolic value for patients aged 65 or more (trial hold rule, S10).
+    """
+
+    rule_id: str
+    systolic_above_mmhg: Cited[int]
+    diastolic_above_mmhg: Cited[int]
+    systolic_above_age_65_mmhg: Cited[int] | None = None
+    inclusive: bool = False
+
+    def systolic_limit(self, age_years: int | None) -> int:
+        """The systolic value that applies at ``age_years`` (mmHg)."""
+        if self.systolic_above_age_65_mmhg is not None and age_years is not None and age_years >= 65:
+            return self.systolic_above_age_65_mmhg.value
+        return self.systolic_above_mmhg.value
+
+    def exceeded_by(self, systolic_mmhg: int, diastolic_mmhg: int, age_years: int | None = None) -> bool:
+        """True when the reading passes the limit.
+
+        >>> LABEL_PREDOSE.exceeded_by(141, 80), LABEL_PREDOSE.exceeded_by(140, 90)
+        (True, False)
+        """
+        sys_limit, dia_limit = self.systolic_limit(age_years), self.diastolic_above_mmhg.value
+        if self.inclusive:
+            return systolic_mmhg >= sys_limit or diastolic_mmhg >= dia_limit
+        return systolic_mmhg > sys_limit or diastolic_mmhg > dia_limit
+
+    def describe(self, age_years: int | None = None) -> str:
+        """The limit in words, e.g. ``SBP >140 or DBP >90 mmHg``."""
+        op = "≥" if self.inclusive else ">"
+        return f"SBP {op}{self.systolic_limit(age_years)} or DBP {op}{self.diastolic_above_mmhg.value} mmHg"
+
+
+@dataclass(frozen=True, slots=True)
+class BpRiseLimit:
+    """A rise from the pre-dose reading that is flagged (mmHg, inclusive: ``rise >= value``)."""
+
+    rule_id: str
+    systolic_rise_mmhg: Cited[int]
+    diastolic_rise_mmhg: Cited[int]
+
+    def exceeded_by(self, systolic_rise_mmhg: int, diastolic_rise_mmhg: int) -> bool:
+        """True when either rise reaches its value."""
+        return (
+            systolic_rise_mmhg >= self.systolic_rise_mmhg.value or diastolic_rise_mmhg >= self.diastolic_rise_mmhg.value
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TimePoint:
+    """A timed vital-signs check.
+
+    ``minutes_after_dose`` is ``None`` for the pre-dose check (due before dosing). A
+    ``before_discharge`` check falls due when the minimum observation ends and stays due
+    (never overdue) until a reading is taken.
+    """
+
+    id: str
+    label: str
+    minutes_after_dose: Cited[int] | None
+    source: str
+    before_discharge: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MonitoringProfile:
+    """A named, versioned set of monitoring thresholds for some products, with effective dates."""
+
+    id: str
+    version: str
+    title: str
+    products: frozenset[str]
+    effective_from: dt.date
+    effective_to: dt.date | None
+    configured_by: str  # "label", "trial-practice" or "site-configuration"
+    predose_caution: BpLimit | None
+    predose_hold: BpLimit | None
+    monitoring_bp_limit: BpLimit | None
+    monitoring_bp_rise: BpRiseLimit | None
+    spo2_below_percent: Cited[int] | None
+    heart_rate_range_bpm: Cited[tuple[int, int]] | None
+    minimum_observation_minutes: Cited[int] | None
+    time_points: tuple[TimePoint, ...]
+    grace_minutes: Cited[int]
+    predose_window_minutes: Cited[int]
+    consulted: tuple[str, ...] = ()
+    note: str = ""
+
+    def in_effect(self, on: dt.date) -> bool:
+        """True when the profile is effective on ``on``."""
+        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
+
+    def require_product(self, product: str) -> str:
+        """The product id, refused with an ``InputError`` if this profile does not cover it."""
+        key = parse_product(product)
+        if key not in self.products:
+            raise InputError("product", key, f"a product of profile {self.id!r}: {', '.join(sorted(self.products))}")
+        return key
+
+
+LABEL_PREDOSE = BpLimit("bp-predose-label", Cited(140, source="S1"), Cited(90, source="S1"))
+TRIAL_HOLD = BpLimit(
+    "bp-predose-trial-hold",
+    Cited(140, source="S10"),
+    Cited(90, source="S10"),
+    systolic_above_age_65_mmhg=Cited(150, source="S10"),
+)
+TABLE6_OUTLIER = BpLimit("bp-outlier-table6", Cited(180, source="S2"), Cited(110, source="S2"), inclusive=True)
+TABLE6_RISE = BpRiseLimit("bp-rise-table6", Cited(40, source="S2"), Cited(25, source="S2"))
+
+SPRAVATO_LABEL = MonitoringProfile(
+    id="spravato-label",
+    version="1",
+    title="SPRAVATO label: pre-dose BP consideration, no hold",
+    products=frozenset({ESKETAMINE}),
+    effective_from=dt.date(2019, 3, 5),
+    effective_to=None,
+    configured_by="label",
+    predose_caution=LABEL_PREDOSE,
+    predose_hold=None,
+    monitoring_bp_limit=TABLE6_OUTLIER,
+    monitoring_bp_rise=TABLE6_RISE,
+    spo2_below_percent=Cited(93, source="S10"),
+    heart_rate_range_bpm=None,
+    minimum_observation_minutes=Cited(120, source="S6"),
+    time_points=(
+        TimePoint("predose", "Before dosing", None, source="S1"),
+        TimePoint("post-40", "About 40 min after dosing (expected BP peak)", Cited(40, source="S1"), source="S1"),
+        TimePoint("discharge", "Before the end of the session", Cited(120, source="S8"), "S8", before_discharge=True),
+    ),
+    grace_minutes=Cited(10, source="site-configuration"),
+    predose_window_minutes=Cited(60, source="site-configuration"),
+    consulted=("S1", "S2", "S6", "S8", "S10"),
+    note="Pre-dose SBP >140 or DBP >90 mmHg asks the prescriber to weigh risk and benefit (S1 p7). "
+    "Post-dose alerts use the label's Table 6 outlier markers (S2). The SpO2 value is the trial reporting "
+    "threshold (S10, confidence M), a configurable value, not a label rule. No HR limit is published (NF).",
+)
+
+SPRAVATO_TRIAL_HOLD = replace(
+    SPRAVATO_LABEL,
+    id="spravato-trial-hold",
+    title="SPRAVATO phase 3 trial practice: hold above 140/90 (150 systolic at 65+)",
+    configured_by="trial-practice",
+    predose_hold=TRIAL_HOLD,
+    note="Trial hold rule from a Janssen Science page (S10, confidence M): a profile, never a label rule.",
+)
+
+IV_SITE_DEFAULT = MonitoringProfile(
+    id="iv-ketamine-site-default",
+    version="1",
+    title="IV ketamine site default (site configuration; mirrors the SPRAVATO REMS set-up)",
+    products=frozenset({"ketamine-iv"}),
+    effective_from=dt.date(2026, 1, 1),
+    effective_to=None,
+    configured_by="site-configuration",
+    predose_caution=BpLimit(
+        "bp-predose-site", Cited(140, source="site-configuration"), Cited(90, source="site-configuration")
+    ),
+    predose_hold=None,
+    monitoring_bp_limit=BpLimit(
+        "bp-monitoring-site",
+        Cited(180, source="site-configuration"),
+        Cited(110, source="site-configuration"),
+        inclusive=True,
+    ),
+    monitoring_bp_rise=None,
+    spo2_below_percent=Cited(93, source="site-configuration"),
+    heart_rate_range_bpm=None,
+    minimum_observation_minutes=Cited(120, source="site-configuration"),
+    time_points=(
+        TimePoint("predose", "Before the infusion", None, source="site-configuration"),
+        TimePoint("post-40", "End of a 40-min infusion", Cited(40, source="site-configuration"), source="S23"),
+        TimePoint(
+            "discharge", "Before discharge", Cited(120, source="site-configuration"), "S8", before_discharge=True
+        ),
+    ),
+    grace_minutes=Cited(10, source="site-configuration"),
+    predose_window_minutes=Cited(60, source="site-configuration"),
+    consulted=("S1", "S2", "S6", "S8", "S25", "S31", "S32", "S35"),
+    note="No verified consensus gives IV ketamine BP limits or discharge criteria (protocols §4.1, §4.5; "
+    "trd-and-eligibility §7.4). The site chose values by analogy with the SPRAVATO label (140/90 pre-dose, S1), "
+    "its Table 6 outlier markers (180/110, S2) and REMS set-up (2 h, pulse oximetry, S6, S8). Murrough 2013 "
+    "stopped one infusion at 180/115 (S25); Yip 2022 warns against treating asymptomatic transient rises (S31).",
+)
+
+IV_SITE_FREQUENT_BP = replace(
+    IV_SITE_DEFAULT,
+    id="iv-ketamine-site-frequent-bp",
+    title="IV ketamine site profile with Emory-series BP intervals (every 10 min, then 15 min)",
+    time_points=(
+        IV_SITE_DEFAULT.time_points[0],
+        *(
+            TimePoint(f"post-{m}", f"{m} min after the start of the infusion", Cited(m, source="S35"), "S35")
+            for m in (10, 20, 30, 40, 55, 70, 85, 100)
+        ),
+        IV_SITE_DEFAULT.time_points[-1],
+    ),
+    note="Intervals from the Emory/Dunlop series (S35, confidence M): every 10 min during the infusion, every "
+    "15 min after. Limits as in iv-ketamine-site-default (site configuration).",
+)
+
+_PROFILES: tuple[MonitoringProfile, ...] = (SPRAVATO_LABEL, SPRAVATO_TRIAL_HOLD, IV_SITE_DEFAULT, IV_SITE_FREQUENT_BP)
+
+
+def profiles() -> tuple[MonitoringProfile, ...]:
+    """Every built-in monitoring profile, every version."""
+    return _PROFILES
+
+
+def get_profile(profile_id: str, *, on: dt.date, version: str | None = None) -> MonitoringProfile:
+    """The profile ``profile_id`` in effect on ``on`` (or the given ``version``)."""
+    for profile in _PROFILES:
+        if profile.id == profile_id and (profile.version == version if version else profile.in_effect(on)):
+            return profile
+    known = sorted({p.id for p in _PROFILES})
+    raise UnknownTermError("profile", profile_id, f"a profile in effect on {on.isoformat()}: {', '.join(known)}")
+
+
+def default_profile(product: str, *, on: dt.date) -> MonitoringProfile:
+    """The default profile for ``product``: the label profile for esketamine, the site default for IV."""
+    key = parse_product(product)
+    if key == ESKETAMINE:
+        return get_profile("spravato-label", on=on)
+    if key == "ketamine-iv":
+        return get_profile("iv-ketamine-site-default", on=on)
+    raise InputError("product", key, "esketamine-nasal or ketamine-iv (other routes need a site profile)")
+
+
+# --- SPRAVATO REMS parameters (versioned; verify against REMS@FDA, REMS=386, before each release) ---
+
+
+@dataclass(frozen=True, slots=True)
+class RemsProfile:
+    """One version of the SPRAVATO REMS parameters, with effective dates.
+
+    ``None`` means the sources consulted do not record the value for that version (NF): the
+    software shows it as unknown and never fills it in. Outpatient settings only: inpatient
+    settings enrol no patients and submit no Patient Monitoring Form (S6, S7).
+    """
+
+    id: str
+    version: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    min_monitoring_minutes: Cited[int]
+    monitoring_until_resolution: Cited[bool] | None
+    patient_enrolment_required: Cited[bool]
+    pmf_required: Cited[bool] | None
+    submission_window_days: Cited[int] | None
+    bp_time_points: Cited[tuple[str, ...]] | None
+    pulse_oximeter_required: Cited[bool]
+    prescriber_onsite_required: Cited[bool] | None
+    opioids_on_form: Cited[bool] | None
+    due_soon_days: Cited[int]
+    note: str = ""
+
+    def in_effect(self, on: dt.date) -> bool:
+        """True when this REMS version is effective on ``on``."""
+        return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
+
+
+REMS_2019 = RemsProfile(
+    id="spravato-rems",
+    version="2019-06",
+    effective_from=dt.date(2019, 3, 5),
+    effective_to=dt.date(2024, 12, 30),
+    min_monitoring_minutes=Cited(120, source="S1"),
+    monitoring_until_resolution=None,
+    patient_enrolment_required=Cited(True, source="S6"),
+    pmf_required=None,
+    submission_window_days=None,
+    bp_time_points=None,
+    pulse_oximeter_required=Cited(False, source="S6"),
+    prescriber_onsite_required=None,
+    opioids_on_form=None,
+    due_soon_days=Cited(2, source="platform-defined"),
+    note="FDA REMS page of 06/25/2019 and the 2019 PI: goals included a registry of all patients. PMF and "
+    "submission window not recorded for this version in the sources consulted (NF).",
+)
+
+REMS_2024 = RemsProfile(
+    id="spravato-rems",
+    version="2024-12",
+    effective_from=dt.date(2024, 12, 31),
+    effective_to=None,
+    min_monitoring_minutes=Cited(120, source="S6"),
+    monitoring_until_resolution=Cited(True, source="S6"),
+    patient_enrolment_required=Cited(True, source="S6"),
+    pmf_required=Cited(True, source="S6"),
+    submission_window_days=Cited(7, source="S8"),
+    bp_time_points=Cited(("predose", "post-40", "completion"), source="S8"),
+    pulse_oximeter_required=Cited(True, source="S6"),
+    prescriber_onsite_required=Cited(True, source="S6"),
+    opioids_on_form=Cited(True, source="S9"),
+    due_soon_days=Cited(2, source="platform-defined"),
+    note="FDA REMS page of 12/31/2024 (respiratory depression, pulse oximeter onsite, 'at least two hours and "
+    "until resolution'); PMF of June 2024 and the newer form with opioids. No 2025 change found (NF).",
+)
+
+_REMS: tuple[RemsProfile, ...] = (REMS_2019, REMS_2024)
+
+
+def rems_profiles() -> tuple[RemsProfile, ...]:
+    """Every version of the SPRAVATO REMS parameters."""
+    return _REMS
+
+
+def rems_profile(*, on: dt.date, version: str | None = None) -> RemsProfile:
+    """The REMS parameters in effect on ``on`` (or the named ``version``).
+
+    >>> rems_profile(on=dt.date(2026, 3, 1)).submission_window_days
+    Cited(value=7, source='S8')
+    >>> rems_profile(on=dt.date(2023, 1, 1)).pulse_oximeter_required.value
+    False
+    """
+    for profile in _REMS:
+        if (profile.version == version) if version else profile.in_effect(on):
+            return profile
+    raise UnknownTermError("rems_version", version or on.isoformat(), ", ".join(p.version for p in _REMS))

@@ -69,7 +69,8 @@ def _render_safety(data: dict[str, Any]) -> None:
         f"last 90 days {data['sessions_last_90_days']}; escalations {data['dose_escalations']}"
     )
     for signal in data["signals"]:
-        console.print(f"[red]SIGNAL[/red] {signal['date']} {signal['type']}: {signal['message']} ({signal['source']})")
+        cited = "" if signal["platform_defined"] else f" (source {signal['source']})"
+        console.print(f"[red]SIGNAL[/red] {signal['date']} {signal['type']}: {signal['message']}{cited}")
     for due in data["due"]:
         flag = " [red]overdue[/red]" if due["overdue"] else ""
         console.print(f"due: {due['screen']} on {due['date']}{flag}")

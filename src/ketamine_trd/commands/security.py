@@ -117,8 +117,10 @@ def backup_command(
     from ketamine_trd.clinic.audit import backup
     from ketamine_trd.clinic.audit.service import record
 
+    # recorded before the copy is taken, so that the backup holds its own audit entry and a
+    # restored database is identical, audit chain included, to the one backed up
+    record(None, "export", object_type="database", detail=f"backup to {Path(out).name}")
     result = backup.backup(db, Path(out))
-    record(None, "export", object_type="database", detail=f"backup {result.engine} sha256 {result.sha256[:16]}")
     emit(
         result, as_json, lambda r: console.print(f"backup written: {r.path} ({r.size_bytes} bytes, sha256 {r.sha256})")
     )

@@ -17,7 +17,7 @@ def password_hashing(app_configs: Any, **kwargs: Any) -> list[Error]:
     return []
 
 
-@register(Tags.security, deploy=True)
+@register(Tags.security)
 def production_settings(app_configs: Any, **kwargs: Any) -> list[Error | Warning]:
     """A production start refuses the development key, DEBUG, and missing ALLOWED_HOSTS."""
     from ketamine_trd.clinic.security_settings import production_problems

@@ -1,0 +1,116 @@
+"""The ``ktrd`` commands of the clinical core: JSON contract keys, human output, bad input -> exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ketamine_trd.cli import main
+
+from .conftest import EXAMPLES
+
+
+def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict:
+    assert main([*argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_trd_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    d = _json(capsys, ["trd", "--history", str(EXAMPLES / "history.json")])
+    assert d["trd"] is True and d["failed_adequate_trials"] == 2 and d["profile"] == "EU_PEARL_2022"
+    assert {"score", "band"} <= d["maudsley"].keys() and isinstance(d["thase_rush_stage"], int)
+    assert [set(t) >= {"drug", "adequate", "failed", "reasons"} for t in d["trials"]] == [True] * 4
+    other = _json(capsys, ["trd", "--history", str(EXAMPLES / "history.json"), "--profile", "Canadian_2021"])
+    assert other["profile"] == "Canadian_2021"
+
+
+def test_screen_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    d = _json(capsys, ["screen", "--profile", str(EXAMPLES / "profile-contraindicated.json"), "--product",
+                       "esketamine-nasal"])  # fmt: skip
+    assert d["decision"] == "not_eligible"
+    assert all(set(f) == {"rule", "level", "message", "source"} for f in d["findings"])
+
+
+def test_dose_contracts(capsys: pytest.CaptureFixture[str]) -> None:
+    iv = _json(capsys, ["dose", "ketamine-iv", "--weight-kg", "70", "--mg-per-kg", "0.5", "--bag-ml", "100",
+                        "--stock-mg-per-ml", "10"])  # fmt: skip
+    assert (iv["dose_mg"], iv["minutes"], iv["weight_basis"], iv["dosing_weight_kg"]) == (35.0, 40.0, "actual", 70.0)
+    assert (iv["rate_ml_per_h"], iv["draw_ml"]) == (150.0, 3.5)
+    esk = _json(capsys, ["dose", "esketamine", "--session-number", "1"])
+    assert (esk["dose_mg"], esk["devices"], esk["minutes_between_devices"]) == (56, 2, 5)
+    oral = _json(capsys, ["dose", "ketamine-oral", "--dose-mg", "150"])
+    assert oral["bioavailability"] == 0.2 and oral["iv_equivalent_mg"] == 30.0
+
+
+def test_course_contracts(capsys: pytest.CaptureFixture[str]) -> None:
+    esk = _json(capsys, ["course", "esketamine", "--start", "2026-01-05", "--oral-antidepressant", "sertraline"])
+    assert esk["sessions"][0] == {"number": 1, "date": "2026-01-05", "weekday": "Mon", "week": 1,
+                                  "phase": "induction", "dose_mg": 56, "mg_per_kg": None}  # fmt: skip
+    iv = _json(capsys, ["course", "ketamine-iv", "--start", "2026-01-05", "--per-week", "3", "--closed", "none"])
+    assert len(iv["sessions"]) == 6 and iv["sessions"][0]["mg_per_kg"] == 0.5
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["trd", "--history", "docs/examples/history.json"],
+        ["screen", "--profile", "docs/examples/profile.json", "--product", "esketamine-nasal"],
+        ["dose", "ketamine-iv", "--weight-kg", "90", "--mg-per-kg", "0.5", "--bag-ml", "100"],
+        ["dose", "esketamine", "--session-number", "2", "--dose-mg", "84"],
+        ["dose", "ketamine-sublingual", "--dose-mg", "50"],
+        ["course", "esketamine", "--start", "2026-01-05"],
+        [
+            "course",
+            "ketamine-iv",
+            "--start",
+            "2026-01-05",
+            "--weight-kg",
+            "70",
+            "--maintenance",
+            "weekly",
+            "--maintenance-sessions",
+            "4",
+        ],
+    ],
+)
+def test_human_output(argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES.parents[1])
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.strip() and not out.lstrip().startswith("{")
+
+
+@pytest.mark.parametrize(
+    ("argv", "field"),
+    [
+        (["trd", "--history", str(EXAMPLES / "history-bad-unit.json")], "trials[0].daily_dose"),
+        (["trd", "--history", "/no/such/file.json"], "history"),
+        (["trd", "--history", str(EXAMPLES / "history.json"), "--profile", "WHO"], "profile"),
+        (["screen", "--profile", str(EXAMPLES / "profile.json"), "--product", "ketamine-rectal"], "product"),
+        (["dose", "ketamine-iv", "--weight-kg", "700", "--mg-per-kg", "0.5"], "weight_kg"),
+        (["dose", "esketamine", "--session-number", "1", "--dose-mg", "84"], "dose_mg"),
+        (["dose", "esketamine", "--session-number", "3", "--dose-mg", "42"], "dose_mg"),
+        (["course", "esketamine", "--start", "05/01/2026"], "start"),
+        (["course", "ketamine-iv", "--start", "2026-01-05", "--closed", "caturday"], "closed_weekdays"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line_naming_the_field(
+    argv: list[str], field: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith(f"error: {field}:")
+    assert "Traceback" not in err
+
+
+def test_bad_json_and_unknown_condition(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    assert main(["trd", "--history", str(bad)]) == 2
+    assert "history" in capsys.readouterr().err
+    unknown = tmp_path / "p.json"
+    unknown.write_text(json.dumps({"age": 40, "sex": "male", "conditions": ["gout"]}), encoding="utf-8")
+    assert main(["screen", "--profile", str(unknown), "--product", "ketamine-iv"]) == 2
+    assert capsys.readouterr().err.startswith("error: conditions[0]:")

@@ -90,3 +90,19 @@ def test_item9_alert_iff_item9_above_zero_whatever_the_total(nurse: Any, clinic:
     suicide = Alert.objects.filter(patient=fresh, kind=Alert.Kind.SUICIDE_ITEM).exists()
     assert suicide == (answers[8] > 0)
     assert int(saved.assessment.total) == instruments.score("phq9", answers).total == sum(answers)
+
+
+def test_screens_due_and_safety_signals_reach_the_worklist_once(nurse: Any, patient: Any) -> None:
+    # Surveillance intervals are the site's configuration profile (site-configuration); no screen done yet,
+    # so every screen is due from the first dose; a dose rise without a reason is a platform-defined signal.
+    course = make_course(patient, phase="maintenance", start_date=DAY0.date())
+    make_session(course, scheduled_at=DAY0, status="signed", dose_given_at=DAY0, dose_mg=56)
+    later = DAY0 + dt.timedelta(days=7)
+    make_session(course, scheduled_at=later, status="signed", dose_given_at=later, dose_mg=84)
+    raised = refresh.refresh_patient_alerts(nurse, patient, now=NOW)
+    screens = sorted(a.data["screen"] for a in raised if a.kind == Alert.Kind.SCREEN_DUE)
+    assert screens == ["bladder", "blood_pressure_review", "cognitive", "liver_enzymes"]
+    assert all(a.source == "site-configuration" for a in raised if a.kind == Alert.Kind.SCREEN_DUE)
+    signals = [a for a in raised if a.kind == Alert.Kind.SAFETY_SIGNAL]
+    assert [a.data["type"] for a in signals] == ["dose_escalation_without_reason"]
+    assert refresh.refresh_patient_alerts(nurse, patient, now=NOW) == []

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from ketamine_trd.clinic.measurement import trajectory
+from ketamine_trd.clinic.measurement import safety, trajectory
 from ketamine_trd.clinic.measurement.alerts import raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
 
@@ -29,7 +29,7 @@ OUTCOME_ALERTS: dict[str, tuple[str, str]] = {
 def refresh_patient_alerts(
     actor: Any, patient: Any, *, now: dt.datetime, instrument_ids: tuple[str, ...] | None = None
 ) -> list[Alert]:
-    """Evaluate outcome events (and surveillance, when available) for a patient; return the new alerts."""
+    """Evaluate outcome events and long-term surveillance for a patient; return the new alerts."""
     ids = instrument_ids or tuple(
         Assessment.objects.filter(patient=patient).values_list("instrument_id", flat=True).distinct().order_by()
     )
@@ -64,14 +64,5 @@ def refresh_patient_alerts(
                 )
                 if created:
                     raised.append(alert)
-        raised += _surveillance_alerts(actor, patient, doses, now=now)
+        raised += safety.raise_safety_alerts(actor, patient, now=now)
     return raised
-
-
-def _surveillance_alerts(actor: Any, patient: Any, doses: list[Any], *, now: dt.datetime) -> list[Alert]:
-    """Long-term safety signals and screens due from ``clinical.surveillance`` (skipped until it exists)."""
-    try:
-        from ketamine_trd.clinic.measurement import safety
-    except ImportError:  # pragma: no cover - before the surveillance adapter exists
-        return []
-    return safety.raise_safety_alerts(actor, patient, doses, now=now)

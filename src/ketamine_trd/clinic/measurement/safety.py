@@ -1,0 +1,107 @@
+"""Long-term safety on the worklist: signals and screens due from ``clinical.surveillance``.
+
+The screen intervals and signal margins are the site's configuration profile (none is published);
+signals whose rule no publication defines are flagged platform-defined on the alert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ketamine_trd.clinic.measurement.alerts import raise_alert
+from ketamine_trd.clinic.measurement.models import Alert, Assessment
+from ketamine_trd.clinical import surveillance
+from ketamine_trd.clinical.measurement_timeline import Assessment as CoreAssessment
+
+__all__ = ["raise_safety_alerts", "survey_patient"]
+
+_SCREEN_INSTRUMENTS = tuple(sorted({i for ids in surveillance.SCREEN_SOURCES.values() for i in ids}))
+
+
+def _doses(patient: Any) -> list[surveillance.DoseRecord]:
+    from ketamine_trd.clinic.records.models import Session, SessionStatus, VitalSign
+
+    rows = list(
+        Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dose_given_at__isnull=False)
+        .order_by("dose_given_at")
+        .values_list("id", "dose_given_at", "dose_mg", "course__phase")
+    )
+    bp = {
+        sid: (sys_, dia)
+        for sid, sys_, dia in VitalSign.objects.filter(
+            session__patient=patient, timepoint="pre_dose", systolic_mmhg__isnull=False
+        )
+        .order_by("taken_at")
+        .values_list("session_id", "systolic_mmhg", "diastolic_mmhg")
+    }
+    return [
+        surveillance.DoseRecord(
+            at.date(),
+            float(mg) if mg is not None else None,
+            phase if phase in ("induction", "maintenance") else None,
+            predose_systolic_mmhg=bp.get(sid, (None, None))[0],
+            predose_diastolic_mmhg=bp.get(sid, (None, None))[1],
+        )
+        for sid, at, mg, phase in rows
+    ]
+
+
+def survey_patient(patient: Any, *, today: dt.date) -> surveillance.SurveillanceReport | None:
+    """The core's surveillance report for a patient (None before the first signed dose)."""
+    doses = _doses(patient)
+    if not doses:
+        return None
+    scores = [
+        CoreAssessment(at.date(), float(total), instrument_id)
+        for instrument_id, at, total in Assessment.objects.filter(
+            patient=patient, instrument_id__in=_SCREEN_INSTRUMENTS, total__isnull=False
+        )
+        .order_by("administered_at")
+        .values_list("instrument_id", "administered_at", "total")
+    ]
+    return surveillance.survey(doses, scores, today)
+
+
+def raise_safety_alerts(actor: Any, patient: Any, *, now: dt.datetime) -> list[Alert]:
+    """Raise alerts for new safety signals and for screens due by today; return the new ones."""
+    report = survey_patient(patient, today=now.date())
+    if report is None:
+        return []
+    raised: list[Alert] = []
+    for signal in report.signals:
+        alert, created = raise_alert(
+            patient,
+            kind=str(Alert.Kind.SAFETY_SIGNAL),
+            level="warning",
+            rule=signal.rule,
+            source=signal.source,
+            message=signal.message + (" (platform-defined)" if signal.platform_defined else ""),
+            object_key=f"{signal.type}:{signal.date.isoformat()}",
+            now=now,
+            data={"type": signal.type, "date": signal.date.isoformat(), "profile": report.profile},
+            platform_defined=signal.platform_defined,
+            actor=actor,
+        )
+        if created:
+            raised.append(alert)
+    for due in report.due:
+        if due.date > report.today:
+            continue
+        state = "overdue" if due.overdue else "due"
+        alert, created = raise_alert(
+            patient,
+            kind=str(Alert.Kind.SCREEN_DUE),
+            level="warning" if due.overdue else "info",
+            rule=f"surveillance.screen_due.{due.screen}",
+            source=due.source,
+            message=f"{due.screen.replace('_', ' ').capitalize()} screen {state} since {due.date:%Y-%m-%d} "
+            f"(every {due.interval_days} days under the site profile {report.profile}).",
+            object_key=f"{due.screen}:{due.date.isoformat()}",
+            now=now,
+            data={"screen": due.screen, "due": due.date.isoformat(), "profile": report.profile},
+            actor=actor,
+        )
+        if created:
+            raised.append(alert)
+    return raised

@@ -68,8 +68,8 @@ def test_iv_uses_the_site_profile() -> None:
     result = discharge_readiness(
         make_observations(), "ketamine-iv", IV, at(125), clinically_stable=True, safe_departure_arranged=True
     )
-    assert result.ready and result.criteria[0].source == "site-configuration"
-    assert result.criteria[-1].source == "site-configuration"
+    assert result.ready
+    assert {c.source for c in result.criteria} == {"site-configuration"}  # no published IV discharge rule (NF)
 
 
 @settings(max_examples=60, deadline=None)

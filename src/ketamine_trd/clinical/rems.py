@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -132,7 +132,7 @@ class RemsPatientMonitoringRecord:
     due_at: dt.datetime
     due_soon_from: dt.datetime
     submitted_at: dt.datetime | None = None
-    opioids_asked: bool = field(default=True)
+    opioids_asked: bool = True
 
 
 def _bp(reading: VitalSigns | None) -> BloodPressure | None:

@@ -24,7 +24,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ketamine_trd.clinical.monitoring.observations import SedationRating, SessionObservations
 from ketamine_trd.clinical.monitoring.vocabulary import minutes_between, require_aware
@@ -140,7 +140,7 @@ def discharge_readiness(
     obs = observations.until(now)
     label = key == ESKETAMINE
     departure_source = "S7" if label else "site-configuration"
-    criteria = (
+    criteria: tuple[Criterion, ...] = (
         _observation(obs, profile, now),
         _sedation(obs.sedation, obs.dosed_at),
         _events(obs, now),
@@ -160,6 +160,10 @@ def discharge_readiness(
             departure_source,
         ),
     )
+    if not label:  # the REMS structure applied to racemic ketamine is the site's choice, not a published rule
+        criteria = tuple(
+            c if c.source == "site-configuration" else replace(c, source="site-configuration") for c in criteria
+        )
     notes: tuple[str, ...] = ()
     if moderate_hepatic_impairment and label:
         notes = ("Moderate hepatic impairment (Child-Pugh B): longer monitoring may be needed (S1 p14).",)

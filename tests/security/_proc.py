@@ -86,3 +86,17 @@ def dump(env: dict[str, str]) -> dict[str, object]:
     done = run_python(DUMP_SCRIPT, env)
     assert done.returncode == 0, done.stderr[-3000:]
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def figures(name: str, values: dict[str, object]) -> None:
+    """Keep a test's figures in ``test-artifacts/security-figures.json`` (git-ignored) for the issue's note."""
+    import json
+
+    path = Path(__file__).resolve().parents[2] / "test-artifacts" / "security-figures.json"
+    path.parent.mkdir(exist_ok=True)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    data[name] = values
+    path.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")

@@ -114,3 +114,14 @@ def test_bad_json_and_unknown_condition(tmp_path: Path, capsys: pytest.CaptureFi
     unknown.write_text(json.dumps({"age": 40, "sex": "male", "conditions": ["gout"]}), encoding="utf-8")
     assert main(["screen", "--profile", str(unknown), "--product", "ketamine-iv"]) == 2
     assert capsys.readouterr().err.startswith("error: conditions[0]:")
+
+
+def test_profiles_lists_every_named_profile_with_one_default_per_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    from ketamine_trd.clinical import sources
+
+    rows = _json(capsys, ["profiles"])
+    kinds = {r["kind"] for r in rows}
+    assert kinds == {"trd", "blood-pressure", "esketamine-dose", "iv-dose"}
+    for kind in kinds:
+        assert sum(r["default"] for r in rows if r["kind"] == kind) == 1
+    assert all(r["source"] in sources.registry() and r["version"] for r in rows)

@@ -21,13 +21,22 @@ from ketamine_trd.clinical.courses import (
     IvCourseRequest,
     plan_course,
 )
-from ketamine_trd.clinical.dosing import esketamine_dose, ketamine_iv_dose, racemic_route_dose
+from ketamine_trd.clinical.dosing import (
+    DEFAULT_ESKETAMINE_PROFILE,
+    DEFAULT_IV_PROFILE,
+    ESKETAMINE_PROFILES,
+    IV_PROFILES,
+    esketamine_dose,
+    ketamine_iv_dose,
+    racemic_route_dose,
+)
+from ketamine_trd.clinical.eligibility_profiles import BP_PROFILES, DEFAULT_BP_PROFILE
 from ketamine_trd.clinical.history import TreatmentHistory
 from ketamine_trd.clinical.medical_profile import MedicalProfile
 from ketamine_trd.clinical.products import RACEMIC_NON_IV, Product
 from ketamine_trd.clinical.scheduling import parse_weekdays
 from ketamine_trd.clinical.screening import screen
-from ketamine_trd.clinical.trd import DEFAULT_TRD_PROFILE, assess_trd
+from ketamine_trd.clinical.trd import DEFAULT_TRD_PROFILE, TRD_PROFILES, assess_trd
 from ketamine_trd.commands._output import console, emit
 from ketamine_trd.errors import InputError
 
@@ -111,10 +120,11 @@ def _render_pairs(d: dict[str, Any]) -> None:
 
 
 def _render_course(d: dict[str, Any]) -> None:
-    with_ad = "monotherapy" if d["monotherapy"] else f"with {d['oral_antidepressant']}"
-    if d["monotherapy"] is None:
-        with_ad = ""
-    console.print(f"[bold]{d['product']}[/bold] course ({d['indication']}) {with_ad} - profile {d['profile']}")
+    parts = [f"[bold]{d['product']}[/bold] course ({d['indication']})"]
+    if d["monotherapy"] is not None:
+        parts.append("monotherapy" if d["monotherapy"] else f"with {d['oral_antidepressant']}")
+    parts.append(f"- profile {d['profile']}")
+    console.print(" ".join(parts))
     table = Table("#", "date", "day", "week", "phase", "dose")
     for s in d["sessions"]:
         dose = f"{s['dose_mg']:g} mg" if s["dose_mg"] is not None else ""
@@ -270,9 +280,74 @@ def course_esketamine(
     emit(plan_course(request).to_dict(), as_json, _render_course)
 
 
+def profiles_data() -> list[dict[str, Any]]:
+    """Every named profile of the clinical core, with its version, source and what it sets."""
+    rows: list[dict[str, Any]] = []
+    for p in TRD_PROFILES.values():
+        rows.append(
+            {
+                "kind": "trd",
+                "name": p.name,
+                "version": p.version,
+                "default": p.name == DEFAULT_TRD_PROFILE,
+                "source": p.source,
+                "description": p.description,
+            }
+        )
+    for b in BP_PROFILES.values():
+        rows.append(
+            {
+                "kind": "blood-pressure",
+                "name": b.name,
+                "version": b.version,
+                "default": b.name == DEFAULT_BP_PROFILE,
+                "source": b.source,
+                "description": b.description,
+            }
+        )
+    for e in ESKETAMINE_PROFILES.values():
+        rows.append(
+            {
+                "kind": "esketamine-dose",
+                "name": e.name,
+                "version": e.version,
+                "default": e.name == DEFAULT_ESKETAMINE_PROFILE,
+                "source": e.source,
+                "description": e.description,
+            }
+        )
+    for i in IV_PROFILES.values():
+        rows.append(
+            {
+                "kind": "iv-dose",
+                "name": i.name,
+                "version": i.version,
+                "default": i.name == DEFAULT_IV_PROFILE,
+                "source": i.source,
+                "description": f"{i.min_mg_per_kg:g}-{i.max_mg_per_kg:g} mg/kg; cap "
+                f"{i.max_dose_mg:g} mg ({i.cap_source}); {i.min_minutes:g}-{i.max_minutes:g} min, default "
+                f"{i.default_minutes:g}; adjusted-weight factor {i.adjusted_factor:g}",
+            }
+        )
+    return rows
+
+
+def _render_profiles(rows: list[dict[str, Any]]) -> None:
+    table = Table("kind", "name", "version", "default", "source", "description")
+    for r in rows:
+        table.add_row(r["kind"], r["name"], r["version"], "yes" if r["default"] else "", r["source"], r["description"])
+    console.print(table)
+
+
+def profiles_command(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    """List the named, versioned profiles of the clinical core (TRD, blood pressure, dosing)."""
+    emit(profiles_data(), as_json, _render_profiles)
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the ``ktrd`` application."""
     app.command("trd")(trd_command)
     app.command("screen")(screen_command)
+    app.command("profiles")(profiles_command)
     app.add_typer(dose_app, name="dose")
     app.add_typer(course_app, name="course")

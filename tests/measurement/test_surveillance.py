@@ -34,7 +34,7 @@ def test_exposure_counts_and_windows() -> None:
     assert report.doses_without_mg == 1 and any("lower bound" in n for n in report.notes)
     assert report.sessions_total == 5
     assert report.sessions_last_30_days == 1  # day 99; day 70 is exactly 30 days ago: outside
-    assert report.sessions_last_90_days == 4  # day 3 is 97 days ago
+    assert report.sessions_last_90_days == 3  # days 40, 70, 99; day 3 is 97 days ago
     assert report.dose_escalations == 1 and "dose_escalation_without_reason" not in kinds(report)
 
 

@@ -64,6 +64,13 @@ def test_esketamine_monotherapy_weekly_and_age65_profile() -> None:
     assert [s.week for s in plan.sessions if s.week > 8] == [9, 10, 11, 12]
 
 
+def test_oral_antidepressant_is_recorded_by_generic_name() -> None:
+    plan = plan_course(EsketamineCourseRequest(start=MONDAY, oral_antidepressant="Lexapro"))
+    assert plan.oral_antidepressant == "escitalopram" and plan.monotherapy is False
+    odd = plan_course(EsketamineCourseRequest(start=MONDAY, oral_antidepressant="herbal tea"))
+    assert odd.oral_antidepressant == "herbal tea" and any("not in the antidepressant table" in n for n in odd.notes)
+
+
 def test_esketamine_suicidality_is_four_weeks_at_84() -> None:
     plan = plan_course(
         EsketamineCourseRequest(start=MONDAY, indication="suicidality", oral_antidepressant="escitalopram")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ketamine_trd.clinical.courses_iv import WEEKEND, check_common
 from ketamine_trd.clinical.courses_model import CoursePlan, PlannedSession, reassessments
 from ketamine_trd.clinical.dosing.esketamine import INDICATIONS, esketamine_dose, get_esketamine_profile
+from ketamine_trd.clinical.drugs import lookup
 from ketamine_trd.clinical.scheduling import ClosedDays, place
 from ketamine_trd.clinical.sources import cite
 from ketamine_trd.errors import InputError
@@ -64,6 +65,15 @@ def _slots(req: EsketamineCourseRequest) -> list[tuple[int, int, str]]:
     return slots
 
 
+def _oral_name(name: str, notes: list[str]) -> str:
+    """The generic name when the antidepressant is in the table; otherwise the name as given, with a note."""
+    row = lookup(name)
+    if row is None:
+        notes.append(f"'{name}' is not in the antidepressant table: recorded as given")
+        return name.strip()
+    return row.generic
+
+
 def plan_esketamine(req: EsketamineCourseRequest) -> CoursePlan:
     """The esketamine plan by label phase, each session's dose checked by :func:`esketamine_dose`."""
     slots = _slots(req)
@@ -87,8 +97,8 @@ def plan_esketamine(req: EsketamineCourseRequest) -> CoursePlan:
     if req.indication == "trd":
         notes.append(f"from week 9: {req.from_week9}; use the least frequent dosing that maintains the response")
     monotherapy = req.oral_antidepressant is None
-    notes.append("monotherapy (labelled for TRD since 2025)" if monotherapy
-                 else f"with the oral antidepressant {req.oral_antidepressant}")  # fmt: skip
+    oral = None if monotherapy else _oral_name(req.oral_antidepressant or "", notes)
+    notes.append("monotherapy (labelled for TRD since 2025)" if monotherapy else f"with the oral antidepressant {oral}")
     if monotherapy and req.indication == "suicidality":
         notes.append("the suicidality indication is labelled with an oral antidepressant")
     last = sessions[-1].date
@@ -99,7 +109,7 @@ def plan_esketamine(req: EsketamineCourseRequest) -> CoursePlan:
         end_of_induction_review=induction_end,
         reassessment_dates=reassessments(induction_end, last, req.reassess_every_weeks),
         min_gap_days=req.min_gap_days,
-        oral_antidepressant=req.oral_antidepressant,
+        oral_antidepressant=oral,
         monotherapy=monotherapy,
         profile=prof.name,
         notes=tuple(notes),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +16,7 @@ from ketamine_trd.clinical.monitoring import (
     SedationRating,
     evaluate_monitoring,
 )
+from ketamine_trd.clinical.monitoring_profiles import Cited
 from ketamine_trd.errors import InputError, UnknownTermError
 from tests.monitoring.builders import IV, LABEL, at, make_observations, vitals
 
@@ -58,6 +61,9 @@ def test_low_spo2_is_critical() -> None:
 def test_heart_rate_alert_only_when_the_site_sets_a_range() -> None:
     obs = make_observations(vitals=(vitals(-10), vitals(40, heart_rate_bpm=150)), sedation=())
     assert "heart-rate-out-of-range" not in _alerts(obs, 45)  # no published HR limit (NF)
+    site = replace(IV, id="site-with-hr", heart_rate_range_bpm=Cited((50, 120), source="site-configuration"))
+    alert = _alerts(obs, 45, site, "ketamine-iv")["heart-rate-out-of-range"]
+    assert alert.source == "site-configuration" and alert.profile == "site-with-hr@1"  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

@@ -84,6 +84,8 @@ def test_frequent_iv_profile_adds_time_points_S35() -> None:
     checks = vitals_schedule((), "ketamine-iv", frequent, at(0), dosed_at=T0)
     assert len(checks) > len(vitals_schedule((), "ketamine-iv", IV, at(0), dosed_at=T0))
     assert {c.source for c in checks} >= {"S35"}
+    done = vitals_schedule((vitals(-5), vitals(14)), "ketamine-iv", frequent, at(16), dosed_at=T0)
+    assert [c.time_point for c in done if c.status is CheckStatus.DONE] == ["predose", "post-10"]
 
 
 def test_profile_must_cover_the_product() -> None:

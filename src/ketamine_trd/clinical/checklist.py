@@ -13,17 +13,6 @@ Rules (rule id, level, source):
   monitor BP with psychostimulants or MAOIs (S1 p7).
 - ``rems-enrolment`` hold (esketamine, outpatient): patient enrolled in the REMS before treatment (S6).
 - ``safe-departure`` caution: a ride home; no driving until the next day after restful sleep (S1, S7).
-
->>> from ketamine_trd.clinical.monitoring.vitals import VitalSigns
->>> from ketamine_trd.clinical.monitoring_profiles import get_profile
->>> at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
->>> checks = PredoseChecklist(at, age_years=45, setting="outpatient", rems_enrolled=True,
-...     last_food_at=at - dt.timedelta(hours=3), last_liquid_at=at - dt.timedelta(hours=1),
-...     concomitant_reviewed=True, safe_departure_arranged=True)
->>> label = get_profile("spravato-label", on=at.date())
->>> result = evaluate_predose(checks, VitalSigns(at, 150, 88), "esketamine-nasal", label)
->>> result.decision.value, [f.rule_id for f in result.findings]
-('proceed_with_cautions', ['predose-bp-elevated'])
 """
 
 from __future__ import annotations
@@ -257,7 +246,19 @@ def _medication_findings(c: PredoseChecklist, analogy: str) -> Iterator[Finding]
 def evaluate_predose(
     checklist: PredoseChecklist, vitals: VitalSigns | None, product: str, profile: MonitoringProfile
 ) -> PredoseResult:
-    """The pre-dose decision: ``hold`` if any finding holds, ``proceed_with_cautions`` if any cautions."""
+    """The pre-dose decision: ``hold`` if any finding holds, ``proceed_with_cautions`` if any cautions.
+
+    >>> from ketamine_trd.clinical.monitoring.vitals import VitalSigns
+    >>> from ketamine_trd.clinical.monitoring_profiles import get_profile
+    >>> at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    >>> checks = PredoseChecklist(at, age_years=45, setting="outpatient", rems_enrolled=True,
+    ...     last_food_at=at - dt.timedelta(hours=3), last_liquid_at=at - dt.timedelta(hours=1),
+    ...     concomitant_reviewed=True, safe_departure_arranged=True)
+    >>> label = get_profile("spravato-label", on=at.date())
+    >>> result = evaluate_predose(checks, VitalSigns(at, 150, 88), "esketamine-nasal", label)
+    >>> result.decision.value, [f.rule_id for f in result.findings]
+    ('proceed_with_cautions', ['predose-bp-elevated'])
+    """
     key = profile.require_product(product)
     esketamine = key == ESKETAMINE
     analogy = "" if esketamine else " (SPRAVATO label, applied by analogy)"

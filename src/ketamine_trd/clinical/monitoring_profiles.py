@@ -274,20 +274,30 @@ IV_SITE_FREQUENT_BP = replace(
         ),
         IV_SITE_DEFAULT.time_points[-1],
     ),
+    grace_minutes=Cited(5, source="site-configuration"),
     note="Intervals from the Emory/Dunlop series (S35, confidence M): every 10 min during the infusion, every "
-    "15 min after. Limits as in iv-ketamine-site-default (site configuration).",
+    "15 min after; a reading counts within 5 min of its time point so that one reading meets one point. "
+    "Limits as in iv-ketamine-site-default (site configuration).",
 )
 
 _PROFILES: tuple[MonitoringProfile, ...] = (SPRAVATO_LABEL, SPRAVATO_TRIAL_HOLD, IV_SITE_DEFAULT, IV_SITE_FREQUENT_BP)
 
 
 def profiles() -> tuple[MonitoringProfile, ...]:
-    """Every built-in monitoring profile, every version."""
+    """Every built-in monitoring profile, every version.
+
+    >>> sorted({p.id for p in profiles()})[:2]
+    ['iv-ketamine-site-default', 'iv-ketamine-site-frequent-bp']
+    """
     return _PROFILES
 
 
 def get_profile(profile_id: str, *, on: dt.date, version: str | None = None) -> MonitoringProfile:
-    """The profile ``profile_id`` in effect on ``on`` (or the given ``version``)."""
+    """The profile ``profile_id`` in effect on ``on`` (or the given ``version``).
+
+    >>> get_profile("spravato-trial-hold", on=dt.date(2026, 3, 1)).predose_hold.describe(age_years=70)
+    'SBP >150 or DBP >90 mmHg'
+    """
     for profile in _PROFILES:
         if profile.id == profile_id and (profile.version == version if version else profile.in_effect(on)):
             return profile
@@ -296,7 +306,11 @@ def get_profile(profile_id: str, *, on: dt.date, version: str | None = None) -> 
 
 
 def default_profile(product: str, *, on: dt.date) -> MonitoringProfile:
-    """The default profile for ``product``: the label profile for esketamine, the site default for IV."""
+    """The default profile for ``product``: the label profile for esketamine, the site default for IV.
+
+    >>> default_profile("esketamine-nasal", on=dt.date(2026, 3, 1)).configured_by
+    'label'
+    """
     key = parse_product(product)
     if key == ESKETAMINE:
         return get_profile("spravato-label", on=on)
@@ -380,7 +394,11 @@ _REMS: tuple[RemsProfile, ...] = (REMS_2019, REMS_2024)
 
 
 def rems_profiles() -> tuple[RemsProfile, ...]:
-    """Every version of the SPRAVATO REMS parameters."""
+    """Every version of the SPRAVATO REMS parameters.
+
+    >>> [p.version for p in rems_profiles()]
+    ['2019-06', '2024-12']
+    """
     return _REMS
 
 

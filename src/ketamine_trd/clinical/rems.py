@@ -158,6 +158,14 @@ def build_rems_record(
 
     ``rems`` defaults to the REMS version in effect on the session date; a version that does
     not record a PMF requirement and window (NF) is refused rather than guessed.
+
+    >>> from ketamine_trd.clinical.monitoring import SessionObservations, SessionRecord
+    >>> example = _example_record(dt.datetime(2026, 3, 2, 11, 0, tzinfo=dt.UTC))
+    >>> unsigned = SessionRecord("s-2", "esketamine-nasal", SessionObservations(None))
+    >>> build_rems_record(unsigned, example.patient, example.contact)
+    Traceback (most recent call last):
+    ...
+    ketamine_trd.errors.ConflictError: session s-2: only a signed session with dosing and completion times
     """
     if session.product != ESKETAMINE:
         raise InputError("product", session.product, "esketamine-nasal (the PMF is a SPRAVATO REMS form)")
@@ -262,12 +270,22 @@ def _problems(r: RemsPatientMonitoringRecord) -> Iterator[MissingField]:
 
 
 def rems_problems(record: RemsPatientMonitoringRecord) -> tuple[MissingField, ...]:
-    """Each PMF field that is missing or out of rule (empty when the form is complete)."""
+    """Each PMF field that is missing or out of rule (empty when the form is complete).
+
+    >>> record = _example_record(dt.datetime(2026, 3, 2, 11, 0, tzinfo=dt.UTC))
+    >>> [p.field for p in rems_problems(record)]
+    ['bp_predose', 'bp_post_40_min', 'bp_before_completion']
+    """
     return tuple(_problems(record))
 
 
 def rems_status(record: RemsPatientMonitoringRecord, now: dt.datetime) -> RemsStatus:
-    """``submitted`` once submitted by ``now``; else ``overdue`` after ``due_at``, ``due_soon`` near it, or ``due``."""
+    """``submitted`` once submitted by ``now``; else ``overdue`` after ``due_at``, ``due_soon`` near it, or ``due``.
+
+    >>> done = dt.datetime(2026, 3, 2, 11, 0, tzinfo=dt.UTC)
+    >>> [rems_status(_example_record(done), done + dt.timedelta(days=d)).value for d in (1, 6, 8)]
+    ['due', 'due_soon', 'overdue']
+    """
     require_aware("now", now)
     if record.submitted_at is not None and record.submitted_at <= now:
         return RemsStatus.SUBMITTED
@@ -279,7 +297,14 @@ def rems_status(record: RemsPatientMonitoringRecord, now: dt.datetime) -> RemsSt
 
 
 def mark_submitted(record: RemsPatientMonitoringRecord, submitted_at: dt.datetime) -> RemsPatientMonitoringRecord:
-    """A copy marked as submitted at ``submitted_at``; refused while the form has problems."""
+    """A copy marked as submitted at ``submitted_at``; refused while the form has problems.
+
+    >>> done = dt.datetime(2026, 3, 2, 11, 0, tzinfo=dt.UTC)
+    >>> mark_submitted(_example_record(done), done)
+    Traceback (most recent call last):
+    ...
+    ketamine_trd.errors.InputError: bp_predose: None is missing (allowed: a complete PMF before submission)
+    """
     require_aware("submitted_at", submitted_at)
     problems = rems_problems(record)
     if problems:
@@ -301,7 +326,12 @@ class RemsWorkItem:
 def rems_worklist(
     records: Iterable[RemsPatientMonitoringRecord], now: dt.datetime, *, include_submitted: bool = False
 ) -> tuple[RemsWorkItem, ...]:
-    """Unsubmitted PMFs at ``now``: overdue first, then due soon, then due; earliest due first within each."""
+    """Unsubmitted PMFs at ``now``: overdue first, then due soon, then due; earliest due first within each.
+
+    >>> done = dt.datetime(2026, 3, 2, 11, 0, tzinfo=dt.UTC)
+    >>> [(i.session_id, i.status.value) for i in rems_worklist([_example_record(done)], done + dt.timedelta(days=8))]
+    [('s-1', 'overdue')]
+    """
     require_aware("now", now)
     rank = {RemsStatus.OVERDUE: 0, RemsStatus.DUE_SOON: 1, RemsStatus.DUE: 2, RemsStatus.SUBMITTED: 3}
     items = [

@@ -14,16 +14,6 @@ Rules (each alert names its rule, source and data):
 - ``ae-hypertensive-emergency``: a label symptom of hypertensive crisis: refer for emergency care (S1).
 - ``ae-respiratory-depression``, ``ae-open``: adverse events that have not resolved.
 - ``vitals-overdue``: a timed check of the schedule is overdue.
-
->>> from ketamine_trd.clinical.monitoring.vitals import VitalSigns
->>> from ketamine_trd.clinical.monitoring_profiles import get_profile
->>> t0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
->>> obs = SessionObservations(t0, vitals=(VitalSigns(t0 - dt.timedelta(minutes=5), 130, 80),
-...     VitalSigns(t0 + dt.timedelta(minutes=40), 184, 96, spo2_percent=97)))
->>> label = get_profile("spravato-label", on=t0.date())
->>> [(a.rule_id, a.level.value) for a in evaluate_monitoring(obs, "esketamine-nasal", label,
-...     t0 + dt.timedelta(minutes=45))]
-[('bp-outlier-table6', 'warning'), ('bp-rise-table6', 'warning')]
 """
 
 from __future__ import annotations
@@ -189,7 +179,18 @@ def _event_alert(event: AdverseEvent, tag: str) -> Alert:
 def evaluate_monitoring(
     observations: SessionObservations, product: str, profile: MonitoringProfile, now: dt.datetime
 ) -> tuple[Alert, ...]:
-    """Alerts for the session at ``now``, most urgent first (observations after ``now`` are ignored)."""
+    """Alerts for the session at ``now``, most urgent first (observations after ``now`` are ignored).
+
+    >>> from ketamine_trd.clinical.monitoring.vitals import VitalSigns
+    >>> from ketamine_trd.clinical.monitoring_profiles import get_profile
+    >>> t0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    >>> obs = SessionObservations(t0, vitals=(VitalSigns(t0 - dt.timedelta(minutes=5), 130, 80),
+    ...     VitalSigns(t0 + dt.timedelta(minutes=40), 184, 96, spo2_percent=97)))
+    >>> label = get_profile("spravato-label", on=t0.date())
+    >>> [(a.rule_id, a.level.value) for a in evaluate_monitoring(obs, "esketamine-nasal", label,
+    ...     t0 + dt.timedelta(minutes=45))]
+    [('bp-outlier-table6', 'warning'), ('bp-rise-table6', 'warning')]
+    """
     profile.require_product(product)
     require_aware("now", now)
     obs = observations.until(now)

@@ -5,20 +5,6 @@ depression resolve, then assessed for clinical stability (S6, S8, boxed warning 
 signs in an acceptable range before the end of the session (PMF, S8); arrangements to leave
 safely, no driving until the next day after restful sleep (S1, S7). IV ketamine: the same
 structure under the site profile (the sources give no verified IV discharge criteria, NF).
-
->>> from ketamine_trd.clinical.monitoring.vitals import VitalSigns
->>> from ketamine_trd.clinical.monitoring_profiles import get_profile
->>> t0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
->>> obs = SessionObservations(t0, vitals=(VitalSigns(t0 + dt.timedelta(minutes=118), 128, 80, spo2_percent=98),),
-...     sedation=(SedationRating(t0 + dt.timedelta(minutes=115), 5),))
->>> label = get_profile("spravato-label", on=t0.date())
->>> early = discharge_readiness(obs, "esketamine-nasal", label, t0 + dt.timedelta(minutes=90),
-...     clinically_stable=True, safe_departure_arranged=True)
->>> early.ready, [c.criterion for c in early.unmet]
-(False, ['minimum-observation', 'sedation-resolved', 'vitals-before-discharge'])
->>> discharge_readiness(obs, "esketamine-nasal", label, t0 + dt.timedelta(minutes=121),
-...     clinically_stable=True, safe_departure_arranged=True).ready
-True
 """
 
 from __future__ import annotations
@@ -134,6 +120,20 @@ def discharge_readiness(
 
     ``clinically_stable`` is the clinician's assessment; ``safe_departure_arranged`` confirms a
     ride home and no driving until the next day after restful sleep (``None`` = not asked yet).
+
+    >>> from ketamine_trd.clinical.monitoring.vitals import VitalSigns
+    >>> from ketamine_trd.clinical.monitoring_profiles import get_profile
+    >>> t0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    >>> obs = SessionObservations(t0, vitals=(VitalSigns(t0 + dt.timedelta(minutes=118), 128, 80, spo2_percent=98),),
+    ...     sedation=(SedationRating(t0 + dt.timedelta(minutes=115), 5),))
+    >>> label = get_profile("spravato-label", on=t0.date())
+    >>> early = discharge_readiness(obs, "esketamine-nasal", label, t0 + dt.timedelta(minutes=90),
+    ...     clinically_stable=True, safe_departure_arranged=True)
+    >>> early.ready, [c.criterion for c in early.unmet]
+    (False, ['minimum-observation', 'sedation-resolved', 'vitals-before-discharge'])
+    >>> discharge_readiness(obs, "esketamine-nasal", label, t0 + dt.timedelta(minutes=121),
+    ...     clinically_stable=True, safe_departure_arranged=True).ready
+    True
     """
     key = profile.require_product(product)
     require_aware("now", now)

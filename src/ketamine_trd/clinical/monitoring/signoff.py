@@ -5,12 +5,6 @@ monitoring duration of at least 2 hours from the first device (S8), BP before do
 40 min and before completion, vital signs acceptable before administration and before completion,
 the sedation / dissociation / respiratory-depression answers and the REMS evaluation question.
 IV ketamine sessions need the same core (dose, lot, BP before and after, the infusion end).
-
->>> from ketamine_trd.clinical.monitoring.observations import SessionObservations
->>> t0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
->>> record = SessionRecord("s-1", "esketamine-nasal", SessionObservations(t0), dose_mg=56, devices_used=2)
->>> [m.field for m in missing_for_signature(record, "esketamine-nasal")][:4]
-['lot_number', 'predose', 'vitals.predose', 'vitals.post-40']
 """
 
 from __future__ import annotations
@@ -183,6 +177,12 @@ def missing_for_signature(
     """Each field the session still needs before signature (empty when it can be signed).
 
     ``profile`` defaults to the product's default monitoring profile on the session date.
+
+    >>> from ketamine_trd.clinical.monitoring.observations import SessionObservations
+    >>> t0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    >>> record = SessionRecord("s-1", "esketamine-nasal", SessionObservations(t0), dose_mg=56, devices_used=2)
+    >>> [m.field for m in missing_for_signature(record, "esketamine-nasal")][:4]
+    ['lot_number', 'predose', 'vitals.predose', 'vitals.post-40']
     """
     key = parse_product(product)
     if key != session_record.product:

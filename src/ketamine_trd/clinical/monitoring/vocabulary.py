@@ -60,7 +60,14 @@ class Alert:
 
 
 def require_aware(field: str, value: dt.datetime) -> dt.datetime:
-    """``value`` if it is a timezone-aware datetime; otherwise an ``InputError`` naming ``field``."""
+    """``value`` if it is a timezone-aware datetime; otherwise an ``InputError`` naming ``field``.
+
+    >>> try:
+    ...     require_aware("now", dt.datetime(2026, 3, 1, 9, 0))
+    ... except InputError as error:
+    ...     print(error.field, "|", error.allowed)
+    now | a timezone-aware datetime (store UTC)
+    """
     if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise InputError(field, value, "a timezone-aware datetime (store UTC)")
     return value

@@ -64,6 +64,13 @@ def test_esketamine_monotherapy_weekly_and_age65_profile() -> None:
     assert [s.week for s in plan.sessions if s.week > 8] == [9, 10, 11, 12]
 
 
+def test_s12_age65_course_titrates_in_28_mg_steps() -> None:
+    plan = plan_course(EsketamineCourseRequest(start=MONDAY, profile="eu-age65", dose_mg=84, total_weeks=8))
+    doses = [s.dose_mg for s in plan.sessions]
+    assert doses[:4] == [28, 56, 84, 84]
+    assert all(abs(b - a) <= 28 for a, b in zip(doses, doses[1:], strict=False))  # type: ignore[operator]
+
+
 def test_oral_antidepressant_is_recorded_by_generic_name() -> None:
     plan = plan_course(EsketamineCourseRequest(start=MONDAY, oral_antidepressant="Lexapro"))
     assert plan.oral_antidepressant == "escitalopram" and plan.monotherapy is False

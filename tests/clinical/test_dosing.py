@@ -119,6 +119,14 @@ def test_s12_age65_profile_starts_at_28_mg() -> None:
         esketamine_dose(session_number=2, dose_mg=28)  # 28 mg is not a US-label dose
 
 
+def test_s12_age65_changes_in_28_mg_steps() -> None:
+    assert esketamine_dose(session_number=3, profile="eu-age65", dose_mg=56, previous_dose_mg=28).dose_mg == 56
+    with pytest.raises(InputError) as caught:
+        esketamine_dose(session_number=2, profile="eu-age65", dose_mg=84, previous_dose_mg=28)
+    assert caught.value.field == "dose_mg" and "28-mg steps" in caught.value.allowed
+    assert esketamine_dose(session_number=2, dose_mg=84, previous_dose_mg=56).dose_mg == 84  # US label: no step rule
+
+
 @pytest.mark.parametrize("dose", [42, 70, 100, 0, -28, 112])
 def test_esketamine_dose_not_allowed_is_refused(dose: int) -> None:
     with pytest.raises(InputError) as caught:

@@ -80,13 +80,18 @@ def plan_esketamine(req: EsketamineCourseRequest) -> CoursePlan:
     nominal = [req.start + dt.timedelta(days=7 * w + off) for w, off, _ in slots]
     dates = place(nominal, min_gap_days=req.min_gap_days, closed=req.closed)
     sessions: list[PlannedSession] = []
+    prof = get_esketamine_profile(req.profile)
+    previous: int | None = None
     for n, (day, (_, _, phase)) in enumerate(zip(dates, slots, strict=True), start=1):
         explicit = None if n == 1 and req.indication == "trd" else req.dose_mg
+        if explicit is not None and previous is not None and prof.max_step_mg is not None:
+            step = prof.max_step_mg  # titrate towards the target in the profile's steps (eu-age65: 28 mg, S12)
+            explicit = max(min(explicit, previous + step), previous - step)
         dose = esketamine_dose(session_number=n, indication=req.indication, profile=req.profile, dose_mg=explicit,
-                               hepatic_impairment=req.hepatic_impairment)  # fmt: skip
+                               hepatic_impairment=req.hepatic_impairment, previous_dose_mg=previous)  # fmt: skip
+        previous = dose.dose_mg
         sessions.append(PlannedSession(n, day, phase, dose.dose_mg, None, (day - req.start).days // 7 + 1))
     induction_end = max(s.date for s in sessions if s.phase in ("induction", "acute"))
-    prof = get_esketamine_profile(req.profile)
     notes = [
         "weeks 1-4 twice weekly; check for therapeutic benefit at the end of induction before continuing"
         if req.indication == "trd"
@@ -94,6 +99,8 @@ def plan_esketamine(req: EsketamineCourseRequest) -> CoursePlan:
         f"minimum gap {req.min_gap_days} days (platform-defined); closed days skipped",
         "monitor at least 2 hours after each dose; no driving until the next day after restful sleep",
     ]
+    if prof.max_step_mg is not None and req.dose_mg is not None:
+        notes.append(f"doses titrated towards {req.dose_mg} mg in {prof.max_step_mg}-mg steps (profile {prof.name})")
     if req.indication == "trd":
         notes.append(f"from week 9: {req.from_week9}; use the least frequent dosing that maintains the response")
     monotherapy = req.oral_antidepressant is None

@@ -201,11 +201,12 @@ def dose_esketamine(
     profile: str | None = typer.Option(None, "--profile", help="us-label (default) or eu-age65."),
     dose_mg: int | None = typer.Option(None, "--dose-mg", help="Dose in mg (a multiple of 28)."),
     hepatic: str | None = typer.Option(None, "--hepatic-impairment", help="child_pugh_b or child_pugh_c for notes."),
+    previous_dose_mg: int | None = typer.Option(None, "--previous-dose-mg", help="Last session's dose (step checks)."),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Esketamine nasal spray dose for a session: mg, devices, minutes between devices."""
     result = esketamine_dose(session_number=session_number, indication=indication, profile=profile, dose_mg=dose_mg,
-                             hepatic_impairment=hepatic)  # fmt: skip
+                             hepatic_impairment=hepatic, previous_dose_mg=previous_dose_mg)  # fmt: skip
     emit(result.to_dict(), as_json, _render_pairs)
 
 

@@ -52,6 +52,7 @@ class EsketamineProfile:
     suicidality_default_mg: int
     source: str
     description: str
+    max_step_mg: int | None = None
 
 
 ESKETAMINE_PROFILES: MappingProxyType[str, EsketamineProfile] = MappingProxyType(
@@ -65,6 +66,7 @@ ESKETAMINE_PROFILES: MappingProxyType[str, EsketamineProfile] = MappingProxyType
             EsketamineProfile(
                 "eu-age65", "1", "2026-11-26", 28, (28, 56, 84), 28, (56, 84), 84, cite("S12"),
                 "EU/UK/HK label, age 65 or over: TRD 28 mg on day 1, then 28, 56 or 84 mg in 28-mg steps.",
+                max_step_mg=28,
             ),
         )
     }
@@ -128,8 +130,13 @@ def esketamine_dose(
     profile: str | None = None,
     dose_mg: int | None = None,
     hepatic_impairment: str | None = None,
+    previous_dose_mg: int | None = None,
 ) -> EsketamineDose:
-    """The esketamine dose for a session (1-based), checked against the label profile."""
+    """The esketamine dose for a session (1-based), checked against the label profile.
+
+    With ``previous_dose_mg`` and a profile that changes doses in steps (``eu-age65``: 28 mg, S12), a larger
+    change is refused.
+    """
     if isinstance(session_number, bool) or not isinstance(session_number, int) or not 1 <= session_number <= 1000:
         raise InputError("session_number", session_number, "a whole number from 1 to 1000")
     if indication not in INDICATIONS:
@@ -149,6 +156,11 @@ def esketamine_dose(
         when = "session 1" if session_number == 1 and indication == "trd" else f"session {session_number}"
         raise InputError("dose_mg", dose, f"{', '.join(map(str, allowed))} mg at {when} ({indication}, profile "
                          f"{prof.name})")  # fmt: skip
+    step = prof.max_step_mg
+    if step is not None and previous_dose_mg is not None and abs(dose - previous_dose_mg) > step:
+        low, high = max(min(allowed), previous_dose_mg - step), min(max(allowed), previous_dose_mg + step)
+        allowed_text = f"{low} to {high} mg after {previous_dose_mg} mg ({step}-mg steps, profile {prof.name})"
+        raise InputError("dose_mg", dose, allowed_text)
     notes: list[str] = []
     if indication == "suicidality" and session_number > 8:
         notes.append("use beyond 4 weeks (8 sessions) has not been systematically evaluated for this indication")

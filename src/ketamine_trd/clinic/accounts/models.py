@@ -27,6 +27,8 @@ class Clinic(models.Model):
         blank=True,
         help_text="The setting's SPRAVATO REMS certification id",
     )
+    address = models.CharField(max_length=300, blank=True, help_text="shown on the REMS Patient Monitoring Form")
+    phone = models.CharField(max_length=40, blank=True)
     monitoring_profile = models.CharField(max_length=80, blank=True, help_text="Monitoring profile id (empty: default)")
     created_at = models.DateTimeField(auto_now_add=True)
 

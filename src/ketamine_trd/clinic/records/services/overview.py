@@ -51,7 +51,7 @@ def patient_page(actor: Any, patient_id: int, *, now: dt.datetime, session_limit
                 )
             )
             courses = list(Course.objects.filter(patient=patient).select_related("prescriber"))
-            rems = list(RemsRecord.objects.filter(patient=patient).order_by("-due_by")[:20])
+            rems = list(RemsRecord.objects.filter(patient=patient).order_by("-due_at")[:20])
         record(actor, "read", obj=patient, now=now)
     return PatientPage(
         patient=patient,

@@ -1,27 +1,73 @@
-"""Courses: plan, open, change phase."""
+"""Courses: plan one from the core, open it, change its phase."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ketamine_trd.clinic.access import require_role
+from ketamine_trd.clinic.access import can, require_role
+from ketamine_trd.clinic.records.forms._errors import add_domain_error
+from ketamine_trd.clinic.records.forms.courses import CourseForm, PhaseForm, ScheduleForm
+from ketamine_trd.clinic.records.services import courses, patients
+from ketamine_trd.clinic.records.views._edge import as_http, now
+from ketamine_trd.errors import ConflictError, InputError, KtrdError
 
 
 @require_http_methods(["GET", "POST"])
 @require_role("course.plan")
 def course_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    return render(request, "records/course_form.html", {})
+    try:
+        patient = patients.get_patient(request, patient_id, now=now(), action="course.plan")
+    except KtrdError as error:
+        raise as_http(error) from error
+    form = CourseForm(request.POST or None, initial={"start_date": now().date()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = courses.plan_new_course(request, patient.pk, form.to_input(), now=now())
+        except (InputError, ConflictError) as error:
+            add_domain_error(form, error, {"start": "start_date"})
+        else:
+            messages.success(request, f"Course planned: {len(course.plan_data.get('sessions', []))} sessions.")
+            return redirect("records:course_detail", course_id=course.pk)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "records/course_form.html", {"form": form, "patient": patient}, status=status)
 
 
 @require_GET
 @require_role("course.view")
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
-    return render(request, "records/course_detail.html", {})
+    try:
+        page = courses.course_page(request, course_id, now=now())
+    except KtrdError as error:
+        raise as_http(error) from error
+    context = {
+        "page": page,
+        "c": page.course,
+        "phase_form": PhaseForm(initial={"phase": page.next_phases[0] if page.next_phases else ""}),
+        "schedule_form": ScheduleForm(),
+        "can_phase": can(request.user, "course.change_phase"),
+        "can_schedule": can(request.user, "session.schedule"),
+    }
+    return render(request, "records/course_detail.html", context)
 
 
 @require_POST
 @require_role("course.change_phase")
 def course_phase(request: HttpRequest, course_id: int) -> HttpResponse:
-    return render(request, "records/course_detail.html", {})
+    form = PhaseForm(request.POST)
+    if form.is_valid():
+        try:
+            courses.change_phase(
+                request, course_id, phase=form.cleaned_data["phase"], reason=form.cleaned_data["end_reason"], now=now()
+            )
+        except InputError as error:
+            messages.error(request, str(error))
+        except KtrdError as error:
+            raise as_http(error) from error
+        else:
+            messages.success(request, f"Phase changed to {form.cleaned_data['phase']}.")
+    else:
+        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return redirect("records:course_detail", course_id=course_id)

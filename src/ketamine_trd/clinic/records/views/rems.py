@@ -1,33 +1,70 @@
-"""REMS Patient Monitoring Form records: due/overdue list, printable record, CSV export."""
+"""REMS Patient Monitoring Form records: due/overdue list, printable record, CSV export, submission."""
 
 from __future__ import annotations
 
+import csv
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from ketamine_trd.clinic.access import require_role
+from ketamine_trd.clinic.access import can, require_role
+from ketamine_trd.clinic.records.services import rems
+from ketamine_trd.clinic.records.services.rems import CSV_COLUMNS
+from ketamine_trd.clinic.records.views._edge import as_http, now
+from ketamine_trd.errors import InputError, KtrdError
 
 
 @require_GET
 @require_role("rems.view")
 def rems_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "records/rems_list.html", {"records": []})
+    include = request.GET.get("all") == "1"
+    items = rems.worklist(request, now=now(), include_submitted=include)
+    return render(request, "records/rems_list.html", {"items": items, "all": include})
 
 
 @require_GET
 @require_role("rems.export")
 def rems_csv(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("", content_type="text/csv")
+    rows = rems.export_rows(request, now=now())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rems-patient-monitoring-forms.csv"'
+    writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return response
+
+
+def _cell(value: object) -> object:
+    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
 
 
 @require_GET
 @require_role("rems.view")
 def rems_detail(request: HttpRequest, record_id: int) -> HttpResponse:
-    return render(request, "records/rems_list.html", {})
+    try:
+        row, status, problems = rems.get_record(request, record_id, now=now())
+    except KtrdError as error:
+        raise as_http(error) from error
+    context = {"r": row, "f": row.fields, "status": status, "problems": problems,
+               "can_submit": can(request.user, "rems.submit")}  # fmt: skip
+    return render(request, "records/rems_detail.html", context)
 
 
 @require_POST
 @require_role("rems.submit")
 def rems_submitted(request: HttpRequest, record_id: int) -> HttpResponse:
-    return render(request, "records/rems_list.html", {})
+    try:
+        rems.submit(request, record_id, submitted_at=now(), now=now())
+    except InputError as error:
+        messages.error(request, f"Not submitted: {error}")
+    except KtrdError as error:
+        raise as_http(error) from error
+    else:
+        messages.success(request, "Marked as submitted to the REMS.")
+    return redirect("records:rems_detail", record_id=record_id)

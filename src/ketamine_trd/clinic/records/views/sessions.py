@@ -1,33 +1,134 @@
-"""Sessions: schedule, today's list, the chair-side chart, recording parts, signing."""
+"""Sessions: schedule, today's list, the chair-side chart, recording each part, signing."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+import datetime as dt
 
-from ketamine_trd.clinic.access import require_role
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from ketamine_trd.clinic.access import can, require_role
+from ketamine_trd.clinic.records.forms._errors import add_domain_error
+from ketamine_trd.clinic.records.forms.courses import ScheduleForm
+from ketamine_trd.clinic.records.forms.sessions import PARTS
+from ketamine_trd.clinic.records.services import session_writes, sessions, signing
+from ketamine_trd.clinic.records.views._edge import as_http, now
+from ketamine_trd.errors import ConflictError, InputError, KtrdError
+
+WRITERS = {
+    "checklist": session_writes.record_checklist,
+    "dose": session_writes.record_dose,
+    "vitals": session_writes.add_vitals,
+    "rating": session_writes.add_rating,
+    "event": session_writes.add_adverse_event,
+    "discharge": session_writes.record_discharge,
+}
 
 
-@require_http_methods(["GET", "POST"])
+@require_POST
 @require_role("session.schedule")
 def session_schedule(request: HttpRequest, course_id: int) -> HttpResponse:
-    return render(request, "records/session_today.html", {})
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        return redirect("records:course_detail", course_id=course_id)
+    try:
+        session = sessions.schedule_session(
+            request,
+            course_id,
+            scheduled_at=form.cleaned_data["scheduled_at"],
+            chair=form.cleaned_data["chair"],
+            now=now(),
+        )
+    except (InputError, ConflictError) as error:
+        messages.error(request, str(error))
+        return redirect("records:course_detail", course_id=course_id)
+    except KtrdError as error:
+        raise as_http(error) from error
+    return redirect("records:session_detail", session_id=session.pk)
 
 
 @require_GET
 @require_role("session.view")
 def session_today(request: HttpRequest) -> HttpResponse:
-    return render(request, "records/session_today.html", {"sessions": []})
+    at = now()
+    start = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
+    rows = sessions.sessions_on(request, start, start + dt.timedelta(days=1), now=at)
+    return render(request, "records/session_today.html", {"sessions": rows, "day": start.date()})
+
+
+def _chart_page(request: HttpRequest, session_id: int, bound: dict[str, object] | None = None) -> HttpResponse:
+    try:
+        view = sessions.chair_view(request, session_id, now=now())
+    except KtrdError as error:
+        raise as_http(error) from error
+    forms = {name: cls(prefix=name, initial=_initial(name)) for name, cls in PARTS.items()}
+    forms.update(bound or {})
+    context = {
+        "v": view,
+        "s": view.session,
+        "forms": forms,
+        "can_chart": can(request.user, "session.chart"),
+        "can_sign": can(request.user, "session.sign"),
+    }
+    return render(request, "records/session_detail.html", context, status=422 if bound else 200)
+
+
+def _initial(name: str) -> dict[str, object]:
+    when = timezone.localtime(now()).replace(second=0, microsecond=0)
+    keys = {"checklist": "checked_at", "dose": "dosed_at", "vitals": "taken_at", "rating": "rated_at",
+            "event": "noted_at", "resolve": "resolved_at", "discharge": "monitoring_completed_at"}  # fmt: skip
+    return {keys[name]: when}
 
 
 @require_GET
 @require_role("session.view")
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
-    return render(request, "records/session_today.html", {})
+    return _chart_page(request, session_id)
 
 
 @require_POST
 @require_role("session.chart")
 def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResponse:
-    return render(request, "records/session_today.html", {})
+    if part == "sign":
+        return _sign(request, session_id)
+    if part not in PARTS:
+        raise Http404(f"no part {part!r}")
+    form = PARTS[part](request.POST, prefix=part)
+    if form.is_valid():
+        try:
+            if part == "resolve":
+                session_writes.resolve_adverse_event(
+                    request, session_id, form.cleaned_data["event_id"], form.cleaned_data["resolved_at"], now=now()
+                )
+            else:
+                WRITERS[part](request, session_id, form.to_input(), now=now())  # type: ignore[attr-defined,operator]
+        except (InputError, ConflictError) as error:
+            add_domain_error(form, error)
+        except KtrdError as error:
+            raise as_http(error) from error
+        else:
+            messages.success(request, f"Saved: {part}.")
+            return redirect("records:session_detail", session_id=session_id)
+    return _chart_page(request, session_id, {part: form})
+
+
+def _sign(request: HttpRequest, session_id: int) -> HttpResponse:
+    try:
+        outcome = signing.sign_session(request, session_id, now=now())
+    except ConflictError as error:
+        messages.error(request, str(error))
+        return redirect("records:session_detail", session_id=session_id)
+    except KtrdError as error:
+        if type(error).__name__ == "ReauthRequired":
+            return redirect(f"/accounts/reauth/?next=/sessions/{session_id}/")
+        raise as_http(error) from error
+    if not outcome.signed:
+        missing = "; ".join(f"{m.field}: {m.reason}" for m in outcome.missing)
+        messages.error(request, f"Not signed. Missing: {missing}")
+        return redirect("records:session_detail", session_id=session_id)
+    messages.success(request, "Signed." + (" REMS record created." if outcome.rems_record else ""))
+    return redirect("records:session_detail", session_id=session_id)

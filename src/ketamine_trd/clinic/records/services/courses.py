@@ -1,0 +1,130 @@
+"""Treatment courses: the plan and calendar from ``clinical.courses``, phases, review and reassessment dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.records.models import Course, Phase, Session
+from ketamine_trd.clinic.records.services._scope import course_for, patient_for, require
+from ketamine_trd.clinical.courses import EsketamineCourseRequest, IvCourseRequest, plan_course
+from ketamine_trd.clinical.products import Product
+from ketamine_trd.errors import ConflictError, InputError
+
+#: the course workflow (platform-defined): phases move forward only, and any phase may end with a reason
+NEXT_PHASES: dict[str, tuple[str, ...]] = {
+    Phase.EVALUATION: (Phase.INDUCTION, Phase.ENDED),
+    Phase.INDUCTION: (Phase.MAINTENANCE, Phase.ENDED),
+    Phase.MAINTENANCE: (Phase.ENDED,),
+    Phase.ENDED: (),
+}
+MAX_START_DISTANCE = dt.timedelta(days=730)
+
+
+@dataclass(frozen=True, slots=True)
+class CourseInput:
+    """What a prescriber chooses; unset values take the core's defaults."""
+
+    product: str
+    start_date: dt.date
+    monitoring_profile: str = ""
+    indication: str = "trd"
+    total_weeks: int = 16
+    from_week9: str = "every-2-weeks"
+    oral_antidepressant: str | None = None
+    dose_mg: int | None = None
+    mg_per_kg: Decimal = Decimal("0.5")
+    infusions: int = 6
+    per_week: int = 2
+    maintenance: str = "none"
+    maintenance_sessions: int = 0
+
+
+def _request(data: CourseInput, product: Product, patient: Any) -> EsketamineCourseRequest | IvCourseRequest:
+    if product is Product.ESKETAMINE_NASAL:
+        return EsketamineCourseRequest(
+            start=data.start_date, indication=data.indication, dose_mg=data.dose_mg, from_week9=data.from_week9,
+            total_weeks=data.total_weeks, oral_antidepressant=data.oral_antidepressant or None,
+        )  # fmt: skip
+    if product is Product.KETAMINE_IV:
+        return IvCourseRequest(
+            start=data.start_date, mg_per_kg=float(data.mg_per_kg), infusions=data.infusions, per_week=data.per_week,
+            maintenance=data.maintenance, maintenance_sessions=data.maintenance_sessions,
+            weight_kg=float(patient.weight_kg) if patient.weight_kg is not None else None,
+            height_cm=float(patient.height_cm) if patient.height_cm is not None else None,
+            sex=patient.sex if patient.sex in ("female", "male") else None,
+        )  # fmt: skip
+    raise InputError("product", product.value, "esketamine-nasal or ketamine-iv (the core plans these courses)")
+
+
+def next_reassessment(plan: dict[str, Any], today: dt.date) -> dt.date | None:
+    """The first reassessment date of the plan on or after ``today`` (else the last one)."""
+    dates = [dt.date.fromisoformat(d) for d in plan.get("reassessment_dates", [])]
+    upcoming = [d for d in dates if d >= today]
+    return upcoming[0] if upcoming else (dates[-1] if dates else None)
+
+
+def plan_new_course(actor: Any, patient_id: int, data: CourseInput, *, now: dt.datetime) -> Course:
+    """Plan a course with the core and store it in the evaluation phase."""
+    user = require(actor, "course.plan")
+    product = Product.parse(data.product)
+    if abs(data.start_date - now.date()) > MAX_START_DISTANCE:
+        raise InputError("start_date", data.start_date.isoformat(), "within two years of today")
+    with transaction.atomic():
+        patient = patient_for(user, patient_id)
+        if Course.objects.filter(patient=patient).exclude(phase=Phase.ENDED).exists():
+            raise ConflictError("this patient already has a course that has not ended: end it first")
+        plan = plan_course(_request(data, product, patient))
+        plan_data = plan.to_dict()
+        course = Course.objects.create(
+            patient=patient, product=product.value, route=product.route, phase=Phase.EVALUATION,
+            start_date=data.start_date, plan_data=plan_data, rule_version=plan.rule_version,
+            monitoring_profile=data.monitoring_profile, review_due_on=plan.end_of_induction_review,
+            reassessment_due_on=next_reassessment(plan_data, now.date()), prescriber=user,
+            created_at=now, updated_at=now,
+        )  # fmt: skip
+        record(actor, "create", obj=course, changed_fields=["product", "plan_data", "phase"], now=now)
+    return course
+
+
+def change_phase(actor: Any, course_id: int, *, phase: str, reason: str = "", now: dt.datetime) -> Course:
+    """Move the course to its next phase; ending needs a written reason."""
+    user = require(actor, "course.change_phase")
+    with transaction.atomic():
+        course = course_for(user, course_id, lock=True)
+        allowed = NEXT_PHASES[course.phase]
+        if phase not in allowed:
+            shown = ", ".join(allowed) or "none (the course has ended)"
+            raise InputError("phase", phase, f"from {course.phase}: {shown}")
+        changed = ["phase", "updated_at"]
+        if phase == Phase.ENDED:
+            if len(reason.strip()) < 5:
+                raise InputError("end_reason", reason, "a reason of at least 5 characters")
+            course.end_reason, course.ended_on = reason.strip(), now.date()
+            changed += ["end_reason", "ended_on"]
+        course.phase, course.updated_at = phase, now
+        course.save(update_fields=changed)
+        record(actor, "update", obj=course, changed_fields=changed, now=now)
+    return course
+
+
+@dataclass(frozen=True, slots=True)
+class CoursePage:
+    course: Course
+    sessions: tuple[Session, ...]
+    next_phases: tuple[str, ...]
+
+
+def course_page(actor: Any, course_id: int, *, now: dt.datetime) -> CoursePage:
+    """The course with its sessions (a ``read``)."""
+    user = require(actor, "course.view")
+    with transaction.atomic():
+        course = course_for(user, course_id)
+        sessions = tuple(course.sessions.order_by("scheduled_at", "id"))
+        record(actor, "read", obj=course, now=now)
+    return CoursePage(course, sessions, tuple(NEXT_PHASES[course.phase]))

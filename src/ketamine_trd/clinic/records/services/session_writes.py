@@ -1,0 +1,304 @@
+"""Charting a session: checklist, dose, vitals, ratings, adverse events, discharge; then signing.
+
+Each write validates by building the core's value first (``VitalSigns(300, 20)`` is refused naming the
+field), refuses times in the future and changes to a signed session, saves explicit fields, writes the
+audit event and raises the core's live monitoring alerts on the worklist, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.measurement.services import raise_alert
+from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, Timepoint, VitalSign
+from ketamine_trd.clinic.records.services import charting
+from ketamine_trd.clinic.records.services._scope import not_in_future, require, session_for
+from ketamine_trd.clinic.records.services.sessions import assess, load_rows
+from ketamine_trd.clinical.checklist import CONCOMITANT_CLASSES, PredoseChecklist
+from ketamine_trd.clinical.monitoring.observations import AdverseEvent as CoreEvent
+from ketamine_trd.clinical.monitoring.observations import DissociationRating, SedationRating
+from ketamine_trd.clinical.monitoring.signoff import SessionRecord
+from ketamine_trd.clinical.monitoring.vitals import VitalSigns
+from ketamine_trd.errors import ConflictError, InputError, UnknownTermError
+
+Writer = Callable[[Session], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistInput:
+    checked_at: dt.datetime
+    first_treatment: bool | None = None
+    rems_enrolled: bool | None = None
+    last_food_at: dt.datetime | None = None
+    last_liquid_at: dt.datetime | None = None
+    nasal_medicine_at: dt.datetime | None = None
+    concomitant: frozenset[str] = frozenset()
+    concomitant_reviewed: bool = False
+    safe_departure_arranged: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DoseInput:
+    dosed_at: dt.datetime
+    dose_mg: Decimal
+    lot_number: str
+    devices_used: int | None = None
+    mg_per_kg: Decimal | None = None
+    infusion_rate_ml_per_h: Decimal | None = None
+    infusion_duration_min: int | None = None
+    concentration_mg_per_ml: Decimal | None = None
+    infusion_ended_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VitalsInput:
+    taken_at: dt.datetime
+    systolic_mmhg: int
+    diastolic_mmhg: int
+    heart_rate_bpm: int | None = None
+    spo2_percent: int | None = None
+    respiratory_rate_per_min: int | None = None
+    timepoint: str = Timepoint.OTHER
+
+
+@dataclass(frozen=True, slots=True)
+class RatingInput:
+    instrument_id: str
+    value: int
+    rated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EventInput:
+    kind: str
+    noted_at: dt.datetime
+    resolved_at: dt.datetime | None = None
+    details: str = ""
+    severity: str = ""
+    serious: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DischargeInput:
+    monitoring_completed_at: dt.datetime
+    ready_to_leave_minutes: int | None
+    vitals_ok_before_administration: bool | None
+    vitals_ok_before_completion: bool | None
+    sedation_observed: bool | None
+    dissociation_observed: bool | None
+    respiratory_depression_observed: bool | None
+    clinically_stable: bool | None
+    safe_departure_arranged: bool | None
+    monitoring_hcp_name: str
+
+
+def _alert_kind(rule_id: str) -> str:
+    return "blood_pressure" if rule_id.startswith("bp-") or rule_id.startswith("predose-bp") else "monitoring"
+
+
+def raise_monitoring_alerts(actor: Any, session: Session, now: dt.datetime) -> int:
+    """Put the core's warning and critical monitoring alerts for ``session`` on the worklist (idempotent)."""
+    judged = assess(session, load_rows(session), now)
+    raised = 0
+    for alert in judged["alerts"]:
+        if alert.level.value == "info":
+            continue
+        moment = alert.observed_at.isoformat() if alert.observed_at else "-".join(str(d.value) for d in alert.data)
+        _, created = raise_alert(
+            session.patient,
+            kind=_alert_kind(alert.rule_id),
+            level=alert.level.value,
+            rule=alert.rule_id,
+            source=alert.source,
+            message=alert.message,
+            object_key=f"session:{session.pk}:{moment}"[:120],
+            now=now,
+            course=session.course,
+            session=session,
+            data={"profile": alert.profile, **{d.name: d.value for d in alert.data}},
+            actor=actor,
+        )
+        raised += int(created)
+    return raised
+
+
+def _chart(actor: Any, session_id: int, now: dt.datetime, write: Writer, *, action: str = "session.chart") -> Session:
+    user = require(actor, action)
+    with transaction.atomic():
+        session = session_for(user, session_id, lock=True)
+        if session.status == SessionStatus.SIGNED:
+            raise ConflictError(f"session {session_id} is signed: it can no longer change")
+        if session.status == SessionStatus.CANCELLED:
+            raise ConflictError(f"session {session_id} was cancelled")
+        changed = write(session)
+        if session.status == SessionStatus.PLANNED:
+            session.status = SessionStatus.IN_PROGRESS
+            changed.append("status")
+        session.updated_at = now
+        session.save(update_fields=sorted({*changed, "updated_at"} & {f.name for f in Session._meta.concrete_fields}))
+        record(actor, "update", obj=session, changed_fields=changed, now=now)
+        raise_monitoring_alerts(actor, session, now)
+    return session
+
+
+def record_checklist(actor: Any, session_id: int, data: ChecklistInput, *, now: dt.datetime) -> Session:
+    """Store the pre-dose checklist (validated as the core's ``PredoseChecklist``)."""
+    for name in ("checked_at", "last_food_at", "last_liquid_at", "nasal_medicine_at"):
+        value = getattr(data, name)
+        if value is not None:
+            not_in_future(name, value, now)
+    unknown = sorted(set(data.concomitant) - CONCOMITANT_CLASSES)
+    if unknown:
+        raise UnknownTermError("concomitant", unknown[0], ", ".join(sorted(CONCOMITANT_CLASSES)))
+    values = {f.name: getattr(data, f.name) for f in fields(data)}
+
+    def write(session: Session) -> list[str]:
+        PredoseChecklist(setting=session.setting, **values)  # validation by the core
+        session.checklist = charting.checklist_json(values)
+        return ["checklist"]
+
+    return _chart(actor, session_id, now, write)
+
+
+def record_dose(actor: Any, session_id: int, data: DoseInput, *, now: dt.datetime) -> Session:
+    """Store the dose given (esketamine: devices and lot; IV: infusion settings)."""
+    not_in_future("dosed_at", data.dosed_at, now)
+    if data.infusion_ended_at is not None:
+        not_in_future("infusion_ended_at", data.infusion_ended_at, now)
+        if data.infusion_ended_at < data.dosed_at:
+            raise InputError("infusion_ended_at", data.infusion_ended_at.isoformat(), "at or after dosed_at")
+    if not data.lot_number.strip() or len(data.lot_number) > 40:
+        raise InputError("lot_number", data.lot_number, "1 to 40 characters")
+
+    def write(session: Session) -> list[str]:
+        esketamine = session.course.product == "esketamine-nasal"
+        if esketamine and data.devices_used is None:
+            raise InputError("devices_used", None, "1 to 3 SPRAVATO devices", reason="is missing")
+        obs = charting.observations(session, [], [], [], on=data.dosed_at.date())
+        SessionRecord(
+            str(session.pk),
+            session.course.product,
+            obs,
+            dose_mg=data.dose_mg,
+            devices_used=data.devices_used,
+            lot_number=data.lot_number,
+        )  # fmt: skip  (core validation)
+        session.dose_given_at, session.dose_mg, session.lot_number = (
+            data.dosed_at,
+            data.dose_mg,
+            data.lot_number.strip(),
+        )
+        session.devices_count, session.dose_mg_per_kg = data.devices_used, data.mg_per_kg
+        session.infusion_rate_ml_per_h, session.infusion_duration_min = (
+            data.infusion_rate_ml_per_h,
+            data.infusion_duration_min,
+        )
+        session.concentration_mg_per_ml, session.infusion_ended_at = (
+            data.concentration_mg_per_ml,
+            data.infusion_ended_at,
+        )
+        return ["dose_given_at", "dose_mg", "lot_number", "devices_count", "dose_mg_per_kg", "infusion_rate_ml_per_h",
+                "infusion_duration_min", "concentration_mg_per_ml", "infusion_ended_at"]  # fmt: skip
+
+    return _chart(actor, session_id, now, write)
+
+
+def add_vitals(actor: Any, session_id: int, data: VitalsInput, *, now: dt.datetime) -> Session:
+    """Add one timed set of vital signs (BP 300/20 and the like are refused by the core, naming the field)."""
+    not_in_future("taken_at", data.taken_at, now)
+    if data.timepoint not in Timepoint.values:
+        raise InputError("timepoint", data.timepoint, ", ".join(Timepoint.values))
+    core = VitalSigns(data.taken_at, data.systolic_mmhg, data.diastolic_mmhg, data.heart_rate_bpm,
+                      data.spo2_percent, data.respiratory_rate_per_min)  # fmt: skip
+
+    def write(session: Session) -> list[str]:
+        VitalSign.objects.create(
+            session=session, taken_at=core.taken_at, timepoint=data.timepoint, systolic_mmhg=core.systolic_mmhg,
+            diastolic_mmhg=core.diastolic_mmhg, heart_rate_bpm=core.heart_rate_bpm, spo2_percent=data.spo2_percent,
+            respiratory_rate_per_min=core.respiratory_rate_per_min, recorded_by=getattr(actor, "user", actor),
+        )  # fmt: skip
+        return ["vitals"]
+
+    return _chart(actor, session_id, now, write)
+
+
+def add_rating(actor: Any, session_id: int, data: RatingInput, *, now: dt.datetime) -> Session:
+    """Add a MOAA/S (0-5) or CADSS total (CADSS-23 0-92, CADSS-6 0-24), checked by the core."""
+    not_in_future("rated_at", data.rated_at, now)
+    if data.instrument_id not in charting.RATING_INSTRUMENTS:
+        raise UnknownTermError("instrument_id", data.instrument_id, ", ".join(charting.RATING_INSTRUMENTS))
+    if data.instrument_id == "moaas":
+        SedationRating(data.rated_at, data.value)
+    else:
+        DissociationRating(data.rated_at, data.value, data.instrument_id)
+
+    def write(session: Session) -> list[str]:
+        SessionRating.objects.create(session=session, instrument_id=data.instrument_id, value=data.value,
+                                     taken_at=data.rated_at, recorded_by=getattr(actor, "user", actor))  # fmt: skip
+        return ["ratings"]
+
+    return _chart(actor, session_id, now, write)
+
+
+def add_adverse_event(actor: Any, session_id: int, data: EventInput, *, now: dt.datetime) -> Session:
+    """Add an adverse event (kinds of the monitoring core; ``other`` needs details)."""
+    not_in_future("noted_at", data.noted_at, now)
+    if data.resolved_at is not None:
+        not_in_future("resolved_at", data.resolved_at, now)
+    CoreEvent(data.noted_at, data.kind, data.resolved_at, data.details)
+    if data.severity not in ("", *AdverseEvent.Severity.values):
+        raise InputError("severity", data.severity, ", ".join(AdverseEvent.Severity.values))
+
+    def write(session: Session) -> list[str]:
+        AdverseEvent.objects.create(session=session, kind=data.kind, severity=data.severity, serious=data.serious,
+                                    noted_at=data.noted_at, resolved_at=data.resolved_at, details=data.details,
+                                    recorded_by=getattr(actor, "user", actor))  # fmt: skip
+        return ["adverse_events"]
+
+    return _chart(actor, session_id, now, write)
+
+
+def resolve_adverse_event(
+    actor: Any, session_id: int, event_id: int, resolved_at: dt.datetime, *, now: dt.datetime
+) -> Session:
+    """Record when an adverse event resolved."""
+    not_in_future("resolved_at", resolved_at, now)
+
+    def write(session: Session) -> list[str]:
+        event = AdverseEvent.objects.filter(pk=event_id, session=session).first()
+        if event is None:
+            raise InputError("event_id", event_id, "an adverse event of this session")
+        CoreEvent(event.noted_at, event.kind, resolved_at, event.details)
+        event.resolved_at = resolved_at
+        event.save(update_fields=["resolved_at"])
+        return ["adverse_events"]
+
+    return _chart(actor, session_id, now, write)
+
+
+def record_discharge(actor: Any, session_id: int, data: DischargeInput, *, now: dt.datetime) -> Session:
+    """Store the end of monitoring and the REMS form answers."""
+    not_in_future("monitoring_completed_at", data.monitoring_completed_at, now)
+    if data.ready_to_leave_minutes is not None and not 0 <= data.ready_to_leave_minutes <= 1440:
+        raise InputError("ready_to_leave_minutes", data.ready_to_leave_minutes, "0 to 1440 minutes")
+    if len(data.monitoring_hcp_name) > 120:
+        raise InputError("monitoring_hcp_name", data.monitoring_hcp_name[:20], "at most 120 characters")
+
+    def write(session: Session) -> list[str]:
+        if session.dose_given_at is not None and data.monitoring_completed_at < session.dose_given_at:
+            raise InputError("monitoring_completed_at", data.monitoring_completed_at.isoformat(timespec="minutes"),
+                             "at or after the time of dosing")  # fmt: skip
+        names = [f.name for f in fields(data)]
+        for name in names:
+            value = getattr(data, name)
+            setattr(session, name, value.strip() if isinstance(value, str) else value)
+        return names
+
+    return _chart(actor, session_id, now, write)

@@ -1,0 +1,158 @@
+"""Scheduling sessions, today's list, and the chair-side view computed by the monitoring core."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, Session, SessionStatus
+from ketamine_trd.clinic.records.services import charting
+from ketamine_trd.clinic.records.services._scope import course_for, require, session_for
+from ketamine_trd.clinical.checklist import PredoseResult, evaluate_predose
+from ketamine_trd.clinical.monitoring.alerts import evaluate_monitoring
+from ketamine_trd.clinical.monitoring.discharge import DischargeReadiness, discharge_readiness
+from ketamine_trd.clinical.monitoring.signoff import MissingField, SessionRecord, missing_for_signature
+from ketamine_trd.clinical.monitoring.vitals import ScheduledCheck, vitals_schedule
+from ketamine_trd.clinical.monitoring.vocabulary import Alert
+from ketamine_trd.errors import ConflictError, InputError, KtrdError
+
+MAX_AHEAD = dt.timedelta(days=400)
+
+
+def schedule_session(actor: Any, course_id: int, *, scheduled_at: dt.datetime, chair: str, now: dt.datetime) -> Session:
+    """Book a session of a course that has not ended (past or future times, within about a year)."""
+    user = require(actor, "session.schedule")
+    if scheduled_at > now + MAX_AHEAD or scheduled_at < now - MAX_AHEAD:
+        raise InputError("scheduled_at", scheduled_at.isoformat(timespec="minutes"), "within 400 days of today")
+    if len(chair) > 40:
+        raise InputError("chair", chair, "at most 40 characters")
+    with transaction.atomic():
+        course = course_for(user, course_id, lock=True)
+        if course.phase == Phase.ENDED:
+            raise ConflictError(f"course {course_id} has ended: no new sessions")
+        session = Session.objects.create(
+            course=course,
+            patient_id=course.patient_id,
+            scheduled_at=scheduled_at,
+            chair=chair.strip(),
+            setting="outpatient",
+            monitoring_profile=course.monitoring_profile,
+            created_at=now,
+            updated_at=now,
+        )
+        record(actor, "create", obj=session, changed_fields=["scheduled_at", "chair"], now=now)
+    return session
+
+
+def sessions_on(actor: Any, day_start: dt.datetime, day_end: dt.datetime, *, now: dt.datetime) -> list[Session]:
+    """The clinic's sessions scheduled in ``[day_start, day_end)`` (one query, patients joined)."""
+    user = require(actor, "session.view")
+    rows = (
+        Session.objects.filter(patient__clinic_id=user.clinic_id, scheduled_at__gte=day_start, scheduled_at__lt=day_end)
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("patient", "course")
+        .order_by("scheduled_at", "chair", "id")
+    )
+    with transaction.atomic():
+        found = list(rows)
+        record(actor, "read", object_type="records.session_list", detail=f"{len(found)} rows", now=now)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class ChairView:
+    """The chair-side view of one session at ``now``: rows, and what the core says about them."""
+
+    session: Session
+    course: Course
+    vitals: tuple[Any, ...]
+    ratings: tuple[Any, ...]
+    events: tuple[Any, ...]
+    profile: str
+    predose: PredoseResult | None
+    schedule: tuple[ScheduledCheck, ...]
+    alerts: tuple[Alert, ...]
+    missing: tuple[MissingField, ...]
+    discharge: DischargeReadiness | None
+    rems: RemsRecord | None
+    problem: str = ""
+
+    @property
+    def can_sign(self) -> bool:
+        return not self.problem and not self.missing and self.session.status != SessionStatus.SIGNED
+
+
+def load_rows(session: Session) -> tuple[list[Any], list[Any], list[Any]]:
+    """Vitals, ratings and adverse events of the session (three queries)."""
+    return list(session.vitals.all()), list(session.ratings.all()), list(session.adverse_events.all())
+
+
+def assess(session: Session, rows: tuple[list[Any], list[Any], list[Any]], now: dt.datetime) -> dict[str, Any]:
+    """Everything the core says about the session at ``now`` (used by the view and by signing)."""
+    on = (session.dose_given_at or session.scheduled_at).date()
+    profile = charting.profile_for(session, on)
+    product = session.course.product
+    obs = charting.observations(session, *rows, on=on)
+    record_value: SessionRecord = charting.session_record(session, obs, on)
+    predose = None
+    if record_value.predose is not None:
+        reading = obs.predose_vitals(profile.predose_window_minutes.value) if obs.dosed_at else None
+        if reading is None and obs.vitals:
+            reading = max((v for v in obs.vitals if v.taken_at <= record_value.predose.dose_at), default=None,
+                          key=lambda v: v.taken_at)  # fmt: skip
+        predose = evaluate_predose(record_value.predose, reading, product, profile)
+    at = min(now, session.monitoring_completed_at) if session.monitoring_completed_at else now
+    return {
+        "profile": f"{profile.id}@{profile.version}",
+        "record": record_value,
+        "predose": predose,
+        "schedule": vitals_schedule(obs.vitals, product, profile, at, dosed_at=obs.dosed_at),
+        "alerts": evaluate_monitoring(obs, product, profile, at),
+        "missing": missing_for_signature(record_value, product, profile),
+        "discharge": discharge_readiness(
+            obs, product, profile, at, clinically_stable=session.clinically_stable,
+            safe_departure_arranged=session.safe_departure_arranged,
+        ) if obs.dosed_at else None,
+    }  # fmt: skip
+
+
+def chair_view(actor: Any, session_id: int, *, now: dt.datetime) -> ChairView:
+    """The session with the core's live checks, alerts, missing fields and discharge readiness (a ``read``)."""
+    user = require(actor, "session.view")
+    with transaction.atomic():
+        session = session_for(user, session_id)
+        rows = load_rows(session)
+        rems = RemsRecord.objects.filter(session=session).first()
+        record(actor, "read", obj=session, now=now)
+    empty: dict[str, Any] = {
+        "profile": "",
+        "predose": None,
+        "schedule": (),
+        "alerts": (),
+        "missing": (),
+        "discharge": None,
+    }
+    problem = ""
+    try:
+        judged = assess(session, rows, now)
+    except KtrdError as error:  # e.g. a route without a monitoring profile: shown, never guessed
+        judged, problem = empty, str(error)
+    return ChairView(
+        session=session,
+        course=session.course,
+        vitals=tuple(rows[0]),
+        ratings=tuple(rows[1]),
+        events=tuple(rows[2]),
+        profile=judged["profile"],
+        predose=judged["predose"],
+        schedule=tuple(judged["schedule"]),
+        alerts=tuple(judged["alerts"]),
+        missing=tuple(judged["missing"]),
+        discharge=judged["discharge"],
+        rems=rems,
+        problem=problem,
+    )

@@ -1,0 +1,70 @@
+"""Signing a session: refused, as a value listing what is missing, until the core finds nothing missing.
+
+For an outpatient esketamine session the REMS Patient Monitoring Form record is generated in the same
+transaction. A request actor must have re-authenticated recently when the ``authn`` app provides it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db import transaction
+
+from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.records.models import RemsRecord, SessionStatus
+from ketamine_trd.clinic.records.services import rems
+from ketamine_trd.clinic.records.services._scope import require, session_for
+from ketamine_trd.clinic.records.services.sessions import assess, load_rows
+from ketamine_trd.clinical.monitoring.signoff import MissingField
+from ketamine_trd.errors import ConflictError, InputError
+
+
+@dataclass(frozen=True, slots=True)
+class SignOutcome:
+    """``signed`` with the REMS record made, or not signed with every missing field (field, reason, source)."""
+
+    signed: bool
+    missing: tuple[MissingField, ...]
+    rems_record: RemsRecord | None = None
+
+
+def _require_recent_auth(actor: Any, now: dt.datetime) -> None:
+    if not hasattr(actor, "META"):
+        return
+    try:
+        from ketamine_trd.clinic.authn.reauth import require_recent_auth
+    except ImportError:  # pragma: no cover - before the authn app provides re-authentication
+        return
+    require_recent_auth(actor, now)
+
+
+def sign_session(actor: Any, session_id: int, *, now: dt.datetime) -> SignOutcome:
+    """Sign the session if nothing is missing; otherwise save nothing and say what is missing."""
+    user = require(actor, "session.sign")
+    _require_recent_auth(actor, now)
+    with transaction.atomic():
+        session = session_for(user, session_id, lock=True)
+        if session.status == SessionStatus.SIGNED:
+            raise ConflictError(f"session {session_id} is already signed")
+        judged = assess(session, load_rows(session), now)
+        missing = list(judged["missing"])
+        esketamine_pmf = session.course.product == "esketamine-nasal" and session.setting == "outpatient"
+        if esketamine_pmf:
+            try:
+                rems.pmf_patient(session)
+            except InputError as error:
+                missing.append(MissingField(f"patient.{error.field}", str(error), "S8"))
+        if missing:
+            record(actor, "sign", obj=session, outcome="failure", detail=f"{len(missing)} missing fields", now=now)
+            return SignOutcome(False, tuple(missing))
+        session.status, session.signed_by, session.signed_at, session.updated_at = SessionStatus.SIGNED, user, now, now
+        session.discharge_ready = bool(judged["discharge"] and judged["discharge"].ready)
+        session.save(update_fields=["status", "signed_by", "signed_at", "updated_at", "discharge_ready"])
+        record(actor, "sign", obj=session, changed_fields=["status", "signed_by", "signed_at"], now=now)
+        row = None
+        if esketamine_pmf:
+            signed = replace(judged["record"], signed_by=str(user.pk), signed_at=now)
+            row = rems.create_for_session(actor, session, signed, user, now=now)
+    return SignOutcome(True, (), row)

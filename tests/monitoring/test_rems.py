@@ -151,3 +151,36 @@ def test_status_is_monotone_in_time(t1: int, t2: int, submitted: int | None) -> 
 
 
 _RECORD = build_rems_record(signed(make_session()), PATIENT, CONTACT)
+
+
+OMITTABLE = {
+    "lot_number": None,
+    "ready_to_leave_minutes": None,
+    "sedation_observed": None,
+    "dissociation_observed": None,
+    "respiratory_depression_observed": None,
+    "vitals_acceptable_before_administration": None,
+    "vitals_acceptable_before_completion": None,
+    "monitoring_completed_at": at(100),
+    "predose": make_checklist(concomitant_reviewed=False),
+    "observations": make_observations(vitals=(vitals(-10), vitals(121))),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sets(st.sampled_from(sorted(OMITTABLE))),
+    st.booleans(),
+    st.one_of(st.none(), st.booleans()),
+)
+def test_a_signable_session_yields_a_complete_pmf(omit: set[str], first: bool, enrolled: bool | None) -> None:
+    """Sign-off and the PMF agree: nothing missing for signature means no PMF problem."""
+    from ketamine_trd.clinical.monitoring import missing_for_signature
+
+    overrides = {name: OMITTABLE[name] for name in omit}
+    if "predose" not in omit:
+        overrides["predose"] = make_checklist(first_treatment=first, rems_enrolled=enrolled)
+    session = make_session(**overrides)
+    if missing_for_signature(session, "esketamine-nasal"):
+        return
+    assert rems_problems(build_rems_record(signed(session), PATIENT, CONTACT)) == ()

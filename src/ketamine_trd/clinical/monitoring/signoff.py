@@ -169,6 +169,8 @@ def _esketamine(r: SessionRecord) -> Iterator[MissingField]:
         yield MissingField("predose.first_treatment", "First treatment? not answered.", "S8")
     if r.predose is not None and not r.predose.concomitant_reviewed:
         yield MissingField("predose.concomitant", "Concomitant medicines not reviewed.", "S8")
+    if r.setting == "outpatient" and r.predose is not None and r.predose.rems_enrolled is not True:
+        yield MissingField("predose.rems_enrolled", "REMS patient enrolment not confirmed.", "S6")
 
 
 def missing_for_signature(

@@ -122,7 +122,7 @@ def test_bad_configuration_and_input_are_refused() -> None:
     with pytest.raises(InputError, match="bp_rise_mmhg"):
         SurveillanceConfig(bp_rise_mmhg=-1)
     with pytest.raises(InputError, match="today"):
-        survey([], [], today=dt.datetime(2026, 1, 1))  # type: ignore[arg-type]
+        survey([], [], today=dt.datetime(2026, 1, 1))
     with pytest.raises(InputError, match="screen.screen"):
         ScreenRecord(D0, "kidney")
     with pytest.raises(InputError, match="predose_systolic_mmhg"):

@@ -135,7 +135,7 @@ def _suicide_item_rule(code: str, name: str, item: str, item_label: str) -> Aler
     return AlertRule(
         code,
         "warning",
-        f"{name} {item_label} is above 0: a clinician should review; a C-SSRS screener is due.",
+        f"{name} {item_label} is above 0: a clinician should review; a C-SSRS screener is due (platform-defined rule).",
         source="platform-defined",
         items=(item,),
         item_at_least=1,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ketamine_trd.clinical import sources
 from ketamine_trd.clinical.checklist import CONCOMITANT_CLASSES, Decision, FindingLevel, evaluate_predose
+from ketamine_trd.clinical.monitoring import VitalSigns
 from ketamine_trd.errors import InputError, UnknownTermError
 from tests.monitoring.builders import IV, LABEL, TRIAL, at, make_checklist, vitals
 
@@ -83,6 +86,14 @@ def test_rems_enrolment_hold_only_outpatient_S6() -> None:
         make_checklist(rems_enrolled=None, setting="inpatient"), vitals(-5), "esketamine-nasal", LABEL
     )
     assert inpatient.decision is Decision.PROCEED
+
+
+def test_missing_predose_spo2_under_the_2024_rems_S6() -> None:
+    result = evaluate_predose(make_checklist(), vitals(-5, spo2_percent=None), "esketamine-nasal", LABEL)
+    assert _rules(result) == {"predose-spo2-missing": "caution"} and result.findings[0].source == "S6"
+    before = make_checklist(checked_at=at(-15) - dt.timedelta(days=800), planned_dose_at=None)
+    old = evaluate_predose(before, VitalSigns(before.checked_at, 120, 80), "esketamine-nasal", LABEL)
+    assert "predose-spo2-missing" not in _rules(old)  # the 2019 REMS required no pulse oximeter
 
 
 def test_concomitant_classes_S1_S8_S9() -> None:

@@ -132,3 +132,10 @@ def test_bp_limits_are_monotone(limit: BpLimit, sys: int, dia: int, more: int, a
     if limit.exceeded_by(sys, dia, age):
         assert limit.exceeded_by(sys + more, dia, age)
         assert limit.exceeded_by(sys, dia + more, age)
+
+
+def test_label_profile_covers_the_pmf_bp_time_points_S8() -> None:
+    bp_points = rems_profile(on=ON).bp_time_points
+    assert bp_points is not None and bp_points.value == ("predose", "post-40", "completion")
+    ids = [t.id for t in get_profile("spravato-label", on=ON).time_points]
+    assert ids == ["predose", "post-40", "discharge"]  # "completion" is the before-discharge reading

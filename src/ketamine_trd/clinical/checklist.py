@@ -12,6 +12,7 @@ Rules (rule id, level, source):
 - ``concomitant-sedative`` / ``concomitant-bp`` caution: the PMF's medication classes (S8, S9); closely
   monitor BP with psychostimulants or MAOIs (S1 p7).
 - ``rems-enrolment`` hold (esketamine, outpatient): patient enrolled in the REMS before treatment (S6).
+- ``predose-spo2-missing`` caution (esketamine, outpatient, REMS versions requiring a pulse oximeter, S6).
 - ``safe-departure`` caution: a ride home; no driving until the next day after restful sleep (S1, S7).
 """
 
@@ -192,7 +193,7 @@ def _timing(rule: str, when: dt.datetime | None, c: PredoseChecklist, limit: Cit
     return None
 
 
-def _esketamine_findings(c: PredoseChecklist) -> Iterator[Finding]:
+def _esketamine_findings(c: PredoseChecklist, vitals: VitalSigns | None) -> Iterator[Finding]:
     for finding in (
         _timing("fasting-food", c.last_food_at, c, FOOD_MINUTES, "food"),
         _timing("fasting-liquids", c.last_liquid_at, c, LIQUID_MINUTES, "liquids"),
@@ -217,6 +218,14 @@ def _esketamine_findings(c: PredoseChecklist) -> Iterator[Finding]:
             FindingLevel.HOLD,
             "REMS patient enrolment not confirmed: enrol the patient (Patient Enrollment Form) before treatment.",
             rems.patient_enrolment_required.source,
+        )
+    oximeter = rems.pulse_oximeter_required
+    if c.setting == "outpatient" and oximeter.value and vitals is not None and vitals.spo2_percent is None:
+        yield Finding(
+            "predose-spo2-missing",
+            FindingLevel.CAUTION,
+            "No pre-dose SpO2: the REMS requires a pulse oximeter onsite; use pulse oximetry at every session.",
+            oximeter.source,
         )
 
 
@@ -255,7 +264,7 @@ def evaluate_predose(
     ...     last_food_at=at - dt.timedelta(hours=3), last_liquid_at=at - dt.timedelta(hours=1),
     ...     concomitant_reviewed=True, safe_departure_arranged=True)
     >>> label = get_profile("spravato-label", on=at.date())
-    >>> result = evaluate_predose(checks, VitalSigns(at, 150, 88), "esketamine-nasal", label)
+    >>> result = evaluate_predose(checks, VitalSigns(at, 150, 88, spo2_percent=97), "esketamine-nasal", label)
     >>> result.decision.value, [f.rule_id for f in result.findings]
     ('proceed_with_cautions', ['predose-bp-elevated'])
     """
@@ -264,7 +273,7 @@ def evaluate_predose(
     analogy = "" if esketamine else " (SPRAVATO label, applied by analogy)"
     findings = [*_bp_findings(vitals, checklist, profile)]
     if esketamine:
-        findings.extend(_esketamine_findings(checklist))
+        findings.extend(_esketamine_findings(checklist, vitals))
     findings.extend(_medication_findings(checklist, analogy))
     if checklist.safe_departure_arranged is not True:
         findings.append(

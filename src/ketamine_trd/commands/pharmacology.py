@@ -1,9 +1,189 @@
-"""``ktrd`` commands of the pharmacology area."""
+"""``ktrd simulate`` (one typical patient) and ``ktrd simulate population`` (virtual populations)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from ketamine_trd.commands._output import console, emit, err_console
+from ketamine_trd.errors import DependencyMissing, InputError
+
+SIMULATE_HELP = (
+    "Simulate plasma concentrations of the typical patient for one dose (PK models with their sources; "
+    "decision support only, not a dosing instruction)."
+)
+
+
+def _typical(route: str, dose_mg: float, minutes: float | None, weight_kg: float, age: float, hours: float) -> Any:
+    from ketamine_trd.pharmacology.dosing import Dose
+    from ketamine_trd.pharmacology.models import CLI_ROUTES, ROUTES
+    from ketamine_trd.pharmacology.parameters import Covariates
+    from ketamine_trd.pharmacology.profile import typical_profile
+
+    if route not in ROUTES:
+        raise InputError("route", route, ", ".join(CLI_ROUTES))
+    if minutes is None:
+        minutes = 40.0 if route.endswith("-iv") else 0.0
+    return typical_profile(route, (Dose(0.0, dose_mg, minutes),), Covariates(weight_kg, age), hours)
+
+
+def _plot(profile: Any, path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise DependencyMissing("matplotlib", "plot") from error
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for name in profile.outputs:
+        ax.plot(profile.times_h, profile.concentrations_ng_per_ml[name], label=name)
+    ax.set_xlabel("time after dose (h)")
+    ax.set_ylabel("plasma concentration (ng/mL)")
+    ax.set_title(f"{profile.route}: typical patient")
+    ax.legend()
+    fig.text(0.01, 0.01, f"model {profile.model_id}; source {profile.source_id}", fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def _render_typical(data: dict[str, Any]) -> None:
+    console.print(
+        f"[bold]{data['route']}[/bold] typical patient (model {data['model_id']}, source {data['source_id']})"
+    )
+    for key in ("cmax_ng_per_ml", "tmax_h", "auc_ng_h_per_ml", "half_life_h"):
+        console.print(f"  {key}: {data[key]:.4g}")
+    if data.get("metabolite_cmax_ng_per_ml") is not None:
+        console.print(f"  metabolite_cmax_ng_per_ml: {data['metabolite_cmax_ng_per_ml']:.4g}")
+    for line in data["assumptions"]:
+        console.print(f"  [dim]assumed: {line}[/dim]")
+
+
+def _render_population(data: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(
+        title=f"{data['route']}: {data['n']} virtual subjects (seed {data['seed']}, model {data['model_id']})"
+    )
+    table.add_column("exposure")
+    for p in ("p5", "p25", "p50", "p75", "p95"):
+        table.add_column(p, justify="right")
+    for name, row in data["percentiles"].items():
+        table.add_row(name, *(f"{row[p]:.4g}" for p in ("p5", "p25", "p50", "p75", "p95")))
+    console.print(table)
+    console.print(f"[dim]{data['durability']}[/dim]")
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the ``ktrd`` application."""
+    simulate = typer.Typer(help=SIMULATE_HELP, no_args_is_help=False)
+
+    @simulate.callback(invoke_without_command=True)
+    def simulate_one(
+        ctx: typer.Context,
+        route: str = typer.Option(
+            None,
+            "--route",
+            help="ketamine-iv|ketamine-im|ketamine-oral|ketamine-sublingual|ketamine-intranasal|esketamine-nasal",
+        ),
+        dose_mg: float = typer.Option(None, "--dose-mg", help="Dose in mg."),
+        minutes: float = typer.Option(None, "--minutes", help="Infusion minutes (IV; default 40)."),
+        weight_kg: float = typer.Option(70.0, "--weight-kg", help="Body weight in kg."),
+        age: float = typer.Option(45.0, "--age", help="Age in years."),
+        hours: float = typer.Option(24.0, "--hours", help="Hours to simulate."),
+        plot: Annotated[Path | None, typer.Option("--plot", help="Write the curve to this PNG file.")] = None,
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        if ctx.invoked_subcommand is not None:
+            return
+        if route is None:
+            raise InputError("route", None, "a route id (see --help)", reason="is missing")
+        if dose_mg is None:
+            raise InputError("dose_mg", None, "a dose in mg", reason="is missing")
+        profile = _typical(route, dose_mg, minutes, weight_kg, age, hours)
+        if plot is not None:
+            _plot(profile, plot)
+        data = {
+            "route": profile.route,
+            "model_id": profile.model_id,
+            "source_id": profile.source_id,
+            "dose_mg": dose_mg,
+            "hours": hours,
+            "cmax_ng_per_ml": profile.cmax_ng_per_ml,
+            "tmax_h": profile.tmax_h,
+            "auc_ng_h_per_ml": profile.auc_ng_h_per_ml,
+            "half_life_h": profile.half_life_h,
+            "metabolite": profile.outputs[1] if len(profile.outputs) > 1 else None,
+            "metabolite_cmax_ng_per_ml": profile.metabolite_cmax_ng_per_ml,
+            "metabolite_auc_ng_h_per_ml": profile.metabolite_auc_ng_h_per_ml,
+            "assumptions": list(profile.assumptions),
+            "plot": str(plot) if plot is not None else None,
+        }
+        emit(data, as_json, _render_typical)
+
+    @simulate.command("population")
+    def simulate_population(
+        course: Annotated[Path, typer.Option("--course", help="Course plan JSON (ktrd course --json) or a pk spec.")],
+        n: int = typer.Option(1000, "--n", help="Number of virtual subjects."),
+        seed: int = typer.Option(..., "--seed", help="Random seed (required: runs are reproducible)."),
+        backend: str = typer.Option("numpy", "--backend", help="numpy or jax."),
+        scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
+        weight_kg: float = typer.Option(None, "--weight-kg", help="Body weight in kg (default: the file's, or 70)."),
+        age: float = typer.Option(45.0, "--age", help="Age in years."),
+        hours: float = typer.Option(None, "--hours", help="Horizon in h (default: 24 h after the last dose)."),
+        threshold: Annotated[list[float] | None, typer.Option("--threshold", help="Threshold, ng/mL (repeat).")] = None,
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        from ketamine_trd.pharmacology.course_input import course_from_json
+        from ketamine_trd.pharmacology.parameters import Covariates
+        from ketamine_trd.pharmacology.pd import DISSOCIATIVE_LOWER_NG_PER_ML
+        from ketamine_trd.pharmacology.population import PopulationRequest
+
+        try:
+            raw = json.loads(course.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            raise InputError("course", str(course), "a readable JSON file", reason=f"failed ({error})") from None
+        parsed = course_from_json(raw)
+        weight = weight_kg if weight_kg is not None else (parsed.weight_kg or 70.0)
+        thresholds = tuple(threshold) if threshold else (DISSOCIATIVE_LOWER_NG_PER_ML,)
+        request = PopulationRequest(
+            parsed.regimen, n, seed, Covariates(weight, age), hours, thresholds, backend=backend
+        )
+        result = _run_with_progress(request, scheduler, show=n >= 200_000)
+        data = {
+            "route": result.route,
+            "model_id": result.model_id,
+            "source_id": result.source_id,
+            "n": result.n,
+            "seed": result.seed,
+            "backend": backend,
+            "doses": len(parsed.regimen.doses),
+            "window_h": list(result.window_h),
+            "percentiles": result.percentiles,
+            "durability": result.durability,
+        }
+        emit(data, as_json, _render_population)
+
+    app.add_typer(simulate, name="simulate")
+
+
+def _run_with_progress(request: Any, scheduler: str | None, show: bool) -> Any:
+    from rich.progress import Progress
+
+    from ketamine_trd.pharmacology.population import run_population
+
+    with Progress(console=err_console, transient=True, disable=not show) as bar:
+        task = bar.add_task("simulating", total=request.n)
+
+        def advance(done: int) -> None:
+            bar.advance(task, done)
+
+        if scheduler:
+            from ketamine_trd.pharmacology.distributed import run_population_dask
+
+            return run_population_dask(request, scheduler, advance)
+        return run_population(request, advance)

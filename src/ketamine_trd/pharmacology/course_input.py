@@ -1,0 +1,103 @@
+"""Course plans as simulation input: the JSON that ``ktrd course ... --json`` prints, or an explicit spec.
+
+Two shapes are accepted (already parsed from JSON; this module does no I/O):
+
+* a course plan: ``{"product" or "route": ..., "sessions": [{"date", "phase", "dose_mg" or
+  "mg_per_kg", "minutes"?}], "weight_kg"?}``; dates become hours from the first session (doses
+  at 09:00 are irrelevant: only differences matter); ``mg_per_kg`` needs ``weight_kg``;
+  sessions without a dose (reviews) are skipped;
+* an explicit spec: ``{"route": ..., "doses": [{"time_h", "dose_mg", "minutes"?}], "weight_kg"?}``.
+
+>>> spec = {"route": "esketamine-nasal", "doses": [{"time_h": 0, "dose_mg": 56}, {"time_h": 72, "dose_mg": 84}]}
+>>> course_from_json(spec).regimen.doses[1].time_h
+72.0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ketamine_trd.errors import InputError, UnitError
+from ketamine_trd.pharmacology.dosing import Dose, Regimen
+from ketamine_trd.pharmacology.models import ROUTES
+
+__all__ = ["CourseInput", "course_from_json"]
+
+PRODUCT_ROUTES = {
+    "esketamine": "esketamine-nasal",
+    "esketamine-nasal": "esketamine-nasal",
+    "spravato": "esketamine-nasal",
+    "ketamine-iv": "ketamine-iv",
+    "ketamine-im": "ketamine-im",
+    "ketamine-oral": "ketamine-oral",
+    "ketamine-sublingual": "ketamine-sublingual",
+    "ketamine-intranasal": "ketamine-intranasal",
+}
+IV_DEFAULT_MINUTES = 40.0
+"""Infusion minutes when an IV session gives none: 0.5 mg/kg over 40 min (S23, S26)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CourseInput:
+    """A regimen and the weight it was computed with (kg, None if not given)."""
+
+    regimen: Regimen
+    weight_kg: float | None
+
+
+def _route(data: dict[str, Any]) -> str:
+    raw = str(data.get("route") or data.get("product") or "").strip().lower().replace("_", "-")
+    route = PRODUCT_ROUTES.get(raw, raw)
+    if route not in ROUTES:
+        raise InputError("route", raw, ", ".join(sorted(ROUTES)))
+    return route
+
+
+def _number(item: dict[str, Any], key: str, where: str) -> float:
+    try:
+        return float(item[key])
+    except (TypeError, ValueError, KeyError):
+        raise InputError(where + "." + key, item.get(key), "a number") from None
+
+
+def course_from_json(data: Any) -> CourseInput:
+    """Parse a course plan or an explicit spec (see the module docstring)."""
+    if not isinstance(data, dict):
+        raise InputError("course", type(data).__name__, "a JSON object")
+    route = _route(data)
+    weight = data.get("weight_kg")
+    weight_kg = None if weight is None else _number(data, "weight_kg", "course")
+    iv = route.endswith("-iv")
+    doses: list[Dose] = []
+    if "doses" in data:
+        for i, item in enumerate(data["doses"]):
+            where = f"doses[{i}]"
+            minutes = float(item.get("minutes", IV_DEFAULT_MINUTES if iv else 0.0))
+            doses.append(Dose(_number(item, "time_h", where), _number(item, "dose_mg", where), minutes))
+    elif "sessions" in data:
+        start: dt.date | None = None
+        for i, item in enumerate(data["sessions"]):
+            where = f"sessions[{i}]"
+            try:
+                day = dt.date.fromisoformat(str(item["date"])[:10])
+            except (KeyError, ValueError):
+                raise InputError(where + ".date", item.get("date"), "an ISO date (YYYY-MM-DD)") from None
+            start = start or day
+            if item.get("dose_mg") is not None:
+                dose_mg = _number(item, "dose_mg", where)
+            elif item.get("mg_per_kg") is not None:
+                if weight_kg is None:
+                    raise UnitError("weight_kg", None, "a weight in kg to turn mg/kg into mg", reason="is missing")
+                dose_mg = _number(item, "mg_per_kg", where) * weight_kg
+            else:
+                continue
+            minutes = float(item.get("minutes") or (IV_DEFAULT_MINUTES if iv else 0.0))
+            doses.append(Dose((day - start).days * 24.0, dose_mg, minutes))
+    else:
+        raise InputError("course", sorted(data), "an object with 'sessions' or 'doses'")
+    if not doses:
+        raise InputError("course.sessions", 0, "at least one session with a dose")
+    doses.sort(key=lambda d: d.time_h)
+    return CourseInput(Regimen(route, tuple(doses)), weight_kg)

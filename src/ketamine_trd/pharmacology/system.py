@@ -1,0 +1,112 @@
+"""Linear compartment systems and their modal (sum-of-exponentials) form.
+
+A :class:`LinearSystem` holds, for N subjects, the rate matrix ``K`` (1/h) of
+``dx/dt = K x + u(t)`` on amounts in mg, and the output matrix mapping amounts to
+concentrations in ng/mL. Its :class:`Modal` form, for a set of input channels, is the
+unit-impulse response of every output as ``sum_m residue[c, o, m] * exp(-rate[m] * t)``
+(Phoenix's matrix-exponential view, reference pkpd.md section 7.4; superposition, section 7.1).
+
+Repeated eigenvalues (an absorption rate equal to a disposition rate, mrgsolve #1179) make the
+modal form singular; :func:`degenerate` flags those subjects, and the engine solves them
+exactly by matrix exponentials instead (``advance.py``).
+
+>>> k = np.array([[[-1.0, 0.0], [1.0, -0.5]]])
+>>> out = np.array([[[0.0, 1000.0 / 10.0]]])
+>>> m = modal_from_system(LinearSystem(k, out, ("depot", "central"), ("c",)), [(0, np.ones(1))])
+>>> sorted(np.round(m.rate_per_h[:, 0], 6).tolist())
+[0.5, 1.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ketamine_trd.errors import InputError
+
+__all__ = ["DEGENERACY_TOLERANCE", "LinearSystem", "Modal", "degenerate", "modal_from_system"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+DEGENERACY_TOLERANCE = 1e-6
+"""Relative eigenvalue gap below which a subject's modal form is treated as singular."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinearSystem:
+    """Batched ``K`` (N, n, n) in 1/h and ``output`` (N, O, n) in ng/mL per mg."""
+
+    rates_per_h: FloatArray
+    output_ng_per_ml_per_mg: FloatArray
+    compartments: tuple[str, ...]
+    outputs: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        k, out = self.rates_per_h, self.output_ng_per_ml_per_mg
+        n = len(self.compartments)
+        if k.ndim != 3 or k.shape[1:] != (n, n):
+            raise InputError("rates_per_h", k.shape, f"(N, {n}, {n})")
+        if out.shape != (k.shape[0], len(self.outputs), n):
+            raise InputError("output_ng_per_ml_per_mg", out.shape, f"({k.shape[0]}, {len(self.outputs)}, {n})")
+
+    @property
+    def n_subjects(self) -> int:
+        """Number of subjects N."""
+        return int(self.rates_per_h.shape[0])
+
+    def subset(self, index: npt.NDArray[np.intp]) -> LinearSystem:
+        """The same system for the subjects at ``index``."""
+        return LinearSystem(
+            self.rates_per_h[index], self.output_ng_per_ml_per_mg[index], self.compartments, self.outputs
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Modal:
+    """Decay rates (M, N) in 1/h and residues (C, O, M, N) in ng/mL per mg, per channel and output."""
+
+    rate_per_h: FloatArray
+    residue: FloatArray
+
+    def subset(self, index: npt.NDArray[np.intp]) -> Modal:
+        """The same modal form for the subjects at ``index``."""
+        return Modal(self.rate_per_h[:, index], self.residue[..., index])
+
+
+def degenerate(rate_per_h: FloatArray, tolerance: float = DEGENERACY_TOLERANCE) -> BoolArray:
+    """Subjects (columns of ``rate_per_h``, shape (M, N)) with two rates closer than ``tolerance`` relative.
+
+    >>> degenerate(np.array([[1.0, 1.0], [2.0, 1.0 + 1e-9]])).tolist()
+    [False, True]
+    """
+    if rate_per_h.shape[0] < 2:
+        return np.zeros(rate_per_h.shape[1], dtype=bool)
+    s = np.sort(rate_per_h, axis=0)
+    gap = np.diff(s, axis=0) / np.maximum(s[1:], 1e-300)
+    result: BoolArray = np.min(gap, axis=0) < tolerance
+    return result
+
+
+def modal_from_system(system: LinearSystem, channels: Sequence[tuple[int, FloatArray]]) -> Modal:
+    """Eigen-decompose ``K`` per subject; residues for each (compartment, fraction) channel.
+
+    Compartmental matrices of these models have real, negative eigenvalues; a complex pair
+    (beyond round-off) is refused.
+    """
+    k = system.rates_per_h
+    w, v = np.linalg.eig(k)
+    if np.max(np.abs(np.imag(w)), initial=0.0) > 1e-9 * np.max(np.abs(w), initial=1.0):
+        raise InputError("rates_per_h", "complex eigenvalues", "a compartmental matrix with real eigenvalues")
+    w_r = np.real(w)
+    v_r = np.real(v)
+    with np.errstate(all="ignore"):
+        v_inv = np.linalg.pinv(v_r)
+    ov = np.einsum("noi,nim->nom", system.output_ng_per_ml_per_mg, v_r)  # (N, O, M)
+    residue = np.empty((len(channels), ov.shape[1], ov.shape[2], k.shape[0]))
+    for c, (comp, fraction) in enumerate(channels):
+        residue[c] = np.transpose(ov * v_inv[:, None, :, comp], (1, 2, 0)) * fraction
+    return Modal(np.ascontiguousarray((-w_r).T), residue)

@@ -1,0 +1,104 @@
+"""``ktrd simulate`` and ``ktrd simulate population``, and the course-file formats (docs/examples)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ketamine_trd.cli import main
+from ketamine_trd.errors import InputError, UnitError
+from ketamine_trd.pharmacology.course_input import course_from_json
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+
+def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict:  # type: ignore[type-arg]
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_simulate_iv_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _json(capsys, ["simulate", "--route", "ketamine-iv", "--dose-mg", "35", "--minutes", "40", "--json"])
+    for key in ("cmax_ng_per_ml", "tmax_h", "auc_ng_h_per_ml", "half_life_h"):
+        assert isinstance(data[key], float)
+    assert data["source_id"] == "opentiva-ketamine"
+    assert 160 < data["cmax_ng_per_ml"] < 200
+
+
+def test_simulate_esketamine_with_age_and_plot(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    png = tmp_path / "curve.png"
+    argv = ["simulate", "--route", "esketamine-nasal", "--dose-mg", "84", "--age", "70", "--hours", "12"]
+    data = _json(capsys, [*argv, "--plot", str(png), "--json"])
+    assert data["metabolite"] == "noresketamine" and data["metabolite_cmax_ng_per_ml"] > 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_simulate_rich_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "--route", "ketamine-sublingual", "--dose-mg", "25"]) == 0
+    assert "cmax_ng_per_ml" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["simulate", "--route", "ketamine-rectal", "--dose-mg", "35"],
+        ["simulate", "--route", "esketamine-nasal", "--dose-mg", "30"],
+        ["simulate", "--route", "ketamine-iv", "--dose-mg", "-1"],
+        ["simulate", "--route", "ketamine-iv"],
+        ["simulate", "--route", "ketamine-iv", "--dose-mg", "35", "--weight-kg", "5"],
+    ],
+)
+def test_bad_input_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith("error:")
+
+
+@pytest.mark.parametrize("name", ["pk-esketamine-induction.json", "course-ketamine-iv-6-infusions.json"])
+def test_population_from_example_files(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["simulate", "population", "--course", str(EXAMPLES / name), "--n", "300", "--seed", "1", "--json"]
+    data = _json(capsys, argv)
+    assert data["n"] == 300
+    row = data["percentiles"]["cmax_ng_per_ml"]
+    assert 0 < row["p5"] <= row["p50"] <= row["p95"]
+    assert "durability" in data
+
+
+def test_population_jax_backend_and_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pytest.importorskip("jax")
+    course = str(EXAMPLES / "pk-esketamine-induction.json")
+    base = ["simulate", "population", "--course", course, "--n", "200", "--seed", "2", "--json"]
+    a = _json(capsys, base)
+    b = _json(capsys, [*base, "--backend", "jax"])
+    assert b["percentiles"]["auc_ng_h_per_ml"]["p50"] == pytest.approx(a["percentiles"]["auc_ng_h_per_ml"]["p50"])
+    assert main(["simulate", "population", "--course", str(tmp_path / "none.json"), "--seed", "1"]) == 2
+
+
+def test_course_plan_with_mg_per_kg_needs_weight() -> None:
+    plan = {"product": "ketamine-iv", "sessions": [{"date": "2026-01-05", "phase": "induction", "mg_per_kg": 0.5}]}
+    with pytest.raises(UnitError):
+        course_from_json(plan)
+    parsed = course_from_json({**plan, "weight_kg": 80})
+    assert parsed.regimen.doses[0].dose_mg == 40.0 and parsed.regimen.doses[0].minutes == 40.0
+
+
+def test_course_plan_dates_become_hours() -> None:
+    parsed = course_from_json(json.loads((EXAMPLES / "course-ketamine-iv-6-infusions.json").read_text()))
+    assert [d.time_h for d in parsed.regimen.doses] == [0.0, 48.0, 96.0, 168.0, 216.0, 264.0]
+
+
+@pytest.mark.parametrize("bad", [[], {"route": "esketamine-nasal"}, {"route": "heroin", "doses": []}])
+def test_bad_course_files_are_refused(bad: object) -> None:
+    with pytest.raises(InputError):
+        course_from_json(bad)
+
+
+def test_reads_a_plan_from_the_clinical_core_when_available() -> None:
+    """The JSON of clinical.courses' plans (PlannedSession.to_dict) is accepted as is."""
+    courses = pytest.importorskip("ketamine_trd.clinical.courses_model")
+    import datetime as dt
+
+    session = courses.PlannedSession(1, dt.date(2026, 1, 5), "induction", 56.0, None, 1)
+    parsed = course_from_json({"product": "esketamine-nasal", "sessions": [session.to_dict()]})
+    assert parsed.regimen.doses[0].dose_mg == 56.0

@@ -61,6 +61,7 @@ def test_course_contracts(capsys: pytest.CaptureFixture[str]) -> None:
         ["dose", "esketamine", "--session-number", "2", "--dose-mg", "84"],
         ["dose", "ketamine-sublingual", "--dose-mg", "50"],
         ["course", "esketamine", "--start", "2026-01-05"],
+        ["course", "ketamine-oral", "--start", "2026-01-05", "--dose-mg", "100", "--sessions", "4"],
         [
             "course",
             "ketamine-iv",

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ketamine_trd.clinical.courses import ClosedDays, EsketamineCourseRequest, IvCourseRequest, plan_course
+from ketamine_trd.clinical.courses import (
+    ClosedDays,
+    EsketamineCourseRequest,
+    IvCourseRequest,
+    RouteCourseRequest,
+    plan_course,
+)
 from ketamine_trd.errors import InputError
 
 MONDAY = dt.date(2026, 1, 5)
@@ -149,3 +155,25 @@ def test_esketamine_dates_strictly_increase_and_respect_the_gap(start, ind, wk9,
     plan = plan_course(req)
     _check_calendar(plan, req)
     assert plan.sessions[0].dose_mg == (56 if ind == "trd" else 84)
+
+
+def test_route_course_doses_are_checked_and_the_schedule_is_platform_defined() -> None:
+    plan = plan_course(RouteCourseRequest(product="ketamine-sublingual", start=MONDAY, dose_mg=50, sessions=4,
+                                          every_days=7))  # fmt: skip
+    assert [s.dose_mg for s in plan.sessions] == [50.0] * 4 and plan.product == "ketamine-sublingual"
+    assert "rolan-2014" in plan.sources and any("platform-defined" in n for n in plan.notes)
+    with pytest.raises(InputError) as caught:
+        RouteCourseRequest(product="ketamine-iv", start=MONDAY, dose_mg=35)
+    assert caught.value.field == "product"
+    with pytest.raises(InputError) as caught:
+        plan_course(RouteCourseRequest(product="ketamine-oral", start=MONDAY, dose_mg=900))
+    assert caught.value.field == "dose_mg"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(dt.date(2026, 1, 1), dt.date(2026, 3, 1)), st.integers(1, 20), st.integers(1, 14), st.integers(1, 5),
+       _closed)  # fmt: skip
+def test_route_dates_strictly_increase_and_respect_the_gap(start, n, every, gap, closed) -> None:  # type: ignore[no-untyped-def]
+    req = RouteCourseRequest(product="ketamine-oral", start=start, dose_mg=100, sessions=n, every_days=every,
+                             min_gap_days=gap, closed=closed)  # fmt: skip
+    _check_calendar(plan_course(req), req)

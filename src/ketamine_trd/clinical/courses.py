@@ -5,8 +5,9 @@ S25: thrice weekly over 12 days; Singh, S24: twice is as effective as thrice). M
 guideline (NF): the options ``weekly``, ``every-2-weeks``, ``monthly`` (every 4 weeks) and ``taper`` (2 weekly,
 2 every-2-weeks, then every 4 weeks) are platform-defined. Esketamine follows the label phases
 (spravato-hcp-dosing): weeks 1-4 twice weekly, weeks 5-8 weekly, from week 9 weekly or every 2 weeks; the
-acute-suicidality indication is 4 weeks twice weekly. The minimum gap between sessions and the reassessment
-interval are platform-defined defaults (2 days; 12 weeks).
+acute-suicidality indication is 4 weeks twice weekly. Other racemic routes (IM, oral, sublingual, intranasal):
+a series of doses every N days (platform-defined; no guideline schedule exists). The minimum gap between
+sessions and the reassessment interval are platform-defined defaults (2 days; 12 weeks).
 
 >>> import datetime as dt
 >>> plan = plan_course(EsketamineCourseRequest(start=dt.date(2026, 1, 5), total_weeks=8))
@@ -19,13 +20,24 @@ from __future__ import annotations
 from ketamine_trd.clinical.courses_esketamine import EsketamineCourseRequest, plan_esketamine
 from ketamine_trd.clinical.courses_iv import IvCourseRequest, plan_iv
 from ketamine_trd.clinical.courses_model import CoursePlan, PlannedSession
+from ketamine_trd.clinical.courses_routes import RouteCourseRequest, plan_route_course
 from ketamine_trd.clinical.scheduling import ClosedDays
 
-__all__ = ["ClosedDays", "CoursePlan", "EsketamineCourseRequest", "IvCourseRequest", "PlannedSession", "plan_course"]
+__all__ = [
+    "ClosedDays",
+    "CoursePlan",
+    "EsketamineCourseRequest",
+    "IvCourseRequest",
+    "PlannedSession",
+    "RouteCourseRequest",
+    "plan_course",
+]
 
 
-def plan_course(request: IvCourseRequest | EsketamineCourseRequest) -> CoursePlan:
+def plan_course(request: IvCourseRequest | EsketamineCourseRequest | RouteCourseRequest) -> CoursePlan:
     """The plan for ``request`` (the request type chooses the product)."""
     if isinstance(request, IvCourseRequest):
         return plan_iv(request)
+    if isinstance(request, RouteCourseRequest):
+        return plan_route_course(request)
     return plan_esketamine(request)

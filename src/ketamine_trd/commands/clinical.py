@@ -19,6 +19,7 @@ from ketamine_trd.clinical.courses import (
     ClosedDays,
     EsketamineCourseRequest,
     IvCourseRequest,
+    RouteCourseRequest,
     plan_course,
 )
 from ketamine_trd.clinical.dosing import (
@@ -132,7 +133,8 @@ def _render_course(d: dict[str, Any]) -> None:
             dose = f"{s['mg_per_kg']:g} mg/kg" + (f" = {dose}" if dose else "")
         table.add_row(str(s["number"]), s["date"], s["weekday"], str(s["week"]), s["phase"], dose)
     console.print(table)
-    console.print(f"End-of-induction review: [bold]{d['end_of_induction_review']}[/bold]")
+    label = "End-of-induction review" if d["product"] in ("ketamine-iv", "esketamine-nasal") else "Review"
+    console.print(f"{label}: [bold]{d['end_of_induction_review']}[/bold]")
     if d["reassessment_dates"]:
         console.print("Reassessments: " + ", ".join(d["reassessment_dates"]))
     for note in d["notes"]:
@@ -343,6 +345,33 @@ def _render_profiles(rows: list[dict[str, Any]]) -> None:
 def profiles_command(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     """List the named, versioned profiles of the clinical core (TRD, blood pressure, dosing)."""
     emit(profiles_data(), as_json, _render_profiles)
+
+
+def _route_course_command(product: Product) -> Any:
+    def command(
+        start: str = typer.Option(..., "--start", help="First dose, YYYY-MM-DD."),
+        dose_mg: float | None = typer.Option(None, "--dose-mg", help="Dose in mg."),
+        mg_per_kg: float | None = typer.Option(None, "--mg-per-kg", help="Dose in mg/kg (needs --weight-kg)."),
+        weight_kg: float | None = typer.Option(None, "--weight-kg", help="Body weight in kg."),
+        sessions: int = typer.Option(6, "--sessions", help="Number of doses."),
+        every_days: int = typer.Option(3, "--every-days", help="Days between doses (platform-defined)."),
+        min_gap_days: int = typer.Option(1, "--min-gap-days", help="Minimum days between sessions."),
+        closed: str = typer.Option("sat,sun", "--closed", help="Closed weekdays, e.g. sat,sun or none."),
+        closed_dates: str = typer.Option("", "--closed-dates", help="Closed dates, comma-separated YYYY-MM-DD."),
+        as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    ) -> None:
+        request = RouteCourseRequest(
+            product=product, start=_date(start, "start"), dose_mg=dose_mg, mg_per_kg=mg_per_kg, weight_kg=weight_kg,
+            sessions=sessions, every_days=every_days, min_gap_days=min_gap_days, closed=_closed(closed, closed_dates),
+        )  # fmt: skip
+        emit(plan_course(request).to_dict(), as_json, _render_course)
+
+    command.__doc__ = f"Plan a series of racemic ketamine {product.route} doses (schedule platform-defined)."
+    return command
+
+
+for _product in RACEMIC_NON_IV:
+    course_app.command(_product.value)(_route_course_command(_product))
 
 
 def register(app: typer.Typer) -> None:

@@ -274,8 +274,8 @@ def test_no_fading_signal_without_a_response_or_on_a_steady_schedule() -> None:
 def test_bad_input_is_refused() -> None:
     with pytest.raises(InputError, match="one instrument per report"):
         evaluate_outcomes(madrs((0, 10), instrument="phq9"), [], "madrs")
-    with pytest.raises(InputError, match="higher is worse"):
-        evaluate_outcomes([], [], "moca")
+    with pytest.raises(InputError, match="an instrument with a total score"):
+        evaluate_outcomes([], [], "cssrs-screener")
     with pytest.raises(InputError, match=r"assessment\.total \(madrs\)"):
         Assessment(D0, 61, "madrs")
     with pytest.raises(InputError, match="relapse_event.kind"):
@@ -309,3 +309,10 @@ def test_outcome_invariants(points: list[tuple[int, int]], threshold: float | No
         assert report.percent_change is not None and report.percent_change <= -50
     if report.remission:
         assert report.latest is not None and report.latest <= (threshold or 12)
+
+
+def test_scales_where_higher_is_better_get_change_only() -> None:
+    report = evaluate_outcomes(madrs((-1, 28), (90, 26), instrument="moca"), INDUCTION, "moca")
+    assert report.baseline == 28 and report.latest == 26 and report.change == -2
+    assert report.events == () and not report.response and not report.remission
+    assert any("not a symptom scale" in n for n in report.notes)

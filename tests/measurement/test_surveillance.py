@@ -62,6 +62,15 @@ def test_early_session_requests_within_the_window(second: int, signal: bool) -> 
     assert ("early_session_requests" in kinds(survey(history, [], day(120)))) is signal
 
 
+@pytest.mark.parametrize(("recent_days", "signal"), [((35, 40, 45, 50), True), ((40, 50), False)])
+def test_session_frequency_rising(recent_days: tuple[int, ...], signal: bool) -> None:
+    # today = day 60: days 31-60 are the last 30 days; days 1-30 the 30 days before (2 sessions)
+    history = [dose(0, phase="induction"), dose(10, phase="maintenance"), dose(24, phase="maintenance")]
+    history += [dose(n, phase="maintenance") for n in recent_days]
+    report = survey(history, [], day(60))
+    assert ("session_frequency_rising" in kinds(report)) is signal
+
+
 def scores(instrument: str, *pairs: tuple[int, float]) -> list[Assessment]:
     return [Assessment(day(n), total, instrument) for n, total in pairs]
 

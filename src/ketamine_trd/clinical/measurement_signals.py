@@ -6,6 +6,8 @@ Rules (all margins are site configuration; see ``surveillance.SurveillanceConfig
   reason (a misuse signal; platform-defined).
 - ``early_session_requests``: the patient asked for earlier sessions ``n`` times within a window
   (a misuse or fading-benefit signal; platform-defined).
+- ``session_frequency_rising``: more maintenance sessions in the last 30 days than in the 30
+  days before, by the margin (platform-defined).
 - ``bladder_index_rising``: ICSI or ICPI risen by the margin over the first score (platform-defined
   margin; the label asks to monitor urinary symptoms, S1).
 - ``cognitive_decline``: MoCA fallen by the margin from the first score (platform-defined), or
@@ -32,6 +34,7 @@ __all__ = [
     "cognitive_signals",
     "early_request_signals",
     "escalation_signals",
+    "frequency_signals",
 ]
 
 
@@ -115,6 +118,24 @@ def early_request_signals(doses: Sequence[DoseRecord], n: int, window_days: int)
             )
             start = k + 1
     return signals
+
+
+def frequency_signals(doses: Sequence[DoseRecord], today: dt.date, margin: int) -> list[SafetySignal]:
+    """Maintenance sessions in the 30 days ending ``today`` exceed those of the 30 days before by ``margin``."""
+    maintenance = [d.date for d in doses if d.phase == "maintenance"]
+    recent = sum(1 for d in maintenance if (today - d).days < 30)
+    before = sum(1 for d in maintenance if 30 <= (today - d).days < 60)
+    if before == 0 or recent - before < margin:
+        return []
+    return [
+        _signal(
+            "session_frequency_rising",
+            today,
+            f"{recent} maintenance sessions in the last 30 days against {before} in the 30 days before.",
+            PLATFORM_DEFINED,
+            {"last_30_days": recent, "previous_30_days": before},
+        )
+    ]
 
 
 def _rise(scores: Sequence[Assessment], instrument: str) -> tuple[Assessment, Assessment] | None:

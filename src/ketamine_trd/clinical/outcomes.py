@@ -331,13 +331,16 @@ def evaluate_outcomes(
 
     ``remission_threshold`` selects a published cut-off (MADRS 12 or 10) or sets a
     site-configured one; ``relapse_threshold`` / ``relapse_gap_days`` override or supply the
-    score-based relapse rule. Totals are "higher is worse" scales (depression, anxiety).
+    score-based relapse rule. Outcome events apply to symptom scales (higher is worse); for
+    MoCA or MOAA/S the report gives baseline, latest and change only, with a note.
     """
     cfg = config or OutcomeConfig()
     inst = instruments.get(instrument)
-    if inst.total_range is None or not inst.higher_is_worse:
-        raise InputError("instrument", instrument, "a symptom scale with a total where higher is worse")
+    if inst.total_range is None:
+        raise InputError("instrument", instrument, "an instrument with a total score")
     scores, dose_list = _check_inputs(assessments, doses, inst.id)
+    if not inst.higher_is_worse:
+        return _trend_only(inst.id, inst.name, scores, dose_list, cfg)
     notes: list[str] = []
     remission = remission_rule(inst.id, remission_threshold)
     if remission is None:
@@ -388,6 +391,42 @@ def evaluate_outcomes(
         days_to_remission=_days(first_dose, first_remission),
         sessions_to_remission=_sessions(dose_list, first_remission),
         durability_days=_durability(events, dose_list, notes),
+        profile=cfg.name,
+        profile_version=cfg.version,
+        notes=tuple(notes),
+    )
+
+
+def _trend_only(
+    instrument: str, name: str, scores: Sequence[Assessment], doses: Sequence[DoseRecord], cfg: OutcomeConfig
+) -> OutcomeReport:
+    """For scales where a higher total is better (MoCA, MOAA/S): baseline, latest and change only."""
+    notes = [f"{name} is not a symptom scale: response, remission and relapse do not apply; change only."]
+    base, _ = _baseline(scores, doses[0].date if doses else None, cfg, notes)
+    latest = scores[-1] if scores else None
+    change = latest.total - base.total if (base and latest and latest is not base) else None
+    pct = round(change / base.total * 100, 1) if change is not None and base and base.total else None
+    return OutcomeReport(
+        instrument=instrument,
+        baseline=base.total if base else None,
+        baseline_date=base.date if base else None,
+        latest=latest.total if latest else None,
+        latest_date=latest.date if latest else None,
+        change=change,
+        percent_change=pct,
+        response=False,
+        remission=False,
+        remission_threshold=None,
+        remission_comparator=None,
+        remission_source=None,
+        response_threshold=None,
+        relapse_rule=None,
+        events=(),
+        days_to_response=None,
+        sessions_to_response=None,
+        days_to_remission=None,
+        sessions_to_remission=None,
+        durability_days=None,
         profile=cfg.name,
         profile_version=cfg.version,
         notes=tuple(notes),

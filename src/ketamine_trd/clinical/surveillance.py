@@ -29,6 +29,7 @@ from ketamine_trd.clinical.measurement_signals import (
     cognitive_signals,
     early_request_signals,
     escalation_signals,
+    frequency_signals,
 )
 from ketamine_trd.clinical.measurement_timeline import Assessment, DoseRecord, ScreenRecord
 from ketamine_trd.errors import InputError
@@ -51,7 +52,8 @@ class SurveillanceConfig:
     Intervals in days per screen; ``bladder_rise_points`` (ICSI/ICPI rise from the first score),
     ``cognitive_fall_points`` (MoCA fall from the first score), ``bp_rise_mmhg`` (mean of the last
     ``bp_sessions`` pre-dose systolic values over the mean of the first ones), ``early_requests``
-    within ``early_request_window_days``.
+    within ``early_request_window_days``; ``frequency_rise_sessions`` (more maintenance sessions in
+    the last 30 days than in the 30 days before).
     """
 
     name: str = "site-default-2026.1"
@@ -66,6 +68,7 @@ class SurveillanceConfig:
     bp_rise_mmhg: float = 10.0
     early_requests: int = 2
     early_request_window_days: int = 90
+    frequency_rise_sessions: int = 2
 
     def __post_init__(self) -> None:
         for name in (
@@ -76,6 +79,7 @@ class SurveillanceConfig:
             "bp_sessions",
             "early_requests",
             "early_request_window_days",
+            "frequency_rise_sessions",
         ):
             if getattr(self, name) < 1:
                 raise InputError(f"surveillance.{name}", getattr(self, name), "a whole number of at least 1")
@@ -192,6 +196,7 @@ def survey(
     signals = [
         *escalation,
         *early_request_signals(dose_list, cfg.early_requests, cfg.early_request_window_days),
+        *frequency_signals(dose_list, today, cfg.frequency_rise_sessions),
         *bladder_signals(scores, cfg.bladder_rise_points),
         *cognitive_signals(scores, cfg.cognitive_fall_points),
         *bp_signals(dose_list, cfg.bp_sessions, cfg.bp_rise_mmhg),

@@ -246,6 +246,12 @@ class Instrument:
         return (low, high)
 
     @property
+    def max_total(self) -> int | None:
+        """The highest possible total (None for a categorical instrument)."""
+        span = self.total_range
+        return None if span is None else span[1]
+
+    @property
     def layouts(self) -> tuple[tuple[str, ...], ...]:
         """Item orders accepted for answers given as a list.
 

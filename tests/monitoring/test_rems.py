@@ -92,6 +92,11 @@ def test_bp_before_completion_is_the_last_reading_before_completion_S8() -> None
     assert (record.bp_before_completion.systolic_mmhg, record.bp_before_completion.taken_at) == (127, at(124))
 
 
+def test_unknown_sex_is_a_pmf_problem_not_a_refusal_S8() -> None:
+    record = build_rems_record(signed(make_session()), replace(PATIENT, sex="unknown"), CONTACT)
+    assert [p.field for p in rems_problems(record)] == ["patient.sex"]
+
+
 def test_unreviewed_medicines_leave_the_answers_blank() -> None:
     record = _record(predose=make_checklist(concomitant_reviewed=False))
     assert record.benzodiazepines is None

@@ -43,7 +43,7 @@ __all__ = [
     "rems_worklist",
 ]
 
-SEXES = ("female", "male")
+SEXES = ("female", "male", "other", "unknown")  # "unknown" is accepted and listed as a PMF problem
 STANDARD_DOSES_MG = (56, 84)  # the PMF's dose boxes: 56 mg, 84 mg, Other (S8)
 
 
@@ -253,6 +253,8 @@ def _problems(r: RemsPatientMonitoringRecord) -> Iterator[MissingField]:
     for name in answers:
         if getattr(r, name) in (None, ""):
             yield MissingField(name, "Required by the Patient Monitoring Form.", "S9" if name == "opioids" else "S8")
+    if r.patient.sex == "unknown":
+        yield MissingField("patient.sex", "Required by the Patient Monitoring Form.", "S8")
     for name in ("hcp_name", "hcp_phone", "hcp_email", "setting_name", "setting_address"):
         if not getattr(r.contact, name).strip():
             yield MissingField(f"contact.{name}", "Required by the Patient Monitoring Form.", "S8")

@@ -136,6 +136,8 @@ def test_acknowledged_writes_survive_sigkill(tmp_path) -> None:  # type: ignore[
     missing = sorted(set(acknowledged) - stored)
     assert not missing, f"acknowledged writes lost: {missing}"
     assert stored <= audited | set(), "a stored patient has no audit entry"
+    server_log = (tmp_path / "server.log").read_bytes().decode("utf-8", "replace")
+    assert PASSWORD not in server_log and "TestCR0001" not in server_log and "1980-04-05" not in server_log
     done = ktrd(["audit", "verify", "--json"], env)
     assert done.returncode == 0, done.stdout + done.stderr
     figures(

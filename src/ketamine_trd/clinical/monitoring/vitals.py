@@ -115,10 +115,14 @@ def _predose_check(
 
 
 def _post_check(
-    point: TimePoint, dosed_at: dt.datetime, readings: tuple[VitalSigns, ...], grace: int, now: dt.datetime
+    point: TimePoint,
+    minutes: int,
+    dosed_at: dt.datetime,
+    readings: tuple[VitalSigns, ...],
+    grace: int,
+    now: dt.datetime,
 ) -> ScheduledCheck:
-    assert point.minutes_after_dose is not None
-    due = dosed_at + dt.timedelta(minutes=point.minutes_after_dose.value)
+    due = dosed_at + dt.timedelta(minutes=minutes)
     if point.before_discharge:
         found = [r for r in readings if minutes_between(due, r.taken_at) >= -grace]
     else:
@@ -171,5 +175,5 @@ def vitals_schedule(
         elif dosed_at is None:
             checks.append(ScheduledCheck(point.id, point.label, None, CheckStatus.AWAITING_DOSE, point.source))
         else:
-            checks.append(_post_check(point, dosed_at, seen, grace, now))
+            checks.append(_post_check(point, point.minutes_after_dose.value, dosed_at, seen, grace, now))
     return tuple(checks)

@@ -171,6 +171,27 @@ def test_proration_where_the_rule_allows_it_is_marked() -> None:
         score_instrument(toy, [3, None, None, 2])
 
 
+def test_definitions_referring_to_unknown_items_are_refused() -> None:
+    base = instruments.get("phq2")
+    with pytest.raises(InputError, match=r"phq2\.alert_rules"):
+        Instrument(
+            **{
+                **_fields(base),
+                "alert_rules": (
+                    instruments.AlertRule("x", "info", "m", "kroenke-2003", items=("q9",), item_at_least=1),
+                ),
+            }
+        )
+    with pytest.raises(InputError, match=r"phq2\.scoring\.groups"):
+        Instrument(**{**_fields(base), "scoring": Scoring("domain_max", source="kroenke-2003", groups=(("q1", "q3"),))})
+
+
+def _fields(inst: Instrument) -> dict[str, object]:
+    import dataclasses
+
+    return {f.name: getattr(inst, f.name) for f in dataclasses.fields(inst)}
+
+
 def _risk_rank(answers: Answers) -> int:
     risk = instruments.score("cssrs-screener", answers).risk
     assert risk is not None

@@ -175,6 +175,12 @@ def test_single_post_dose_score() -> None:
     assert only_baseline.events == ()
 
 
+def test_scores_only_before_the_window_never_count_as_remission() -> None:
+    report = evaluate_outcomes(madrs((-60, 30), (-40, 8)), INDUCTION, "madrs")
+    assert report.baseline is None and report.latest == 8
+    assert not report.remission and not report.response and report.events == ()
+
+
 def test_no_doses_uses_first_score_as_baseline() -> None:
     report = evaluate_outcomes(madrs((0, 30), (14, 12)), [], "madrs")
     assert report.baseline == 30 and report.response and report.days_to_response is None

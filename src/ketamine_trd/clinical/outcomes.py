@@ -366,8 +366,8 @@ def evaluate_outcomes(
         events += fading_benefit_events(dose_list, first_response.date, inst.id, cfg)
     events.sort(key=lambda e: e.date)
     latest = scores[-1] if scores else None
-    is_post = latest is not None and latest is not base
-    change = latest.total - baseline if (is_post and latest and baseline is not None) else None
+    current = post[-1] if post else None  # the latest post-baseline score: status is judged on it
+    change = current.total - baseline if (current and baseline is not None) else None
     pct = round(change / baseline * 100, 1) if change is not None and baseline else None
     first_remission = _first(events, "remission")
     return OutcomeReport(
@@ -378,8 +378,8 @@ def evaluate_outcomes(
         latest_date=latest.date if latest else None,
         change=change,
         percent_change=pct,
-        response=bool(is_post and latest and walker.meets_response(latest.total)),
-        remission=bool(is_post and latest and remission is not None and remission.met(latest.total)),
+        response=bool(current and walker.meets_response(current.total)),
+        remission=bool(current and remission is not None and remission.met(current.total)),
         remission_threshold=remission.threshold if remission else None,
         remission_comparator=remission.comparator if remission else None,
         remission_source=remission.source if remission else None,

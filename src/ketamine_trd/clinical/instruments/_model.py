@@ -213,10 +213,12 @@ class Instrument:
         if len(ids) != len(set(ids)):
             raise InputError(f"{self.id}.items", ids, "unique item ids")
         known = set(ids)
-        for group in self.scoring.groups:
-            for item_id in group:
-                if item_id not in known:
-                    raise InputError(f"{self.id}.scoring.groups", item_id, "ids of this instrument's items")
+        referenced = [("scoring.groups", k) for g in self.scoring.groups for k in g]
+        referenced += [("alert_rules", k) for r in self.alert_rules for k in r.items]
+        referenced += [("gates", k) for g in self.gates for k in (g.item, *g.items)]
+        for where, item_id in referenced:
+            if item_id not in known:
+                raise InputError(f"{self.id}.{where}", item_id, "ids of this instrument's items")
 
     def item(self, item_id: str) -> Item:
         """The item with this id (InputError if the instrument has none)."""

@@ -182,7 +182,8 @@ def _seed(n_patients: int, n_assessments: int, now: dt.datetime) -> dict[str, An
                     clinic=clinic,
                     form_version="bench",
                     fields={},
-                    due_by=(s.scheduled_at + dt.timedelta(days=7)).date(),
+                    due_at=s.scheduled_at + dt.timedelta(days=7),
+                    due_soon_from=s.scheduled_at + dt.timedelta(days=5),
                     created_at=now,
                 )
                 for s in signed

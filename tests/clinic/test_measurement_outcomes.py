@@ -67,7 +67,8 @@ def test_loss_of_response_is_labelled_platform_defined(nurse: Any, patient: Any)
     figure = trajectory.plotly_figure(traj)
     texts = [a["text"] for a in figure["layout"]["annotations"]]
     assert "loss of response (platform-defined)" in texts
-    assert any(t.startswith("response threshold (17") for t in texts)
+    assert "response threshold (<= 17)" in texts
+    assert any(t.startswith("remission threshold (<= 1") for t in texts)  # MADRS <= 12 or <= 10 (profile)
     assert figure["data"][1]["name"] == "dose (mg)" and figure["data"][1]["y"] == [56.0]
 
 

@@ -105,6 +105,7 @@ class TrajectoryOut(Schema):
     baseline: float | None
     response_threshold: float | None
     remission_threshold: float | None
+    remission_comparator: str
     events: list[EventOut]
 
 

@@ -36,7 +36,7 @@ class Dashboard:
     reassessments_due: list[Any]
     open_alerts: list[Alert]
     open_alert_counts: dict[str, int]
-    rems_due: list[Any]
+    rems_due: list[tuple[Any, bool]]
     rems_overdue_count: int
     phase_counts: dict[str, int]
     outcome_alert_counts: dict[str, int]
@@ -69,8 +69,8 @@ def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
         chairs.setdefault(session.chair or "unassigned", []).append(session)
 
     rems = RemsRecord.objects.filter(clinic_id=clinic.pk, status=RemsStatus.DUE)
-    rems_due = list(rems.select_related("patient", "session").order_by("due_by")[:LIST_LIMIT])
-    rems_overdue = rems.filter(due_by__lt=today).count()
+    rems_due = [(r, r.due_at < now) for r in rems.select_related("patient", "session").order_by("due_at")[:LIST_LIMIT]]
+    rems_overdue = rems.filter(due_at__lt=now).count()
     phase_counts = dict(
         Course.objects.filter(patient__clinic_id=clinic.pk).values_list("phase").annotate(n=Count("id")).order_by()
     )

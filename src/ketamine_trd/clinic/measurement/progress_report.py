@@ -41,12 +41,12 @@ def chart_png(traj: trajectories.Trajectory) -> bytes:
         date2num([at for at, _ in traj.points]), [v for _, v in traj.points], marker="o", label=traj.instrument_name
     )
     ax.xaxis_date()
-    for name, value, style in (
-        ("response threshold", traj.response_threshold, "--"),
-        ("remission threshold", traj.remission_threshold, ":"),
+    for name, comparator, value, style in (
+        ("response threshold", "<=", traj.response_threshold, "--"),
+        ("remission threshold", traj.remission_comparator, traj.remission_threshold, ":"),
     ):
         if value is not None:
-            ax.axhline(value, linestyle=style, linewidth=1, color="grey", label=f"{name} ({value:g})")
+            ax.axhline(value, linestyle=style, linewidth=1, color="grey", label=f"{name} ({comparator} {value:g})")
     for event in traj.events:
         x = float(date2num(dt.datetime.combine(event.on, dt.time(12), tzinfo=dt.UTC)))
         ax.axvline(x, color="#e76f51", linewidth=0.8, linestyle=":")

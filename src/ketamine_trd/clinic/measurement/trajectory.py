@@ -55,6 +55,7 @@ class Trajectory:
     baseline: float | None
     response_threshold: float | None
     remission_threshold: float | None
+    remission_comparator: str
     events: tuple[EventView, ...]
     report: Any
 
@@ -144,6 +145,7 @@ def build_trajectory(actor: Any, patient: Any, instrument_id: str) -> Trajectory
         baseline=report.baseline if report else None,
         response_threshold=report.response_threshold if report else None,
         remission_threshold=report.remission_threshold if report else None,
+        remission_comparator=(report.remission_comparator or "") if report else "",
         events=tuple(_event_view(e) for e in report.events) if report else (),
         report=report,
     )
@@ -175,16 +177,26 @@ def plotly_figure(trajectory: Trajectory) -> dict[str, Any]:
         )
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
-    for name, value, colour in (
-        ("response threshold", trajectory.response_threshold, "#2a9d8f"),
-        ("remission threshold", trajectory.remission_threshold, "#264653"),
+    for name, comparator, value, colour, side in (
+        ("response threshold", "<=", trajectory.response_threshold, "#2a9d8f", 0),
+        ("remission threshold", trajectory.remission_comparator, trajectory.remission_threshold, "#264653", 1),
     ):
         if value is None:
             continue
         line = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": value, "y1": value}
         shapes.append({**line, "line": {"dash": "dash", "color": colour, "width": 1.5}})
+        text = f"{name} ({comparator} {value:g})"
+        anchor = "left" if side == 0 else "right"
         annotations.append(
-            {"xref": "paper", "x": 1, "y": value, "text": f"{name} ({value:g})", "showarrow": False, "xanchor": "right"}
+            {
+                "xref": "paper",
+                "x": side,
+                "y": value,
+                "text": text,
+                "showarrow": False,
+                "xanchor": anchor,
+                "yanchor": "bottom",
+            }
         )
     for event in trajectory.events:
         day = event.on.isoformat()

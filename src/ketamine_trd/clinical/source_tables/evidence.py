@@ -1,7 +1,126 @@
-"""Sources cited by the evidence area beyond the reference register (S-ids live in register)."""
+"""Sources cited by the evidence area beyond the reference register (S-ids live in register).
+
+Transcribed from ``shared/reference/evidence.md`` (sections 1-5, 11); ``provides`` keeps the
+reference's confidence tag for the figures taken from each source.
+"""
 
 from __future__ import annotations
 
 from ketamine_trd.clinical.source_tables._types import Source
 
-SOURCES: tuple[Source, ...] = ()
+SOURCES: tuple[Source, ...] = (
+    Source(
+        "berman-2000",
+        "Berman et al., antidepressant effects of ketamine in depressed patients",
+        year="2000",
+        citation="Biol Psychiatry 47:351-354",
+        location="scholars.mssm.edu (abstract)",
+        kind="trial",
+        provides="HDRS-25 change, 7 completers (H)",
+    ),
+    Source(
+        "zarate-2006",
+        "Zarate et al., randomized trial of an NMDA antagonist in treatment-resistant major depression",
+        year="2006",
+        citation="Arch Gen Psychiatry 63(8):856-864 (citation recalled; verify)",
+        kind="trial",
+        provides="Citation only; results not verified (L, evidence.md s10)",
+    ),
+    Source(
+        "murrough-2013-ajp",
+        "Murrough et al., antidepressant efficacy of ketamine in TRD: a two-site randomized controlled trial",
+        year="2013",
+        citation="Am J Psychiatry 170:1134-1142; PMID 23982301",
+        kind="trial",
+        provides="MADRS change at 24 h vs midazolam (M)",
+    ),
+    Source(
+        "phillips-2019",
+        "Phillips et al., single, repeated and maintenance ketamine infusions for TRD",
+        year="2019",
+        citation="Am J Psychiatry 176:401-409; PMID 30922101",
+        kind="trial",
+        provides="59% response after repeated infusions; maintenance (H)",
+    ),
+    Source(
+        "wilkinson-2019",
+        "Wilkinson et al., impact of midazolam vs saline on effect size estimates (IDA)",
+        year="2019",
+        citation="Neuropsychopharmacology 44:1233-1238; doi 10.1038/s41386-019-0317-8",
+        kind="review",
+        provides="Model response rates by comparator (M)",
+    ),
+    Source(
+        "fedgchin-2019",
+        "Fedgchin et al., TRANSFORM-1: fixed-dose esketamine nasal spray in TRD",
+        year="2019",
+        citation="Int J Neuropsychopharmacol 22:616-630; response/remission from Clin Pharmacol Ther 2020;109:536 Table 1 (PMC7894501); NCT02417064",
+        kind="trial",
+        provides="Day-28 response and remission (H)",
+    ),
+    Source(
+        "popova-2019",
+        "Popova et al., TRANSFORM-2: flexibly dosed esketamine nasal spray plus an oral antidepressant in TRD",
+        year="2019",
+        citation="Am J Psychiatry 176:428-438; Clin Pharmacol Ther 2020;109:536 Table 1 (PMC7894501); NCT02418585",
+        kind="trial",
+        provides="Response 69.3% vs 52.0%; remission (MADRS <= 12) 52.5% vs 31.0% (H)",
+    ),
+    Source(
+        "ochs-ross-2020",
+        "Ochs-Ross et al., TRANSFORM-3: esketamine in patients aged 65 and older",
+        year="2020",
+        citation="Am J Geriatr Psychiatry 28:121-141",
+        kind="trial",
+        provides="MADRS difference, response, remission (M/H)",
+    ),
+    Source(
+        "wajs-2020",
+        "Wajs et al., SUSTAIN-2: long-term esketamine safety and efficacy",
+        year="2020",
+        citation="J Clin Psychiatry 81(3):19m12891",
+        kind="trial",
+        provides="Remission at end of induction (M)",
+    ),
+    Source(
+        "janik-2025",
+        "Janik et al., esketamine monotherapy in TRD (TRD4005)",
+        year="2025",
+        citation="JAMA Psychiatry 2025; NCT04599855; PMID 40601310",
+        kind="trial",
+        provides="MADRS LS-mean differences; remission 22.5% vs 7.6% (H/M)",
+    ),
+    Source(
+        "mcinnes-2022",
+        "McInnes et al., real-world IV ketamine outcomes in community practices (Osmind ORKA-1)",
+        year="2022",
+        citation="J Affect Disord; doi 10.1016/j.jad.2021.12.097; PMID 35027209",
+        location="osmind.org/orka1",
+        kind="trial",
+        provides="PHQ-9 response 53.6%, remission (PHQ-9 < 5) 28.9%; KM sustained response about 80% / 60% at 4 / 8 weeks (M/H)",
+    ),
+    Source(
+        "oliver-2022",
+        "Oliver et al., real-world IV ketamine in a multisite infusion-clinic network",
+        year="2022",
+        citation="J Clin Psychiatry 83(6):21m14336; PMID 36112599",
+        kind="trial",
+        provides="PHQ-9 response 50% and remission 20% within 6 weeks (H)",
+    ),
+    Source(
+        "bahji-2022",
+        "Bahji et al., ketamine for depression: a meta-analysis",
+        year="2022",
+        citation="Expert Opin Drug Saf; PMID 35231204",
+        kind="review",
+        provides="Response RR 2.14 (1.72-2.66); remission RR 1.64 (1.33-2.02) (H)",
+    ),
+    Source(
+        "bahji-2021",
+        "Bahji et al., comparative efficacy of racemic ketamine and esketamine",
+        year="2021",
+        citation="J Affect Disord 278:542-555; PMID 33022440",
+        kind="review",
+        provides="Direction only: racemic > esketamine (H); pooled RRs not found",
+    ),
+)

@@ -1,0 +1,99 @@
+"""Outcome definitions the analytics apply, as named and versioned profiles with their sources.
+
+Remission cut-offs differ by scale and by trial (MADRS <= 12 in the Janssen programme, <= 10 in
+ESCAPE-TRD and KetECT), so the cut-offs are a profile chosen per study, recorded with each result.
+
+>>> profile = REMISSION_PROFILES["remission-default-v1"]
+>>> profile.remitted("phq9", 4), profile.remitted("phq9", 5), profile.remitted("madrs", 12)
+(True, False, True)
+>>> responded(20, 10), responded(20, 11)
+(True, False)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ketamine_trd.errors import UnknownTermError
+
+__all__ = [
+    "DURABILITY_DEFINITION",
+    "REMISSION_PROFILES",
+    "RESPONSE_DEFINITION",
+    "Definition",
+    "RemissionProfile",
+    "responded",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A named rule with its version, a sentence a reader understands and its source id."""
+
+    id: str
+    text: str
+    source_id: str
+
+
+RESPONSE_DEFINITION = Definition(
+    "response-50pct-v1",
+    "Response: total score at the end-of-induction review at most 50% of the pre-treatment baseline "
+    "on the course's primary scale (the review is the assessment nearest induction_end_date, within 7 days).",
+    source_id="cochrane-cd011612",
+)
+
+DURABILITY_DEFINITION = Definition(
+    "durability-loss-of-response-v1",
+    "Time from the end-of-induction review to the first later assessment on the primary scale above 50% of "
+    "baseline (response lost), censored at the last assessment; responders at the review only.",
+    source_id="mcinnes-2022",
+)
+
+
+def responded(baseline: float, score: float) -> bool:
+    """At least a 50% reduction from baseline (:data:`RESPONSE_DEFINITION`)."""
+    return score <= 0.5 * baseline
+
+
+@dataclass(frozen=True, slots=True)
+class RemissionProfile:
+    """Remission cut-offs by scale: a score at or below ``cutoffs[scale]`` is remission."""
+
+    id: str
+    cutoffs: tuple[tuple[str, int, str], ...]  # (scale, highest remitted score, source id)
+
+    def cutoff(self, scale: str) -> int:
+        """The highest score that counts as remission on ``scale``."""
+        for name, value, _ in self.cutoffs:
+            if name == scale:
+                return value
+        raise UnknownTermError("scale", scale, ", ".join(c[0] for c in self.cutoffs))
+
+    def remitted(self, scale: str, score: float) -> bool:
+        """Whether ``score`` on ``scale`` is remission under this profile."""
+        return score <= self.cutoff(scale)
+
+
+REMISSION_PROFILES: dict[str, RemissionProfile] = {
+    p.id: p
+    for p in (
+        RemissionProfile(
+            "remission-default-v1",
+            (
+                ("madrs", 12, "popova-2019"),  # MADRS <= 12, Janssen programme
+                ("phq9", 4, "mcinnes-2022"),  # PHQ-9 < 5
+                ("qids_sr16", 5, "trivedi-2006"),
+                ("hamd17", 7, "trivedi-2006"),
+            ),
+        ),
+        RemissionProfile(
+            "remission-madrs-le10-v1",
+            (
+                ("madrs", 10, "S45"),  # ESCAPE-TRD, KetECT
+                ("phq9", 4, "mcinnes-2022"),
+                ("qids_sr16", 5, "trivedi-2006"),
+                ("hamd17", 7, "trivedi-2006"),
+            ),
+        ),
+    )
+}

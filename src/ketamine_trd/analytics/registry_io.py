@@ -1,0 +1,217 @@
+"""Read, validate and write registry exports (CSV or Parquet) in the format of :mod:`.export_schema`.
+
+Bad input (a missing table or column, a wrong type, an impossible date) raises
+:class:`~ketamine_trd.errors.InputError` whose field names the file and the column, so that the CLI
+prints one line and exits 2.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ketamine_trd.analytics.export_schema import SCHEMA_VERSION, TABLES, Column, Table, redcap_data_dictionary
+from ketamine_trd.errors import DependencyMissing, InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["REQUIRED_TABLES", "read_registry", "validate_frames", "write_registry"]
+
+#: Tables an analysis cannot do without; the others may be absent (read as empty).
+REQUIRED_TABLES = ("patients", "courses", "assessments")
+FORMATS = ("csv", "parquet")
+
+
+def _pandas() -> object:
+    try:
+        import pandas
+    except ImportError as exc:  # pragma: no cover - pandas is in the analytics extra
+        raise DependencyMissing("pandas", "analytics") from exc
+    return pandas
+
+
+def _empty(t: Table) -> pd.DataFrame:
+    import pandas as pd
+
+    return _coerce(pd.DataFrame({c.name: pd.Series([], dtype="object") for c in t.columns}), t, t.name)
+
+
+def _coerce_column(series: pd.Series, col: Column, where: str) -> Any:
+    import pandas as pd
+
+    present = series.notna() & (series.astype("string").str.strip() != "")
+    if col.required and not bool(present.all()):
+        raise InputError(f"{where}:{col.name}", "", "a value on every row", reason="is empty on some rows")
+    raw = series.where(present, None)
+    out: Any
+    if col.dtype == "string":
+        out = raw.astype("string")
+    elif col.dtype in ("integer", "number"):
+        num = pd.to_numeric(raw, errors="coerce")
+        bad = present & num.isna()
+        if col.dtype == "integer":
+            bad |= present & num.notna() & (num % 1 != 0)
+        _refuse(bad, raw, where, col, "a number" if col.dtype == "number" else "a whole number")
+        out = num.astype("Int64" if col.dtype == "integer" else "Float64")
+    elif col.dtype == "boolean":
+        text = raw.astype("string").str.strip().str.lower()
+        mapping = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+        bad = present & ~text.isin(list(mapping))
+        _refuse(bad, raw, where, col, "true/false (or 1/0, yes/no)")
+        out = text.map(mapping).astype("boolean")
+    elif pd.api.types.is_datetime64_any_dtype(series):  # Parquet keeps the type
+        out = series.dt.tz_convert("UTC") if col.dtype == "datetime" and series.dt.tz is not None else series
+        if col.dtype == "datetime" and series.dt.tz is None:
+            out = series.dt.tz_localize("UTC")
+        out = out.astype("datetime64[ns, UTC]") if col.dtype == "datetime" else out.astype("datetime64[ns]")
+    else:
+        fmt = "%Y-%m-%d" if col.dtype == "date" else "ISO8601"
+        parsed = pd.to_datetime(raw.astype("string"), format=fmt, errors="coerce", utc=col.dtype == "datetime")
+        _refuse(present & parsed.isna(), raw, where, col, "an ISO 8601 date (YYYY-MM-DD)")
+        out = parsed
+    if col.choices:
+        _refuse(present & ~out.isin(col.choices), raw, where, col, ", ".join(col.choices))
+    if col.minimum is not None:
+        _refuse(present & (out < col.minimum).fillna(False), raw, where, col, f">= {col.minimum:g}")
+    if col.maximum is not None:
+        _refuse(present & (out > col.maximum).fillna(False), raw, where, col, f"<= {col.maximum:g}")
+    return out
+
+
+def _refuse(bad: pd.Series, raw: pd.Series, where: str, col: Column, allowed: str) -> None:
+    if bool(bad.any()):
+        first = raw[bad].iloc[0]
+        raise InputError(f"{where}:{col.name}", first if isinstance(first, str) else str(first), allowed)
+
+
+def _coerce(frame: pd.DataFrame, t: Table, where: str) -> pd.DataFrame:
+    missing = [c for c in t.names if c not in frame.columns]
+    if missing:
+        raise InputError(f"{where}:{missing[0]}", "missing", ", ".join(t.names), reason="column is missing")
+    return frame.assign(**{c.name: _coerce_column(frame[c.name], c, where) for c in t.columns})[list(t.names)]
+
+
+def _check_dates(frames: Mapping[str, pd.DataFrame], files: Mapping[str, str]) -> None:
+    courses = frames["courses"]
+    for column in ("induction_end_date", "end_date"):
+        bad = (courses[column] < courses["start_date"]).fillna(False)
+        if bool(bad.any()):
+            value = str(courses.loc[bad, column].iloc[0].date())
+            raise InputError(f"{files['courses']}:{column}", value, "on or after start_date", reason="is impossible")
+    patients = frames["patients"].set_index("patient_id")["birth_year"]
+    born = courses["patient_id"].map(patients)
+    bad = (born > courses["start_date"].dt.year).fillna(False)
+    if bool(bad.any()):
+        value = str(courses.loc[bad, "start_date"].iloc[0].date())
+        raise InputError(
+            f"{files['courses']}:start_date", value, "after the patient's birth_year", reason="is impossible"
+        )
+    starts = frames["assessments"]["course_id"].map(courses.set_index("course_id")["start_date"])
+    early = (frames["assessments"]["assessment_date"] < starts - _days(365)).fillna(False)
+    if bool(early.any()):
+        value = str(frames["assessments"].loc[early, "assessment_date"].iloc[0].date())
+        raise InputError(
+            f"{files['assessments']}:assessment_date",
+            value,
+            "within a year before the course start",
+            reason="is impossible",
+        )
+
+
+def _days(n: int) -> Any:
+    import pandas as pd
+
+    return pd.Timedelta(days=n)
+
+
+def validate_frames(
+    frames: Mapping[str, pd.DataFrame], files: Mapping[str, str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Check and type every table; returns typed frames (absent optional tables come back empty)."""
+    _pandas()
+    names = files or {t.name: f"{t.name}.csv" for t in TABLES}
+    out: dict[str, pd.DataFrame] = {}
+    for t in TABLES:
+        if t.name not in frames:
+            if t.name in REQUIRED_TABLES:
+                raise InputError(
+                    names.get(t.name, t.name), "missing", "a file for every required table", reason="is missing"
+                )
+            out[t.name] = _empty(t)
+            continue
+        out[t.name] = _coerce(frames[t.name], t, names.get(t.name, t.name))
+    _check_dates(out, names)
+    return out
+
+
+def read_registry(directory: str | Path) -> dict[str, pd.DataFrame]:
+    """Read and validate an export directory (``<table>.csv`` or ``<table>.parquet`` per table)."""
+    import pandas as pd
+
+    root = Path(directory)
+    if not root.is_dir():
+        raise InputError("--data", str(root), "a directory holding a registry export", reason="is not a directory")
+    frames: dict[str, pd.DataFrame] = {}
+    files: dict[str, str] = {}
+    for t in TABLES:
+        csv, parquet = root / f"{t.name}.csv", root / f"{t.name}.parquet"
+        if parquet.exists():
+            frames[t.name] = pd.read_parquet(parquet)
+            files[t.name] = parquet.name
+        elif csv.exists():
+            frames[t.name] = pd.read_csv(csv, dtype=str, keep_default_na=False)
+            files[t.name] = csv.name
+        else:
+            files[t.name] = f"{t.name}.csv"
+    return validate_frames(frames, files)
+
+
+def _to_text(frame: pd.DataFrame, t: Table) -> pd.DataFrame:
+    out = frame.copy()
+    for col in t.columns:
+        if col.dtype == "date":
+            out[col.name] = out[col.name].dt.strftime("%Y-%m-%d")
+        elif col.dtype == "datetime":
+            out[col.name] = out[col.name].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        elif col.dtype == "boolean":
+            out[col.name] = out[col.name].map({True: "true", False: "false"})
+    return out
+
+
+def write_registry(
+    frames: Mapping[str, pd.DataFrame], directory: str | Path, fmt: str = "csv", *, synthetic: bool = False
+) -> list[Path]:
+    """Validate, then write every table, ``data_dictionary.csv`` (REDCap) and ``manifest.json``."""
+    import csv
+
+    if fmt not in FORMATS:
+        raise InputError("--format", fmt, ", ".join(FORMATS))
+    typed = validate_frames(frames)
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for t in TABLES:
+        path = root / f"{t.name}.{fmt}"
+        if fmt == "csv":
+            _to_text(typed[t.name], t).to_csv(path, index=False)
+        else:
+            typed[t.name].to_parquet(path, index=False)
+        written.append(path)
+    dictionary = root / "data_dictionary.csv"
+    rows = redcap_data_dictionary()
+    with dictionary.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    manifest = {
+        "format": "ketamine-trd research export",
+        "schema_version": SCHEMA_VERSION,
+        "file_format": fmt,
+        "synthetic": synthetic,
+        "tables": {t.name: int(len(typed[t.name])) for t in TABLES},
+    }
+    (root / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return [*written, dictionary, root / "manifest.json"]

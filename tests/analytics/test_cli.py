@@ -1,0 +1,68 @@
+"""The CLI contract: ktrd synth, analyze outcomes|survival|predict, evidence, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ketamine_trd.cli import main
+
+
+@pytest.fixture(scope="module")
+def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth")
+    assert main(["synth", "--out", str(out), "--patients", "300", "--seed", "3", "--json"]) == 0
+    return out
+
+
+def _json(capsys: Any, argv: list[str]) -> Any:
+    capsys.readouterr()
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_synth_writes_labelled_synthetic_registry(synth_dir: Path) -> None:
+    assert "SYNTHETIC" in (synth_dir / "README.txt").read_text()
+    manifest = json.loads((synth_dir / "manifest.json").read_text())
+    assert manifest["synthetic"] is True and manifest["seed"] == 3
+    assert manifest["figures"]["iv_response_rate"]["source_id"] == "mcinnes-2022"
+
+
+def test_outcomes_json_and_plot(synth_dir: Path, tmp_path: Path, capsys: Any) -> None:
+    plot = tmp_path / "outcomes.png"
+    data = _json(capsys, ["analyze", "outcomes", "--data", str(synth_dir), "--plot", str(plot), "--json"])
+    assert 0 < data["response_rate"] < 1 and len(data["response_rate_ci"]) == 2
+    assert data["remission_rate_ci"][0] <= data["remission_rate"] <= data["remission_rate_ci"][1]
+    assert plot.stat().st_size > 1000
+
+
+def test_survival_json_keys(synth_dir: Path, tmp_path: Path, capsys: Any) -> None:
+    plot = tmp_path / "km.png"
+    data = _json(capsys, ["analyze", "survival", "--data", str(synth_dir), "--plot", str(plot), "--json"])
+    assert set(data["sustained_at"]) == {"28", "56"}
+    assert data["median_days_to_relapse"] is None or data["median_days_to_relapse"] > 0
+    assert plot.exists()
+
+
+def test_predict_json_keys(synth_dir: Path, capsys: Any) -> None:
+    data = _json(capsys, ["analyze", "predict", "--data", str(synth_dir), "--json"])
+    assert {"auroc", "auroc_ci", "brier", "n"} <= set(data) and data["n"] == 300
+
+
+def test_evidence_json_rows(capsys: Any) -> None:
+    rows = _json(capsys, ["evidence", "--json"])
+    assert {"trial", "year", "n", "comparison", "outcome", "result", "source"} <= set(rows[0])
+    assert any(r["population"] == "bipolar" for r in rows)
+
+
+def test_export_without_the_clinic_function_says_so(tmp_path: Path, capsys: Any) -> None:
+    code = main(["export", "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert code != 0 and "build_export_tables" in err
+
+
+def test_plot_must_be_png(synth_dir: Path, capsys: Any) -> None:
+    assert main(["analyze", "outcomes", "--data", str(synth_dir), "--plot", "x.pdf"]) == 2

@@ -1,0 +1,103 @@
+"""The export format: schema as data, validation naming file and column, CSV/Parquet round trip."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from ketamine_trd.analytics.export_schema import TABLES, redcap_data_dictionary, table
+from ketamine_trd.analytics.registry_io import read_registry, validate_frames, write_registry
+from ketamine_trd.cli import main
+from ketamine_trd.errors import InputError
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_round_trip_preserves_every_table(tmp_path: Path, small_registry: Any, fmt: str) -> None:
+    original = validate_frames(small_registry.to_frames())
+    write_registry(small_registry.frames, tmp_path, fmt, synthetic=True)
+    back = read_registry(tmp_path)
+    for t in TABLES:
+        left = original[t.name].reset_index(drop=True)
+        right = back[t.name].reset_index(drop=True)
+        pd.testing.assert_frame_equal(left, right, check_dtype=False, check_exact=False, rtol=1e-9)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["synthetic"] is True and manifest["tables"]["patients"] == 400
+
+
+def test_every_row_is_labelled_synthetic(small_registry: Any) -> None:
+    for name, frame in small_registry.frames.items():
+        assert frame["synthetic"].all(), name
+
+
+def test_redcap_dictionary_has_one_row_per_column_and_unique_names(tmp_path: Path, export_dir: Path) -> None:
+    rows = list(csv.DictReader((export_dir / "data_dictionary.csv").open()))
+    assert len(rows) == sum(len(t.columns) for t in TABLES)
+    names = [r["Variable / Field Name"] for r in rows]
+    assert len(names) == len(set(names))
+    assert {r["Field Type"] for r in rows} <= {"text", "yesno", "dropdown"}
+    dates = [r for r in redcap_data_dictionary() if r["Field Annotation"].endswith(".start_date")]
+    assert dates[0]["Text Validation Type OR Show Slider Number"] == "date_ymd"
+
+
+def _copy_with(export_dir: Path, tmp_path: Path, name: str, edit: Any) -> Path:
+    for path in export_dir.glob("*.csv"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if path.stem == name:
+            frame = edit(frame)
+        frame.to_csv(tmp_path / path.name, index=False)
+    return tmp_path
+
+
+def test_missing_column_names_file_and_column(export_dir: Path, tmp_path: Path) -> None:
+    data = _copy_with(export_dir, tmp_path, "courses", lambda f: f.drop(columns=["bmi_kg_m2"]))
+    with pytest.raises(InputError) as err:
+        read_registry(data)
+    assert err.value.field == "courses.csv:bmi_kg_m2"
+
+
+def test_wrong_type_names_file_and_column(export_dir: Path, tmp_path: Path) -> None:
+    def edit(f: pd.DataFrame) -> pd.DataFrame:
+        f.loc[3, "total_score"] = "severe"
+        return f
+
+    with pytest.raises(InputError) as err:
+        read_registry(_copy_with(export_dir, tmp_path, "assessments", edit))
+    assert err.value.field == "assessments.csv:total_score" and err.value.value == "severe"
+
+
+@pytest.mark.parametrize(("column", "value"), [("start_date", "2023-02-30"), ("induction_end_date", "1999-01-01")])
+def test_impossible_dates_are_refused(export_dir: Path, tmp_path: Path, column: str, value: str) -> None:
+    def edit(f: pd.DataFrame) -> pd.DataFrame:
+        f.loc[0, column] = value
+        return f
+
+    with pytest.raises(InputError) as err:
+        read_registry(_copy_with(export_dir, tmp_path, "courses", edit))
+    assert err.value.field == f"courses.csv:{column}"
+
+
+def test_cli_bad_input_is_one_line_and_exit_2(export_dir: Path, tmp_path: Path, capsys: Any) -> None:
+    data = _copy_with(export_dir, tmp_path, "patients", lambda f: f.drop(columns=["sex"]))
+    code = main(["analyze", "outcomes", "--data", str(data), "--json"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.count("\n") == 0 and "patients.csv:sex" in err
+
+
+def test_missing_required_table_is_refused(export_dir: Path, tmp_path: Path) -> None:
+    data = _copy_with(export_dir, tmp_path, "none", lambda f: f)
+    (data / "assessments.csv").unlink()
+    with pytest.raises(InputError, match="assessments"):
+        read_registry(data)
+
+
+def test_schema_lookup_refuses_unknown_names() -> None:
+    with pytest.raises(InputError):
+        table("visits")
+    with pytest.raises(InputError):
+        table("courses").column("weight_lb")

@@ -66,3 +66,31 @@ def test_export_without_the_clinic_function_says_so(tmp_path: Path, capsys: Any)
 
 def test_plot_must_be_png(synth_dir: Path, capsys: Any) -> None:
     assert main(["analyze", "outcomes", "--data", str(synth_dir), "--plot", "x.pdf"]) == 2
+
+
+def test_export_writes_what_the_clinic_function_returns(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    """The contract of docs/research-export.md, with a stand-in for the clinic's function."""
+    import sys
+    import types
+
+    from ketamine_trd.analytics.registry_io import read_registry
+    from ketamine_trd.analytics.synth import generate_registry
+
+    registry = generate_registry(40, seed=8)
+
+    def build_export_tables() -> dict[str, list[dict[str, Any]]]:
+        tables = {name: registry.records(name) for name in ("patients", "courses", "assessments", "doses")}
+        for rows in tables.values():
+            for row in rows:
+                row["synthetic"] = False
+        return tables
+
+    fake = types.ModuleType("ketamine_trd.clinic.research_export")
+    fake.build_export_tables = build_export_tables  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "ketamine_trd.clinic.research_export", fake)
+    out = tmp_path / "export"
+    assert main(["export", "--out", str(out), "--format", "parquet", "--json"]) == 0
+    back = read_registry(out)
+    assert len(back["courses"]) == 40 and not back["courses"]["synthetic"].any()
+    assert len(back["doses"]) == len(registry.frames["doses"])
+    assert json.loads((out / "manifest.json").read_text())["synthetic"] is False

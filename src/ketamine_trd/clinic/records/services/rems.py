@@ -143,6 +143,10 @@ def get_record(actor: Any, record_id: int, *, now: dt.datetime) -> tuple[RemsRec
 def submit(actor: Any, record_id: int, *, submitted_at: dt.datetime, now: dt.datetime) -> RemsRecord:
     """Mark a PMF as submitted to the REMS (refused by the core while a field is missing)."""
     user = require(actor, "rems.submit")
+    if hasattr(actor, "META"):  # a person at a browser re-enters the password first (ASVS 4.0 V3.7.1)
+        from ketamine_trd.clinic.authn.reauth import require_recent_auth
+
+        require_recent_auth(actor, now)
     not_in_future("submitted_at", submitted_at, now)
     with transaction.atomic():
         row = RemsRecord.objects.select_for_update().filter(pk=record_id, clinic_id=user.clinic_id).first()

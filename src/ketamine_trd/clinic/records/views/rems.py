@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from ketamine_trd.clinic.access import can, require_role
+from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
 from ketamine_trd.clinic.records.services import rems
 from ketamine_trd.clinic.records.services.rems import CSV_COLUMNS
 from ketamine_trd.clinic.records.views._edge import as_http, now
@@ -63,6 +64,8 @@ def rems_submitted(request: HttpRequest, record_id: int) -> HttpResponse:
         rems.submit(request, record_id, submitted_at=now(), now=now())
     except InputError as error:
         messages.error(request, f"Not submitted: {error}")
+    except ReauthRequired:
+        return redirect(reauth_url(f"/rems/{record_id}/"))
     except KtrdError as error:
         raise as_http(error) from error
     else:

@@ -38,6 +38,7 @@ def test_dose_contracts(capsys: pytest.CaptureFixture[str]) -> None:
                         "--stock-mg-per-ml", "10"])  # fmt: skip
     assert (iv["dose_mg"], iv["minutes"], iv["weight_basis"], iv["dosing_weight_kg"]) == (35.0, 40.0, "actual", 70.0)
     assert (iv["rate_ml_per_h"], iv["draw_ml"]) == (150.0, 3.5)
+    assert (iv["max_dose_mg"], iv["cap_source"]) == (None, "site-configuration")  # S23 gives no absolute cap
     esk = _json(capsys, ["dose", "esketamine", "--session-number", "1"])
     assert (esk["dose_mg"], esk["devices"], esk["minutes_between_devices"]) == (56, 2, 5)
     oral = _json(capsys, ["dose", "ketamine-oral", "--dose-mg", "150"])
@@ -126,3 +127,11 @@ def test_profiles_lists_every_named_profile_with_one_default_per_kind(capsys: py
     for kind in kinds:
         assert sum(r["default"] for r in rows if r["kind"] == kind) == 1
     assert all(r["source"] in sources.registry() and r["version"] for r in rows)
+
+
+def test_iv_profile_row_says_no_cap_is_configured(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = _json(capsys, ["profiles"])
+    iv = next(r for r in rows if r["kind"] == "iv-dose" and r["default"])
+    assert "absolute cap none configured" in iv["description"] and iv["source"] == "S23"
+    assert main(["dose", "ketamine-iv", "--weight-kg", "70", "--mg-per-kg", "0.5", "--weight-basis", "adjusted",
+                 "--height-cm", "170", "--sex", "male"]) == 2  # fmt: skip

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ketamine_trd.clinical.dosing import (
     ESKETAMINE_PROFILES,
     IV_PROFILES,
     ROUTE_PROFILES,
+    IvDoseProfile,
     esketamine_dose,
     ideal_weight_kg,
     ketamine_iv_dose,
@@ -33,14 +34,69 @@ def test_pump_rate_and_draw_volume() -> None:
     assert any("diluted" in n for n in ketamine_iv_dose(weight_kg=80, mg_per_kg=0.5, stock_mg_per_ml=100).notes)
 
 
+def _site(cap_mg: float | None = 60.0, factor: float | None = 0.4, minutes: tuple[float, float] = (40, 40)):
+    """A site's own profile: every value here is site configuration, chosen by the test, not a published one."""
+    low, high = minutes
+    return IvDoseProfile("site-test", "1", 0.1, 1.0, cap_mg, low, high, 40, factor, "S23", "site-configuration",
+                         minutes_source="S23" if minutes == (40, 40) else "site-configuration")  # fmt: skip
+
+
 def test_devine_ideal_and_adjusted_basis() -> None:
     # Devine: 50 kg + 2.3 kg per inch over 5 ft (male); 45.5 kg (female). 5 ft 10 in = 177.8 cm -> 73 kg.
     assert ideal_weight_kg(height_cm=177.8, sex="male") == pytest.approx(73.0)
     assert ideal_weight_kg(height_cm=177.8, sex="female") == pytest.approx(68.5)
     ideal = ketamine_iv_dose(weight_kg=120, mg_per_kg=0.5, weight_basis="ideal", height_cm=177.8, sex="male")
     assert ideal.dosing_weight_kg == pytest.approx(73.0) and ideal.dose_mg == 36.5
-    adjusted = ketamine_iv_dose(weight_kg=120, mg_per_kg=0.5, weight_basis="adjusted", height_cm=177.8, sex="male")
-    assert adjusted.dosing_weight_kg == pytest.approx(73.0 + 0.4 * 47.0)
+    assert any("NF" in n for n in ideal.notes)  # the weight basis for ketamine is not settled by a source
+    site = _site(cap_mg=None, factor=0.4)
+    adjusted = ketamine_iv_dose(
+        weight_kg=120, mg_per_kg=0.5, weight_basis="adjusted", height_cm=177.8, sex="male", profile=site
+    )
+    assert adjusted.dosing_weight_kg == pytest.approx(73.0 + 0.4 * (120 - 73.0))
+
+
+def test_adjusted_basis_needs_a_site_factor() -> None:
+    """No source settles an adjusted-weight factor for ketamine: the shipped profile leaves it unset."""
+    assert IV_PROFILES["fava-2018-range"].adjusted_factor is None
+    with pytest.raises(InputError) as caught:
+        ketamine_iv_dose(weight_kg=120, mg_per_kg=0.5, weight_basis="adjusted", height_cm=177.8, sex="male")
+    assert caught.value.field == "weight_basis" and "site profile" in caught.value.allowed
+
+
+def test_s23_shipped_profile_has_no_absolute_cap_and_keeps_the_mg_per_kg_range() -> None:
+    """S23 gives 0.1-1.0 mg/kg, each over 40 minutes, and no absolute cap in mg."""
+    prof = IV_PROFILES["fava-2018-range"]
+    assert (prof.min_mg_per_kg, prof.max_mg_per_kg, prof.max_dose_mg) == (0.1, 1.0, None)
+    assert (prof.min_minutes, prof.max_minutes, prof.source, prof.cap_source) == (40, 40, "S23", "site-configuration")
+    heavy = ketamine_iv_dose(weight_kg=150, mg_per_kg=1.0)
+    assert heavy.dose_mg == 150.0 and heavy.max_dose_mg is None
+    assert any("no absolute cap" in n for n in heavy.notes)
+    assert heavy.to_dict()["max_dose_mg"] is None and heavy.to_dict()["cap_source"] == "site-configuration"
+    for mg_per_kg in (0.09, 1.01):
+        with pytest.raises(InputError) as caught:
+            ketamine_iv_dose(weight_kg=70, mg_per_kg=mg_per_kg)
+        assert caught.value.field == "mg_per_kg"
+
+
+def test_site_profile_cap_refuses_never_caps() -> None:
+    site = _site(cap_mg=60.0)
+    assert ketamine_iv_dose(weight_kg=120, mg_per_kg=0.5, profile=site).dose_mg == 60.0  # at the cap: allowed
+    with pytest.raises(InputError) as caught:
+        ketamine_iv_dose(weight_kg=121, mg_per_kg=0.5, profile=site)
+    assert (caught.value.field, caught.value.value) == ("dose_mg", 60.5)
+    assert "site-configuration" in caught.value.allowed
+
+
+def test_site_profile_may_only_narrow_the_studied_range() -> None:
+    with pytest.raises(InputError):
+        IvDoseProfile("wide", "1", 0.1, 2.0, None, 40, 40, 40, None, "S23", "site-configuration")
+    with pytest.raises(InputError) as caught:  # other minutes must be labelled site configuration
+        IvDoseProfile("fast", "1", 0.1, 1.0, None, 20, 60, 40, None, "S23", "site-configuration")
+    assert caught.value.field == "minutes_source"
+    with pytest.raises(InputError):
+        _site(cap_mg=0)
+    slow = _site(minutes=(40, 100))
+    assert ketamine_iv_dose(weight_kg=70, mg_per_kg=0.5, minutes=100, bag_ml=100, profile=slow).rate_ml_per_h == 60.0
 
 
 @pytest.mark.parametrize(
@@ -49,10 +105,10 @@ def test_devine_ideal_and_adjusted_basis() -> None:
         ({"weight_kg": 700, "mg_per_kg": 0.5}, "weight_kg"),
         ({"weight_kg": 70, "mg_per_kg": 1.5}, "mg_per_kg"),
         ({"weight_kg": 70, "mg_per_kg": 0.5, "minutes": 2}, "minutes"),
+        ({"weight_kg": 70, "mg_per_kg": 0.5, "minutes": 60}, "minutes"),  # S23 studied 40 minutes only
         ({"weight_kg": 70, "mg_per_kg": 0.5, "weight_basis": "ideal"}, "height_cm"),
         ({"weight_kg": 70, "mg_per_kg": 0.5, "weight_basis": "ideal", "height_cm": 170}, "sex"),
         ({"weight_kg": 70, "mg_per_kg": 0.5, "weight_basis": "lean"}, "weight_basis"),
-        ({"weight_kg": 150, "mg_per_kg": 1.0}, "dose_mg"),
         ({"weight_kg": 70, "mg_per_kg": 0.5, "height_cm": 300, "sex": "male", "weight_basis": "ideal"}, "height_cm"),
     ],
 )
@@ -73,26 +129,38 @@ _mg_per_kg = st.floats(0.1, 1.0)
     st.sampled_from(["actual", "ideal", "adjusted"]),
     st.floats(153, 220),
     st.sampled_from(["female", "male"]),
+    st.floats(20, 150),
 )
 def test_no_iv_dose_above_its_cap_for_any_weight(
-    weight: float, mg_per_kg: float, basis: str, height: float, sex: str
+    weight: float, mg_per_kg: float, basis: str, height: float, sex: str, cap: float
 ) -> None:
-    cap = IV_PROFILES["fava-2018-range"].max_dose_mg
+    """With a site cap: every dose is at most the cap, or refused naming dose_mg (never silently capped)."""
+    site = _site(cap_mg=cap)
     try:
-        d = ketamine_iv_dose(weight_kg=weight, mg_per_kg=mg_per_kg, weight_basis=basis, height_cm=height, sex=sex)
+        d = ketamine_iv_dose(
+            weight_kg=weight, mg_per_kg=mg_per_kg, weight_basis=basis, height_cm=height, sex=sex, profile=site
+        )
     except InputError as error:
         assert error.field == "dose_mg" and error.value > cap
+        assert round(mg_per_kg * weight, 1) > cap  # only refused when the weight itself would exceed the cap
     else:
-        assert 0 < d.dose_mg <= cap
+        assert 0 < d.dose_mg <= cap and d.max_dose_mg == cap
+        assert d.dose_mg == pytest.approx(mg_per_kg * d.dosing_weight_kg, abs=0.05)
         assert d.dosing_weight_kg <= weight + 1e-9
+
+
+@settings(max_examples=60, deadline=None)
+@given(_weights, _mg_per_kg)
+def test_shipped_profile_never_refuses_a_studied_mg_per_kg_for_a_plausible_weight(weight: float, mg: float) -> None:
+    d = ketamine_iv_dose(weight_kg=weight, mg_per_kg=mg)
+    assert d.dose_mg == pytest.approx(mg * weight, abs=0.05) and d.dose_mg <= 1.0 * weight + 0.05
 
 
 @settings(max_examples=100, deadline=None)
 @given(_weights, _weights, _mg_per_kg, st.sampled_from(["actual", "ideal", "adjusted"]), st.floats(153, 220))
 def test_iv_dose_is_monotone_in_weight(w1: float, w2: float, mg_per_kg: float, basis: str, height: float) -> None:
     low, high = sorted((w1, w2))
-    assume(high * mg_per_kg <= 100)
-    kw = {"mg_per_kg": mg_per_kg, "weight_basis": basis, "height_cm": height, "sex": "female"}
+    kw = {"mg_per_kg": mg_per_kg, "weight_basis": basis, "height_cm": height, "sex": "female", "profile": _site(None)}
     assert ketamine_iv_dose(weight_kg=low, **kw).dose_mg <= ketamine_iv_dose(weight_kg=high, **kw).dose_mg
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ketamine_trd.clinical.courses_model import CoursePlan, PlannedSession, reassessments
-from ketamine_trd.clinical.dosing.iv import get_iv_profile, ketamine_iv_dose
+from ketamine_trd.clinical.dosing.iv import IvDoseProfile, get_iv_profile, ketamine_iv_dose
 from ketamine_trd.clinical.scheduling import ClosedDays, place
 from ketamine_trd.clinical.sources import cite
 from ketamine_trd.errors import InputError
@@ -55,7 +55,7 @@ class IvCourseRequest:
     min_gap_days: int = 2
     closed: ClosedDays = ClosedDays(weekdays=WEEKEND)
     reassess_every_weeks: int = 12
-    dose_profile: str | None = None
+    dose_profile: str | IvDoseProfile | None = None
 
     def __post_init__(self) -> None:
         check_common(self.start, self.min_gap_days, self.reassess_every_weeks)
@@ -104,7 +104,8 @@ def plan_iv(req: IvCourseRequest) -> CoursePlan:
         )
     ]
     notes = [
-        f"induction: {req.infusions} infusions, {req.per_week} a week, at {req.mg_per_kg:g} mg/kg over 40 minutes",
+        f"induction: {req.infusions} infusions, {req.per_week} a week, at {req.mg_per_kg:g} mg/kg over "
+        f"{get_iv_profile(req.dose_profile).default_minutes:g} minutes",
         f"minimum gap {req.min_gap_days} days (platform-defined); closed days skipped",
         "review response at the end of induction before any maintenance",
     ]

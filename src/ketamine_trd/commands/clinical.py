@@ -327,9 +327,7 @@ def profiles_data() -> list[dict[str, Any]]:
                 "version": i.version,
                 "default": i.name == DEFAULT_IV_PROFILE,
                 "source": i.source,
-                "description": f"{i.min_mg_per_kg:g}-{i.max_mg_per_kg:g} mg/kg; cap "
-                f"{i.max_dose_mg:g} mg ({i.cap_source}); {i.min_minutes:g}-{i.max_minutes:g} min, default "
-                f"{i.default_minutes:g}; adjusted-weight factor {i.adjusted_factor:g}",
+                "description": i.describe(),
             }
         )
     return rows

@@ -1,13 +1,15 @@
 """Racemic ketamine IV: mg/kg x an explicit dosing weight over stated minutes, with pump rate and draw volume.
 
-The supported mg/kg range is the dose-ranging trial's 0.1-1.0 mg/kg (S23, H); 0.5 mg/kg over 40 minutes is
-the best-studied dose (S23-S26). The absolute cap in mg and the infusion-time range are site configuration
-(``IvDoseProfile``); the default profile's cap is 100 mg (platform-defined, documented in
-``docs/clinical-core.md``). A dose outside the profile is refused, never silently capped.
+What the sources settle is in the shipped profile ``fava-2018-range``: the dose-ranging trial's 0.1-1.0 mg/kg, each
+dose given as a single infusion over 40 minutes (S23, H; 0.5 mg/kg over 40 minutes is the best-studied dose,
+S23-S26). What they do not settle is site configuration (``IvDoseProfile``, source ``site-configuration``) and is
+**unset** in the shipped profile: an absolute cap in mg (no source gives one), infusion times other than 40 minutes,
+and the adjusted-body-weight factor (the weight basis in obesity is NF for ketamine). A site profile may set them; a
+dose above a configured cap is refused, never silently capped.
 
 >>> d = ketamine_iv_dose(weight_kg=70, mg_per_kg=0.5, bag_ml=100, stock_mg_per_ml=10)
->>> d.dose_mg, d.minutes, d.rate_ml_per_h, d.draw_ml
-(35.0, 40.0, 150.0, 3.5)
+>>> d.dose_mg, d.minutes, d.rate_ml_per_h, d.draw_ml, d.max_dose_mg
+(35.0, 40.0, 150.0, 3.5, None)
 """
 
 from __future__ import annotations
@@ -20,58 +22,101 @@ from ketamine_trd.clinical.dosing.weights import dosing_weight
 from ketamine_trd.clinical.sources import cite
 from ketamine_trd.errors import InputError, UnknownTermError
 
-__all__ = ["DEFAULT_IV_PROFILE", "IV_PROFILES", "IvDose", "IvDoseProfile", "ketamine_iv_dose"]
+__all__ = ["DEFAULT_IV_PROFILE", "IV_PROFILES", "IvDose", "IvDoseProfile", "get_iv_profile", "ketamine_iv_dose"]
+
+# The dose range studied in the dose-ranging trial (S23, H): a site profile may narrow it, never widen it.
+STUDIED_MG_PER_KG = (0.1, 1.0)
+STUDIED_MINUTES = 40.0  # every S23 dose was one infusion over 40 minutes (H)
+RANGE_SOURCE = cite("S23")
+SITE_SOURCE = cite("site-configuration")
 
 
 @dataclass(frozen=True, slots=True)
 class IvDoseProfile:
-    """Site configuration for IV dosing: mg/kg range, absolute cap (mg), infusion minutes, adjusted-weight factor."""
+    """IV dosing profile: mg/kg range, absolute cap (mg), infusion minutes, adjusted-weight factor.
+
+    ``max_dose_mg`` (``None``: no absolute cap configured) and ``adjusted_factor`` (``None``: the adjusted basis is
+    refused) are site configuration (``cap_source``); infusion minutes other than 40 are too (``minutes_source``).
+    The mg/kg range must lie within the studied 0.1-1.0 mg/kg (S23).
+
+    >>> site = IvDoseProfile("site-a", "1", 0.5, 0.5, 60.0, 40, 40, 40, None, "S23", "site-configuration")
+    >>> site.max_dose_mg, site.cap_text
+    (60.0, '60 mg (site-configuration)')
+    """
 
     name: str
     version: str
     min_mg_per_kg: float
     max_mg_per_kg: float
-    max_dose_mg: float
+    max_dose_mg: float | None
     min_minutes: float
     max_minutes: float
     default_minutes: float
-    adjusted_factor: float
+    adjusted_factor: float | None
     source: str
     cap_source: str
+    minutes_source: str = RANGE_SOURCE
 
     def __post_init__(self) -> None:
-        if not 0 < self.min_mg_per_kg <= self.max_mg_per_kg <= 2.0:
-            raise InputError("max_mg_per_kg", self.max_mg_per_kg, "0 < min <= max <= 2.0 mg/kg")
-        if not 0 < self.max_dose_mg <= 300:
-            raise InputError("max_dose_mg", self.max_dose_mg, "0 to 300 mg")
+        low, high = STUDIED_MG_PER_KG
+        if not low <= self.min_mg_per_kg <= self.max_mg_per_kg <= high:
+            raise InputError("max_mg_per_kg", self.max_mg_per_kg, f"{low:g} <= min <= max <= {high:g} mg/kg (S23)")
+        if self.max_dose_mg is not None and not self.max_dose_mg > 0:
+            raise InputError("max_dose_mg", self.max_dose_mg, "more than 0 mg, or None for no absolute cap")
         if not 0 < self.min_minutes <= self.default_minutes <= self.max_minutes:
             raise InputError("default_minutes", self.default_minutes, "between min_minutes and max_minutes")
-        if not 0 <= self.adjusted_factor <= 1:
-            raise InputError("adjusted_factor", self.adjusted_factor, "0 to 1")
+        if (self.min_minutes, self.max_minutes) != (
+            STUDIED_MINUTES,
+            STUDIED_MINUTES,
+        ) and self.minutes_source == RANGE_SOURCE:
+            raise InputError("minutes_source", self.minutes_source, "site-configuration (S23 studied 40 minutes only)")
+        if self.adjusted_factor is not None and not 0 <= self.adjusted_factor <= 1:
+            raise InputError("adjusted_factor", self.adjusted_factor, "0 to 1, or None (adjusted basis not configured)")
+
+    @property
+    def cap_text(self) -> str:
+        """The absolute cap in words: ``'none configured'`` or ``'<mg> mg (<source>)'``."""
+        if self.max_dose_mg is None:
+            return "none configured"
+        return f"{self.max_dose_mg:g} mg ({self.cap_source})"
+
+    def describe(self) -> str:
+        """One line a clinician reads: range, cap, minutes, adjusted-weight factor, with their sources."""
+        factor = "not configured" if self.adjusted_factor is None else f"{self.adjusted_factor:g} ({self.cap_source})"
+        return (
+            f"{self.min_mg_per_kg:g}-{self.max_mg_per_kg:g} mg/kg ({self.source}); absolute cap {self.cap_text}; "
+            f"{self.min_minutes:g}-{self.max_minutes:g} min, default {self.default_minutes:g} ({self.minutes_source}); "
+            f"adjusted-weight factor {factor}"
+        )
 
 
 IV_PROFILES: MappingProxyType[str, IvDoseProfile] = MappingProxyType(
     {
         "fava-2018-range": IvDoseProfile(
             "fava-2018-range",
-            "1",
-            0.1,
-            1.0,
-            100.0,
-            20.0,
-            120.0,
-            40.0,
-            0.4,
-            source="S23",
-            cap_source="site-configuration",
+            "2",
+            *STUDIED_MG_PER_KG,
+            max_dose_mg=None,
+            min_minutes=STUDIED_MINUTES,
+            max_minutes=STUDIED_MINUTES,
+            default_minutes=STUDIED_MINUTES,
+            adjusted_factor=None,
+            source=RANGE_SOURCE,
+            cap_source=SITE_SOURCE,
         ),
     }
 )
 DEFAULT_IV_PROFILE = "fava-2018-range"
 
 
-def get_iv_profile(name: str | None) -> IvDoseProfile:
-    """The named IV dosing profile (``None``: ``fava-2018-range``)."""
+def get_iv_profile(name: str | IvDoseProfile | None) -> IvDoseProfile:
+    """The named IV dosing profile (``None``: ``fava-2018-range``), or a site's own ``IvDoseProfile`` as given.
+
+    >>> get_iv_profile(None).max_dose_mg is None
+    True
+    """
+    if isinstance(name, IvDoseProfile):
+        return name
     key = DEFAULT_IV_PROFILE if name is None else name
     try:
         return IV_PROFILES[key]
@@ -99,6 +144,8 @@ class IvDose:
     notes: tuple[str, ...]
     source: str
     weight_source: str
+    max_dose_mg: float | None = None
+    cap_source: str = SITE_SOURCE
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI JSON contract; ``rate_ml_per_h`` and ``draw_ml`` only when asked."""
@@ -117,8 +164,9 @@ class IvDose:
         if self.stock_mg_per_ml is not None:
             out["stock_mg_per_ml"] = self.stock_mg_per_ml
             out["draw_ml"] = self.draw_ml
-        out |= {"profile": self.profile, "profile_version": self.profile_version, "notes": list(self.notes),
-                "source": self.source, "weight_source": self.weight_source}  # fmt: skip
+        out |= {"profile": self.profile, "profile_version": self.profile_version, "max_dose_mg": self.max_dose_mg,
+                "cap_source": self.cap_source, "notes": list(self.notes), "source": self.source,
+                "weight_source": self.weight_source}  # fmt: skip
         return out
 
 
@@ -132,10 +180,19 @@ def ketamine_iv_dose(
     sex: str | None = None,
     bag_ml: float | None = None,
     stock_mg_per_ml: float | None = None,
-    profile: str | None = None,
+    profile: str | IvDoseProfile | None = None,
 ) -> IvDose:
     """The IV dose in mg (to 0.1 mg), the pump rate in mL/h for a bag of ``bag_ml`` and the volume of a stock
-    solution of ``stock_mg_per_ml`` to draw; refuses anything outside the profile.
+    solution of ``stock_mg_per_ml`` to draw; refuses anything outside the profile (a name or a site's own profile).
+
+    >>> site = IvDoseProfile("site-a", "1", 0.1, 1.0, 60.0, 40, 40, 40, None, "S23", "site-configuration")
+    >>> ketamine_iv_dose(weight_kg=100, mg_per_kg=0.5, profile=site).dose_mg
+    50.0
+    >>> try:
+    ...     ketamine_iv_dose(weight_kg=100, mg_per_kg=0.8, profile=site)
+    ... except InputError as refused:
+    ...     print(refused.field, refused.value)
+    dose_mg 80.0
     """
     prof = get_iv_profile(profile)
     if not prof.min_mg_per_kg <= mg_per_kg <= prof.max_mg_per_kg:
@@ -148,10 +205,16 @@ def ketamine_iv_dose(
         weight_kg=weight_kg, basis=weight_basis, height_cm=height_cm, sex=sex, adjusted_factor=prof.adjusted_factor
     )
     dose_mg = round(mg_per_kg * weight.dosing_weight_kg, 1)
-    if dose_mg > prof.max_dose_mg:
-        raise InputError("dose_mg", dose_mg, f"at most {prof.max_dose_mg:g} mg (cap of profile {prof.name}); "
-                         "check the weight basis or the site's cap")  # fmt: skip
+    if prof.max_dose_mg is not None and dose_mg > prof.max_dose_mg:
+        raise InputError("dose_mg", dose_mg, f"at most {prof.max_dose_mg:g} mg (absolute cap of site profile "
+                         f"{prof.name}, {prof.cap_source}); check the weight basis or the site's cap")  # fmt: skip
     notes = list(weight.notes)
+    if prof.max_dose_mg is None:
+        notes.append(f"no absolute cap in mg is configured (profile {prof.name}); the {prof.min_mg_per_kg:g}-"
+                     f"{prof.max_mg_per_kg:g} mg/kg range is enforced (S23); a site profile may set a cap")  # fmt: skip
+    if weight.basis != "actual":
+        notes.append("no source settles the weight basis for ketamine dosing in obesity (NF); the basis is the "
+                     "prescriber's choice")  # fmt: skip
     rate = draw = None
     if bag_ml is not None:
         if not 10 <= bag_ml <= 1000:
@@ -167,4 +230,4 @@ def ketamine_iv_dose(
         notes.append("0.5 mg/kg over 40 minutes is the best-studied antidepressant dose (S23, S32)")
     return IvDose(dose_mg, mg_per_kg, mins, weight.basis, weight.dosing_weight_kg, weight.actual_weight_kg,
                   weight.ideal_weight_kg, bag_ml, rate, stock_mg_per_ml, draw, prof.name, prof.version, tuple(notes),
-                  cite("S23"), weight.source)  # fmt: skip
+                  cite("S23"), weight.source, prof.max_dose_mg, prof.cap_source)  # fmt: skip

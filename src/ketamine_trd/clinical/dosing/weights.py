@@ -2,7 +2,8 @@
 
 Devine (devine-1974, M): 50 kg (male) or 45.5 kg (female) + 2.3 kg per inch over 5 feet (152.4 cm); refused
 below 152.4 cm, where the formula is not defined. Adjusted: IBW + factor x (actual - IBW), factor from the
-dosing profile (0.4 by convention, adjbw-0.4-convention, M); never above the actual weight.
+dosing profile (site configuration: 0.4 is a convention for other drugs, adjbw-0.4-convention, M, not established for
+ketamine; ``None`` refuses the adjusted basis); never above the actual weight.
 
 >>> round(ideal_weight_kg(height_cm=170, sex="male"), 1)
 65.9
@@ -63,12 +64,18 @@ class DosingWeight:
 
 
 def dosing_weight(
-    *, weight_kg: float, basis: str, height_cm: float | None, sex: str | None, adjusted_factor: float
+    *, weight_kg: float, basis: str, height_cm: float | None, sex: str | None, adjusted_factor: float | None
 ) -> DosingWeight:
-    """The dosing weight for ``basis`` (``actual``, ``ideal`` or ``adjusted``); ideal/adjusted need height and sex."""
+    """The dosing weight for ``basis`` (``actual``, ``ideal`` or ``adjusted``); ideal/adjusted need height and sex.
+
+    ``adjusted_factor`` ``None`` (not configured) refuses the adjusted basis.
+    """
     actual = check_weight(weight_kg)
     if basis not in BASES:
         raise InputError("weight_basis", basis, ", ".join(BASES))
+    if basis == "adjusted" and adjusted_factor is None:
+        raise InputError("weight_basis", basis, "actual or ideal (no adjusted-weight factor is configured: no source "
+                         "settles one for ketamine; a site profile may set it)")  # fmt: skip
     if basis == "actual":
         return DosingWeight("actual", actual, actual, None, (), GUARD_SOURCE)
     if height_cm is None:
@@ -86,7 +93,8 @@ def dosing_weight(
             )
             return DosingWeight("ideal", actual, actual, ibw, tuple(notes), DEVINE_SOURCE)
         return DosingWeight("ideal", ibw, actual, ibw, (), DEVINE_SOURCE)
-    adjusted = ibw + adjusted_factor * (actual - ibw)
+    factor = 0.0 if adjusted_factor is None else adjusted_factor
+    adjusted = ibw + factor * (actual - ibw)
     if adjusted > actual or actual <= ibw:
         notes.append("actual weight at or below ideal weight: the actual weight is used")
         adjusted = actual

@@ -340,7 +340,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--child", choices=["sqlite", "postgresql"])
+    parser.add_argument("--patients", type=int, help="ad-hoc size (child only)")
+    parser.add_argument("--assessments", type=int, help="ad-hoc size (child only)")
     args = parser.parse_args()
+    if args.patients or args.assessments:
+        SIZES[args.quick] = {
+            **SIZES[args.quick],
+            "patients": args.patients or 1000,
+            "assessments": args.assessments or 1000,
+        }
     if args.child:
         print(json.dumps(child(args.quick, args.child)))
     else:

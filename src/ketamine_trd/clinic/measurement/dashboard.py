@@ -15,13 +15,16 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from ketamine_trd.clinic.audit.service import record
-from ketamine_trd.clinic.measurement.models import Alert, Assessment
+from ketamine_trd.clinic.measurement.models import Alert
 from ketamine_trd.clinic.measurement.roles import CLINICAL_ROLES, DASHBOARD_ROLES, require_role
 
 __all__ = ["Dashboard", "build_dashboard"]
 
 OUTCOME_KINDS = (Alert.Kind.RELAPSE, Alert.Kind.LOSS_OF_RESPONSE, Alert.Kind.FADING_BENEFIT)
-LIST_LIMIT = 25
+LIST_LIMIT = 15
+_PATIENT = ("patient__given_name", "patient__family_name", "patient__mrn", "patient__clinic_id")
+_SESSION_FIELDS = ("scheduled_at", "chair", "status", "patient_id", "course__product", "course__phase", *_PATIENT)
+_ALERT_FIELDS = ("kind", "level", "rule", "source", "message", "data", "platform_defined", "raised_at", *_PATIENT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +43,6 @@ class Dashboard:
     rems_overdue_count: int
     phase_counts: dict[str, int]
     outcome_alert_counts: dict[str, int]
-    assessments_last_30_days: int
 
 
 def _day_bounds(today: dt.date, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
@@ -62,6 +64,7 @@ def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
     sessions = list(
         Session.objects.filter(patient__clinic_id=clinic.pk, scheduled_at__gte=start, scheduled_at__lt=end)
         .select_related("patient", "course")
+        .only(*_SESSION_FIELDS)
         .order_by("chair", "scheduled_at")[:200]
     )
     chairs: dict[str, list[Any]] = {}
@@ -76,26 +79,28 @@ def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
     )
     alerts = Alert.objects.open().for_clinic(clinic.pk)
     counts = dict(alerts.values_list("kind").annotate(n=Count("id")).order_by())
-    assessed = Assessment.objects.filter(
-        patient__clinic_id=clinic.pk, administered_at__gte=now - dt.timedelta(days=30)
-    ).count()
 
     due: list[Alert] = []
     open_list: list[Alert] = []
     reassess: list[Any] = []
     if clinical:
         due = list(
-            alerts.filter(kind=Alert.Kind.ASSESSMENT_DUE).select_related("patient").order_by("raised_at")[:LIST_LIMIT]
+            alerts.filter(kind=Alert.Kind.ASSESSMENT_DUE)
+            .select_related("patient")
+            .only(*_ALERT_FIELDS)
+            .order_by("raised_at")[:LIST_LIMIT]
         )
         open_list = list(
             alerts.filter(~Q(kind=Alert.Kind.ASSESSMENT_DUE))
             .select_related("patient")
+            .only(*_ALERT_FIELDS)
             .order_by("-raised_at")[:LIST_LIMIT]
         )
         reassess = list(
             Course.objects.filter(patient__clinic_id=clinic.pk, reassessment_due_on__lte=today)
             .exclude(phase=Phase.ENDED)
             .select_related("patient")
+            .only("reassessment_due_on", *_PATIENT)
             .order_by("reassessment_due_on")[:LIST_LIMIT]
         )
     with transaction.atomic():
@@ -113,5 +118,4 @@ def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
         rems_overdue_count=rems_overdue,
         phase_counts={Phase(k).label: n for k, n in phase_counts.items() if k in Phase.values},
         outcome_alert_counts={Alert.Kind(k).label: counts.get(k, 0) for k in OUTCOME_KINDS},
-        assessments_last_30_days=assessed,
     )

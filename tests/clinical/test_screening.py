@@ -65,10 +65,18 @@ def test_s10_trial_hold_profile_raises_the_systolic_limit_from_age_65() -> None:
 
 def test_racemic_bp_finding_says_the_threshold_is_borrowed_and_unset_profile_says_so() -> None:
     p = _profile(blood_pressure={"systolic": 160, "diastolic": 100})
-    r = screen(p, Product.KETAMINE_IV)
+    r = screen(p, Product.KETAMINE_IV, "spravato-label-2019")
     assert "borrowed" in r.findings[0].message
     unset = screen(p, Product.KETAMINE_IV, "site-unset")
     assert unset.decision == "eligible" and unset.findings[0].rule == "bp-profile-unset"
+
+
+@pytest.mark.parametrize("product", RACEMIC)
+def test_racemic_default_ships_no_bp_limit(product: Product) -> None:
+    """S31/S32: no verified BP threshold for racemic ketamine, so none is shipped (site configuration)."""
+    r = screen(_profile(blood_pressure={"systolic": 170, "diastolic": 105}), product)
+    assert r.bp_profile == "site-unset" and r.decision == "eligible"
+    assert [f.rule for f in r.findings] == ["bp-profile-unset"]
 
 
 def test_missing_bp_reading_is_information() -> None:
@@ -84,6 +92,10 @@ def test_s1_hepatic_and_rems_and_pregnancy() -> None:
     assert screen(_profile(rems_enrolled=False), Product.KETAMINE_IV).decision == "eligible"
     preg = screen(_profile(sex="female", pregnant=True), Product.ESKETAMINE_NASAL)
     assert preg.decision == "eligible_with_cautions" and "pregnancy" in [f.rule for f in preg.findings]
+    # S5 gives no age band for reproductive potential: the information finding is not limited by an invented one.
+    for age in (19, 58):
+        rules = [f.rule for f in screen(_profile(sex="female", age=age, pregnant=False), Product.KETAMINE_IV).findings]
+        assert "reproductive-potential" in rules
 
 
 def test_s1_stimulant_and_maoi_monitor_bp() -> None:

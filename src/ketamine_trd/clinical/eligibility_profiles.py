@@ -1,13 +1,17 @@
 """Blood-pressure screening thresholds as named, versioned profiles (never bare constants).
 
 No primary text settles a pre-treatment blood-pressure limit for racemic IV ketamine (S31, S32; the values
-usually quoted were not verified). The default profile, ``spravato-label-2019``, applies the SPRAVATO label's
-"weigh the risk above 140/90 mmHg" (S1 p7, H) as a *caution* for every product; for racemic products the
-finding says that the threshold is borrowed. A site may choose another profile or define its own.
+usually quoted were not verified), so racemic products ship with **no limit** (``site-unset``: IV ketamine BP
+limits are site configuration with no shipped default, trd-and-eligibility.md section 9). Esketamine defaults to
+``spravato-label-2019``, the SPRAVATO label's "weigh the risk above 140/90 mmHg" (S1 p7, H), as a *caution*. A
+site may choose another profile or define its own; a racemic finding under the label profile says the threshold
+is borrowed.
 
 >>> p = get_bp_profile(None)
 >>> p.name, p.elevated(systolic_mmhg=150, diastolic_mmhg=80, age_years=40)
 ('spravato-label-2019', True)
+>>> default_bp_profile_name(is_esketamine=False)
+'site-unset'
 >>> get_bp_profile("esketamine-trial-hold").elevated(systolic_mmhg=145, diastolic_mmhg=80, age_years=70)
 False
 """
@@ -20,7 +24,14 @@ from types import MappingProxyType
 from ketamine_trd.clinical.sources import cite
 from ketamine_trd.errors import InputError, UnknownTermError
 
-__all__ = ["BP_PROFILES", "DEFAULT_BP_PROFILE", "BpProfile", "get_bp_profile"]
+__all__ = [
+    "BP_PROFILES",
+    "DEFAULT_BP_PROFILE",
+    "DEFAULT_RACEMIC_BP_PROFILE",
+    "BpProfile",
+    "default_bp_profile_name",
+    "get_bp_profile",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +87,8 @@ BP_PROFILES: MappingProxyType[str, BpProfile] = MappingProxyType(
             BpProfile(
                 "spravato-label-2019", "1", "2026-11-26", 140, 90, cite("S1"),
                 "SPRAVATO label: if SBP > 140 or DBP > 90 mmHg before dosing, weigh the risk of a short-term "
-                "BP increase against the benefit (S1 p7). Borrowed for racemic ketamine, for which no threshold "
-                "was verified.",
+                "BP increase against the benefit (S1 p7). Default for esketamine; for racemic ketamine (no "
+                "threshold verified) only when a site chooses it, and the finding then says it is borrowed.",
             ),
             BpProfile(
                 "esketamine-trial-hold", "1", "2026-11-26", 140, 90, cite("S10"),
@@ -87,12 +98,19 @@ BP_PROFILES: MappingProxyType[str, BpProfile] = MappingProxyType(
             ),
             BpProfile(
                 "site-unset", "1", "2026-11-26", None, None, cite("site-configuration"),
-                "No blood-pressure limit: the site has not chosen one; screening says so on every run.",
+                "No blood-pressure limit: the site has not chosen one; screening says so on every run. Default "
+                "for racemic ketamine (no verified threshold, S31, S32).",
             ),
         )
     }
 )  # fmt: skip
-DEFAULT_BP_PROFILE = "spravato-label-2019"
+DEFAULT_BP_PROFILE = "spravato-label-2019"  # the esketamine default
+DEFAULT_RACEMIC_BP_PROFILE = "site-unset"  # racemic: no shipped limit
+
+
+def default_bp_profile_name(*, is_esketamine: bool) -> str:
+    """The profile used when none is named: the label's for esketamine, none (``site-unset``) for racemic."""
+    return DEFAULT_BP_PROFILE if is_esketamine else DEFAULT_RACEMIC_BP_PROFILE
 
 
 def get_bp_profile(name: str | None) -> BpProfile:

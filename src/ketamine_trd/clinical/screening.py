@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ketamine_trd.clinical.eligibility_profiles import BpProfile, get_bp_profile
+from ketamine_trd.clinical.eligibility_profiles import BpProfile, default_bp_profile_name, get_bp_profile
 from ketamine_trd.clinical.medical_profile import MedicalProfile
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.clinical.screening_rules import CONCOMITANT_RULES, CONDITION_RULES, Rule
@@ -116,11 +116,12 @@ def _population(profile: MedicalProfile, product: Product) -> Iterator[Finding]:
     elif profile.pregnant is None:
         yield Finding("pregnancy-unknown", "information", "Pregnancy status not recorded: check before treatment.",
                       cite("S1"))  # fmt: skip
-    if profile.sex == "female" and 12 <= profile.age < 55 and not profile.pregnant:
+    if profile.sex == "female" and not profile.pregnant:
+        # No source gives an age range for reproductive potential: the clinician judges it (no invented band).
         yield Finding(
             "reproductive-potential",
             "information",
-            "Female of reproductive potential: consider pregnancy planning and prevention.",
+            "Female: if of reproductive potential, consider pregnancy planning and prevention.",
             cite("S5"),
         )
     if profile.breastfeeding:
@@ -158,10 +159,11 @@ def _rems(profile: MedicalProfile, product: Product) -> Iterator[Finding]:
 def screen(profile: MedicalProfile, product: Product | str, bp_profile: str | None = None) -> ScreeningResult:
     """Screen ``profile`` for ``product``; the decision follows from the most serious finding.
 
-    ``bp_profile`` names a blood-pressure profile (default ``spravato-label-2019``).
+    ``bp_profile`` names a blood-pressure profile (default: ``spravato-label-2019`` for esketamine, ``site-unset``
+    for racemic ketamine, for which no limit is verified).
     """
     prod = product if isinstance(product, Product) else Product.parse(product)
-    bp = get_bp_profile(bp_profile)
+    bp = get_bp_profile(bp_profile or default_bp_profile_name(is_esketamine=prod.is_esketamine))
     family = _family(prod)
     findings: list[Finding] = []
     for condition in profile.conditions:

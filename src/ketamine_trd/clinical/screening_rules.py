@@ -63,7 +63,8 @@ CONDITION_RULES: MappingProxyType[str, dict[str, Rule]] = MappingProxyType(
             "esketamine": Rule("esk-bp-serious-risk-mi", "caution", "Recent myocardial infarction: do not "
                                "administer if a rise in blood pressure poses a serious risk.", source="S1"),
             "racemic": Rule("ket-cv-unstable-mi", "caution", f"Recent myocardial infarction: {_BP_HAZARD}; "
-                            "unstable cardiovascular disease is a commonly cited relative contraindication.",
+                            "unstable cardiovascular disease is a commonly cited relative contraindication "
+                            "(not verified in a primary text).",
                             source="S32"),
         },
         "recent_stroke": {
@@ -158,8 +159,8 @@ CONCOMITANT_RULES: MappingProxyType[str, dict[str, Rule]] = MappingProxyType(
         },
         "benzodiazepine": {
             "esketamine": Rule("esk-benzodiazepine", "caution", f"Benzodiazepine: {_SEDATIVE}.", source="S8"),
-            "racemic": Rule("ket-benzodiazepine", "information", "Benzodiazepine: additive sedation; benzodiazepines "
-                            "may also blunt the antidepressant response.", source="S8"),
+            "racemic": Rule("ket-benzodiazepine", "information", "Benzodiazepine: additive sedation (recorded on "
+                            "the esketamine REMS monitoring form).", source="S8"),
         },
         "non_benzodiazepine_hypnotic": {
             "esketamine": Rule("esk-hypnotic", "caution", f"Non-benzodiazepine hypnotic: {_SEDATIVE}.", source="S8"),

@@ -159,7 +159,7 @@ def screen_command(
     profile: str = typer.Option(..., "--profile", help="Medical profile JSON (docs/formats.md)."),
     product: str = typer.Option(..., "--product", help=PRODUCTS_HELP),
     bp_profile: str | None = typer.Option(
-        None, "--bp-profile", help="Blood-pressure profile (default spravato-label-2019)."
+        None, "--bp-profile", help="BP profile (default: spravato-label-2019 esketamine, site-unset racemic)."
     ),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:

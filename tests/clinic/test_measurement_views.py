@@ -177,3 +177,58 @@ def test_dashboard_shows_sections_with_a_bounded_number_of_queries(
     for testid in ("today-sessions", "open-alerts", "assessments-due", "rems-due", "outcome-summary"):
         assert f'data-testid="{testid}"' in body
     assert body.count("PHQ-9 item 9") >= 6
+
+
+def _dashboard_queries(client: Client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("measurement:dashboard")).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _busy_patient(nurse: Any, clinic: Any, now: dt.datetime) -> None:
+    from tests.clinic.test_measurement_builders import make_patient
+
+    other = make_patient(clinic)
+    course = make_course(other, reassessment_due_on=now.date())
+    make_session(course, scheduled_at=now.replace(hour=12, minute=0), chair=f"chair {other.pk % 3}")
+    services.record_assessment(nurse, other.pk, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1), administered_at=now, now=now)
+
+
+def test_dashboard_query_count_does_not_grow_with_the_clinic(nurse: Any, clinic: Any) -> None:
+    from django.utils import timezone
+
+    now = timezone.now()
+    client = _client(nurse)
+    _busy_patient(nurse, clinic, now)
+    client.get(reverse("measurement:dashboard"))
+    small = _dashboard_queries(client)
+    for _ in range(7):
+        _busy_patient(nurse, clinic, now)
+    assert _dashboard_queries(client) == small
+
+
+def test_patient_page_query_count_does_not_grow_with_assessments(nurse: Any, patient: Any) -> None:
+    client = _client(nurse)
+    url = reverse("measurement:patient", args=[patient.pk])
+
+    def add(n: int) -> None:
+        for k in range(n):
+            at = NOW - dt.timedelta(days=30 - k)
+            services.record_assessment(
+                nurse, patient.pk, "phq9", phq9(k % 4, 1, 1, 1, 1, 1, 1, 1, 0), administered_at=at, now=NOW
+            )
+
+    add(2)
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    add(10)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large.captured_queries) == len(small.captured_queries)

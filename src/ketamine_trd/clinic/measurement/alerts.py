@@ -123,7 +123,9 @@ def acknowledge_alert(actor: Any, alert_id: int, *, now: dt.datetime, note: str 
     return alert
 
 
-def open_alerts(actor: Any, *, kind: str | None = None, patient_id: int | None = None, limit: int = 200) -> list[Alert]:
+def open_alerts(
+    actor: Any, *, kind: str | None = None, patient_id: int | None = None, limit: int = 200, audit: bool = True
+) -> list[Alert]:
     """The worklist: open alerts of the user's clinic, most severe and newest first (audited as a read)."""
     user = require_role(actor, CLINICAL_ROLES, "see the alert worklist")
     if kind is not None and kind not in Alert.Kind.values:
@@ -135,6 +137,7 @@ def open_alerts(actor: Any, *, kind: str | None = None, patient_id: int | None =
         queryset = queryset.filter(patient_id=patient_id)
     rank = {Alert.Level.CRITICAL: 0, Alert.Level.HIGH: 1, Alert.Level.WARNING: 2, Alert.Level.INFO: 3}
     alerts = sorted(queryset[:limit], key=lambda a: (rank.get(a.level, 9), -a.raised_at.timestamp()))
-    with transaction.atomic():
-        record(actor, "read", object_type="alert_worklist", object_id=kind or "", patient_id=patient_id)
+    if audit:
+        with transaction.atomic():
+            record(actor, "read", object_type="alert_worklist", object_id=kind or "", patient_id=patient_id)
     return alerts

@@ -86,7 +86,7 @@ def build_progress_report(actor: Any, patient_id: int, *, now: dt.datetime) -> b
         raise DependencyMissing("reportlab", "clinic") from error
     patient = get_patient(actor, patient_id, doing="export")
     instrument_id = trajectories.default_instrument(patient) or "phq9"
-    traj = trajectories.build_trajectory(actor, patient, instrument_id)
+    traj = trajectories.build_trajectory(actor, patient, instrument_id, audit=False)
     courses = list(patient.courses.order_by("start_date"))
     safety = list(Alert.objects.filter(patient=patient, kind__in=SAFETY_KINDS).order_by("raised_at"))
     synthetic = bool(getattr(settings, "KTRD_DEMO", False) or patient.synthetic)

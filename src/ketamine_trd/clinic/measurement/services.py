@@ -174,12 +174,15 @@ def _raise_result_alerts(
     return raised
 
 
-def list_assessments(actor: Any, patient_id: int, *, instrument_id: str | None = None) -> list[Assessment]:
+def list_assessments(
+    actor: Any, patient_id: int, *, instrument_id: str | None = None, audit: bool = True
+) -> list[Assessment]:
     """A patient's assessments, oldest first (audited as a read)."""
     patient = get_patient(actor, patient_id)
     queryset = Assessment.objects.filter(patient=patient).order_by("administered_at", "id")
     if instrument_id:
         queryset = queryset.filter(instrument_id=instruments.get(instrument_id).id)
-    with transaction.atomic():
-        record(actor, "read", object_type="assessment_list", patient_id=patient.pk)
+    if audit:
+        with transaction.atomic():
+            record(actor, "read", object_type="assessment_list", patient_id=patient.pk)
     return list(queryset)

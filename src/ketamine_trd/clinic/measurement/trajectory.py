@@ -123,7 +123,7 @@ def evaluate(
     )
 
 
-def build_trajectory(actor: Any, patient: Any, instrument_id: str) -> Trajectory:
+def build_trajectory(actor: Any, patient: Any, instrument_id: str, *, audit: bool = True) -> Trajectory:
     """Load the patient's scores and signed doses and evaluate outcome events with the core (audited read)."""
     instrument = instruments.get(instrument_id)
     rows = list(
@@ -132,8 +132,9 @@ def build_trajectory(actor: Any, patient: Any, instrument_id: str) -> Trajectory
         .values_list("administered_at", "total")
     )
     doses = dose_records(patient)
-    with transaction.atomic():
-        record(actor, "read", object_type="trajectory", object_id=instrument.id, patient_id=patient.pk)
+    if audit:
+        with transaction.atomic():
+            record(actor, "read", object_type="trajectory", object_id=instrument.id, patient_id=patient.pk)
     report = evaluate(instrument.id, rows, doses)
     span = instrument.total_range
     return Trajectory(

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ketamine_trd.clinic.measurement import dashboard as dashboard_service
-from ketamine_trd.clinic.measurement import forms, progress_report, services, trajectory
+from ketamine_trd.clinic.measurement import forms, page, progress_report, services
 from ketamine_trd.clinic.measurement.models import Alert
 from ketamine_trd.clinic.measurement.roles import ENTRY_ROLES
 from ketamine_trd.clinical import instruments
@@ -99,19 +99,16 @@ def _total(assessment: Any) -> str:
 @require_GET
 @clinic_view
 def patient_measurement(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = services.get_patient(request, patient_id)
-    chosen = request.GET.get("instrument") or trajectory.default_instrument(patient) or "phq9"
     try:
-        traj = trajectory.build_trajectory(request, patient, chosen)
+        data = page.patient_page(request, patient_id, request.GET.get("instrument") or None)
     except InputError as error:
         raise Http404(str(error)) from None
-    assessments = services.list_assessments(request, patient.pk)
     context = {
-        "patient": patient,
-        "trajectory": traj,
-        "figure": trajectory.plotly_figure(traj),
-        "assessments": assessments[-50:][::-1],
-        "alerts": services.open_alerts(request, patient_id=patient.pk),
+        "patient": data.patient,
+        "trajectory": data.trajectory,
+        "figure": data.figure,
+        "assessments": data.recent,
+        "alerts": data.alerts,
         "instruments": instruments.all_instruments(),
     }
     return render(request, "measurement/patient.html", context)

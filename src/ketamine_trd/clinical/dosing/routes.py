@@ -3,8 +3,11 @@
 Bioavailability F per route, with its source and confidence (pkpd.md section 3; protocols-and-monitoring.md
 1.5): IM about 93% (S28, M); oral about 20% (yanagihara-2003, H small n; 16-25%, S28/S29, M); sublingual
 29% (rolan-2014, H; 25-40%, S28); intranasal racemic 11-50%, formulation-specific, so no single value
-(pharmacotherapy-2022, H; S28, M). The IV-equivalent exposure is ``dose_mg x F``. Supported dose
-ranges per route are configuration, taken from the ranges the sources report.
+(pharmacotherapy-2022, H; S28, M). The IV-equivalent exposure is ``dose_mg x F``. A supported dose range is
+shipped only where a source reports one: oral 25-300 mg per dose (S29, M). For IM, sublingual and intranasal
+the sources give only the single dose matching 0.5 mg/kg IV at 70 kg (about 38, 100 and 75 mg, S28), so no range
+is shipped (``None``: site configuration) and the result says so; an IV equivalent above the highest studied IV
+dose (1.0 mg/kg, S23) is flagged in the notes.
 
 >>> d = racemic_route_dose("ketamine-oral", dose_mg=150, weight_kg=70)
 >>> d.bioavailability, d.iv_equivalent_mg, d.iv_equivalent_range_mg
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from ketamine_trd.clinical.dosing.iv import STUDIED_MG_PER_KG
 from ketamine_trd.clinical.dosing.weights import check_weight
 from ketamine_trd.clinical.products import RACEMIC_NON_IV, Product
 from ketamine_trd.clinical.sources import cite
@@ -26,18 +30,21 @@ from ketamine_trd.errors import InputError
 
 __all__ = ["ROUTE_PROFILES", "RouteDose", "RouteProfile", "racemic_route_dose"]
 
+STUDIED_MAX_IV_MG_PER_KG = STUDIED_MG_PER_KG[1]  # the highest IV dose of the dose-ranging trial (S23)
+
 
 @dataclass(frozen=True, slots=True)
 class RouteProfile:
-    """Bioavailability (fraction; ``None`` when no single value is defensible) and the supported dose range (mg)."""
+    """Bioavailability (fraction; ``None`` when no single value is defensible) and the supported dose range (mg;
+    ``None``: no source reports one, site configuration)."""
 
     product: Product
     bioavailability: float | None
     bioavailability_low: float
     bioavailability_high: float
     bioavailability_source: str
-    min_dose_mg: float
-    max_dose_mg: float
+    min_dose_mg: float | None
+    max_dose_mg: float | None
     dose_range_source: str
     note: str
 
@@ -45,7 +52,7 @@ class RouteProfile:
 ROUTE_PROFILES: MappingProxyType[Product, RouteProfile] = MappingProxyType(
     {
         Product.KETAMINE_IM: RouteProfile(
-            Product.KETAMINE_IM, 0.93, 0.93, 0.93, cite("S28"), 5.0, 70.0, cite("S28"),
+            Product.KETAMINE_IM, 0.93, 0.93, 0.93, cite("S28"), None, None, cite("site-configuration"),
             "IM trials used about 0.25-0.5 mg/kg; about 38 mg IM matches 0.5 mg/kg IV at 70 kg (S28, M).",
         ),
         Product.KETAMINE_ORAL: RouteProfile(
@@ -54,13 +61,14 @@ ROUTE_PROFILES: MappingProxyType[Product, RouteProfile] = MappingProxyType(
             "25-300 mg (S29, M).",
         ),
         Product.KETAMINE_SUBLINGUAL: RouteProfile(
-            Product.KETAMINE_SUBLINGUAL, 0.29, 0.25, 0.40, cite("rolan-2014"), 10.0, 150.0, cite("S28"),
+            Product.KETAMINE_SUBLINGUAL, 0.29, 0.25, 0.40, cite("rolan-2014"), None, None, cite("site-configuration"),
             "About 100 mg sublingual matches 0.5 mg/kg IV (S28, M); very-low-dose regimens used 10 mg.",
         ),
         Product.KETAMINE_INTRANASAL: RouteProfile(
-            Product.KETAMINE_INTRANASAL, None, 0.11, 0.50, cite("pharmacotherapy-2022"), 10.0, 100.0, cite("S28"),
+            Product.KETAMINE_INTRANASAL, None, 0.11, 0.50, cite("pharmacotherapy-2022"), None, None,
+            cite("site-configuration"),
             "Racemic intranasal bioavailability depends on the spray and formulation (11-17% to about 45-50%): "
-            "no single value is used.",
+            "no single value is used; about 75 mg matches 0.5 mg/kg IV at 70 kg (S28, M).",
         ),
     }
 )  # fmt: skip
@@ -123,13 +131,23 @@ def racemic_route_dose(
         dose = round(mg_per_kg * weight, 1)
     else:
         dose = float(dose_mg)  # type: ignore[arg-type]
-    if not prof.min_dose_mg <= dose <= prof.max_dose_mg:
-        raise InputError("dose_mg", dose, f"{prof.min_dose_mg:g} to {prof.max_dose_mg:g} mg for {prod.value}")
+    if not dose > 0:
+        raise InputError("dose_mg", dose, "more than 0 mg")
+    notes = [prof.note, "IV-equivalent exposure = dose x bioavailability; not a dose conversion to act on alone"]
+    if prof.min_dose_mg is not None and prof.max_dose_mg is not None:
+        if not prof.min_dose_mg <= dose <= prof.max_dose_mg:
+            raise InputError("dose_mg", dose, f"{prof.min_dose_mg:g} to {prof.max_dose_mg:g} mg for {prod.value} "
+                             f"(reported range, {prof.dose_range_source})")  # fmt: skip
+    else:
+        notes.append(f"no supported dose range for {prod.value} is given by the sources (NF); none is configured")
     f = prof.bioavailability
     equivalent = None if f is None else round(dose * f, 1)
     low, high = round(dose * prof.bioavailability_low, 1), round(dose * prof.bioavailability_high, 1)
     per_kg = None if weight is None or equivalent is None else round(equivalent / weight, 3)
-    notes = (prof.note, "IV-equivalent exposure = dose x bioavailability; not a dose conversion to act on alone")
-    return RouteDose(prod, dose, None if weight is None else round(dose / weight, 3), weight, f,
-                     (prof.bioavailability_low, prof.bioavailability_high), equivalent, (low, high), per_kg, notes,
-                     prof.bioavailability_source, prof.dose_range_source)  # fmt: skip
+    if weight is not None and high / weight > STUDIED_MAX_IV_MG_PER_KG:
+        notes.append(f"the upper IV-equivalent exposure ({high / weight:.2f} mg/kg) is above the highest studied IV "
+                     f"dose, {STUDIED_MAX_IV_MG_PER_KG:g} mg/kg (S23)")  # fmt: skip
+    f_range = (prof.bioavailability_low, prof.bioavailability_high)
+    return RouteDose(prod, dose, None if weight is None else round(dose / weight, 3), weight, f, f_range, equivalent,
+                     (low, high), per_kg, tuple(notes), prof.bioavailability_source,
+                     prof.dose_range_source)  # fmt: skip

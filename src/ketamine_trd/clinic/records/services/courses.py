@@ -128,3 +128,13 @@ def course_page(actor: Any, course_id: int, *, now: dt.datetime) -> CoursePage:
         sessions = tuple(course.sessions.order_by("scheduled_at", "id"))
         record(actor, "read", obj=course, now=now)
     return CoursePage(course, sessions, tuple(NEXT_PHASES[course.phase]))
+
+
+def patient_courses(actor: Any, patient_id: int, *, now: dt.datetime) -> list[Course]:
+    """The patient's courses, newest first (a ``read``)."""
+    user = require(actor, "course.view")
+    with transaction.atomic():
+        patient = patient_for(user, patient_id)
+        found = list(Course.objects.filter(patient=patient))
+        record(actor, "read", object_type="records.course_list", patient_id=patient.pk, now=now)
+    return found

@@ -29,6 +29,8 @@ from ketamine_trd.clinical.monitoring.vitals import VitalSigns
 from ketamine_trd.errors import ConflictError, InputError, UnknownTermError
 
 Writer = Callable[[Session], list[str]]
+#: rules shown live at the chair but not put on the worklist (they clear themselves once the reading is charted)
+LIVE_ONLY_RULES = frozenset({"vitals-overdue"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,7 @@ def raise_monitoring_alerts(actor: Any, session: Session, now: dt.datetime) -> i
     judged = assess(session, load_rows(session), now)
     raised = 0
     for alert in judged["alerts"]:
-        if alert.level.value == "info":
+        if alert.level.value == "info" or alert.rule_id in LIVE_ONLY_RULES:
             continue
         moment = alert.observed_at.isoformat() if alert.observed_at else "-".join(str(d.value) for d in alert.data)
         _, created = raise_alert(

@@ -1,0 +1,85 @@
+"""``ktrd demo`` seeds a synthetic clinic once (fixed seed) and ``ktrd serve`` serves it with waitress."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ketamine_trd.cli import main
+from ketamine_trd.clinic.demo import ROLES, ensure_demo_clinic
+from ketamine_trd.clinic.records.models import Course, Patient, RemsRecord, Session
+
+
+def test_demo_clinic_spreads_patients_over_phases_and_is_idempotent(db) -> None:  # type: ignore[no-untyped-def]
+    first = ensure_demo_clinic(seed=7, patients=10)
+    assert first.created and first.counts["patients"] == 10
+    phases = set(Course.objects.values_list("phase", flat=True))
+    assert {"evaluation", "induction", "maintenance", "ended"} <= phases
+    assert Session.objects.filter(status="signed").exists() and RemsRecord.objects.exists()
+    assert all(Patient.objects.values_list("synthetic", flat=True))
+    assert [login[0] for login in first.logins] == list(ROLES)
+    again = ensure_demo_clinic(seed=7, patients=10)
+    assert not again.created and again.counts == first.counts
+
+
+def test_demo_refuses_a_bad_port_before_doing_anything(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["demo", "--no-serve", "--port", "70000"]) == 2
+    assert "port" in capsys.readouterr().err
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KTRD_", "DJANGO_"))}
+    env["KTRD_DATA_DIR"] = str(data_dir)
+    return env
+
+
+@pytest.mark.slow
+def test_ktrd_demo_command_seeds_a_fresh_data_dir_once(tmp_path: Path) -> None:
+    cmd = [sys.executable, "-m", "ketamine_trd", "demo", "--no-serve", "--patients", "4", "--json"]
+    done = subprocess.run(cmd, env=_env(tmp_path), capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    body = json.loads(done.stdout)
+    assert body["created"] is True and body["counts"]["patients"] == 4
+    assert {login["role"] for login in body["logins"]} == set(ROLES)
+    assert (tmp_path / "ktrd.sqlite3").exists()
+    again = subprocess.run(cmd, env=_env(tmp_path), capture_output=True, text=True, timeout=300, check=False)
+    assert again.returncode == 0 and json.loads(again.stdout)["created"] is False
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_ktrd_serve_serves_the_login_page_and_static_files_with_waitress(tmp_path: Path) -> None:
+    port = _free_port()
+    cmd = [sys.executable, "-m", "ketamine_trd", "serve", "--port", str(port), "--data-dir", str(tmp_path)]
+    server = subprocess.Popen(cmd, env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/accounts/login/", timeout=5) as page:  # noqa: S310
+                    assert page.status == 200 and b"Sign in" in page.read()
+                    assert page.headers.get("Server") == "ketamine-trd"  # waitress ident set by runner.serve
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read() if server.stdout else ""
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.5)
+        with urllib.request.urlopen(f"{base}/static/clinic/clinic.css", timeout=5) as css:  # noqa: S310
+            assert css.status == 200 and b"synthetic-banner" in css.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -16,7 +16,7 @@ from ketamine_trd.clinical.monitoring import (
     SedationRating,
     evaluate_monitoring,
 )
-from ketamine_trd.clinical.monitoring_profiles import Cited
+from ketamine_trd.clinical.monitoring_profiles import BpLimit, Cited
 from ketamine_trd.errors import InputError, UnknownTermError
 from tests.monitoring.builders import IV, LABEL, at, make_observations, vitals
 
@@ -63,7 +63,7 @@ def test_heart_rate_alert_only_when_the_site_sets_a_range() -> None:
     assert "heart-rate-out-of-range" not in _alerts(obs, 45)  # no published HR limit (NF)
     site = replace(IV, id="site-with-hr", heart_rate_range_bpm=Cited((50, 120), source="site-configuration"))
     alert = _alerts(obs, 45, site, "ketamine-iv")["heart-rate-out-of-range"]
-    assert alert.source == "site-configuration" and alert.profile == "site-with-hr@1"  # type: ignore[attr-defined]
+    assert alert.source == "site-configuration" and alert.profile == f"site-with-hr@{IV.version}"  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(
@@ -124,9 +124,16 @@ def test_alerts_are_ordered_most_urgent_first() -> None:
 
 
 def test_iv_site_profile_alerts_cite_site_configuration() -> None:
+    """No IV BP limit is verified (S31, S32): the shipped profile alerts on none; a site's own limit cites the site."""
     obs = make_observations(vitals=(vitals(-10), vitals(40, 185, 90)), sedation=())
-    alert = _alerts(obs, 45, IV, "ketamine-iv")["bp-monitoring-site"]
-    assert alert.source == "site-configuration" and alert.profile == "iv-ketamine-site-default@1"  # type: ignore[attr-defined]
+    assert not any(rule.startswith("bp-") for rule in _alerts(obs, 45, IV, "ketamine-iv"))
+    # The 180/110 below is the test's own site choice, not a published IV limit.
+    limit = BpLimit("bp-monitoring-site", Cited(180, "site-configuration"), Cited(110, "site-configuration"), True)
+    site = replace(IV, id="site-bp", monitoring_bp_limit=limit)
+    alert = _alerts(obs, 45, site, "ketamine-iv")["bp-monitoring-site"]
+    assert alert.source == "site-configuration" and alert.profile == f"site-bp@{IV.version}"  # type: ignore[attr-defined]
+    assert "bp-monitoring-site" not in _alerts(make_observations(vitals=(vitals(-10), vitals(40, 179, 109))), 45, site,
+                                               "ketamine-iv")  # fmt: skip
 
 
 def test_bad_ratings_and_events_are_refused() -> None:

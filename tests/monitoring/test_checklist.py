@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from ketamine_trd.clinical import sources
 from ketamine_trd.clinical.checklist import CONCOMITANT_CLASSES, Decision, FindingLevel, evaluate_predose
 from ketamine_trd.clinical.monitoring import VitalSigns
+from ketamine_trd.clinical.monitoring_profiles import BpLimit, Cited
 from ketamine_trd.errors import InputError, UnknownTermError
 from tests.monitoring.builders import IV, LABEL, TRIAL, at, make_checklist, vitals
 
@@ -121,9 +123,18 @@ def test_iv_ketamine_has_no_esketamine_label_rules() -> None:
         "ketamine-iv",
         IV,
     )
-    assert set(_rules(result)) == {"predose-bp-elevated", "concomitant-bp"}
-    assert "by analogy" in result.findings[1].message
-    assert result.findings[0].source == "site-configuration"
+    assert set(_rules(result)) == {"predose-bp-limits-unset", "concomitant-bp"}  # no IV BP limit shipped (S31)
+    by_rule = {f.rule_id: f for f in result.findings}
+    assert "by analogy" in by_rule["concomitant-bp"].message
+    assert by_rule["predose-bp-limits-unset"].source == "site-configuration"
+    # A site that sets its own pre-dose limit (the test's choice, not a published value) gets the caution.
+    limit = BpLimit("bp-predose-site", Cited(140, "site-configuration"), Cited(90, "site-configuration"))
+    site = evaluate_predose(
+        make_checklist(rems_enrolled=None, last_food_at=None), vitals(-5, 150, 85), "ketamine-iv",
+        replace(IV, id="site-bp", predose_caution=limit),
+    )  # fmt: skip
+    assert _rules(site) == {"predose-bp-elevated": "caution"}
+    assert site.findings[0].source == "site-configuration"
 
 
 def test_bad_checklist_values_are_refused() -> None:

@@ -78,13 +78,21 @@ def test_spravato_minimum_observation_is_120_min_S6() -> None:
 
 
 def test_iv_profiles_are_site_configuration_with_sources_consulted() -> None:
-    # Encoding rule 3: IV ketamine BP limits are unverified, so they are site configuration.
+    # Encoding rule 3 and trd-and-eligibility §9: IV ketamine BP limits are site configuration, no shipped default.
     for profile in profiles():
         if "ketamine-iv" in profile.products:
             assert profile.configured_by == "site-configuration"
-            assert profile.predose_caution is not None
-            assert profile.predose_caution.systolic_above_mmhg.source == "site-configuration"
             assert {"S25", "S31", "S35"} <= set(profile.consulted)
+            if profile.in_effect(ON):
+                assert profile.predose_caution is None and profile.predose_hold is None
+                assert profile.monitoring_bp_limit is None and profile.monitoring_bp_rise is None
+
+
+def test_withdrawn_iv_v1_explains_stored_results_but_is_never_in_effect() -> None:
+    v1 = get_profile("iv-ketamine-site-default", on=ON, version="1")
+    assert v1.withdrawn and v1.predose_caution is not None
+    assert not any(v1.in_effect(dt.date(2026, 1, 1) + dt.timedelta(days=d)) for d in range(0, 400, 30))
+    assert get_profile("iv-ketamine-site-default", on=ON).version == "2"
 
 
 def test_rems_versions_S6_S8_S9() -> None:

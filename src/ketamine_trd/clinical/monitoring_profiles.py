@@ -164,9 +164,12 @@ class MonitoringProfile:
     predose_window_minutes: Cited[int]
     consulted: tuple[str, ...] = ()
     note: str = ""
+    withdrawn: bool = False  # kept only to explain stored results: found by version, never by date
 
     def in_effect(self, on: dt.date) -> bool:
-        """True when the profile is effective on ``on``."""
+        """True when the profile is effective on ``on`` (a withdrawn version never is)."""
+        if self.withdrawn:
+            return False
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
     def require_product(self, product: str) -> str:
@@ -226,40 +229,60 @@ SPRAVATO_TRIAL_HOLD = replace(
 
 IV_SITE_DEFAULT = MonitoringProfile(
     id="iv-ketamine-site-default",
-    version="1",
-    title="IV ketamine site default (site configuration; mirrors the SPRAVATO REMS set-up)",
+    version="2",
+    title="IV ketamine site default: no BP limits shipped (site configuration); REMS-like observation by analogy",
     products=frozenset({"ketamine-iv"}),
     effective_from=dt.date(2026, 1, 1),
     effective_to=None,
     configured_by="site-configuration",
+    predose_caution=None,
+    predose_hold=None,
+    monitoring_bp_limit=None,
+    monitoring_bp_rise=None,
+    spo2_below_percent=Cited(93, source="site-configuration"),
+    heart_rate_range_bpm=None,
+    minimum_observation_minutes=Cited(120, source="site-configuration"),
+    time_points=(
+        TimePoint("predose", "Before the infusion", None, source="S32"),
+        TimePoint("post-40", "End of a 40-min infusion", Cited(40, source="S23"), source="S23"),
+        TimePoint(
+            "discharge",
+            "Before discharge",
+            Cited(120, source="site-configuration"),
+            "site-configuration",
+            before_discharge=True,
+        ),
+    ),
+    grace_minutes=Cited(10, source="site-configuration"),
+    predose_window_minutes=Cited(60, source="site-configuration"),
+    consulted=("S1", "S2", "S6", "S8", "S25", "S31", "S32", "S35"),
+    note="No verified consensus gives IV ketamine BP limits (trd-and-eligibility §7.4 and §9: site configuration "
+    "with no shipped default), so this profile ships none: the checklist says no limit is configured and a site "
+    "sets its own in a site profile. Murrough 2013 stopped one infusion at 180/115 (S25); Yip 2022 warns against "
+    "treating asymptomatic transient rises (S31). IV discharge criteria are NF too: the 120-min observation and "
+    "the SpO2 alert below 93% are site configuration chosen by analogy with the SPRAVATO REMS (S6, S8) and the "
+    "esketamine trial reporting threshold (S10, M), not published IV rules. Baseline BP and continuous "
+    "monitoring during the infusion follow the consensus summary (S32, M); the 40-min check is the end of the "
+    "studied 40-min infusion (S23).",
+)
+
+# Version 1 (until 2026-11-26) shipped BP limits chosen by analogy with the SPRAVATO label (140/90 pre-dose,
+# 180/110 during monitoring): invented defaults for racemic ketamine. Withdrawn; kept to explain stored results.
+IV_SITE_DEFAULT_V1 = replace(
+    IV_SITE_DEFAULT,
+    version="1",
+    title="IV ketamine site default v1 (withdrawn: BP limits by analogy with the SPRAVATO label)",
     predose_caution=BpLimit(
         "bp-predose-site", Cited(140, source="site-configuration"), Cited(90, source="site-configuration")
     ),
-    predose_hold=None,
     monitoring_bp_limit=BpLimit(
         "bp-monitoring-site",
         Cited(180, source="site-configuration"),
         Cited(110, source="site-configuration"),
         inclusive=True,
     ),
-    monitoring_bp_rise=None,
-    spo2_below_percent=Cited(93, source="site-configuration"),
-    heart_rate_range_bpm=None,
-    minimum_observation_minutes=Cited(120, source="site-configuration"),
-    time_points=(
-        TimePoint("predose", "Before the infusion", None, source="site-configuration"),
-        TimePoint("post-40", "End of a 40-min infusion", Cited(40, source="site-configuration"), source="S23"),
-        TimePoint(
-            "discharge", "Before discharge", Cited(120, source="site-configuration"), "S8", before_discharge=True
-        ),
-    ),
-    grace_minutes=Cited(10, source="site-configuration"),
-    predose_window_minutes=Cited(60, source="site-configuration"),
-    consulted=("S1", "S2", "S6", "S8", "S25", "S31", "S32", "S35"),
-    note="No verified consensus gives IV ketamine BP limits or discharge criteria (protocols §4.1, §4.5; "
-    "trd-and-eligibility §7.4). The site chose values by analogy with the SPRAVATO label (140/90 pre-dose, S1), "
-    "its Table 6 outlier markers (180/110, S2) and REMS set-up (2 h, pulse oximetry, S6, S8). Murrough 2013 "
-    "stopped one infusion at 180/115 (S25); Yip 2022 warns against treating asymptomatic transient rises (S31).",
+    withdrawn=True,
+    note="Withdrawn 2026-11-26: its BP limits were chosen by analogy (S1, S2), not from an IV ketamine source.",
 )
 
 IV_SITE_FREQUENT_BP = replace(
@@ -277,10 +300,16 @@ IV_SITE_FREQUENT_BP = replace(
     grace_minutes=Cited(5, source="site-configuration"),
     note="Intervals from the Emory/Dunlop series (S35, confidence M): every 10 min during the infusion, every "
     "15 min after; a reading counts within 5 min of its time point so that one reading meets one point. "
-    "Limits as in iv-ketamine-site-default (site configuration).",
+    "No BP limits, as in iv-ketamine-site-default (site configuration with no shipped default).",
 )
 
-_PROFILES: tuple[MonitoringProfile, ...] = (SPRAVATO_LABEL, SPRAVATO_TRIAL_HOLD, IV_SITE_DEFAULT, IV_SITE_FREQUENT_BP)
+_PROFILES: tuple[MonitoringProfile, ...] = (
+    SPRAVATO_LABEL,
+    SPRAVATO_TRIAL_HOLD,
+    IV_SITE_DEFAULT,
+    IV_SITE_DEFAULT_V1,
+    IV_SITE_FREQUENT_BP,
+)
 
 
 def profiles() -> tuple[MonitoringProfile, ...]:

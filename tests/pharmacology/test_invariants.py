@@ -119,3 +119,16 @@ def test_exposures_match_materialised_curve(route: str) -> None:
     fine = np.linspace(times[0], times[-1], 40001)
     trapz = np.trapezoid(run_concentrations(job, fine), fine, axis=2).T
     np.testing.assert_allclose(exp.auc_ng_h_per_ml, trapz, rtol=1e-3)  # exact AUC vs a fine trapezoid
+
+
+@pytest.mark.parametrize("route", ["ketamine-iv", "esketamine-nasal"])
+def test_jax_dense_method_agrees_with_numpy(route: str) -> None:
+    pytest.importorskip("jax")
+    from ketamine_trd.pharmacology import jax_backend
+
+    job = make_job(route, n=8, seed=3)
+    schedule = build_schedule(job.dosing, edge_times(route))
+    ref = sweep.exposures(job.modal, schedule, job.system.outputs, np.array([50.0]))
+    got = jax_backend.exposures(job.modal, schedule, job.system.outputs, np.array([50.0]), method="dense")
+    for name in ("cmax_ng_per_ml", "tmax_h", "auc_ng_h_per_ml", "time_above_h"):
+        np.testing.assert_allclose(getattr(got, name), getattr(ref, name), rtol=1e-9, atol=1e-12)

@@ -108,11 +108,12 @@ def run_exposures(job: Job, times_h: FloatArray, thresholds_ng_per_ml: FloatArra
     thresholds = np.asarray(thresholds_ng_per_ml, dtype=np.float64).reshape(-1)
     outputs = job.system.outputs
     if job.singular.size == 0:
-        return _regular(job.modal, schedule, outputs, thresholds, backend)
+        return _regular(job.modal, schedule, outputs, thresholds, backend, job.dosing)
     n = job.system.n_subjects
     parts: list[tuple[IntArray, Exposures]] = [(job.singular, _exposures_exact(job, schedule, thresholds))]
     if job.regular.size:
-        parts.append((job.regular, _regular(job.modal.subset(job.regular), schedule, outputs, thresholds, backend)))
+        regular = _regular(job.modal.subset(job.regular), schedule, outputs, thresholds, backend, job.dosing)
+        parts.append((job.regular, regular))
     fields = {}
     for name in ("cmax_ng_per_ml", "tmax_h", "auc_ng_h_per_ml", "time_above_h"):
         first = getattr(parts[0][1], name)
@@ -124,10 +125,12 @@ def run_exposures(job: Job, times_h: FloatArray, thresholds_ng_per_ml: FloatArra
 
 
 def _regular(
-    modal: Modal, schedule: Schedule, outputs: tuple[str, ...], thresholds: FloatArray, backend: str
+    modal: Modal, schedule: Schedule, outputs: tuple[str, ...], thresholds: FloatArray, backend: str, dosing: Dosing
 ) -> Exposures:
+    times = schedule.output_times_h
+    auc_schedule = build_schedule(dosing, np.array([times[0], times[-1]])) if times.size > 2 else None
     if backend == "jax":
         from ketamine_trd.pharmacology.jax_backend import exposures as jax_exposures
 
-        return jax_exposures(modal, schedule, outputs, thresholds)
-    return sweep.exposures(modal, schedule, outputs, thresholds)
+        return jax_exposures(modal, schedule, outputs, thresholds, auc_schedule)
+    return sweep.exposures(modal, schedule, outputs, thresholds, auc_schedule)

@@ -54,7 +54,8 @@ def _factors(jnp: Any, rate: Any, deltas: Any) -> tuple[Any, Any, Any]:
 
 
 @cache
-def _kernel(n_thresholds: int) -> Any:
+def _kernel(n_thresholds: int, trace: bool, with_auc: bool) -> Any:
+    """A jitted sweep: exposures (and the trace of outputs when ``trace``; the AUC when ``with_auc``)."""
     jax = load_jax()
     jnp = jax.numpy
 
@@ -72,55 +73,60 @@ def _kernel(n_thresholds: int) -> Any:
         thresholds: Any,
     ) -> Any:
         e_tab, g_tab, h_tab = _factors(jnp, rate, deltas)
-        n_ch, n_out, n_modes, n = residue.shape
-        z0 = jnp.zeros((n_ch, n_modes, n))
-        cmax0 = jnp.full((n_out, n), -jnp.inf)
-        carry0 = (z0, z0, cmax0, jnp.zeros((n_out, n)), jnp.zeros((n_thresholds, n)), jnp.zeros(n), jnp.array(False))
+        n_out, n_k, n = residue.shape
+        z0 = jnp.zeros((n_k, n))
+        carry0 = (
+            z0,
+            z0,
+            jnp.full((n_out, n), -jnp.inf),
+            jnp.zeros((n_out, n)),
+            jnp.zeros((n_thresholds, n)),
+            jnp.zeros(n),
+            jnp.array(False),
+        )
 
         def step(carry: Any, xs: Any) -> Any:
             z, auc_z, cmax, tmax, above, prev, started = carry
             k, r, b, w, o, tt, dto = xs
-            e, g, h = e_tab[k], g_tab[k], h_tab[k]
-            auc_z = auc_z + jnp.where(w, z * g[None] + r[:, None, None] * h[None], 0.0)
-            z = z * e[None] + r[:, None, None] * g[None] + b[:, None, None]
-            y = jnp.einsum("comn,cmn->on", residue, z)
+            e, g = e_tab[k], g_tab[k]
+            if with_auc:
+                auc_z = auc_z + jnp.where(w, z * g + r[:, None] * h_tab[k], 0.0)
+            z = z * e + r[:, None] * g + b[:, None]
+            y = jnp.sum(residue * z[None], axis=1)
             higher = o & (y > cmax)
             tmax = jnp.where(higher, tt, tmax)
             cmax = jnp.where(o, jnp.maximum(cmax, y), cmax)
-            lo = jnp.minimum(prev, y[0])
-            hi = jnp.maximum(prev, y[0])
-            span = hi - lo
-            safe = jnp.where(span > 0.0, span, 1.0)
-            frac = jnp.where(
-                span > 0.0,
-                jnp.clip((hi[None] - thresholds[:, None]) / safe[None], 0.0, 1.0),
-                (hi[None] > thresholds[:, None]) * 1.0,
-            )
-            above = above + jnp.where(o & started, dto * frac, 0.0)
-            prev = jnp.where(o, y[0], prev)
+            if n_thresholds:
+                lo = jnp.minimum(prev, y[0])
+                hi = jnp.maximum(prev, y[0])
+                span = jnp.maximum(hi - lo, 1e-300)
+                frac = jnp.clip((hi[None] - thresholds[:, None]) / span[None], 0.0, 1.0)
+                above = above + jnp.where(o & started, dto * frac, 0.0)
+                prev = jnp.where(o, y[0], prev)
             started = started | o
-            return (z, auc_z, cmax, tmax, above, prev, started), jnp.where(o, y, 0.0)
+            return (z, auc_z, cmax, tmax, above, prev, started), (y if trace else None)
 
         xs = (idx, rates, bolus, window, is_out, t, dt_out)
         (z, auc_z, cmax, tmax, above, _, _), ys = jax.lax.scan(step, carry0, xs)
-        auc = jnp.einsum("comn,cmn->on", residue, auc_z)
+        auc = jnp.sum(residue * auc_z[None], axis=1)
         return cmax, tmax, auc, above, ys
 
     return jax.jit(run)
 
 
 def _inputs(modal: Modal, schedule: Schedule) -> tuple[Any, ...]:
+    n_ch, n_out, n_modes, n = modal.residue.shape
     out_mask = schedule.output_index >= 0
     t_out = schedule.time_h
     prev_out = np.concatenate([[t_out[0]], np.maximum.accumulate(np.where(out_mask, t_out, -np.inf))[:-1]])
     dt_out = np.where(out_mask, t_out - prev_out, 0.0)
     return (
-        modal.rate_per_h,
-        modal.residue,
+        np.tile(modal.rate_per_h, (n_ch, 1)),
+        np.ascontiguousarray(np.transpose(modal.residue, (1, 0, 2, 3)).reshape(n_out, n_ch * n_modes, n)),
         schedule.unique_delta_h,
         schedule.delta_index,
-        schedule.rate_mg_per_h,
-        schedule.bolus_mg,
+        np.repeat(schedule.rate_mg_per_h, n_modes, axis=1),
+        np.repeat(schedule.bolus_mg, n_modes, axis=1),
         schedule.in_window,
         out_mask,
         schedule.time_h,
@@ -128,23 +134,128 @@ def _inputs(modal: Modal, schedule: Schedule) -> tuple[Any, ...]:
     )
 
 
-def _run(modal: Modal, schedule: Schedule, thresholds: FloatArray) -> tuple[FloatArray, ...]:
+def _run(modal: Modal, schedule: Schedule, thresholds: FloatArray, trace: bool, with_auc: bool) -> tuple[Any, ...]:
     jax = load_jax()
-    kernel = _kernel(int(thresholds.size))
+    kernel = _kernel(int(thresholds.size), trace, with_auc)
     result = kernel(*_inputs(modal, schedule), np.asarray(thresholds, dtype=np.float64))
-    return tuple(np.asarray(jax.device_get(x)) for x in result)
+    return tuple(None if x is None else np.asarray(jax.device_get(x)) for x in result)
 
 
 def concentrations(modal: Modal, schedule: Schedule) -> FloatArray:
     """Concentrations (N, O, T) in ng/mL, as :func:`ketamine_trd.pharmacology.sweep.concentrations`."""
-    ys = _run(modal, schedule, np.zeros(0))[4]
+    ys = _run(modal, schedule, np.zeros(0), trace=True, with_auc=False)[4]
     picked = ys[schedule.output_index >= 0]  # (T, O, N)
     result: FloatArray = np.transpose(picked, (2, 1, 0))
     return result
 
 
-def exposures(modal: Modal, schedule: Schedule, outputs: tuple[str, ...], thresholds: FloatArray) -> Exposures:
-    """Exposures, as :func:`ketamine_trd.pharmacology.sweep.exposures`."""
-    cmax, tmax, auc, above, _ = _run(modal, schedule, thresholds)
+def _anchors(schedule: Schedule) -> tuple[Any, ...]:
+    """Event steps (doses, rate changes) and, for each output, its last event step and time since it."""
+    rate_during = schedule.rate_mg_per_h
+    rate_after = np.vstack([rate_during[1:], rate_during[-1:]])
+    changed = np.any(rate_after != np.vstack([np.zeros((1, rate_after.shape[1])), rate_after[:-1]]), axis=1)
+    is_event = changed | np.any(schedule.bolus_mg != 0.0, axis=1)
+    is_event[0] = True
+    ev = np.flatnonzero(is_event)
+    t_ev = schedule.time_h[ev]
+    out_steps = np.flatnonzero(schedule.output_index >= 0)
+    anchor = np.searchsorted(ev, out_steps, side="right") - 1
+    tau = schedule.time_h[out_steps] - t_ev[anchor]
+    ev_delta = np.concatenate([[0.0], np.diff(t_ev)])
+    ev_rate_before = np.vstack([np.zeros((1, rate_after.shape[1])), rate_after[ev[:-1]]])
+    return ev_delta, ev_rate_before, schedule.bolus_mg[ev], anchor, tau, rate_after[ev][anchor]
+
+
+@cache
+def _dense_kernel(n_thresholds: int) -> Any:
+    """Exposures without a time-step loop: modal states at the events, then every output at once (fused)."""
+    jax = load_jax()
+    jnp = jax.numpy
+
+    def run(
+        rate: Any,
+        residue: Any,
+        ev_delta: Any,
+        ev_rate: Any,
+        ev_bolus: Any,
+        anchor: Any,
+        tau: Any,
+        out_rate: Any,
+        times: Any,
+        thresholds: Any,
+    ) -> Any:
+        n_out, n_k, n = residue.shape
+
+        def step(z: Any, xs: Any) -> Any:
+            d, r, b = xs
+            x = rate * d
+            g = jnp.where(x < 1e-4, d * (1.0 - x / 2.0 + x * x / 6.0), -jnp.expm1(-x) / jnp.where(x < 1e-4, 1.0, rate))
+            z = z * jnp.exp(-x) + r[:, None] * g + b[:, None]
+            return z, z
+
+        _, states = jax.lax.scan(step, jnp.zeros((n_k, n)), (ev_delta, ev_rate, ev_bolus))
+        x = rate[None] * tau[:, None, None]
+        small = x < 1e-4
+        tau3 = tau[:, None, None]
+        g = jnp.where(small, tau3 * (1.0 - x / 2.0 + x * x / 6.0), -jnp.expm1(-x) / jnp.where(small, 1.0, rate[None]))
+        z = states[anchor] * jnp.exp(-x) + out_rate[:, :, None] * g  # (T, K, N)
+        y = jnp.einsum("okn,tkn->ton", residue, z)
+        cmax = jnp.max(y, axis=0)
+        tmax = times[jnp.argmax(y, axis=0)]
+        y0 = y[:, 0, :]
+        lo = jnp.minimum(y0[1:], y0[:-1])
+        hi = jnp.maximum(y0[1:], y0[:-1])
+        span = jnp.maximum(hi - lo, 1e-300)
+        dt = jnp.diff(times)[:, None]
+        frac = jnp.clip((hi[None] - thresholds[:, None, None]) / span[None], 0.0, 1.0)
+        above = jnp.sum(frac * dt[None], axis=1)
+        return cmax, tmax, above
+
+    return jax.jit(run)
+
+
+def dense_exposures(modal: Modal, schedule: Schedule, thresholds: FloatArray) -> tuple[FloatArray, ...]:
+    """Cmax (O, N), Tmax (O, N) and time above thresholds (K, N) with all outputs evaluated at once."""
+    jax = load_jax()
+    n_ch, n_out, n_modes, n = modal.residue.shape
+    ev_delta, ev_rate, ev_bolus, anchor, tau, out_rate = _anchors(schedule)
+    kernel = _dense_kernel(int(thresholds.size))
+    result = kernel(
+        np.tile(modal.rate_per_h, (n_ch, 1)),
+        np.ascontiguousarray(np.transpose(modal.residue, (1, 0, 2, 3)).reshape(n_out, n_ch * n_modes, n)),
+        ev_delta,
+        np.repeat(ev_rate, n_modes, axis=1),
+        np.repeat(ev_bolus, n_modes, axis=1),
+        anchor,
+        tau,
+        np.repeat(out_rate, n_modes, axis=1),
+        schedule.output_times_h,
+        thresholds,
+    )
+    return tuple(np.asarray(jax.device_get(x)) for x in result)
+
+
+def exposures(
+    modal: Modal,
+    schedule: Schedule,
+    outputs: tuple[str, ...],
+    thresholds: FloatArray,
+    auc_schedule: Schedule | None = None,
+    method: str = "scan",
+) -> Exposures:
+    """Exposures, as :func:`ketamine_trd.pharmacology.sweep.exposures`.
+
+    ``method="scan"`` steps through the outputs (T x modes multiplications per subject);
+    ``"dense"`` evaluates every output at once from the modal states at the events (T x modes
+    exponentials per subject, but parallel over time: the better fit for a GPU).
+    """
+    thresholds = np.asarray(thresholds, dtype=np.float64)
+    if method == "dense":
+        cmax, tmax, above = dense_exposures(modal, schedule, thresholds)
+        auc = _run(modal, auc_schedule or schedule, np.zeros(0), trace=False, with_auc=True)[2]
+    else:
+        cmax, tmax, auc, above, _ = _run(modal, schedule, thresholds, trace=False, with_auc=auc_schedule is None)
+        if auc_schedule is not None:
+            auc = _run(modal, auc_schedule, np.zeros(0), trace=False, with_auc=True)[2]
     window = (float(schedule.output_times_h[0]), float(schedule.output_times_h[-1]))
-    return Exposures(outputs, cmax, tmax, auc, np.asarray(thresholds, dtype=np.float64), above, window)
+    return Exposures(outputs, cmax, tmax, auc, thresholds, above, window)

@@ -50,24 +50,36 @@ class Running:
         self.tmax = np.zeros((n_outputs, n_subjects))
         self.time_above = np.zeros((self.thresholds.size, n_subjects))
         self._prev: FloatArray | None = None
+        self._buf: FloatArray | None = None
+        self._higher: npt.NDArray[np.bool_] = np.empty(0, dtype=bool)
         self._prev_t = 0.0
 
     def update(self, t_h: float, y: FloatArray) -> None:
         """Take the concentrations ``y`` (O, N) at time ``t_h``."""
-        higher = y > self.cmax
-        np.copyto(self.tmax, t_h, where=higher)
-        np.maximum(self.cmax, y, out=self.cmax)
+        if self._buf is None or self._buf.shape[1] != y.shape[1]:
+            self._buf = np.empty((3, y.shape[1]))
+            self._higher = np.empty(y.shape[1], dtype=bool)
+        higher, lo, hi, frac = self._higher, self._buf[0], self._buf[1], self._buf[2]
+        for o in range(y.shape[0]):
+            np.greater(y[o], self.cmax[o], out=higher)
+            np.copyto(self.tmax[o], t_h, where=higher)
+            np.maximum(self.cmax[o], y[o], out=self.cmax[o])
         if self.thresholds.size and self._prev is not None:
             dt = t_h - self._prev_t
-            lo = np.minimum(self._prev, y[0])
-            hi = np.maximum(self._prev, y[0])
-            span = hi - lo
+            np.minimum(self._prev, y[0], out=lo)
+            np.maximum(self._prev, y[0], out=hi)
+            np.subtract(hi, lo, out=lo)
+            np.maximum(lo, 1e-300, out=lo)  # span; a flat segment gives 0 or 1 through the clip below
             for k, thr in enumerate(self.thresholds):
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    frac = np.where(span > 0.0, np.clip((hi - thr) / span, 0.0, 1.0), (hi > thr) * 1.0)
-                self.time_above[k] += dt * frac
+                np.subtract(hi, thr, out=frac)
+                np.divide(frac, lo, out=frac)
+                np.clip(frac, 0.0, 1.0, out=frac)
+                frac *= dt
+                self.time_above[k] += frac
         if self.thresholds.size:
-            self._prev = y[0].copy()
+            if self._prev is None:
+                self._prev = np.empty(y.shape[1])
+            self._prev[:] = y[0]
         self._prev_t = t_h
 
     def finish(self, outputs: tuple[str, ...], auc: FloatArray, window_h: tuple[float, float]) -> Exposures:

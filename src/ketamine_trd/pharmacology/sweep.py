@@ -23,7 +23,7 @@ from ketamine_trd.pharmacology.schedule import Schedule
 from ketamine_trd.pharmacology.summary import Exposures, Running
 from ketamine_trd.pharmacology.system import Modal
 
-__all__ = ["concentrations", "exposures", "segment_factors"]
+__all__ = ["concentrations", "exposures", "segment_factors", "window_auc"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -44,39 +44,62 @@ def segment_factors(rate_per_h: FloatArray, delta_h: float) -> tuple[FloatArray,
     return e, g, h
 
 
-def _sweep(modal: Modal, schedule: Schedule, running: Running | None, store: FloatArray | None) -> FloatArray:
+def _flat(modal: Modal) -> tuple[FloatArray, FloatArray]:
+    """Rates repeated per channel (C*M, N) and residues (O, C*M, N), contiguous."""
     n_ch, n_out, n_modes, n = modal.residue.shape
-    z = np.zeros((n_ch, n_modes, n))
-    auc_z = np.zeros((n_ch, n_modes, n))
+    rates = np.ascontiguousarray(np.tile(modal.rate_per_h, (n_ch, 1)))
+    residue = np.ascontiguousarray(np.transpose(modal.residue, (1, 0, 2, 3)).reshape(n_out, n_ch * n_modes, n))
+    return rates, residue
+
+
+def _sweep(
+    modal: Modal, schedule: Schedule, running: Running | None, store: FloatArray | None, with_auc: bool
+) -> FloatArray | None:
+    n_ch, n_out, n_modes, n = modal.residue.shape
+    rates_f, residue = _flat(modal)
+    z = np.zeros((n_ch * n_modes, n))
+    auc_z = np.zeros_like(z) if with_auc else None
+    tmp = np.empty((n_out, n_ch * n_modes, n))
     cache: dict[int, tuple[FloatArray, FloatArray, FloatArray]] = {}
-    residue = modal.residue
+    rate_rows = np.repeat(schedule.rate_mg_per_h, n_modes, axis=1)  # (S, C*M)
+    bolus_rows = np.repeat(schedule.bolus_mg, n_modes, axis=1)
+    infusing = np.any(schedule.rate_mg_per_h != 0.0, axis=1)
+    dosing_step = np.any(schedule.bolus_mg != 0.0, axis=1)
     for s in range(schedule.n_steps):
         d = float(schedule.delta_h[s])
         if d > 0.0:
             key = int(schedule.delta_index[s])
             if key not in cache:
-                cache[key] = segment_factors(modal.rate_per_h, d)
+                cache[key] = segment_factors(rates_f, d)
             e, g, h = cache[key]
-            rates = schedule.rate_mg_per_h[s]
-            infusing = bool(np.any(rates != 0.0))
-            if schedule.in_window[s]:
+            r = rate_rows[s][:, None]
+            if auc_z is not None and schedule.in_window[s]:
                 auc_z += z * g
-                if infusing:
-                    auc_z += rates[:, None, None] * h
+                if infusing[s]:
+                    auc_z += r * h
             z *= e
-            if infusing:
-                z += rates[:, None, None] * g
-        bolus = schedule.bolus_mg[s]
-        if np.any(bolus != 0.0):
-            z += bolus[:, None, None]
+            if infusing[s]:
+                z += r * g
+        if dosing_step[s]:
+            z += bolus_rows[s][:, None]
         k = int(schedule.output_index[s])
         if k >= 0:
-            y = np.einsum("comn,cmn->on", residue, z)
+            np.multiply(residue, z, out=tmp)
+            y = tmp.sum(axis=1)
             if store is not None:
                 store[:, :, k] = y.T
             if running is not None:
                 running.update(float(schedule.time_h[s]), y)
-    auc: FloatArray = np.einsum("comn,cmn->on", residue, auc_z)
+    if auc_z is None:
+        return None
+    auc: FloatArray = np.einsum("okn,kn->on", residue, auc_z)
+    return auc
+
+
+def window_auc(modal: Modal, schedule: Schedule) -> FloatArray:
+    """Exact AUC (O, N) over the schedule's output window (ng*h/mL); use a schedule with two output times."""
+    auc = _sweep(modal, schedule, None, None, with_auc=True)
+    assert auc is not None
     return auc
 
 
@@ -84,16 +107,29 @@ def concentrations(modal: Modal, schedule: Schedule) -> FloatArray:
     """Concentrations (N, O, T) in ng/mL at the schedule's output times."""
     n_ch, n_out, n_modes, n = modal.residue.shape
     store = np.empty((n, n_out, schedule.output_times_h.size))
-    _sweep(modal, schedule, None, store)
+    _sweep(modal, schedule, None, store, with_auc=False)
     return store
 
 
 def exposures(
-    modal: Modal, schedule: Schedule, outputs: tuple[str, ...], thresholds_ng_per_ml: FloatArray
+    modal: Modal,
+    schedule: Schedule,
+    outputs: tuple[str, ...],
+    thresholds_ng_per_ml: FloatArray,
+    auc_schedule: Schedule | None = None,
 ) -> Exposures:
-    """Cmax, Tmax, exact AUC over the output window and time above thresholds, per subject."""
+    """Cmax, Tmax, exact AUC over the output window and time above thresholds, per subject.
+
+    ``auc_schedule`` (the same dosing with only the window's two output times) lets the AUC be
+    integrated over the event steps alone instead of every output step.
+    """
     n_ch, n_out, n_modes, n = modal.residue.shape
     running = Running(n_out, n, thresholds_ng_per_ml)
-    auc = _sweep(modal, schedule, running, None)
+    if auc_schedule is None:
+        auc = _sweep(modal, schedule, running, None, with_auc=True)
+    else:
+        _sweep(modal, schedule, running, None, with_auc=False)
+        auc = window_auc(modal, auc_schedule)
+    assert auc is not None
     window = (float(schedule.output_times_h[0]), float(schedule.output_times_h[-1]))
     return running.finish(outputs, auc, window)

@@ -114,6 +114,9 @@ def test_screens_due_from_first_dose_then_by_interval() -> None:
     assert due["liver_enzymes"].date == day(200)
     assert due["blood_pressure_review"].date == day(0) and due["blood_pressure_review"].overdue
     assert all(d.source == "site-configuration" for d in report.due)
+    assert any("placeholders" in n for n in report.notes)  # monitoring intervals are NF: the report says so
+    site = SurveillanceConfig(name="site-a", bladder_interval_days=90, placeholder=False)
+    assert not any("placeholders" in n for n in survey(history, done, day(100), site).notes)
     short = survey(history, done, day(100), SurveillanceConfig(bladder_interval_days=30))
     assert {d.screen: d for d in short.due}["bladder"].overdue
 

@@ -49,6 +49,8 @@ SCREEN_SOURCES: dict[str, tuple[str, ...]] = {
 class SurveillanceConfig:
     """Site-configured intervals and margins (none is published; the defaults are placeholders).
 
+    Every report made with ``placeholder=True`` (the shipped default) says so in its notes.
+
     Intervals in days per screen; ``bladder_rise_points`` (ICSI/ICPI rise from the first score),
     ``cognitive_fall_points`` (MoCA fall from the first score), ``bp_rise_mmhg`` (mean of the last
     ``bp_sessions`` pre-dose systolic values over the mean of the first ones), ``early_requests``
@@ -69,6 +71,7 @@ class SurveillanceConfig:
     early_requests: int = 2
     early_request_window_days: int = 90
     frequency_rise_sessions: int = 2
+    placeholder: bool = True  # the shipped values are not published (NF); a site's own profile sets False
 
     def __post_init__(self) -> None:
         for name in (
@@ -189,6 +192,11 @@ def survey(
     scores = sorted((a for a in assessments if a.date <= today), key=lambda a: a.date)
     screen_list = [s for s in screens if s.date <= today]
     notes: list[str] = []
+    if cfg.placeholder:
+        notes.append(
+            f"Screen intervals and signal margins of profile {cfg.name} are placeholders, not published values "
+            "(monitoring intervals are NF): the site should set its own."
+        )
     missing_mg = sum(1 for d in dose_list if d.dose_mg is None)
     if missing_mg:
         notes.append(f"{missing_mg} dose(s) without dose_mg: cumulative exposure is a lower bound.")

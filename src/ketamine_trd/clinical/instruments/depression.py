@@ -46,8 +46,9 @@ PHQ9 = Instrument(
             "phq9.item9_positive",
             "urgent",
             "PHQ-9 item 9 (thoughts of death or self-harm) is above 0: a clinician must review now and a "
-            "C-SSRS screener is due, whatever the total score.",
-            source="kroenke-2001",
+            "C-SSRS screener is due, whatever the total score (suicide-attempt risk rises with this item; the "
+            "workflow is the platform's safety rule).",
+            source="simon-2013",
             items=("q9",),
             item_at_least=1,
             followups=("cssrs-screener",),

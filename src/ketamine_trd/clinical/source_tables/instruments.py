@@ -241,4 +241,16 @@ SOURCES: tuple[Source, ...] = (
         "ClinicalTrials.gov NCT03321526; ASPIRE I/II",
         "Sustained / consistent remission = remission at two consecutive visits (M)",
     ),
+    Source(
+        "simon-2013",
+        "Simon et al.: Does response on the PHQ-9 depression questionnaire predict subsequent suicide attempt or "
+        "suicide death? (with Louzon et al. 2016, VHA cohort)",
+        year="2013",
+        citation="Psychiatr Serv 2013;64:1195-1202; Louzon et al. Psychiatr Serv 2016;67:517-522",
+        kind="review",
+        provides="PHQ-9 item 9: 1-year suicide-attempt risk rises from about 0.4% (item 0) to about 4% (item 3); "
+        "71.6% of VHA suicide decedents answered 0, so item 9 is not a sufficient screen (M, via "
+        "instruments-and-outcomes.md 1d). The safety workflow itself (item 9 > 0 fires a review whatever the total) "
+        "is the reference's encoding rule 8, not a published protocol.",
+    ),
 )

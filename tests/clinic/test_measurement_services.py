@@ -10,6 +10,7 @@ import pytest
 
 from ketamine_trd.clinic.measurement import services
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
+from ketamine_trd.clinical import instruments
 from ketamine_trd.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from tests.clinic.test_measurement_builders import (  # noqa: F401  (fixtures)
     NOW,
@@ -45,7 +46,8 @@ def test_phq9_item9_alerts_whatever_the_total_and_makes_cssrs_due(nurse: Any, pa
     kinds = sorted(a.kind for a in saved.alerts)
     assert kinds == [Alert.Kind.ASSESSMENT_DUE, Alert.Kind.SUICIDE_ITEM]
     suicide = next(a for a in saved.alerts if a.kind == Alert.Kind.SUICIDE_ITEM)
-    assert suicide.level == Alert.Level.CRITICAL and suicide.source == "kroenke-2001"
+    item9_rule = next(r for r in instruments.get("phq9").alert_rules if r.code == "phq9.item9_positive")
+    assert suicide.level == Alert.Level.CRITICAL and suicide.source == item9_rule.source
     assert saved.followups == ("cssrs-screener",)
     due = next(a for a in saved.alerts if a.kind == Alert.Kind.ASSESSMENT_DUE)
     assert due.data["due_instrument_id"] == "cssrs-screener"

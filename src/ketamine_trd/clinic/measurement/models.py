@@ -6,6 +6,8 @@ in ``ketamine_trd.clinical`` and are applied by ``services.py``.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.db import models
 
@@ -46,10 +48,10 @@ class Assessment(models.Model):
 
 class AlertQuerySet(models.QuerySet["Alert"]):
     def open(self) -> AlertQuerySet:
-        return self.filter(acknowledged_at__isnull=True)
+        return cast(AlertQuerySet, self.filter(acknowledged_at__isnull=True))
 
     def for_clinic(self, clinic_id: int) -> AlertQuerySet:
-        return self.filter(patient__clinic_id=clinic_id)
+        return cast(AlertQuerySet, self.filter(patient__clinic_id=clinic_id))
 
 
 class Alert(models.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -31,10 +32,11 @@ def chart_png(traj: trajectories.Trajectory) -> bytes:
         import matplotlib
 
         matplotlib.use("Agg")
-        from matplotlib.dates import date2num
+        from matplotlib import dates
         from matplotlib.figure import Figure
     except ImportError as error:  # pragma: no cover - matplotlib is in the clinic extra
         raise DependencyMissing("matplotlib", "clinic") from error
+    date2num: Callable[[Any], Any] = dates.date2num
     fig = Figure(figsize=(7.0, 3.4), dpi=110)
     ax = fig.subplots()
     ax.plot(

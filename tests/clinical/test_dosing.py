@@ -222,11 +222,17 @@ def test_esketamine_bad_inputs() -> None:
 def test_every_allowed_esketamine_dose_is_whole_devices(
     session: int, indication: str, profile: str, devices: int
 ) -> None:
+    prof = ESKETAMINE_PROFILES[profile]
+    allowed = prof.suicidality_mg if indication == "suicidality" else (
+        (prof.trd_first_mg,) if session == 1 else prof.trd_later_mg
+    )  # fmt: skip
     try:
         d = esketamine_dose(session_number=session, indication=indication, profile=profile, dose_mg=28 * devices)
-    except InputError:
+    except InputError as refused:
+        assert refused.field == "dose_mg" and 28 * devices not in allowed
         return
     assert d.dose_mg == 28 * d.devices and d.dose_mg <= 84 and d.minutes_between_devices == 5
+    assert d.dose_mg in allowed
 
 
 def test_s28_s29_oral_equivalence() -> None:

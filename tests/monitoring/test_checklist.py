@@ -127,6 +127,8 @@ def test_iv_ketamine_has_no_esketamine_label_rules() -> None:
     by_rule = {f.rule_id: f for f in result.findings}
     assert "by analogy" in by_rule["concomitant-bp"].message
     assert by_rule["predose-bp-limits-unset"].source == "site-configuration"
+    no_bp = evaluate_predose(make_checklist(rems_enrolled=None, last_food_at=None), None, "ketamine-iv", IV)
+    assert no_bp.findings[0].rule_id == "predose-bp-missing" and no_bp.findings[0].source == "S32"
     # A site that sets its own pre-dose limit (the test's choice, not a published value) gets the caution.
     limit = BpLimit("bp-predose-site", Cited(140, "site-configuration"), Cited(90, "site-configuration"))
     site = evaluate_predose(

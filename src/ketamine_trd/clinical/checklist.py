@@ -2,7 +2,7 @@
 
 Rules (rule id, level, source):
 
-- ``predose-bp-missing`` hold: BP is assessed before every dose (S1 p7).
+- ``predose-bp-missing`` hold: BP is assessed before every dose (S1 p7; IV ketamine: baseline BP, S32, M).
 - ``predose-bp-hold`` hold: above the profile's hold limit (trial practice, S10; a named profile).
 - ``predose-bp-elevated`` caution: above the profile's caution limit; weigh the risk of a short-term
   BP rise against benefit, do not dose if a BP or ICP rise is a serious risk (S1 p7).
@@ -130,14 +130,16 @@ class PredoseResult:
     evaluated_at: dt.datetime
 
 
-def _bp_findings(vitals: VitalSigns | None, c: PredoseChecklist, profile: MonitoringProfile) -> Iterator[Finding]:
+def _bp_findings(
+    vitals: VitalSigns | None, c: PredoseChecklist, profile: MonitoringProfile, *, esketamine: bool = True
+) -> Iterator[Finding]:
     window = profile.predose_window_minutes.value
     if vitals is None or not 0 <= minutes_between(vitals.taken_at, c.dose_at) <= window:
         yield Finding(
             "predose-bp-missing",
             FindingLevel.HOLD,
             f"No blood pressure taken in the {window} min before dosing: assess BP before dosing.",
-            "S1",
+            "S1" if esketamine else "S32",  # label (H); IV ketamine: baseline BP in the consensus summary (M)
         )
         return
     data = (
@@ -271,7 +273,7 @@ def evaluate_predose(
     key = profile.require_product(product)
     esketamine = key == ESKETAMINE
     analogy = "" if esketamine else " (SPRAVATO label, applied by analogy)"
-    findings = [*_bp_findings(vitals, checklist, profile)]
+    findings = [*_bp_findings(vitals, checklist, profile, esketamine=esketamine)]
     if esketamine:
         findings.extend(_esketamine_findings(checklist, vitals))
     findings.extend(_medication_findings(checklist, analogy))

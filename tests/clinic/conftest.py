@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -21,9 +22,14 @@ class Personas:
     admin: User
     outsider: User
 
-    def client(self, who: str) -> Client:
+    def client(self, who: str, *, recent_auth: bool = True) -> Client:
+        """A client signed in as ``who``; ``recent_auth`` marks a password entry just now (for signing)."""
         client = Client()
         client.force_login(getattr(self, who))
+        if recent_auth:
+            session = client.session
+            session["ktrd_auth_at"] = time.time()  # authn.reauth.SESSION_KEY
+            session.save()
         return client
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from ketamine_trd.clinic.records.models import Phase
@@ -29,7 +31,9 @@ class CourseForm(forms.Form):
     dose_mg = forms.TypedChoiceField(
         required=False, coerce=int, empty_value=None, choices=[("", "label default"), (56, "56 mg"), (84, "84 mg")]
     )
-    mg_per_kg = forms.DecimalField(initial="0.5", min_value="0.05", max_value="2", help_text="IV: 0.05 to 2 mg/kg")
+    mg_per_kg = forms.DecimalField(
+        initial="0.5", min_value=Decimal("0.05"), max_value=Decimal("2"), help_text="IV: 0.05 to 2 mg/kg"
+    )
     infusions = forms.IntegerField(min_value=1, max_value=12, initial=6, help_text="IV: induction infusions")
     per_week = forms.TypedChoiceField(coerce=int, choices=[(2, "2 a week"), (3, "3 a week")], initial=2)
     maintenance = forms.ChoiceField(choices=_pairs(MAINTENANCE_OPTIONS), initial="none", help_text="IV")

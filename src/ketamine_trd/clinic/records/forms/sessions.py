@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from ketamine_trd.clinic.records.models import AdverseEvent, Timepoint
@@ -55,14 +57,18 @@ class ChecklistForm(forms.Form):
 class DoseForm(forms.Form):
     dosed_at = _when(label="First device / infusion start")
     dose_mg = forms.DecimalField(
-        min_value="0.01", max_value=1000, decimal_places=2, help_text="mg, more than 0 to 1000"
+        min_value=Decimal("0.01"), max_value=1000, decimal_places=2, help_text="mg, more than 0 to 1000"
     )
     lot_number = forms.CharField(max_length=40)
     devices_used = forms.IntegerField(required=False, min_value=1, max_value=3, help_text="esketamine: 1 to 3 devices")
-    mg_per_kg = forms.DecimalField(required=False, min_value="0.01", max_value=5, help_text="IV: mg/kg")
-    infusion_rate_ml_per_h = forms.DecimalField(required=False, min_value="0.1", max_value=2000, help_text="IV: mL/h")
+    mg_per_kg = forms.DecimalField(required=False, min_value=Decimal("0.01"), max_value=5, help_text="IV: mg/kg")
+    infusion_rate_ml_per_h = forms.DecimalField(
+        required=False, min_value=Decimal("0.1"), max_value=2000, help_text="IV: mL/h"
+    )
     infusion_duration_min = forms.IntegerField(required=False, min_value=1, max_value=600, help_text="IV: minutes")
-    concentration_mg_per_ml = forms.DecimalField(required=False, min_value="0.01", max_value=100, help_text="mg/mL")
+    concentration_mg_per_ml = forms.DecimalField(
+        required=False, min_value=Decimal("0.01"), max_value=100, help_text="mg/mL"
+    )
     infusion_ended_at = _when(False, "Infusion ended")
 
     def to_input(self) -> w.DoseInput:

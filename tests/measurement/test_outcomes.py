@@ -97,6 +97,16 @@ def test_platform_defined_events_are_labelled_as_such() -> None:
     assert loss[0].to_dict()["platform_defined"] is True
 
 
+def test_aspire_consistent_remission_is_madrs_only_other_scales_platform_defined() -> None:
+    """ASPIRE: MADRS <= 12 at two consecutive visits (M); for another scale the same rule is an analogy."""
+    madrs_report = evaluate_outcomes(madrs((-1, 30), (7, 12), (14, 10)), INDUCTION, "madrs")
+    (sustained,) = [e for e in madrs_report.events if e.type == "sustained_remission"]
+    assert sustained.source == "aspire-consistent-remission" and not sustained.platform_defined
+    phq = evaluate_outcomes(madrs((-1, 20), (7, 4), (14, 3), instrument="phq9"), INDUCTION, "phq9")
+    (analogy,) = [e for e in phq.events if e.type == "sustained_remission"]
+    assert analogy.source == "platform-defined" and analogy.platform_defined and "by analogy" in analogy.definition
+
+
 def test_summary_values_match_the_cli_contract() -> None:
     report = evaluate_outcomes(madrs((-1, 40), (7, 30), (28, 10)), INDUCTION, "madrs")
     d = report.to_dict()

@@ -272,12 +272,14 @@ class _Walker:
         n = self.config.sustained_consecutive
         if self.run_remission >= n and not self.sustained_remission_done:
             self.sustained_remission_done = True
+            madrs = self.instrument == "madrs"  # ASPIRE defines consistent remission on the MADRS only
             self.emit(
                 "sustained_remission",
                 a.date,
-                definition=f"{rule.text} on {n} consecutive assessments (ASPIRE consistent remission)",
+                definition=f"{rule.text} on {n} consecutive assessments (ASPIRE consistent remission"
+                + (")" if madrs else ", applied by analogy to this scale)"),
                 threshold=rule.threshold,
-                source="aspire-consistent-remission",
+                source="aspire-consistent-remission" if madrs else "platform-defined",
             )
 
 

@@ -122,14 +122,16 @@ CONDITION_RULES: MappingProxyType[str, dict[str, Rule]] = MappingProxyType(
                             "contraindication (not verified in a primary text).", source="S32"),
         },
         "raised_intraocular_pressure": {
-            "esketamine": Rule("esk-iop", "information", "Raised intraocular pressure: cited as a relative "
-                               "contraindication in clinic protocols (not verified in the label).", source="S32"),
+            "esketamine": Rule("esk-iop", "information", "Raised intraocular pressure: not in the SPRAVATO label; "
+                               "attributed to the ketamine consensus as a relative contraindication (not verified "
+                               "in a primary text).", source="S32"),
             "racemic": Rule("ket-iop", "information", "Raised intraocular pressure: a commonly cited relative "
                             "contraindication (not verified in a primary text).", source="S32"),
         },
         "hyperthyroidism": {
-            "esketamine": Rule("esk-thyroid", "information", "Hyperthyroidism: cited as a relative contraindication "
-                               "in clinic protocols if untreated (not verified).", source="S32"),
+            "esketamine": Rule("esk-thyroid", "information", "Untreated hyperthyroidism: not in the SPRAVATO label; "
+                               "attributed to the ketamine consensus as a relative contraindication (not verified "
+                               "in a primary text).", source="S32"),
             "racemic": Rule("ket-thyroid", "information", "Untreated hyperthyroidism: a commonly cited relative "
                             "contraindication (not verified in a primary text).", source="S32"),
         },

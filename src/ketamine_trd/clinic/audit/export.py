@@ -30,7 +30,7 @@ def csv_safe(value: Any) -> Any:
 
 
 def _row(event: Any) -> dict[str, Any]:
-    row = event.hashed_fields()
+    row: dict[str, Any] = event.hashed_fields()
     row["prev_hash"], row["hash"] = event.prev_hash, event.hash
     return row
 

@@ -87,7 +87,8 @@ def _lock_head() -> AuditChainHead:
             pk=1, defaults={"seq": last.seq if last else 0, "hash": last.hash if last else chain.GENESIS_HASH}
         )
         head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head
+    locked: AuditChainHead = head
+    return locked
 
 
 def record(

@@ -18,7 +18,7 @@ ISSUER = "ketamine-trd"
 
 def has_device(user: object) -> bool:
     """Whether ``user`` has a confirmed TOTP device."""
-    return TotpDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TotpDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def required_for(user: object) -> bool:
@@ -31,10 +31,10 @@ def required_for(user: object) -> bool:
 def start_enrolment(user: object, now: dt.datetime) -> TotpDevice:
     """The user's device: a new unconfirmed one with a fresh secret, or the one already started."""
     with transaction.atomic():
-        existing = TotpDevice.objects.select_for_update().filter(user=user).first()
-        if existing is not None:
-            return existing
-        return TotpDevice.objects.create(user=user, secret=pyotp.random_base32(), created_at=now)
+        device: TotpDevice | None = TotpDevice.objects.select_for_update().filter(user=user).first()
+        if device is None:
+            device = TotpDevice.objects.create(user=user, secret=pyotp.random_base32(), created_at=now)
+    return device
 
 
 def provisioning_uri(device: TotpDevice) -> str:

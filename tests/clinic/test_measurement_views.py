@@ -171,7 +171,7 @@ def test_dashboard_shows_sections_with_a_bounded_number_of_queries(
         )
     client = _client(nurse)
     client.get(reverse("measurement:dashboard"))  # warm the session and content types
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("measurement:dashboard"))
     body = response.content.decode()
     for testid in ("today-sessions", "open-alerts", "assessments-due", "rems-due", "outcome-summary"):

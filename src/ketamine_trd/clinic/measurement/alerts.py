@@ -138,6 +138,5 @@ def open_alerts(
     rank = {Alert.Level.CRITICAL: 0, Alert.Level.HIGH: 1, Alert.Level.WARNING: 2, Alert.Level.INFO: 3}
     alerts = sorted(queryset[:limit], key=lambda a: (rank.get(a.level, 9), -a.raised_at.timestamp()))
     if audit:
-        with transaction.atomic():
-            record(actor, "read", object_type="alert_worklist", object_id=kind or "", patient_id=patient_id)
+        record(actor, "read", object_type="alert_worklist", object_id=kind or "", patient_id=patient_id)
     return alerts

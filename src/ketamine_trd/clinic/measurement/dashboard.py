@@ -11,7 +11,6 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count, Q
 
 from ketamine_trd.clinic.audit.service import record
@@ -103,8 +102,7 @@ def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
             .only("reassessment_due_on", *_PATIENT)
             .order_by("reassessment_due_on")[:LIST_LIMIT]
         )
-    with transaction.atomic():
-        record(actor, "read", object_type="dashboard", object_id=str(today))
+    record(actor, "read", object_type="dashboard", object_id=str(today))
     return Dashboard(
         today=today,
         clinical=clinical,

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement import services, trajectory
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
@@ -32,6 +30,5 @@ def patient_page(actor: Any, patient_id: int, instrument_id: str | None = None) 
     traj = trajectory.build_trajectory(actor, patient, chosen, audit=False)
     recent = list(Assessment.objects.filter(patient=patient).order_by("-administered_at", "-id")[:RECENT])
     alerts = services.open_alerts(actor, patient_id=patient.pk, audit=False)
-    with transaction.atomic():
-        record(actor, "read", obj=patient, patient_id=patient.pk, detail=f"measurement page {traj.instrument_id}")
+    record(actor, "read", obj=patient, patient_id=patient.pk, detail=f"measurement page {traj.instrument_id}")
     return PatientPage(patient, traj, trajectory.plotly_figure(traj), recent, alerts)

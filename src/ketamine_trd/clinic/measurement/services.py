@@ -183,6 +183,5 @@ def list_assessments(
     if instrument_id:
         queryset = queryset.filter(instrument_id=instruments.get(instrument_id).id)
     if audit:
-        with transaction.atomic():
-            record(actor, "read", object_type="assessment_list", patient_id=patient.pk)
+        record(actor, "read", object_type="assessment_list", patient_id=patient.pk)
     return list(queryset)

@@ -11,8 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Assessment
 from ketamine_trd.clinical import instruments, outcomes
@@ -133,8 +131,7 @@ def build_trajectory(actor: Any, patient: Any, instrument_id: str, *, audit: boo
     )
     doses = dose_records(patient)
     if audit:
-        with transaction.atomic():
-            record(actor, "read", object_type="trajectory", object_id=instrument.id, patient_id=patient.pk)
+        record(actor, "read", object_type="trajectory", object_id=instrument.id, patient_id=patient.pk)
     report = evaluate(instrument.id, rows, doses)
     span = instrument.total_range
     return Trajectory(

@@ -58,10 +58,14 @@ def test_evidence_json_rows(capsys: Any) -> None:
     assert any(r["population"] == "bipolar" for r in rows)
 
 
-def test_export_without_the_clinic_function_says_so(tmp_path: Path, capsys: Any) -> None:
+def test_export_without_the_clinic_function_says_so(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    import sys
+    import types
+
+    monkeypatch.setitem(sys.modules, "ketamine_trd.clinic.research_export", types.ModuleType("stand-in"))
     code = main(["export", "--out", str(tmp_path / "x")])
     err = capsys.readouterr().err
-    assert code != 0 and "build_export_tables" in err
+    assert code == 1 and "build_export" in err and err.count("\n") == 1
 
 
 def test_plot_must_be_png(synth_dir: Path, capsys: Any) -> None:
@@ -78,18 +82,20 @@ def test_export_writes_what_the_clinic_function_returns(tmp_path: Path, capsys: 
 
     registry = generate_registry(40, seed=8)
 
-    def build_export_tables() -> dict[str, list[dict[str, Any]]]:
+    def build_export(*, clinic: Any = None) -> Any:
         tables = {name: registry.records(name) for name in ("patients", "courses", "assessments", "doses")}
         for rows in tables.values():
             for row in rows:
                 row["synthetic"] = False
-        return tables
+        return types.SimpleNamespace(tables=tables, omitted={"no depression scale": 2})
 
     fake = types.ModuleType("ketamine_trd.clinic.research_export")
-    fake.build_export_tables = build_export_tables  # type: ignore[attr-defined]
+    fake.build_export = build_export  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "ketamine_trd.clinic.research_export", fake)
     out = tmp_path / "export"
+    capsys.readouterr()
     assert main(["export", "--out", str(out), "--format", "parquet", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["omitted"] == {"no depression scale": 2}
     back = read_registry(out)
     assert len(back["courses"]) == 40 and not back["courses"]["synthetic"].any()
     assert len(back["doses"]) == len(registry.frames["doses"])

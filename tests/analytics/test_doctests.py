@@ -11,6 +11,8 @@ MODULES = [
     "export_schema",
     "synth_figures",
     "synth",
+    "synth_ids",
+    "synth_assessments",
     "definitions",
     "outcomes",
     "meta",

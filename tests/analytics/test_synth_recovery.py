@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from ketamine_trd.analytics.outcomes import summarise_outcomes
 from ketamine_trd.analytics.predict import build_features
 from ketamine_trd.analytics.survival import analyse_durability, durability_frame
-from ketamine_trd.analytics.synth import _items, generate_registry, true_effects
+from ketamine_trd.analytics.synth import generate_registry, true_effects
+from ketamine_trd.analytics.synth_assessments import item_scores
 from ketamine_trd.analytics.synth_figures import FIGURES
 from ketamine_trd.errors import InputError
 
@@ -104,7 +105,7 @@ def test_generator_refuses_bad_sizes() -> None:
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.integers(0, 27), min_size=1, max_size=20), st.integers(0, 2**31))
 def test_item_scores_sum_to_totals_and_stay_in_range(totals: list[int], seed: int) -> None:
-    scores = _items(np.random.default_rng(seed), np.array(totals), 9, 3)
+    scores = item_scores(np.random.default_rng(seed), np.array(totals), 9, 3)
     assert scores.sum(axis=1).tolist() == totals
     assert scores.min() >= 0 and scores.max() <= 3
 

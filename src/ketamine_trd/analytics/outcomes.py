@@ -77,17 +77,24 @@ def _rate(frame: Any, by: str, group: str) -> GroupRate:
     return GroupRate(by, group, n, round(k_resp / n, 4), wilson(k_resp, n), round(k_rem / n, 4), wilson(k_rem, n))
 
 
+def _bin_day(day: Any) -> Any:
+    """Weekly bins through the review (day 28), then 28-day bins (labelled by their last day)."""
+    day = day.clip(lower=0)
+    late = 28 + ((day - 28 + 27) // 28) * 28
+    return day.where(day > 28, day // 7 * 7).where(day <= 28, late).astype(int)
+
+
 def _trajectories(per_course: Any, assessments: Any) -> list[TrajectoryPoint]:
     merged = assessments.merge(per_course[["course_id", "baseline", "product_route", "primary_scale"]], on="course_id")
     merged = merged[merged["instrument"] == merged["primary_scale"]]
     merged = merged.assign(
         pct=100.0 * merged["total_score"].astype(float) / merged["baseline"].astype(float),
-        week_day=(merged["day"].clip(lower=0) // 7 * 7).astype(int),
+        week_day=_bin_day(merged["day"]),
     )
     stats = merged.groupby(["product_route", "week_day"])["pct"].agg(["mean", "std", "count"]).reset_index()
     points = []
     for row in stats.itertuples(index=False):
-        if row.count < 5:
+        if row.count < 10:
             continue
         se = (row.std if row.std == row.std else 0.0) / math.sqrt(row.count)
         points.append(

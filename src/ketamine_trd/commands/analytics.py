@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from ketamine_trd.commands._output import console, emit, err_console, to_jsonable
-from ketamine_trd.errors import InputError, KtrdError
+from ketamine_trd.errors import DependencyMissing, InputError, KtrdError
 
 JSON_HELP = "Print JSON instead of a table."
 DATA_HELP = "Directory of a research export (CSV or Parquet), e.g. from ktrd synth or ktrd export."
@@ -76,8 +76,14 @@ def synth_command(
 
     if fmt not in ("csv", "parquet"):
         raise InputError("--format", fmt, "csv, parquet")
-    with _progress(f"Generating {patients} synthetic patients", as_json):
-        registry = generate_registry(patients, seed)
+    from rich.progress import Progress
+
+    with Progress(console=err_console, transient=True, disable=as_json) as progress:
+        task = progress.add_task("Generating synthetic patients", total=patients)
+        registry = generate_registry(
+            patients, seed, chunk_size=5_000, on_progress=lambda done, _: progress.update(task, completed=done)
+        )
+        progress.update(task, description="Writing the registry")
         write_registry(registry.frames, out, fmt, synthetic=True)
     manifest_path = out / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -226,35 +232,53 @@ def evidence_command(
 def export_command(
     out: Annotated[Path, typer.Option("--out", help="Directory to write the research export to.")],
     fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", envvar="KTRD_DATA_DIR", help="The clinic's data folder (as for ktrd serve)."),
+    ] = None,
+    clinic: Annotated[str | None, typer.Option("--clinic", help="Export one clinic (its slug); default all.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Export the clinic database as a de-identified research export (docs/research-export.md)."""
     import pandas as pd
 
+    from ketamine_trd.analytics.export_schema import table
     from ketamine_trd.analytics.registry_io import write_registry
 
     if fmt not in ("csv", "parquet"):
         raise InputError("--format", fmt, "csv, parquet")
-    build = _clinic_export_builder()
+    build = _clinic_export_builder(data_dir)
     with _progress("Exporting the clinic database", as_json):
-        tables = build()
-        frames = {name: pd.DataFrame(rows) for name, rows in tables.items()}
+        result = build(clinic=clinic)
+        frames = {name: pd.DataFrame(rows, columns=list(table(name).names)) for name, rows in result.tables.items()}
         write_registry(frames, out, fmt, synthetic=False)
-    counts = {name: len(rows) for name, rows in tables.items()}
+    counts = {name: len(rows) for name, rows in result.tables.items()}
     emit(
-        {"out": str(out), "format": fmt, "tables": counts}, as_json, lambda d: console.print(f"exported {d['tables']}")
+        {"out": str(out), "format": fmt, "tables": counts, "omitted": result.omitted},
+        as_json,
+        lambda d: console.print(f"exported {d['tables']}" + (f"; left out {d['omitted']}" if d["omitted"] else "")),
     )
 
 
-def _clinic_export_builder() -> Any:
+def _clinic_export_builder(data_dir: Path | None) -> Any:
+    """Set Django up the way ``ktrd serve`` does (unless already set up); the clinic's ``build_export``."""
+    from importlib import import_module
+
     try:
-        from ketamine_trd.clinic.research_export import build_export_tables
+        from django.apps import apps
     except ImportError as exc:
+        raise DependencyMissing("django", "clinic") from exc
+    if not apps.ready:
+        from ketamine_trd.clinic import runner
+
+        runner.prepare(data_dir, demo=False)
+    build = getattr(import_module("ketamine_trd.clinic.research_export"), "build_export", None)
+    if build is None:
         raise KtrdError(
-            "the clinic research export is not available: ketamine_trd.clinic.research_export."
-            "build_export_tables() does not exist yet (contract: docs/research-export.md)"
-        ) from exc
-    return build_export_tables
+            "the clinic research export is not available: ketamine_trd.clinic.research_export.build_export() "
+            "is missing (contract: docs/research-export.md)"
+        )
+    return build
 
 
 def register(app: typer.Typer) -> None:

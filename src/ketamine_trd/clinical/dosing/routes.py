@@ -127,7 +127,7 @@ def racemic_route_dose(
         if weight is None:
             raise InputError("weight_kg", None, "a weight in kg (needed with mg_per_kg)", reason="is missing")
         if not 0 < mg_per_kg <= 10:
-            raise InputError("mg_per_kg", mg_per_kg, "more than 0 and at most 10 mg/kg")
+            raise InputError("mg_per_kg", mg_per_kg, "more than 0, at most 10 mg/kg (platform-defined guard)")
         dose = round(mg_per_kg * weight, 1)
     else:
         dose = float(dose_mg)  # type: ignore[arg-type]

@@ -19,6 +19,8 @@ REGIMENS = {
     "esketamine-nasal": (Dose(0.0, 56.0), Dose(72.0, 84.0), Dose(168.0, 28.0)),
     "esketamine-oral": (Dose(0.0, 84.0), Dose(24.0, 84.0)),
     "esketamine-iv": (Dose(0.0, 28.0, 40.0), Dose(24.0, 28.0, 1.0)),
+    "s-ketamine-iv": (Dose(0.0, 20.0, 20.0), Dose(6.0, 20.0, 20.0)),
+    "s-ketamine-film": (Dose(0.0, 50.0), Dose(24.0, 100.0)),
 }
 assert set(REGIMENS) == set(ROUTES)
 

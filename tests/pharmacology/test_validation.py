@@ -126,3 +126,18 @@ def test_every_parameter_cites_a_known_source_and_unit() -> None:
         for p in model.parameters:
             assert p.source_id in registry(), p
             assert p.unit and math.isfinite(p.value)
+
+
+def test_simons_2022_s_ketamine_iv_peak_arterial() -> None:
+    """simons-2022: 20 mg S-ketamine IV over 20 min, peak arterial 260-273 ng/mL (95% CIs 251-287); 73 kg mean."""
+    e = _single("s-ketamine-iv", Dose(0.0, 20.0, 20.0), Covariates(weight_kg=73.0))
+    assert 251.0 <= e.cmax_ng_per_ml[0, 0] <= 287.0
+    assert e.tmax_h[0, 0] == pytest.approx(20 / 60, abs=1 / 60)
+
+
+def test_simons_2022_film_bioavailability() -> None:
+    """simons-2022 abstract: S-ketamine bioavailability from the film 26 +/- 1%."""
+    times = np.linspace(0.0, 200.0, 801)
+    film = _single("s-ketamine-film", Dose(0.0, 50.0), Covariates(), times)
+    iv = _single("s-ketamine-iv", Dose(0.0, 50.0, 1.0), Covariates(), times)
+    assert film.auc_ng_h_per_ml[0, 0] / iv.auc_ng_h_per_ml[0, 0] == pytest.approx(0.26, abs=0.01)

@@ -94,13 +94,14 @@ def degenerate(rate_per_h: FloatArray, tolerance: float = DEGENERACY_TOLERANCE) 
 def modal_from_system(system: LinearSystem, channels: Sequence[tuple[int, FloatArray]]) -> Modal:
     """Eigen-decompose ``K`` per subject; residues for each (compartment, fraction) channel.
 
-    Compartmental matrices of these models have real, negative eigenvalues; a complex pair
-    (beyond round-off) is refused.
+    Compartmental matrices of these models have real, negative eigenvalues. A defective matrix
+    (a repeated eigenvalue, as in a chain of equal transit compartments) comes back from the
+    eigen-solver as a near-complex pair: those subjects get NaN residues, which the engine treats
+    as singular and solves by matrix exponentials.
     """
     k = system.rates_per_h
     w, v = np.linalg.eig(k)
-    if np.max(np.abs(np.imag(w)), initial=0.0) > 1e-9 * np.max(np.abs(w), initial=1.0):
-        raise InputError("rates_per_h", "complex eigenvalues", "a compartmental matrix with real eigenvalues")
+    complex_subject = np.max(np.abs(np.imag(w)), axis=1) > 1e-12 * np.max(np.abs(w), axis=1)
     w_r = np.real(w)
     v_r = np.real(v)
     with np.errstate(all="ignore"):
@@ -109,4 +110,5 @@ def modal_from_system(system: LinearSystem, channels: Sequence[tuple[int, FloatA
     residue = np.empty((len(channels), ov.shape[1], ov.shape[2], k.shape[0]))
     for c, (comp, fraction) in enumerate(channels):
         residue[c] = np.transpose(ov * v_inv[:, None, :, comp], (1, 2, 0)) * fraction
+    residue[..., complex_subject] = np.nan
     return Modal(np.ascontiguousarray((-w_r).T), residue)

@@ -16,6 +16,16 @@ SOURCES: tuple[Source, ...] = (
         kind="model",
     ),
     Source(
+        "simons-2022",
+        "Simons P et al. S-ketamine oral thin film part 1: population PK of S-ketamine, S-norketamine and "
+        "S-hydroxynorketamine",
+        year="2022",
+        location="Front Pain Res 2022;3:946486; doi:10.3389/fpain.2022.946486; values traced in nlmixr2/nlmixr2lib "
+        "inst/modeldb/specificDrugs/Simons_2022_s_ketamine.R; IV peak 260-273 ng/mL in P. Simons' thesis (2024) ch. 2",
+        provides="S-ketamine/S-norketamine/S-HNK model (Table 4); 20 mg IV over 20 min peak arterial 260-273 ng/mL",
+        kind="model",
+    ),
+    Source(
         "opentiva-ketamine",
         "opentiva: ketamine models (Clements 1981, Domino 1982, Hijazi 2003) as coded",
         year="n/a",

@@ -12,12 +12,14 @@ from ketamine_trd.errors import UnknownTermError
 from ketamine_trd.pharmacology.models.base import Params, PKModel
 from ketamine_trd.pharmacology.models.esketamine import EsketamineNasal
 from ketamine_trd.pharmacology.models.racemic import RacemicKetamine
+from ketamine_trd.pharmacology.models.s_ketamine import SKetamine
 
 __all__ = ["CLI_ROUTES", "ROUTES", "Params", "PKModel", "all_models", "model_for"]
 
 ROUTES: dict[str, type[PKModel]] = {
     **dict.fromkeys(RacemicKetamine.routes, RacemicKetamine),
     **dict.fromkeys(EsketamineNasal.routes, EsketamineNasal),
+    **dict.fromkeys(SKetamine.routes, SKetamine),
 }
 
 CLI_ROUTES = (
@@ -40,4 +42,4 @@ def model_for(route: str) -> PKModel:
 
 def all_models() -> tuple[PKModel, ...]:
     """One instance of every model."""
-    return (RacemicKetamine(), EsketamineNasal())
+    return (RacemicKetamine(), EsketamineNasal(), SKetamine())

@@ -58,6 +58,12 @@ def test_evidence_json_rows(capsys: Any) -> None:
     assert any(r["population"] == "bipolar" for r in rows)
 
 
+def test_evidence_pool_json(capsys: Any) -> None:
+    data = _json(capsys, ["evidence", "--pool", "relapse in stable", "--method", "DL", "--json"])
+    assert data["k"] == 2 and data["pooled"] < 1 and len(data["studies"]) == 2
+    assert main(["evidence", "--pool", "relapse", "--method", "XX"]) == 2
+
+
 def test_export_without_the_clinic_function_says_so(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
     import sys
     import types

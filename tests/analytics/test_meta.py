@@ -99,3 +99,22 @@ def test_evidence_table_holds_bipolar_rows_and_gaps() -> None:
     assert any(r.trial == "Diazgranados 2010" and r.source == "S41" for r in bipolar)
     assert any(r.confidence == "NF" for r in bipolar)
     assert all(r.source for r in evidence_rows())
+
+
+def test_transcribed_counts_reproduce_the_published_percentages() -> None:
+    """Every row with counts matches its own reported percentages (S45, S13)."""
+    published = {
+        "ESCAPE-TRD": (27.1, 17.6),
+        "SUSTAIN-1 (stable remitters)": (26.7, 45.3),
+        "SUSTAIN-1 (stable responders)": (25.8, 57.6),
+    }
+    rows = {r.trial: r.counts for r in evidence_rows() if r.counts}
+    assert set(rows) == set(published)
+    for trial, (pct_t, pct_c) in published.items():
+        a, n1, c, n2 = rows[trial]
+        assert round(100 * a / n1, 1) == pct_t and round(100 * c / n2, 1) == pct_c
+
+
+def test_sustain1_strata_pool_to_a_relapse_risk_ratio_below_one() -> None:
+    r = pooled_from_table("relapse in stable", "RR", "REML")
+    assert r.k == 2 and r.pooled < 1 and r.pooled_ci[1] < 1

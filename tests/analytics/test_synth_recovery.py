@@ -114,3 +114,13 @@ def test_item_totals_match_assessments(small_registry: Any) -> None:
     items = small_registry.frames["assessment_items"].groupby("assessment_id")["item_score"].sum()
     totals = small_registry.frames["assessments"].set_index("assessment_id")["total_score"]
     assert (items.reindex(totals.index) == totals).all()
+
+
+def test_maintenance_phase_rate_is_the_share_not_relapsed(large_frames: dict[str, Any]) -> None:
+    summary = summarise_outcomes(large_frames)
+    phase = next(g for g in summary.by_group if g.by == "phase" and g.group.startswith("maintenance"))
+    courses = large_frames["courses"]
+    maint = courses[courses["maintenance"]]
+    relapsed = (maint["end_reason"] == "relapse").mean()
+    assert phase.n == len(maint)
+    assert phase.response_rate == pytest.approx(1 - relapsed, abs=1e-3)

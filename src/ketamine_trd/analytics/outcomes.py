@@ -109,6 +109,28 @@ def _trajectories(per_course: Any, assessments: Any) -> list[TrajectoryPoint]:
     return points
 
 
+def _phase_rates(per_course: Any, assessments: Any, overall: GroupRate, profile_id: str) -> list[GroupRate]:
+    """Induction review (all courses) and, for courses in maintenance, the last maintenance assessment."""
+    out = [GroupRate("phase", "induction review", *_fields(overall))]
+    maint = per_course[per_course["maintenance"].fillna(False).astype(bool)]
+    later = assessments.merge(maint[["course_id", "baseline", "review_day", "primary_scale"]], on="course_id")
+    later = later[(later["instrument"] == later["primary_scale"]) & (later["day"] > later["review_day"])]
+    if len(later) == 0:
+        return out
+    last = later.sort_values(["course_id", "day"]).groupby("course_id").tail(1)
+    cutoffs = {c[0]: c[1] for c in REMISSION_PROFILES[profile_id].cutoffs}
+    last = last.assign(
+        responded=last["total_score"] <= 0.5 * last["baseline"],
+        remitted=last["total_score"] <= last["primary_scale"].map(cutoffs),
+    )
+    out.append(_rate(last, "phase", "maintenance (last assessment)"))
+    return out
+
+
+def _fields(rate: GroupRate) -> tuple[int, float, tuple[float, float], float, tuple[float, float]]:
+    return rate.n, rate.response_rate, rate.response_rate_ci, rate.remission_rate, rate.remission_rate_ci
+
+
 def summarise_outcomes(frames: dict[str, Any], profile_id: str = "remission-default-v1") -> OutcomeSummary:
     """Response and remission at the end-of-induction review, overall and by group."""
     if profile_id not in REMISSION_PROFILES:
@@ -129,6 +151,7 @@ def summarise_outcomes(frames: dict[str, Any], profile_id: str = "remission-defa
         for value, sub in per_course.groupby(column, dropna=True):
             label = str(int(value)) if isinstance(value, float) else str(value)
             groups.append(_rate(sub, by, label))
+    groups.extend(_phase_rates(per_course, frames["assessments"], overall, profile_id))
     synthetic = bool(frames["courses"]["synthetic"].fillna(False).all()) if len(frames["courses"]) else False
     return OutcomeSummary(
         n=overall.n,

@@ -218,15 +218,34 @@ def _render_evidence(d: dict[str, Any]) -> None:
     console.print(table)
 
 
+def _render_pooled(d: dict[str, Any]) -> None:
+    console.print(
+        f"{d['method']} random-effects {d['measure']} over {d['k']} row(s): {d['pooled']:.3f} "
+        f"({d['pooled_ci'][0]:.3f}-{d['pooled_ci'][1]:.3f}), tau^2 {d['tau2']:.4f}, I^2 {d['i2']:.1f}%, "
+        f"p = {d['p']:.3g}; rows: {', '.join(d['studies'])}"
+    )
+
+
 def evidence_command(
     population: Annotated[str | None, typer.Option("--population", help="unipolar or bipolar.")] = None,
+    pool_outcome: Annotated[
+        str | None, typer.Option("--pool", help="Meta-analyse the rows with counts whose outcome contains this text.")
+    ] = None,
+    measure: Annotated[str, typer.Option("--measure", help="RR or OR (with --pool).")] = "RR",
+    method: Annotated[str, typer.Option("--method", help="REML, DL or EE (with --pool).")] = "REML",
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
-    """The key trials, cohorts and meta-analyses, with sources and confidence tags."""
-    from ketamine_trd.analytics.evidence import evidence_rows
+    """The key trials, cohorts and meta-analyses, with sources and confidence tags; optional pooling."""
+    from ketamine_trd.analytics.evidence import evidence_rows, pooled_from_table
 
-    rows = [to_jsonable(r) for r in evidence_rows(population)]
-    emit(rows if as_json else {"rows": rows}, as_json, _render_evidence)
+    if pool_outcome is not None:
+        result = to_jsonable(pooled_from_table(pool_outcome, measure, method))
+        rows = evidence_rows()
+        result["studies"] = [r.trial for r in rows if r.counts and pool_outcome.lower() in r.outcome.lower()]
+        emit(result, as_json, _render_pooled)
+        return
+    rows_json = [to_jsonable(r) for r in evidence_rows(population)]
+    emit(rows_json if as_json else {"rows": rows_json}, as_json, _render_evidence)
 
 
 def export_command(

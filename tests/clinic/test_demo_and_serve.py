@@ -36,7 +36,7 @@ def test_demo_refuses_a_bad_port_before_doing_anything(capsys) -> None:  # type:
 
 
 def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KTRD_", "DJANGO_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KTRD_", "DJANGO_")) and k != "DATABASE_URL"}
     env["KTRD_DATA_DIR"] = str(data_dir)
     return env
 

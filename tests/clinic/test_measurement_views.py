@@ -232,3 +232,14 @@ def test_patient_page_query_count_does_not_grow_with_assessments(nurse: Any, pat
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_every_measurement_page_showing_a_patient_audits_a_read(nurse: Any, patient: Any) -> None:
+    from ketamine_trd.clinic.audit.models import AuditEvent
+
+    client = _client(nurse)
+    for url in _urls(patient)[2:5]:
+        before = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        assert client.get(url).status_code == 200, url
+        new = AuditEvent.objects.filter(seq__gt=before, patient_id=str(patient.pk), action__in=["read", "export"])
+        assert new.exists(), url

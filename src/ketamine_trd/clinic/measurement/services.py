@@ -29,6 +29,7 @@ __all__ = [
     "get_patient",
     "list_assessments",
     "open_alerts",
+    "patient_for_entry",
     "raise_alert",
     "record_assessment",
     "refresh_patient_alerts",
@@ -53,6 +54,13 @@ def get_patient(actor: Any, patient_id: int, roles: frozenset[str] = CLINICAL_RO
     patient = Patient.objects.filter(pk=patient_id).first()
     if patient is None or not same_clinic(actor, patient):
         raise NotFoundError(f"patient {patient_id} not found")
+    return patient
+
+
+def patient_for_entry(actor: Any, patient_id: int, instrument_id: str) -> Any:
+    """The patient shown on the score-entry page (entry roles only), audited as a read."""
+    patient = get_patient(actor, patient_id, ENTRY_ROLES, "enter")
+    record(actor, "read", obj=patient, patient_id=patient.pk, detail=f"assessment entry {instrument_id}")
     return patient
 
 

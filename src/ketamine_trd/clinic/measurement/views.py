@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ketamine_trd.clinic.measurement import dashboard as dashboard_service
 from ketamine_trd.clinic.measurement import forms, page, progress_report, services
 from ketamine_trd.clinic.measurement.models import Alert
-from ketamine_trd.clinic.measurement.roles import ENTRY_ROLES
 from ketamine_trd.clinical import instruments
 from ketamine_trd.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 
@@ -57,7 +56,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @clinic_view
 def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = services.get_patient(request, patient_id, ENTRY_ROLES, "enter")
     try:
         instrument = instruments.get(request.GET.get("instrument") or request.POST.get("instrument") or "phq9")
     except InputError as error:
@@ -68,7 +66,7 @@ def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         try:
             saved = services.record_assessment(
                 request,
-                patient.pk,
+                patient_id,
                 instrument.id,
                 form.answers(),
                 administered_at=form.cleaned_data["administered_at"],
@@ -80,7 +78,8 @@ def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             for alert in saved.alerts:
                 messages.warning(request, f"Alert raised: {alert.message}")
             messages.success(request, f"{instrument.name} saved (total {_total(saved.assessment)}).")
-            return redirect("measurement:patient", patient_id=patient.pk)
+            return redirect("measurement:patient", patient_id=patient_id)
+    patient = services.patient_for_entry(request, patient_id, instrument.id)
     context = {"patient": patient, "instrument": instrument, "form": form, "choices": instruments.all_instruments()}
     return render(request, "measurement/assessment_form.html", context, status=400 if form.errors else 200)
 

@@ -155,3 +155,23 @@ def test_front_desk_and_researchers_cannot_open_the_chart(people, esk_session) -
     assert people.client("front_desk").get(f"/sessions/{session.pk}/").status_code == 403
     assert people.client("researcher").post(f"/sessions/{session.pk}/vitals/", {}).status_code == 403
     assert people.client("outsider").get(f"/sessions/{session.pk}/").status_code == 404
+
+
+def test_signing_on_the_page_asks_for_the_password_again_when_not_recent(people, esk_session) -> None:  # type: ignore[no-untyped-def]
+    session, t0 = esk_session
+    _chart_complete_esketamine_session(people, session, t0)
+    stale = people.client("prescriber", recent_auth=False).post(f"/sessions/{session.pk}/sign/")
+    assert stale.status_code == 302 and "/accounts/reauth/" in stale["Location"]
+    assert Session.objects.get(pk=session.pk).status != "signed"
+    fresh = people.client("prescriber").post(f"/sessions/{session.pk}/sign/")
+    assert fresh.status_code == 302
+    assert Session.objects.get(pk=session.pk).status == "signed" and RemsRecord.objects.filter(session=session).exists()
+
+
+def test_the_page_says_which_fields_block_signing(people, esk_session) -> None:  # type: ignore[no-untyped-def]
+    session, _ = esk_session
+    client = people.client("prescriber")
+    response = client.post(f"/sessions/{session.pk}/sign/", follow=True)
+    text = response.content.decode()
+    assert "Not signed. Missing:" in text and "lot_number" in text
+    assert Session.objects.get(pk=session.pk).status != "signed"

@@ -323,7 +323,10 @@ class _Seeder:
         w.add_vitals(nurse, s.pk, VitalsInput(at(40), systolic, rng.randint(78, 96), rng.randint(62, 92), 97,
                                               timepoint="post_40"), now=at(41))  # fmt: skip
         cadss = rng.randint(0, 14)
-        w.add_rating(nurse, s.pk, RatingInput("moaas", rng.choice((4, 5, 5)), at(45)), now=at(46))
+        moaas = rng.choice((4, 5, 5))
+        w.add_rating(nurse, s.pk, RatingInput("moaas", moaas, at(45)), now=at(46))
+        if moaas < 5:  # back to alert before discharge
+            w.add_rating(nurse, s.pk, RatingInput("moaas", 5, at(90)), now=at(91))
         w.add_rating(nurse, s.pk, RatingInput("cadss-23", cadss, at(45)), now=at(46))
         if rng.random() < 0.2:
             w.add_adverse_event(nurse, s.pk, EventInput("nausea", at(30), at(70), severity="mild"), now=at(71))

@@ -13,6 +13,8 @@ from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import Course, IntakeKind, IntakeResult, Patient, RemsRecord, Session
 from ketamine_trd.clinic.records.services._scope import patient_for, require
 from ketamine_trd.clinic.records.services.intake import age_years
+from ketamine_trd.clinic.records.services.rems import core_record
+from ketamine_trd.clinical.rems import rems_status
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +29,7 @@ class PatientPage:
     intake_history: tuple[IntakeResult, ...]
     courses: tuple[Course, ...]
     sessions: tuple[Session, ...]
-    rems_records: tuple[RemsRecord, ...]
+    rems_records: tuple[tuple[RemsRecord, str], ...]
 
 
 def _latest(rows: list[IntakeResult], kind: str) -> IntakeResult | None:
@@ -62,5 +64,5 @@ def patient_page(actor: Any, patient_id: int, *, now: dt.datetime, session_limit
         intake_history=tuple(intake),
         courses=tuple(courses),
         sessions=tuple(sessions.order_by("-scheduled_at")[:session_limit]),
-        rems_records=tuple(rems),
+        rems_records=tuple((r, rems_status(core_record(r), now).value) for r in rems),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -100,11 +100,12 @@ def assess(session: Session, rows: tuple[list[Any], list[Any], list[Any]], now: 
     record_value: SessionRecord = charting.session_record(session, obs, on)
     predose = None
     if record_value.predose is not None:
-        reading = obs.predose_vitals(profile.predose_window_minutes.value) if obs.dosed_at else None
-        if reading is None and obs.vitals:
-            reading = max((v for v in obs.vitals if v.taken_at <= record_value.predose.dose_at), default=None,
-                          key=lambda v: v.taken_at)  # fmt: skip
-        predose = evaluate_predose(record_value.predose, reading, product, profile)
+        checklist = record_value.predose
+        if obs.dosed_at is not None:  # judged against the actual time of dosing once dosed
+            checklist = replace(checklist, planned_dose_at=obs.dosed_at)
+        before = [v for v in obs.vitals if v.taken_at <= checklist.dose_at]
+        reading = max(before, key=lambda v: v.taken_at) if before else None
+        predose = evaluate_predose(checklist, reading, product, profile)
     at = min(now, session.monitoring_completed_at) if session.monitoring_completed_at else now
     return {
         "profile": f"{profile.id}@{profile.version}",

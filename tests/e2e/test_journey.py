@@ -184,21 +184,26 @@ def test_intake_to_signed_session_and_measurement(page: Any, users: dict[str, An
     course_url = page.url
     j.shot("course-planned")
 
-    # 5. chart a session to a signed REMS record
-    page.goto(course_url.rstrip("/") + "/sessions/new/")
-    j.fill({"scheduled_at": f"{today.isoformat()}T00:05", "chair": "chair 1"})
-    j.submit()
-    assert re.search(r"/sessions/\d+/", page.url), page.url
-    session_url = re.sub(r"(/sessions/\d+/).*", r"\1", page.url)
+    # 5. chart a session to a signed REMS record (times in the past: dosing began about 3 hours ago)
+    t0 = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)).replace(second=0, microsecond=0)
+    page.goto(course_url)
+    schedule = page.locator("form[action$='/sessions/new/']")
+    schedule.locator("[name='scheduled_at']").fill(_local(t0))
+    schedule.locator("[name='chair']").fill("chair 1")
+    schedule.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert re.search(r"/sessions/\d+/$", page.url), page.url
+    session_url = page.url
     j.shot("session-scheduled")
-    _chart_session(j, session_url)
+    _chart_session(j, session_url, t0)
     j.shot("session-signed")
-    page.goto("/rems/")
-    assert "E2E-0001" in page.content() or "Journey Patient" in page.content()
+    page.locator("[data-testid='rems-link']").click()
+    page.wait_for_load_state()
+    assert "/rems/" in page.url
     j.shot("rems-record")
 
     _measurement_steps(j, patient_id, today)
-    assert len(j.passed) == 14
+    assert len(j.passed) == 12
 
 
 def _measurement_steps(j: Journey, patient_id: int, today: dt.date) -> None:
@@ -224,16 +229,27 @@ def _measurement_steps(j: Journey, patient_id: int, today: dt.date) -> None:
     j.shot("trajectory-chart")
 
 
-def _chart_session(j: Journey, session_url: str) -> None:
-    """Pre-dose checklist, dose, timed vitals, ratings, discharge and signature on the chair-side page."""
+def _local(moment: dt.datetime) -> str:
+    """A datetime-local input value (the journey clinic's zone is UTC)."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")
+
+
+def _chart_session(j: Journey, session_url: str, t0: dt.datetime) -> None:
+    """Pre-dose checklist, pre-dose vitals, dose, ratings, timed vitals, discharge and signature."""
     page = j.page
-    page.goto(session_url)
-    steps = [
+
+    def at(minutes: int) -> str:
+        return _local(t0 + dt.timedelta(minutes=minutes))
+
+    steps: list[tuple[str, dict[str, str]]] = [
         (
             "checklist",
             {
+                "checked_at": at(0),
                 "rems_enrolled": "true",
                 "first_treatment": "true",
+                "last_food_at": at(-240),
+                "last_liquid_at": at(-120),
                 "concomitant_reviewed": "on",
                 "safe_departure_arranged": "true",
             },
@@ -241,55 +257,80 @@ def _chart_session(j: Journey, session_url: str) -> None:
         (
             "vitals",
             {
+                "taken_at": at(5),
                 "timepoint": "pre_dose",
                 "systolic_mmhg": "124",
                 "diastolic_mmhg": "78",
                 "heart_rate_bpm": "72",
-                "spo2_pct": "98",
+                "spo2_percent": "98",
             },
         ),
-        ("dose", {"dose_mg": "56", "lot_number": "LOT-E2E-1", "devices_used": "2"}),
+        ("dose", {"dosed_at": at(10), "dose_mg": "56", "lot_number": "LOT-E2E-1", "devices_used": "2"}),
         (
             "vitals",
             {
+                "taken_at": at(50),
                 "timepoint": "post_40",
-                "systolic_mmhg": "138",
+                "systolic_mmhg": "136",
                 "diastolic_mmhg": "84",
                 "heart_rate_bpm": "76",
-                "spo2_pct": "97",
+                "spo2_percent": "97",
             },
         ),
+        ("rating", {"instrument_id": "moaas", "value": "5", "rated_at": at(50)}),
         (
             "vitals",
             {
+                "taken_at": at(135),
                 "timepoint": "discharge",
                 "systolic_mmhg": "126",
                 "diastolic_mmhg": "80",
                 "heart_rate_bpm": "70",
-                "spo2_pct": "98",
+                "spo2_percent": "98",
             },
         ),
-        ("discharge", {}),
-        ("sign", {}),
+        (
+            "discharge",
+            {
+                "monitoring_completed_at": at(140),
+                "ready_to_leave_minutes": "130",
+                "vitals_ok_before_administration": "true",
+                "vitals_ok_before_completion": "true",
+                "sedation_observed": "false",
+                "dissociation_observed": "false",
+                "respiratory_depression_observed": "false",
+                "clinically_stable": "true",
+                "safe_departure_arranged": "true",
+                "monitoring_hcp_name": "Nurse Journey",
+            },
+        ),
     ]
     for part, values in steps:
-        form = page.locator(f"form[action$='/{part}/']").first
-        assert form.count(), f"no '{part}' form on the session page"
-        for name, value in values.items():
-            if form.locator(f"[name='{name}']").count():
-                control = form.locator(f"[name='{name}']").first
-                kind = control.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
-                if kind.startswith("select"):
-                    control.select_option(value)
-                elif kind.endswith(":checkbox"):
-                    control.set_checked(value == "on")
-                else:
-                    control.fill(value)
-        form.locator("button[type=submit]").last.click()
-        page.wait_for_load_state()
-        j.reauthenticate_if_asked()
         page.goto(session_url)
-    assert "signed" in page.content().lower()
+        form = page.locator(f"[data-testid='form-{part}']")
+        assert form.count() == 1, f"no '{part}' form on the session page"
+        for name, value in values.items():
+            control = form.locator(f"[name='{part}-{name}']").first
+            kind = control.evaluate("e => e.tagName.toLowerCase() + ':' + (e.type || '')")
+            if kind.startswith("select"):
+                control.select_option(value)
+            elif kind.endswith(":checkbox"):
+                control.set_checked(value == "on")
+            else:
+                control.fill(value)
+        form.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+        errors = page.locator(".error, .errors").all_inner_texts()
+        assert not errors, f"{part}: {errors}"
+    page.goto(session_url)
+    sign = page.locator("[data-testid='sign']")
+    missing = page.locator("[data-testid='missing']").inner_text()
+    assert sign.is_enabled(), f"cannot sign yet: {missing}"
+    sign.click()
+    page.wait_for_load_state()
+    j.reauthenticate_if_asked()
+    page.goto(session_url)
+    assert page.locator("[data-testid='session-status']").inner_text().strip().lower() == "signed"
 
 
 def test_score_entry_alert_and_chart_on_a_new_patient(page: Any, users: dict[str, Any]) -> None:

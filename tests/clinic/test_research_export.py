@@ -292,3 +292,30 @@ def test_keys_shorter_than_256_bits_are_refused() -> None:
 
     with pytest.raises(InputError, match="research key"):
         Deidentifier(b"short")
+
+
+def test_ktrd_export_sets_django_up_from_the_data_dir_like_serve(tmp_path: Any) -> None:
+    """End to end in fresh processes: ``ktrd demo --no-serve`` seeds a data folder, ``ktrd export`` reads it.
+
+    The demo clinic is all synthetic, so the development key is accepted; SQLite in the data folder always
+    (``DATABASE_URL`` is removed, so a CI PostgreSQL database is never touched).
+    """
+    import os
+    import subprocess
+    import sys
+
+    dropped = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "KTRD_ENV", "KTRD_SECRET_KEY", "KTRD_RESEARCH_KEY")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env["KTRD_DATA_DIR"] = str(tmp_path / "data")
+    ktrd = [sys.executable, "-m", "ketamine_trd"]
+    seeded = subprocess.run([*ktrd, "demo", "--no-serve", "--patients", "4", "--json"], env=env, capture_output=True,
+                            text=True, timeout=300, check=False)  # fmt: skip
+    assert seeded.returncode == 0, seeded.stderr[-2000:]
+    out = tmp_path / "out"
+    done = subprocess.run([*ktrd, "export", "--out", str(out), "--json"], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["tables"]["courses"] >= 1
+    frames = read_registry(out)
+    assert frames["courses"]["synthetic"].all() and len(frames["patients"]) >= 1
+    assert (tmp_path / "data" / "ktrd.sqlite3").exists()

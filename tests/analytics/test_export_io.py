@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ketamine_trd.analytics.export_schema import TABLES, redcap_data_dictionary, table
 from ketamine_trd.analytics.registry_io import read_registry, validate_frames, write_registry
@@ -101,3 +103,21 @@ def test_schema_lookup_refuses_unknown_names() -> None:
         table("visits")
     with pytest.raises(InputError):
         table("courses").column("weight_lb")
+
+
+_NUMERIC = [(t.name, c.name) for t in TABLES for c in t.columns if c.dtype in ("integer", "number", "date")]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(_NUMERIC), st.integers(0, 30), st.sampled_from(["n/a", "12 mg", "2024-13-45", "abc"]))
+def test_any_corrupted_typed_cell_is_named(small_registry: Any, where: tuple[str, str], row: int, bad: str) -> None:
+    """Property: text in a numeric or date cell is refused, naming that file and column."""
+    name, column = where
+    frames = {k: v.astype(object) for k, v in small_registry.to_frames().items()}
+    frame = frames[name]
+    if len(frame) <= row:
+        return
+    frame.iloc[row, frame.columns.get_loc(column)] = bad
+    with pytest.raises(InputError) as err:
+        validate_frames(frames)
+    assert err.value.field == f"{name}.csv:{column}"

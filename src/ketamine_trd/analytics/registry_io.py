@@ -68,10 +68,8 @@ def _coerce_column(series: pd.Series, col: Column, where: str) -> Any:
             out = series.dt.tz_localize("UTC")
         out = out.astype("datetime64[ns, UTC]") if col.dtype == "datetime" else out.astype("datetime64[ns]")
     else:
-        fmt = "%Y-%m-%d" if col.dtype == "date" else "ISO8601"
-        parsed = pd.to_datetime(raw.astype("string"), format=fmt, errors="coerce", utc=col.dtype == "datetime")
-        _refuse(present & parsed.isna(), raw, where, col, "an ISO 8601 date (YYYY-MM-DD)")
-        out = parsed
+        out = _parse_dates(raw, col)
+        _refuse(present & out.isna(), raw, where, col, "an ISO 8601 date (YYYY-MM-DD)")
     if col.choices:
         _refuse(present & ~out.isin(col.choices), raw, where, col, ", ".join(col.choices))
     if col.minimum is not None:
@@ -79,6 +77,24 @@ def _coerce_column(series: pd.Series, col: Column, where: str) -> Any:
     if col.maximum is not None:
         _refuse(present & (out > col.maximum).fillna(False), raw, where, col, f"<= {col.maximum:g}")
     return out
+
+
+def _parse_dates(raw: pd.Series, col: Column) -> Any:
+    """Text is parsed strictly (ISO 8601); date and datetime objects (clinic rows) are taken as they are."""
+    import pandas as pd
+
+    utc = col.dtype == "datetime"
+    text = raw.map(lambda v: isinstance(v, str)).astype(bool)
+    fmt = "%Y-%m-%d" if col.dtype == "date" else "ISO8601"
+    parsed = pd.to_datetime(raw.where(text, None).astype("string"), format=fmt, errors="coerce", utc=utc)
+    objects = raw.where(~text & raw.notna(), None)
+    if bool(objects.notna().any()):
+        other = pd.to_datetime(objects, errors="coerce", utc=utc)
+        if not utc:
+            other = other.dt.tz_localize(None) if other.dt.tz is not None else other
+            other = other.dt.normalize()
+        parsed = parsed.where(text, other)
+    return parsed
 
 
 def _refuse(bad: pd.Series, raw: pd.Series, where: str, col: Column, allowed: str) -> None:

@@ -24,9 +24,18 @@ FOLLOW_UP_EVERY = 28
 SCALES = {"phq9": (9, 3), "madrs": (10, 6), "gad7": (7, 3)}  # items, item maximum
 
 
-def item_scores(rng: np.random.Generator, totals: np.ndarray, n_items: int, item_max: int) -> np.ndarray:
-    """Split each total into item scores (0..item_max) at random; rows sum to the totals."""
-    ranks = rng.random((len(totals), n_items * item_max)).argsort(axis=1).argsort(axis=1)
+def item_scores(
+    rng: np.random.Generator, totals: np.ndarray, n_items: int, item_max: int, *, late_item: int | None = None
+) -> np.ndarray:
+    """Split each total into item scores (0..item_max) at random; rows sum to the totals.
+
+    ``late_item`` (1-based) is filled only after most other items (platform-defined), so that it stays 0 in
+    many rows: used for PHQ-9 item 9, which would otherwise be above 0 in nearly every severe total.
+    """
+    keys = rng.random((len(totals), n_items * item_max))
+    if late_item is not None:
+        keys[:, (late_item - 1) * item_max : late_item * item_max] += 0.7
+    ranks = keys.argsort(axis=1).argsort(axis=1)
     chosen = ranks < totals[:, None]
     out: np.ndarray = chosen.reshape(len(totals), n_items, item_max).sum(axis=2)
     return out
@@ -97,7 +106,7 @@ def assessments(
     item_frames = []
     for name, (n_items, item_max) in SCALES.items():
         rows = np.flatnonzero(cat["instrument"] == name)
-        scores = item_scores(rng, cat["total"][rows], n_items, item_max)
+        scores = item_scores(rng, cat["total"][rows], n_items, item_max, late_item=9 if name == "phq9" else None)
         item_frames.append(
             pd.DataFrame(
                 {

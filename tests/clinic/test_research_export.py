@@ -256,6 +256,15 @@ def test_ktrd_export_refuses_an_unknown_format(tmp_path: Any, capsys: Any) -> No
     assert main(["export", "--out", str(tmp_path), "--format", "xlsx"]) == 2
 
 
+def test_ktrd_export_exit_codes_for_an_unknown_clinic_and_the_development_key(
+    seeded: dict[str, Any], tmp_path: Any, capsys: Any, settings: Any
+) -> None:
+    assert main(["export", "--out", str(tmp_path / "a"), "--clinic", "no-such-clinic"]) == 3
+    settings.KTRD_RESEARCH_KEY = ""  # real patients with the public development key: refused
+    assert main(["export", "--out", str(tmp_path / "b")]) == 4
+    assert "KTRD_RESEARCH_KEY" in capsys.readouterr().err and not (tmp_path / "b").exists()
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     key=st.binary(min_size=32, max_size=48),

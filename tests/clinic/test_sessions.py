@@ -175,3 +175,19 @@ def test_the_page_says_which_fields_block_signing(people, esk_session) -> None: 
     text = response.content.decode()
     assert "Not signed. Missing:" in text and "lot_number" in text
     assert Session.objects.get(pk=session.pk).status != "signed"
+
+
+def test_predose_decision_comes_from_the_checklist_rules(people, esk_session) -> None:  # type: ignore[no-untyped-def]
+    session, _ = esk_session
+    now = timezone.now().replace(microsecond=0)
+    checklist = ChecklistInput(checked_at=now - dt.timedelta(minutes=10), rems_enrolled=True, first_treatment=False,
+                               last_food_at=now - dt.timedelta(hours=3), last_liquid_at=now - dt.timedelta(hours=1),
+                               concomitant_reviewed=True, safe_departure_arranged=True)  # fmt: skip
+    session_writes.record_checklist(people.nurse, session.pk, checklist, now=now)
+    # no blood pressure yet: hold, BP is assessed before every dose (S1)
+    view = sessions.chair_view(people.nurse, session.pk, now=now)
+    assert view.predose is not None and view.predose.decision.value == "hold"
+    assert "predose-bp-missing" in {f.rule_id for f in view.predose.findings}
+    session_writes.add_vitals(people.nurse, session.pk, VitalsInput(now - dt.timedelta(minutes=5), 124, 78, 70, 98), now=now)
+    view = sessions.chair_view(people.nurse, session.pk, now=now)
+    assert view.predose is not None and view.predose.decision.value == "proceed"

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from ketamine_trd.clinic.accounts.models import Clinic, User
 from ketamine_trd.clinic.records.models import Course, Patient, Phase, RemsRecord, Session
-from ketamine_trd.clinic.records.services import courses, intake, patients, session_writes, sessions, signing
+from ketamine_trd.clinic.records.services import courses, intake, patients, rems, session_writes, sessions, signing
 from ketamine_trd.clinic.records.services.patients import PatientInput
 from ketamine_trd.clinic.records.services.session_writes import (
     ChecklistInput,
@@ -339,7 +339,10 @@ class _Seeder:
             safe_departure_arranged=True, monitoring_hcp_name="Jordan Blake",
         )  # fmt: skip
         w.record_discharge(nurse, s.pk, discharge, now=at(126))
-        signing.sign_session(self.staff["prescriber"], s.pk, now=at(127))
+        outcome = signing.sign_session(self.staff["prescriber"], s.pk, now=at(127))
+        submit_at = at(127 + 60 * 24 * rng.randint(1, 3))
+        if outcome.rems_record is not None and submit_at < self.now and rng.random() < 0.9:  # most filed on time
+            rems.submit(nurse, outcome.rems_record.pk, submitted_at=submit_at, now=submit_at)
 
     def _scores(self, p: Patient, course: Course, i: int, start_offset: int) -> None:
         from ketamine_trd.clinic.measurement.services import record_assessment

@@ -101,8 +101,9 @@ def assess(session: Session, rows: tuple[list[Any], list[Any], list[Any]], now: 
     predose = None
     if record_value.predose is not None:
         checklist = record_value.predose
-        if obs.dosed_at is not None:  # judged against the actual time of dosing once dosed
-            checklist = replace(checklist, planned_dose_at=obs.dosed_at)
+        # judged against the actual time of dosing once dosed, else against now (dosing would happen now)
+        dose_at = obs.dosed_at or max(now, checklist.checked_at)
+        checklist = replace(checklist, planned_dose_at=dose_at)
         before = [v for v in obs.vitals if v.taken_at <= checklist.dose_at]
         reading = max(before, key=lambda v: v.taken_at) if before else None
         predose = evaluate_predose(checklist, reading, product, profile)

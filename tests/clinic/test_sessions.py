@@ -188,6 +188,7 @@ def test_predose_decision_comes_from_the_checklist_rules(people, esk_session) ->
     view = sessions.chair_view(people.nurse, session.pk, now=now)
     assert view.predose is not None and view.predose.decision.value == "hold"
     assert "predose-bp-missing" in {f.rule_id for f in view.predose.findings}
-    session_writes.add_vitals(people.nurse, session.pk, VitalsInput(now - dt.timedelta(minutes=5), 124, 78, 70, 98), now=now)
+    reading = VitalsInput(now - dt.timedelta(minutes=5), 124, 78, 70, 98)
+    session_writes.add_vitals(people.nurse, session.pk, reading, now=now)
     view = sessions.chair_view(people.nurse, session.pk, now=now)
     assert view.predose is not None and view.predose.decision.value == "proceed"

@@ -7,11 +7,13 @@ any response. Controls: OWASP ASVS 4.0 V13.1 (API), V5.1 (input validation).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -26,19 +28,24 @@ MAX_EXAMPLES = 5
 OTHER_CLINIC_NAME = "Outland-Quixotic"
 
 
-@pytest.fixture
-def wsgi_app() -> Any:
+@contextmanager
+def wsgi_app() -> Iterator[Any]:
+    """Django's WSGI application, keeping the test's transaction open across requests (as Django's
+    test client does). Enter it after the last test-client request: the test client reconnects the
+    signal handlers it disconnects."""
     from django.core.wsgi import get_wsgi_application
 
-    request_finished.disconnect(close_old_connections)  # keep the test's transaction, as Django's test client does
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
         yield get_wsgi_application()
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
-def test_api_fuzz_with_authentication(wsgi_app: Any) -> None:
+def test_api_fuzz_with_authentication() -> None:
     clinic, other = make_clinic(), make_clinic()
     patient = make_patient(clinic)
     make_session(make_course(patient))
@@ -50,7 +57,14 @@ def test_api_fuzz_with_authentication(wsgi_app: Any) -> None:
     cookies = {name: morsel.value for name, morsel in client.cookies.items()}
     headers = {"X-CSRFToken": cookies.get("csrftoken", ""), "Referer": "http://testserver/"}
 
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_app)
+    with wsgi_app() as app:
+        counts = _fuzz(schemathesis.openapi.from_wsgi("/api/openapi.json", app), cookies, headers, foreign)
+    assert counts["operations"] >= 1 and counts["cases"] >= counts["operations"]
+    assert counts["2xx"] > 0 and counts["401"] == 0, counts  # the requests were authenticated
+    figures("schemathesis", counts)
+
+
+def _fuzz(schema: Any, cookies: dict[str, str], headers: dict[str, str], foreign: Any) -> dict[str, int]:
     counts = {"operations": 0, "cases": 0, "2xx": 0, "4xx": 0, "401": 0}
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -69,6 +83,4 @@ def test_api_fuzz_with_authentication(wsgi_app: Any) -> None:
             assert foreign.mrn not in response.text
 
         run()
-    assert counts["operations"] >= 1 and counts["cases"] >= counts["operations"]
-    assert counts["2xx"] > 0 and counts["401"] == 0, counts  # the requests were authenticated
-    figures("schemathesis", counts)
+    return counts

@@ -190,3 +190,11 @@ def test_logout_is_post_only_and_audited(client: Client, make_user) -> None:  # 
     client.post("/accounts/logout/")
     assert client.get("/accounts/reauth/").status_code == 302
     assert AuditEvent.objects.filter(action="logout").exists()
+
+
+@pytest.mark.django_db
+def test_no_default_accounts_after_migration() -> None:
+    """Migrations create no account (ASVS 4.0 V2.5.4); only ``ktrd demo`` creates its synthetic logins."""
+    from django.contrib.auth import get_user_model
+
+    assert get_user_model().objects.count() == 0

@@ -161,6 +161,19 @@ def test_dates_are_shifted_by_one_offset_per_patient(seeded: dict[str, Any]) -> 
     assert len(offsets) == 2  # two patients, two different offsets (for this key)
 
 
+def test_a_signed_session_without_a_dose_keeps_its_place_and_has_no_dose_row(seeded: dict[str, Any]) -> None:
+    course = seeded["courses"][0]
+    at = dt.datetime.combine(course.start_date + dt.timedelta(days=10), dt.time(10, 0), tzinfo=dt.UTC)
+    make_session(course, status="signed", scheduled_at=at)  # dose withheld: no dose_given_at, no dose_mg
+    tables = build_export_tables()
+    start = next(c["start_date"] for c in tables["courses"] if c["age_years"] != AGE_CAP)
+    course_id = next(c["course_id"] for c in tables["courses"] if c["age_years"] != AGE_CAP)
+    sessions = sorted((s for s in tables["sessions"] if s["course_id"] == course_id), key=lambda s: s["session_number"])
+    assert [(s["session_date"] - start).days for s in sessions] == [0, 3, 7, 10, 35]
+    dosed = {d["session_id"] for d in tables["doses"]}
+    assert [s["session_id"] in dosed for s in sessions] == [True, True, True, False, True]
+
+
 def test_ages_over_89_are_capped_and_birth_year_does_not_reveal_them(seeded: dict[str, Any]) -> None:
     tables = build_export(now=NOW).tables
     ages = sorted(c["age_years"] for c in tables["courses"])

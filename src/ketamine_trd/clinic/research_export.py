@@ -55,7 +55,7 @@ class ExportResult:
 def _courses(clinic_id: int | None) -> QuerySet[Course]:
     sessions = (
         Session.objects.filter(status=SessionStatus.SIGNED)
-        .order_by("dose_given_at", "scheduled_at", "id")
+        .order_by("scheduled_at", "id")  # never NULL: the same order on SQLite and PostgreSQL
         .prefetch_related(
             Prefetch("ratings", to_attr="export_ratings"),
             Prefetch("adverse_events", queryset=AdverseEvent.objects.order_by("noted_at", "id"), to_attr="export_aes"),

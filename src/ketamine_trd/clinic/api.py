@@ -36,6 +36,9 @@ def _mount() -> None:
     from ketamine_trd.clinic.records.api import router as records_router
 
     api.add_router("/", records_router)
+    from ketamine_trd.clinic.api_fhir import router as fhir_router
+
+    api.add_router("/", fhir_router)
     try:
         from ketamine_trd.clinic.measurement.api import router as measurement_router
     except ImportError:  # pragma: no cover - before the measurement app has its API

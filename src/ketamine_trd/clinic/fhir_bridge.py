@@ -1,0 +1,345 @@
+"""FHIR R4 export and import for the clinic: rows to records (``interop.records``) and back.
+
+Export maps a patient's rows onto records and lets the pure mapping (``interop.fhir``) build and
+validate the Bundle. Import sorts a Bundle with ``interop.fhir.parse`` (answers scored by the
+measurement engine), then applies each entry in its own transaction: patients are matched by MRN
+(registered when the Bundle carries a Patient with names and birth date), assessments are created,
+updated or left unchanged, and their alerts raised as ``record_assessment`` would.
+
+Idempotency: every imported assessment is keyed on its source identifier (identifier system and
+value, or the Bundle's source and the resource id), hashed into the audit trail's ``import`` entry
+(``detail = "fhir <sha256>"``): re-importing the same resource finds that entry and changes nothing,
+or updates the assessment when the answers changed. Without an earlier import, an assessment of the
+same patient, instrument and time counts as the same one. Reads and writes are audited.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from ketamine_trd.clinic.audit.models import AuditEvent
+from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.measurement.models import Assessment
+from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
+from ketamine_trd.clinic.measurement.roles import user_of
+from ketamine_trd.clinic.measurement.services import _raise_result_alerts
+from ketamine_trd.clinic.records.models import Course, Patient, Session
+from ketamine_trd.clinical.products import Product
+from ketamine_trd.errors import KtrdError, NotFoundError, PermissionDenied
+from ketamine_trd.interop.fhir.bundle import export_bundle
+from ketamine_trd.interop.fhir.parse import AssessmentCandidate, PatientCandidate, parse_bundle
+from ketamine_trd.interop.fhir.report import ImportEntry, ImportReport
+from ketamine_trd.interop.fhir.validate import validate_bundle
+from ketamine_trd.interop.records import (
+    SEXES,
+    AdverseEventRecord,
+    AssessmentRecord,
+    CourseRecord,
+    DoseRecord,
+    PatientExport,
+    PatientRecord,
+    SessionRecord,
+    VitalsRecord,
+)
+
+__all__ = ["EXPORT_ROLES", "IMPORT_ROLES", "export_clinic", "export_patient", "import_bundle", "patient_export"]
+
+#: may export identified records (researchers get de-identified data elsewhere)
+EXPORT_ROLES = frozenset({"prescriber", "nurse", "admin"})
+#: may import records
+IMPORT_ROLES = frozenset({"prescriber", "nurse", "admin"})
+
+
+class _Reject(Exception):
+    pass
+
+
+def _clinic_of(actor: Any, roles: frozenset[str], doing: str, clinic: Any) -> Any:
+    """The clinic to work in: the user's (role-checked, refusals audited), or ``clinic`` for the system."""
+    if actor is None:
+        if clinic is None:
+            raise NotFoundError("no clinic given")
+        return clinic
+    user = user_of(actor)
+    role = getattr(user, "role", None)
+    if not getattr(user, "is_authenticated", False) or role not in roles or getattr(user, "clinic_id", None) is None:
+        record(actor, "denied", outcome="denied", detail=doing)
+        raise PermissionDenied(f"role {role or 'anonymous'} may not {doing}")
+    return user.clinic
+
+
+# -- rows to records ---------------------------------------------------------------------------
+
+
+def _dose(session: Session, product: Product) -> DoseRecord | None:
+    if session.dose_mg is None or session.dose_given_at is None:
+        return None
+    return DoseRecord(
+        product=product,
+        dose_mg=session.dose_mg,
+        given_at=session.dose_given_at,
+        ended_at=session.infusion_ended_at,
+        dose_mg_per_kg=session.dose_mg_per_kg,
+        lot_number=session.lot_number,
+        devices_count=session.devices_count,
+        infusion_rate_ml_per_h=session.infusion_rate_ml_per_h,
+    )
+
+
+def _session(session: Session) -> SessionRecord:
+    vitals = tuple(
+        VitalsRecord(
+            str(v.pk),
+            v.taken_at,
+            v.timepoint,
+            v.systolic_mmhg,
+            v.diastolic_mmhg,
+            v.heart_rate_bpm,
+            v.spo2_percent,
+            v.respiratory_rate_per_min,
+        )
+        for v in session.vitals.all()
+    )
+    return SessionRecord(
+        str(session.pk),
+        str(session.course_id),
+        session.scheduled_at,
+        session.status,
+        _dose(session, Product.parse(session.course.product)),
+        vitals,
+        session.monitoring_completed_at or session.signed_at,
+    )
+
+
+def patient_export(patient: Patient) -> PatientExport:
+    """Everything exported for ``patient``: courses, sessions (doses, vitals), adverse events, assessments."""
+    courses = list(Course.objects.filter(patient=patient).order_by("start_date", "id"))
+    sessions = list(
+        Session.objects.filter(patient=patient)
+        .select_related("course")
+        .prefetch_related("vitals", "adverse_events")
+        .order_by("scheduled_at", "id")
+    )
+    events = [
+        AdverseEventRecord(str(e.pk), str(s.pk), e.kind, e.noted_at, e.severity, e.serious, e.resolved_at)
+        for s in sessions
+        for e in s.adverse_events.all()
+    ]
+    assessments = [
+        AssessmentRecord(
+            str(a.pk),
+            patient.mrn,
+            a.instrument_id,
+            a.instrument_version,
+            a.administered_at,
+            dict(a.item_values),
+            a.total,
+            a.severity,
+            a.risk,
+            a.prorated,
+            str(a.session_id) if a.session_id else None,
+        )
+        for a in Assessment.objects.filter(patient=patient).order_by("administered_at", "id")
+    ]
+    return PatientExport(
+        PatientRecord(
+            str(patient.pk),
+            patient.mrn,
+            patient.given_name,
+            patient.family_name,
+            patient.date_of_birth,
+            patient.sex if patient.sex in SEXES else "unknown",
+        ),
+        tuple(
+            CourseRecord(str(c.pk), Product.parse(c.product), c.phase, c.start_date, c.ended_on, c.end_reason)
+            for c in courses
+        ),
+        tuple(_session(s) for s in sessions),
+        tuple(assessments),
+        tuple(events),
+    )
+
+
+def _export(actor: Any, clinic: Any, patients: Iterable[Patient], now: dt.datetime) -> dict[str, Any]:
+    exports = []
+    with transaction.atomic():
+        for patient in patients:
+            exports.append(patient_export(patient))
+            record(actor, "export", obj=patient, detail="fhir bundle")
+    bundle = export_bundle(exports, system=clinic.slug, now=now)
+    validate_bundle(bundle)
+    return bundle
+
+
+def export_patient(actor: Any, mrn: str, *, now: dt.datetime, clinic: Any = None) -> dict[str, Any]:
+    """The FHIR Bundle of one patient of the actor's clinic (404 for an MRN not in that clinic)."""
+    clinic = _clinic_of(actor, EXPORT_ROLES, "export FHIR records", clinic)
+    patient = Patient.objects.filter(clinic=clinic, mrn=mrn).first()
+    if patient is None:
+        raise NotFoundError(f"no patient with this MRN in clinic {clinic.slug}")
+    return _export(actor, clinic, [patient], now)
+
+
+def export_clinic(actor: Any, *, now: dt.datetime, clinic: Any = None) -> dict[str, Any]:
+    """The FHIR Bundle of every patient of the clinic."""
+    clinic = _clinic_of(actor, EXPORT_ROLES, "export FHIR records", clinic)
+    return _export(actor, clinic, Patient.objects.filter(clinic=clinic).order_by("mrn"), now)
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+def _register(actor: Any, clinic: Any, found: PatientCandidate, now: dt.datetime) -> ImportEntry:
+    existing = Patient.objects.filter(clinic=clinic, mrn=found.mrn).first()
+    if existing is not None:
+        return ImportEntry(
+            found.index, "Patient", found.resource_id, "unchanged", ("matched by MRN",), str(existing.pk)
+        )
+    missing = [
+        n
+        for n, v in (
+            ("name.given", found.given_name),
+            ("name.family", found.family_name),
+            ("birthDate", found.birth_date),
+        )
+        if not v
+    ]
+    if missing:
+        return ImportEntry(
+            found.index,
+            "Patient",
+            found.resource_id,
+            "rejected",
+            (f"cannot register a new patient without {', '.join(missing)}",),
+        )
+    with transaction.atomic():
+        patient = Patient.objects.create(
+            clinic=clinic,
+            mrn=found.mrn[:40],
+            given_name=found.given_name[:100],
+            family_name=found.family_name[:100],
+            date_of_birth=found.birth_date,
+            sex=found.sex if found.sex in SEXES else "unknown",
+            created_at=now,
+            updated_at=now,
+            created_by=user_of(actor) if actor is not None else None,
+        )
+        record(actor, "import", obj=patient, detail="fhir Patient")
+    return ImportEntry(found.index, "Patient", found.resource_id, "created", (), str(patient.pk))
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:48]
+
+
+def _same(assessment: Assessment, found: AssessmentCandidate) -> bool:
+    total = found.result.total
+    return dict(assessment.item_values) == dict(found.result.item_values) and (
+        (assessment.total is None and total is None)
+        or (assessment.total is not None and total is not None and Decimal(assessment.total) == Decimal(total))
+    )
+
+
+def _fill(assessment: Assessment, found: AssessmentCandidate) -> None:
+    result = found.result
+    assessment.instrument_id = found.instrument.id
+    assessment.instrument_version = str(found.instrument.version)
+    assessment.item_values = dict(result.item_values)
+    assessment.total = Decimal(result.total) if result.total is not None else None
+    assessment.severity = result.severity or ""
+    assessment.risk = result.risk or ""
+    assessment.prorated = bool(result.prorated)
+    assessment.administered_at = found.administered_at
+
+
+def _apply(actor: Any, clinic: Any, found: AssessmentCandidate, now: dt.datetime) -> tuple[str, Assessment]:
+    patient = Patient.objects.filter(clinic=clinic, mrn=found.mrn).first()
+    if patient is None:
+        raise _Reject("unknown patient: no patient of this clinic has the subject's MRN")
+    if found.administered_at > now:
+        raise _Reject(f"administered at {found.administered_at:%Y-%m-%d %H:%M} UTC, after now")
+    detail = f"fhir {_key_hash(found.key)}"
+    ledger = (
+        AuditEvent.objects.filter(
+            action="import", object_type="measurement.assessment", detail=detail, patient_id=str(patient.pk)
+        )
+        .order_by("-seq")
+        .first()
+    )
+    existing = Assessment.objects.filter(pk=ledger.object_id, patient=patient).first() if ledger else None
+    if existing is None and ledger is None:
+        same_time = Assessment.objects.filter(
+            patient=patient, instrument_id=found.instrument.id, administered_at=found.administered_at
+        ).first()
+        if same_time is not None and not _same(same_time, found):
+            raise _Reject(
+                "conflict: this patient already has an assessment of this instrument at this time with other answers"
+            )
+        existing = same_time
+    if existing is not None and _same(existing, found):
+        return "unchanged", existing
+    if existing is not None:
+        _fill(existing, found)
+        existing.save()
+        record(
+            actor, "update", obj=existing, changed_fields=["item_values", "total", "severity", "risk"], detail=detail
+        )
+        outcome, assessment = "updated", existing
+    else:
+        assessment = Assessment(
+            patient=patient, entered_by=user_of(actor) if actor is not None else None, created_at=now
+        )
+        _fill(assessment, found)
+        assessment.save()
+        record(actor, "import", obj=assessment, detail=detail)
+        outcome = "created"
+    _raise_result_alerts(patient, assessment, found.result, now=now, actor=actor)
+    if assessment.total is not None:
+        refresh_patient_alerts(actor, patient, now=now, instrument_ids=(found.instrument.id,))
+    return outcome, assessment
+
+
+def _import_one(actor: Any, clinic: Any, found: AssessmentCandidate, now: dt.datetime) -> ImportEntry:
+    try:
+        with transaction.atomic():
+            outcome, assessment = _apply(actor, clinic, found, now)
+    except (_Reject, KtrdError) as refused:
+        return ImportEntry(found.index, found.resource_type, found.resource_id, "rejected", (str(refused),))
+    return ImportEntry(found.index, found.resource_type, found.resource_id, outcome, (), str(assessment.pk))
+
+
+def import_bundle(
+    actor: Any,
+    bundle: Any,
+    *,
+    now: dt.datetime,
+    clinic: Any = None,
+    dry_run: bool = False,
+    mrn_system: str | None = None,
+) -> ImportReport:
+    """Import a Bundle's patients and assessments into the actor's clinic; one transaction per resource.
+
+    ``dry_run`` runs every check and write, then rolls everything back. Returns the report of every
+    entry (created, updated, unchanged, rejected with reasons, skipped).
+    """
+    clinic = _clinic_of(actor, IMPORT_ROLES, "import FHIR records", clinic)
+    parsed = parse_bundle(bundle, mrn_system=mrn_system)
+    entries = [ImportEntry(r.index, r.resource_type, r.resource_id, "rejected", r.reasons) for r in parsed.rejected]
+    entries += [ImportEntry(s.index, s.resource_type, s.resource_id, "skipped", (s.reason,)) for s in parsed.skipped]
+    # a dry run holds one transaction that is rolled back; a real run commits each resource on its own
+    with transaction.atomic() if dry_run else contextlib.nullcontext():
+        entries += [_register(actor, clinic, p, now) for p in parsed.patients]
+        entries += [_import_one(actor, clinic, a, now) for a in parsed.assessments]
+        if dry_run:
+            transaction.set_rollback(True)
+    report = ImportReport.of(entries, dry_run=dry_run, source=parsed.source)
+    counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
+    record(actor, "import", object_type="fhir_bundle", detail=f"fhir bundle{' (dry run)' if dry_run else ''}: {counts}")
+    return report

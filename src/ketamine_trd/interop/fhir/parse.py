@@ -1,0 +1,453 @@
+"""Reading an import Bundle: Patients, QuestionnaireResponses and survey Observations become candidates.
+
+Each entry becomes exactly one outcome: a :class:`PatientCandidate`, an :class:`AssessmentCandidate`
+(answers scored by the measurement engine, ``clinical.instruments.score``), a :class:`Rejection`
+with its reasons, or a :class:`Skipped` entry (a resource type this import does not take, or an
+Observation consumed by the assessment it belongs to). Matching candidates to the clinic's patients
+and saving them is the clinic's job (``clinic/fhir_bridge.py``).
+
+Rules (``docs/fhir.md``): a QuestionnaireResponse must be ``completed`` (or ``amended``), name a known
+instrument, have an ``authored`` time with a zone, a patient (a Bundle Patient with an MRN, or a
+subject identifier), and answers the engine accepts; score Observations ``derivedFrom`` it must
+agree with the engine's total. A panel Observation with ``hasMember`` item Observations is an
+assessment too. A total alone (no item answers) is refused: the engine cannot validate it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ketamine_trd.clinical import instruments
+from ketamine_trd.clinical.instruments import Instrument, ScoreResult
+from ketamine_trd.errors import InputError
+from ketamine_trd.interop.fhir.codes import IDENTIFIER_TYPE
+from ketamine_trd.interop.fhir.lookup import answer_value, instrument_for_code, instrument_for_questionnaire, item_for
+from ketamine_trd.interop.fhir.validate import problems
+
+__all__ = ["AssessmentCandidate", "ParsedBundle", "PatientCandidate", "Rejection", "Skipped", "parse_bundle"]
+
+_DONE = ("completed", "amended")
+
+
+@dataclass(frozen=True, slots=True)
+class PatientCandidate:
+    """A Patient of the Bundle with its MRN (and the demographics needed to register it)."""
+
+    index: int
+    resource_id: str
+    mrn: str
+    given_name: str
+    family_name: str
+    birth_date: dt.date | None
+    sex: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentCandidate:
+    """An assessment to import: whose (MRN), which instrument, when, the engine's result, the import key."""
+
+    index: int
+    resource_type: str
+    resource_id: str
+    key: str
+    mrn: str
+    instrument: Instrument
+    administered_at: dt.datetime
+    result: ScoreResult
+    consumed: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An entry refused as a whole, with every reason found."""
+
+    index: int
+    resource_type: str
+    resource_id: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An entry not imported on purpose (another resource type, or part of an assessment)."""
+
+    index: int
+    resource_type: str
+    resource_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedBundle:
+    """Everything found in a Bundle, by outcome."""
+
+    source: str
+    patients: tuple[PatientCandidate, ...] = ()
+    assessments: tuple[AssessmentCandidate, ...] = ()
+    rejected: tuple[Rejection, ...] = ()
+    skipped: tuple[Skipped, ...] = field(default=())
+
+
+class _Refused(Exception):
+    def __init__(self, *reasons: str) -> None:
+        self.reasons = reasons
+
+
+def _mrn_of(patient: dict[str, Any], mrn_system: str | None) -> str | None:
+    found = []
+    for ident in patient.get("identifier", []) or []:
+        if mrn_system is not None:
+            if ident.get("system") == mrn_system and ident.get("value"):
+                return str(ident["value"])
+            continue
+        codes = [(c.get("system"), c.get("code")) for c in (ident.get("type") or {}).get("coding", [])]
+        if (IDENTIFIER_TYPE, "MR") in codes or str(ident.get("system", "")).endswith("/mrn"):
+            found.append(str(ident.get("value", "")))
+    return found[0] if found and found[0] else None
+
+
+def _time(value: Any, field_name: str) -> dt.datetime:
+    if not isinstance(value, str) or "T" not in value:
+        raise _Refused(f"{field_name}: {value!r} is not a date-time with a time zone")
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise _Refused(f"{field_name}: {value!r} is not an ISO 8601 date-time") from None
+    if when.utcoffset() is None:
+        raise _Refused(f"{field_name}: {value!r} has no time zone")
+    return when.astimezone(dt.UTC)
+
+
+def _score(instrument: Instrument, answers: dict[str, int | None]) -> ScoreResult:
+    try:
+        return instruments.score(instrument.id, answers)
+    except InputError as error:
+        raise _Refused(f"measurement engine: {error}") from None
+
+
+def _check_total(result: ScoreResult, declared: list[Decimal]) -> None:
+    for total in declared:
+        if result.total is None or Decimal(result.total) != total:
+            raise _Refused(f"declared total {total} differs from the measurement engine's total {result.total}")
+
+
+class _Reader:
+    def __init__(self, bundle: dict[str, Any], mrn_system: str | None) -> None:
+        self.entries: list[dict[str, Any]] = [
+            e["resource"] if isinstance(e, dict) and isinstance(e.get("resource"), dict) else {}
+            for e in bundle.get("entry", []) or []
+        ]
+        self.by_ref: dict[str, int] = {}
+        for index, entry in enumerate(bundle.get("entry", []) or []):
+            resource = self.entries[index]
+            if isinstance(entry, dict) and entry.get("fullUrl"):
+                self.by_ref[str(entry["fullUrl"])] = index
+            if resource.get("id"):
+                self.by_ref[f"{resource.get('resourceType')}/{resource['id']}"] = index
+        meta: dict[str, Any] = bundle["meta"] if isinstance(bundle.get("meta"), dict) else {}
+        ident: dict[str, Any] = bundle["identifier"] if isinstance(bundle.get("identifier"), dict) else {}
+        self.source = str(meta.get("source") or ident.get("system") or "unknown-source")
+        self.mrn_system = mrn_system
+
+    def resolve(self, reference: Any) -> tuple[int, dict[str, Any]] | None:
+        ref = (reference or {}).get("reference") if isinstance(reference, dict) else None
+        if ref and ref in self.by_ref:
+            return self.by_ref[ref], self.entries[self.by_ref[ref]]
+        return None
+
+    def mrn(self, subject: Any) -> str:
+        ident = (subject or {}).get("identifier") if isinstance(subject, dict) else None
+        if ident and ident.get("value") and (self.mrn_system is None or ident.get("system") == self.mrn_system):
+            return str(ident["value"])
+        hit = self.resolve(subject)
+        if hit is None or hit[1].get("resourceType") != "Patient":
+            raise _Refused("unknown patient: the subject is neither a Patient of this Bundle nor an MRN identifier")
+        if problems(hit[1]):
+            raise _Refused(f"unknown patient: the subject Patient at entry {hit[0]} is not valid FHIR R4")
+        mrn = _mrn_of(hit[1], self.mrn_system)
+        if mrn is None:
+            raise _Refused("unknown patient: the subject Patient has no MRN identifier")
+        return mrn
+
+    def key(self, resource: dict[str, Any]) -> str:
+        ident = resource.get("identifier")
+        ident = ident[0] if isinstance(ident, list) and ident else ident
+        if isinstance(ident, dict) and ident.get("value"):
+            return f"{ident.get('system', self.source)}|{ident['value']}"
+        return f"{self.source}|{resource.get('resourceType')}/{resource.get('id', '')}"
+
+
+def _refs(value: Any) -> list[str]:
+    """The reference strings of a list of References, ignoring anything malformed."""
+    if not isinstance(value, list):
+        return []
+    return [str(v["reference"]) for v in value if isinstance(v, dict) and isinstance(v.get("reference"), str)]
+
+
+def _codings(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    code = resource.get("code")
+    codings = code.get("coding") if isinstance(code, dict) else None
+    return [c for c in codings if isinstance(c, dict)] if isinstance(codings, list) else []
+
+
+def _quantity_value(resource: dict[str, Any]) -> Decimal | None:
+    quantity = resource.get("valueQuantity")
+    return _decimal(quantity.get("value")) if isinstance(quantity, dict) else None
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        number = Decimal(str(value)) if isinstance(value, (int, float, str)) and not isinstance(value, bool) else None
+    except ArithmeticError:
+        return None
+    return number if number is not None and number.is_finite() else None
+
+
+def _flatten(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for item in items or []:
+        out.append(item)
+        out.extend(_flatten(item.get("item", [])))
+        for answer in item.get("answer", []) or []:
+            out.extend(_flatten(answer.get("item", [])))
+    return out
+
+
+def _answers(instrument: Instrument, items: list[dict[str, Any]]) -> dict[str, int | None]:
+    answers: dict[str, int | None] = {}
+    reasons = []
+    for item in _flatten(items):
+        given = item.get("answer") or []
+        if not given and item.get("item"):
+            continue  # a group
+        item_id = item_for(instrument, str(item.get("linkId", "")))
+        if item_id is None:
+            reasons.append(f"linkId {item.get('linkId')!r} is not an item of {instrument.name}")
+            continue
+        if len(given) > 1:
+            reasons.append(f"{instrument.id}.{item_id}: more than one answer")
+            continue
+        value = answer_value(instrument.id, given[0]) if given else None
+        if given and value is None:
+            reasons.append(
+                f"{instrument.id}.{item_id}: the answer carries no score (no itemWeight, integer or known code)"
+            )
+        answers[item_id] = value
+    if reasons:
+        raise _Refused(*reasons)
+    return answers
+
+
+def _declared_totals(reader: _Reader, ref: str) -> tuple[list[Decimal], list[int]]:
+    totals, consumed = [], []
+    for index, resource in enumerate(reader.entries):
+        if resource.get("resourceType") != "Observation" or ref not in _refs(resource.get("derivedFrom")):
+            continue
+        consumed.append(index)
+        found = instrument_for_code(_codings(resource))
+        if found and found[1] == "total" and "valueQuantity" in resource:
+            total = _quantity_value(resource)
+            if total is None:
+                raise _Refused(f"the total Observation at entry {index} has no numeric value")
+            totals.append(total)
+    return totals, consumed
+
+
+def _response(reader: _Reader, index: int, resource: dict[str, Any], full_url: str) -> AssessmentCandidate:
+    reasons = []
+    if resource.get("status") not in _DONE:
+        reasons.append(f"status {resource.get('status')!r} is not completed")
+    instrument = instrument_for_questionnaire(str(resource.get("questionnaire", "")))
+    if instrument is None:
+        reasons.append(f"questionnaire {resource.get('questionnaire')!r} is not a known instrument")
+    if reasons:
+        raise _Refused(*reasons)
+    assert instrument is not None  # nosec B101 - narrowed above
+    mrn = reader.mrn(resource.get("subject"))
+    when = _time(resource.get("authored"), "authored")
+    result = _score(instrument, _answers(instrument, resource.get("item", [])))
+    totals, consumed = _declared_totals(reader, full_url)
+    if resource.get("id"):
+        more, extra = _declared_totals(reader, f"QuestionnaireResponse/{resource['id']}")
+        totals, consumed = totals + more, consumed + extra
+    _check_total(result, totals)
+    key = reader.key(resource)
+    return AssessmentCandidate(
+        index, "QuestionnaireResponse", str(resource.get("id", "")), key, mrn, instrument, when, result, tuple(consumed)
+    )
+
+
+def _panel(reader: _Reader, index: int, resource: dict[str, Any], instrument: Instrument) -> AssessmentCandidate:
+    answers: dict[str, int | None] = {}
+    totals, consumed, reasons = [], [], []
+    for member in resource.get("hasMember", []) or []:
+        hit = reader.resolve(member)
+        if hit is None:
+            reasons.append(f"hasMember {member.get('reference')!r} is not in the Bundle")
+            continue
+        member_index, obs = hit
+        consumed.append(member_index)
+        codings = _codings(obs)
+        found = instrument_for_code(codings)
+        if found and found[0].id == instrument.id and found[1] == "total":
+            total = _quantity_value(obs)
+            if total is None:
+                reasons.append(f"the total Observation at entry {member_index} has no numeric value")
+            else:
+                totals.append(total)
+            continue
+        item_id = item_for(instrument, "", codings)
+        if item_id is None:
+            reasons.append(f"member {member.get('reference')!r} is not an item of {instrument.name}")
+            continue
+        value = answer_value(instrument.id, obs)
+        if value is None:
+            reasons.append(f"{instrument.id}.{item_id}: the Observation carries no score")
+        answers[item_id] = value
+    if reasons:
+        raise _Refused(*reasons)
+    if not answers:
+        raise _Refused(f"missing answers: the {instrument.name} panel has no item Observations")
+    mrn = reader.mrn(resource.get("subject"))
+    when = _time(
+        resource.get("effectiveDateTime") or (resource.get("effectivePeriod") or {}).get("start"), "effectiveDateTime"
+    )
+    result = _score(instrument, answers)
+    _check_total(result, totals)
+    return AssessmentCandidate(
+        index,
+        "Observation",
+        str(resource.get("id", "")),
+        reader.key(resource),
+        mrn,
+        instrument,
+        when,
+        result,
+        tuple(consumed),
+    )
+
+
+_TAKEN = ("Patient", "QuestionnaireResponse", "Observation")
+
+
+def _patient(reader: _Reader, index: int, resource: dict[str, Any]) -> PatientCandidate:
+    mrn = _mrn_of(resource, reader.mrn_system)
+    if mrn is None:
+        raise _Refused("the Patient has no MRN identifier (identifier.type MR, or the MRN system)")
+    name = (resource.get("name") or [{}])[0]
+    birth = resource.get("birthDate")
+    try:
+        birth_date = dt.date.fromisoformat(birth) if isinstance(birth, str) and len(birth) == 10 else None
+    except ValueError:
+        birth_date = None
+    return PatientCandidate(
+        index,
+        str(resource.get("id", "")),
+        mrn,
+        " ".join(name.get("given", []) or []),
+        str(name.get("family", "")),
+        birth_date,
+        str(resource.get("gender") or "unknown"),
+    )
+
+
+def _owners(reader: _Reader) -> dict[int, int]:
+    """Observation entry -> the entry (QuestionnaireResponse or panel) it belongs to."""
+    owners: dict[int, int] = {}
+    for index, resource in enumerate(reader.entries):
+        kind = resource.get("resourceType")
+        if kind == "QuestionnaireResponse":
+            refs = {f"QuestionnaireResponse/{resource.get('id')}"} | {u for u, i in reader.by_ref.items() if i == index}
+            for other, obs in enumerate(reader.entries):
+                derived = set(_refs(obs.get("derivedFrom")))
+                if obs.get("resourceType") == "Observation" and derived & refs and other not in owners:
+                    owners[other] = index
+        elif kind == "Observation":
+            for member in _refs(resource.get("hasMember")):
+                if member in reader.by_ref:
+                    owners.setdefault(reader.by_ref[member], index)
+    return owners
+
+
+def _observation_outcome(reader: _Reader, index: int, resource: dict[str, Any]) -> AssessmentCandidate | Skipped:
+    codings = (resource.get("code") or {}).get("coding", [])
+    found = instrument_for_code(codings)
+    categories = {c.get("code") for cat in resource.get("category", []) or [] for c in cat.get("coding", [])}
+    rid = str(resource.get("id", ""))
+    if found is None:
+        if "survey" in categories:
+            shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in codings) or "none"
+            raise _Refused(f"wrong code: {shown} is not a code of a known instrument")
+        return Skipped(index, "Observation", rid, "not an instrument score (vital signs and others are not imported)")
+    instrument, part = found
+    if part == "panel":
+        return _panel(reader, index, resource, instrument)
+    raise _Refused(
+        f"missing answers: a {instrument.name} {part} without item answers cannot be validated "
+        "by the measurement engine"
+    )
+
+
+def parse_bundle(bundle: Any, *, mrn_system: str | None = None) -> ParsedBundle:
+    """Sort a Bundle's entries into candidates, rejections and skipped entries (see the module docstring).
+
+    ``mrn_system``, when given, is the only identifier system read as an MRN; otherwise an identifier
+    typed ``MR`` (or whose system ends in ``/mrn``) is. A value that is not a Bundle raises ``InputError``.
+
+    >>> parse_bundle({"resourceType": "Bundle", "type": "collection"}).assessments
+    ()
+    """
+    if not isinstance(bundle, dict) or bundle.get("resourceType") != "Bundle":
+        shown = bundle.get("resourceType") if isinstance(bundle, dict) else type(bundle).__name__
+        raise InputError("resourceType", str(shown), "Bundle")
+    if not isinstance(bundle.get("entry", []), list):
+        raise InputError("Bundle.entry", "", "a list of entries")
+    reader = _Reader(bundle, mrn_system)
+    owners = _owners(reader)
+    patients: list[PatientCandidate] = []
+    found: list[AssessmentCandidate] = []
+    rejected: list[Rejection] = []
+    skipped: list[Skipped] = []
+    full_urls = {i: u for u, i in reader.by_ref.items() if not u.startswith(("QuestionnaireResponse/", "Patient/"))}
+    for index, resource in enumerate(reader.entries):
+        kind, rid = str(resource.get("resourceType", "")), str(resource.get("id", ""))
+        if kind not in _TAKEN:
+            skipped.append(
+                Skipped(index, kind or "(none)", rid, f"{kind or 'an entry without a resource'} is not imported")
+            )
+            continue
+        if index in owners:
+            skipped.append(
+                Skipped(
+                    index,
+                    kind,
+                    rid,
+                    f"part of the {reader.entries[owners[index]].get('resourceType')} at entry {owners[index]}",
+                )
+            )
+            continue
+        invalid = problems(resource)
+        member_problems = [
+            f"entry {i}: {problems(reader.entries[i])[0]}"
+            for i, o in owners.items()
+            if o == index and problems(reader.entries[i])
+        ]
+        if invalid or member_problems:
+            rejected.append(
+                Rejection(index, kind, rid, tuple(f"not valid FHIR R4: {p}" for p in (*invalid, *member_problems)))
+            )
+            continue
+        try:
+            if kind == "Patient":
+                patients.append(_patient(reader, index, resource))
+            elif kind == "QuestionnaireResponse":
+                found.append(_response(reader, index, resource, full_urls.get(index, "")))
+            else:
+                outcome = _observation_outcome(reader, index, resource)
+                (found if isinstance(outcome, AssessmentCandidate) else skipped).append(outcome)  # type: ignore[arg-type]
+        except _Refused as refused:
+            rejected.append(Rejection(index, kind, rid, refused.reasons))
+    return ParsedBundle(reader.source, tuple(patients), tuple(found), tuple(rejected), tuple(skipped))

@@ -10,4 +10,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-STATIC_ROOT = None  # served through the finders in tests
+STATIC_ROOT = None  # type: ignore[assignment]  # served through the finders in tests

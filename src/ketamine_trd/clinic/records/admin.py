@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ketamine_trd.clinic.records.models import Course, IntakeResult, Patient, RemsRecord, Session
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[misc]
     """Lists and shows rows; adding, changing and deleting clinical records happens in the application."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -40,7 +40,7 @@ class CourseForm(forms.Form):
     maintenance_sessions = forms.IntegerField(min_value=0, max_value=52, initial=0, help_text="IV: 0 to 52")
 
     def __init__(self, *args: object, on: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         ids = sorted({p.id for p in profiles()})
         self.fields["monitoring_profile"].choices = [("", "default for the product"), *[(i, i) for i in ids]]
 

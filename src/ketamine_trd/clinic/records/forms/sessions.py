@@ -17,7 +17,7 @@ WHEN = {"widget": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 
 
 def _when(required: bool = True, label: str | None = None) -> forms.DateTimeField:
-    return forms.DateTimeField(required=required, label=label, **WHEN)  # type: ignore[arg-type]
+    return forms.DateTimeField(required=required, label=label, **WHEN)
 
 
 def _range(name: str, required: bool = True) -> forms.IntegerField:

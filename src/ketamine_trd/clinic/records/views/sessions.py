@@ -105,7 +105,7 @@ def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResp
                     request, session_id, form.cleaned_data["event_id"], form.cleaned_data["resolved_at"], now=now()
                 )
             else:
-                WRITERS[part](request, session_id, form.to_input(), now=now())  # type: ignore[attr-defined,operator]
+                WRITERS[part](request, session_id, form.to_input(), now=now())  # type: ignore[operator]
         except (InputError, ConflictError) as error:
             add_domain_error(form, error)
         except KtrdError as error:

@@ -45,12 +45,12 @@ def advance(system: LinearSystem, dosing: Dosing, schedule: Schedule) -> tuple[F
         fractions = np.array([ch.fraction[j] for ch in dosing.channels])
         state = np.zeros(size)
         state[-1] = 1.0
-        cache: dict[tuple[float, bool, bytes], FloatArray] = {}
+        cache: dict[tuple[int, bool, bytes], FloatArray] = {}
         for s in range(schedule.n_steps):
             d = float(schedule.delta_h[s])
             if d > 0.0:
                 rates = schedule.rate_mg_per_h[s]
-                key = (d, bool(schedule.in_window[s]), rates.tobytes())
+                key = (int(schedule.delta_index[s]), bool(schedule.in_window[s]), rates.tobytes())
                 if key not in cache:
                     a = np.zeros((size, size))
                     a[:n, :n] = system.rates_per_h[j]

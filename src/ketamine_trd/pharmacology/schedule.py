@@ -79,7 +79,8 @@ def build_schedule(dosing: Dosing, output_times_h: FloatArray) -> Schedule:
     scale = np.max(np.abs(change), initial=0.0)
     after[np.abs(after) < 1e-12 * max(scale, 1.0)] = 0.0
     rate_during = np.vstack([np.zeros((1, n_ch)), after[:-1]])
-    delta = np.concatenate([[0.0], np.diff(grid)])
+    # Segment lengths equal to 1e-12 h share their factors (a linspace grid gives round-off variants).
+    delta = np.round(np.concatenate([[0.0], np.diff(grid)]), 12)
     unique, inverse = np.unique(delta, return_inverse=True)
     out_index = np.full(n, -1, dtype=np.intp)
     out_index[np.searchsorted(grid, times)] = np.arange(times.size)

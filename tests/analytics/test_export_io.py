@@ -121,3 +121,12 @@ def test_any_corrupted_typed_cell_is_named(small_registry: Any, where: tuple[str
     with pytest.raises(InputError) as err:
         validate_frames(frames)
     assert err.value.field == f"{name}.csv:{column}"
+
+
+def test_manifest_reads_synthetic_from_the_rows(tmp_path: Path, small_registry: Any) -> None:
+    frames = small_registry.to_frames()
+    write_registry(frames, tmp_path / "all")
+    assert json.loads((tmp_path / "all" / "manifest.json").read_text())["synthetic"] is True
+    frames["patients"].loc[0, "synthetic"] = False
+    write_registry(frames, tmp_path / "mixed")
+    assert json.loads((tmp_path / "mixed" / "manifest.json").read_text())["synthetic"] == "mixed"

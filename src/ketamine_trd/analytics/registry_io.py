@@ -197,10 +197,21 @@ def _to_text(frame: pd.DataFrame, t: Table) -> pd.DataFrame:
     return out
 
 
+def _synthetic_label(typed: Mapping[str, pd.DataFrame]) -> bool | str:
+    flags = [bool(v) for frame in typed.values() for v in frame["synthetic"].dropna().unique()]
+    if not flags:
+        return False
+    return flags[0] if len(set(flags)) == 1 else "mixed"
+
+
 def write_registry(
-    frames: Mapping[str, pd.DataFrame], directory: str | Path, fmt: str = "csv", *, synthetic: bool = False
+    frames: Mapping[str, pd.DataFrame], directory: str | Path, fmt: str = "csv", *, synthetic: bool | None = None
 ) -> list[Path]:
-    """Validate, then write every table, ``data_dictionary.csv`` (REDCap) and ``manifest.json``."""
+    """Validate, then write every table, ``data_dictionary.csv`` (REDCap) and ``manifest.json``.
+
+    The manifest's ``synthetic`` is ``synthetic`` when given, else read from the rows: ``true`` when every row
+    is synthetic, ``false`` when none is, ``"mixed"`` otherwise.
+    """
     import csv
 
     if fmt not in FORMATS:
@@ -226,7 +237,7 @@ def write_registry(
         "format": "ketamine-trd research export",
         "schema_version": SCHEMA_VERSION,
         "file_format": fmt,
-        "synthetic": synthetic,
+        "synthetic": synthetic if synthetic is not None else _synthetic_label(typed),
         "tables": {t.name: int(len(typed[t.name])) for t in TABLES},
     }
     (root / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -270,7 +270,7 @@ def export_command(
     with _progress("Exporting the clinic database", as_json):
         result = build(clinic=clinic)
         frames = {name: pd.DataFrame(rows, columns=list(table(name).names)) for name, rows in result.tables.items()}
-        write_registry(frames, out, fmt, synthetic=False)
+        write_registry(frames, out, fmt)
     counts = {name: len(rows) for name, rows in result.tables.items()}
     emit(
         {"out": str(out), "format": fmt, "tables": counts, "omitted": result.omitted},

@@ -16,6 +16,7 @@ from ketamine_trd.interop.records import (
     DoseRecord,
     PatientExport,
     PatientRecord,
+    RatingRecord,
     SessionRecord,
     VitalsRecord,
 )
@@ -51,7 +52,11 @@ def patient_export(product: Product = Product.KETAMINE_IV) -> PatientExport:
         VitalsRecord("11", T0 - dt.timedelta(minutes=5), "pre_dose", 128, 82, 71, 98, 14),
         VitalsRecord("12", T0 + dt.timedelta(minutes=40), "post_40", 151, 90, 80, 97, None),
     )
-    session = SessionRecord("3", "2", T0, "signed", dose, vitals, T0 + dt.timedelta(hours=2))
+    ratings = (
+        RatingRecord("21", "moaas", 4, T0 + dt.timedelta(minutes=30)),
+        RatingRecord("22", "cadss6", 5, T0 + dt.timedelta(minutes=40)),
+    )
+    session = SessionRecord("3", "2", T0, "signed", dose, vitals, T0 + dt.timedelta(hours=2), ratings)
     return PatientExport(
         PatientRecord("1", "MRN1", "Ada", "Lee", dt.date(1980, 1, 2), "female"),
         (CourseRecord("2", product, "induction", T0.date()),),

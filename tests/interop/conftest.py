@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from ketamine_trd.clinic.measurement import services
-from ketamine_trd.clinic.records.models import AdverseEvent, Patient, VitalSign
+from ketamine_trd.clinic.records.models import AdverseEvent, Patient, SessionRating, VitalSign
 from ketamine_trd.clinical import instruments
 from tests.clinic.builders import make_clinic, make_course, make_patient, make_session, make_user
 
@@ -48,6 +48,9 @@ def seed_patient(clinic: Any, nurse: Any) -> Patient:
     )  # fmt: skip
     VitalSign.objects.create(session=session, taken_at=T0, timepoint="pre_dose", systolic_mmhg=128,
                              diastolic_mmhg=82, heart_rate_bpm=71, spo2_percent=98)  # fmt: skip
+    SessionRating.objects.create(
+        session=session, instrument_id="moaas", value=4, taken_at=T0 + dt.timedelta(minutes=20)
+    )
     AdverseEvent.objects.create(session=session, kind="nausea", severity="mild", noted_at=T0 + dt.timedelta(minutes=30))
     answers = {
         "phq9": [2, 2, 1, 1, 1, 1, 1, 1, 0],

@@ -36,6 +36,8 @@ def test_export_of_a_seeded_patient_validates_and_is_audited(clinics: Clinics) -
     (ma,) = resources(bundle, "MedicationAdministration")
     assert ma["contained"][0]["batch"]["lotNumber"] == "LOT-1" and ma["dosage"]["dose"]["value"] == 35
     assert AuditEvent.objects.filter(action="export", patient_id=str(clinics.patient.pk)).exists()
+    moaas = next(o for o in resources(bundle, "Observation") if "moaas.total" in codes(o))
+    assert moaas["valueQuantity"]["value"] == 4
 
 
 def test_round_trip_into_an_empty_clinic(clinics: Clinics) -> None:

@@ -157,6 +157,15 @@ def test_adverse_event_and_care_plan() -> None:
     ]
 
 
+def test_chair_side_ratings_are_tagged_session_observations() -> None:
+    """MOAA/S and CADSS-6 totals recorded at the chair (no items): local codes, the session's Encounter."""
+    b = bundle()
+    (enc,) = resources(b, "Encounter")
+    ratings = [o for o in resources(b, "Observation") if o.get("meta", {}).get("tag")]
+    assert sorted(code for o in ratings for code in codes(o)) == ["cadss6.total", "moaas.total"]
+    assert all(o["encounter"]["reference"] == f"urn:uuid:{enc['id']}" for o in ratings)
+
+
 def test_references_resolve_inside_the_bundle() -> None:
     b = bundle()
     urls = {e["fullUrl"] for e in b["entry"]}

@@ -58,6 +58,7 @@ def test_round_trip_of_the_exported_bundle_keeps_answers_and_totals() -> None:
     assert by_instrument["cssrs-screener"].result.risk == "low"
     assert all(a.mrn == "MRN1" for a in parsed.assessments)
     assert [p.mrn for p in parsed.patients] == ["MRN1"]
+    assert sum("chair-side" in s.reason for s in parsed.skipped) == 2
 
 
 def test_a_phq9_from_another_system_is_read_through_loinc_codes() -> None:

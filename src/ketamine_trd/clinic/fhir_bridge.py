@@ -38,6 +38,7 @@ from ketamine_trd.interop.fhir.parse import AssessmentCandidate, PatientCandidat
 from ketamine_trd.interop.fhir.report import ImportEntry, ImportReport
 from ketamine_trd.interop.fhir.validate import validate_bundle
 from ketamine_trd.interop.records import (
+    RATING_INSTRUMENTS,
     SEXES,
     AdverseEventRecord,
     AssessmentRecord,
@@ -45,6 +46,7 @@ from ketamine_trd.interop.records import (
     DoseRecord,
     PatientExport,
     PatientRecord,
+    RatingRecord,
     SessionRecord,
     VitalsRecord,
 )
@@ -115,6 +117,11 @@ def _session(session: Session) -> SessionRecord:
         _dose(session, Product.parse(session.course.product)),
         vitals,
         session.monitoring_completed_at or session.signed_at,
+        tuple(
+            RatingRecord(str(r.pk), RATING_INSTRUMENTS[r.instrument_id], r.value, r.taken_at)
+            for r in session.ratings.all()
+            if r.instrument_id in RATING_INSTRUMENTS
+        ),
     )
 
 
@@ -124,7 +131,7 @@ def patient_export(patient: Patient) -> PatientExport:
     sessions = list(
         Session.objects.filter(patient=patient)
         .select_related("course")
-        .prefetch_related("vitals", "adverse_events")
+        .prefetch_related("vitals", "adverse_events", "ratings")
         .order_by("scheduled_at", "id")
     )
     events = [

@@ -22,6 +22,7 @@ from ketamine_trd.clinical.products import Product
 from ketamine_trd.errors import InputError
 
 __all__ = [
+    "RATING_INSTRUMENTS",
     "SEXES",
     "AdverseEventRecord",
     "AssessmentRecord",
@@ -29,6 +30,7 @@ __all__ = [
     "DoseRecord",
     "PatientExport",
     "PatientRecord",
+    "RatingRecord",
     "SessionRecord",
     "VitalsRecord",
 ]
@@ -153,6 +155,27 @@ class AdverseEventRecord:
             raise InputError("adverse_event.severity", self.severity, "mild, moderate, severe or empty")
 
 
+#: Chair-side rating ids of the clinic (``clinic.records.services.charting``) -> instrument ids.
+RATING_INSTRUMENTS = {"moaas": "moaas", "cadss-23": "cadss", "cadss-6": "cadss6"}
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRecord:
+    """A chair-side rating during a session: a MOAA/S or CADSS total (no item answers), at ``taken_at``."""
+
+    record_id: str
+    instrument_id: str
+    value: int
+    taken_at: dt.datetime
+
+    def __post_init__(self) -> None:
+        _aware("rating.taken_at", self.taken_at)
+        if self.instrument_id not in RATING_INSTRUMENTS.values():
+            raise InputError("rating.instrument_id", self.instrument_id, ", ".join(RATING_INSTRUMENTS.values()))
+        if isinstance(self.value, bool) or not isinstance(self.value, int) or self.value < 0:
+            raise InputError("rating.value", self.value, "a total of 0 or more")
+
+
 @dataclass(frozen=True, slots=True)
 class SessionRecord:
     """A treatment session: when, its status, the dose given (if any), its vitals."""
@@ -164,6 +187,7 @@ class SessionRecord:
     dose: DoseRecord | None = None
     vitals: tuple[VitalsRecord, ...] = ()
     ended_at: dt.datetime | None = None
+    ratings: tuple[RatingRecord, ...] = ()
 
     def __post_init__(self) -> None:
         _aware("session.scheduled_at", self.scheduled_at)

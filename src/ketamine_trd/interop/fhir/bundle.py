@@ -48,6 +48,7 @@ def patient_resources(export: PatientExport, ids: Ids) -> list[dict[str, Any]]:
             dosed[session.record_id] = ids.ref("dose", session.record_id)
         for vitals in session.vitals:
             out.extend(care.vital_signs(vitals, ids, patient_ref, encounter_ref))
+        out.extend(scores.session_rating(r, ids, patient_ref, encounter_ref) for r in session.ratings)
     for event in export.adverse_events:
         encounter_ref = ids.ref("session", event.session_id)
         out.append(care.adverse_event(event, ids, patient_ref, encounter_ref, dosed.get(event.session_id)))

@@ -44,6 +44,9 @@ ADVERSE_EVENT_SYSTEM = f"{BASE}/CodeSystem/adverse-event-kind"
 COURSE_PHASE_SYSTEM = f"{BASE}/CodeSystem/course-phase"
 TIMEPOINT_SYSTEM = f"{BASE}/CodeSystem/session-timepoint"
 TIMEPOINT_EXTENSION = f"{BASE}/StructureDefinition/session-timepoint"
+TAG_SYSTEM = f"{BASE}/CodeSystem/tag"
+#: ``meta.tag`` of chair-side rating Observations (a total without items: exported, skipped on import).
+SESSION_RATING_TAG = {"system": TAG_SYSTEM, "code": "session-rating"}
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"

@@ -23,7 +23,7 @@ from typing import Any
 from ketamine_trd.clinical import instruments
 from ketamine_trd.clinical.instruments import Instrument, ScoreResult
 from ketamine_trd.errors import InputError
-from ketamine_trd.interop.fhir.codes import IDENTIFIER_TYPE
+from ketamine_trd.interop.fhir.codes import IDENTIFIER_TYPE, SESSION_RATING_TAG
 from ketamine_trd.interop.fhir.lookup import answer_value, instrument_for_code, instrument_for_questionnaire, item_for
 from ketamine_trd.interop.fhir.validate import problems
 
@@ -377,6 +377,11 @@ def _observation_outcome(reader: _Reader, index: int, resource: dict[str, Any]) 
     found = instrument_for_code(codings)
     categories = {c.get("code") for cat in resource.get("category", []) or [] for c in cat.get("coding", [])}
     rid = str(resource.get("id", ""))
+    tags = (resource.get("meta") or {}).get("tag") or []
+    if any(
+        t.get("system") == SESSION_RATING_TAG["system"] and t.get("code") == SESSION_RATING_TAG["code"] for t in tags
+    ):
+        return Skipped(index, "Observation", rid, "a chair-side session rating (exported, not imported)")
     if found is None:
         if "survey" in categories:
             shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in codings) or "none"

@@ -29,6 +29,7 @@ from ketamine_trd.interop.fhir.codes import (
     LOINC,
     PHQ_ANSWER_CODES,
     PHQ_ANSWER_INSTRUMENTS,
+    SESSION_RATING_TAG,
     SURVEY,
     UCUM,
     coding,
@@ -37,9 +38,9 @@ from ketamine_trd.interop.fhir.codes import (
     questionnaire_url,
 )
 from ketamine_trd.interop.fhir.ids import Ids
-from ketamine_trd.interop.records import AssessmentRecord
+from ketamine_trd.interop.records import AssessmentRecord, RatingRecord
 
-__all__ = ["answer_coding", "assessment_resources", "questionnaire", "shareable_questionnaires"]
+__all__ = ["answer_coding", "assessment_resources", "questionnaire", "session_rating", "shareable_questionnaires"]
 
 
 def answer_coding(instrument_id: str, value: int) -> dict[str, Any]:
@@ -196,3 +197,20 @@ def assessment_resources(
         panel["hasMember"] = [{"reference": m} for m in members]
         out.append(panel)
     return out
+
+
+def session_rating(rec: RatingRecord, ids: Ids, patient_ref: str, encounter_ref: str) -> dict[str, Any]:
+    """A chair-side MOAA/S or CADSS total of a session (tagged ``session-rating``; no items, no panel)."""
+    instrument = instruments.get(rec.instrument_id)
+    return {
+        "resourceType": "Observation",
+        "id": ids.id("rating", rec.record_id),
+        "meta": {"tag": [dict(SESSION_RATING_TAG)]},
+        "status": "final",
+        "category": [{"coding": [coding(SURVEY)]}],
+        "code": _code(instrument, "total"),
+        "subject": {"reference": patient_ref},
+        "encounter": {"reference": encounter_ref},
+        "effectiveDateTime": _when(rec.taken_at),
+        "valueQuantity": _quantity(rec.value),
+    }

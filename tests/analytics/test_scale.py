@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -47,3 +48,50 @@ def test_several_million_assessments_on_a_local_cluster() -> None:
     iv = next(g for g in durability.groups if g.group == "racemic_ketamine iv")
     assert iv.sustained_at["28"] == pytest.approx(0.80, abs=0.015)
     assert elapsed < 120
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_export_read_with_dask_matches_pandas(tmp_path: Any, small_registry: Any, fmt: str) -> None:
+    import dask
+
+    from ketamine_trd.analytics.registry_io import read_registry, write_registry
+    from ketamine_trd.analytics.scale import read_export_dask
+
+    write_registry(small_registry.frames, tmp_path, fmt)
+    with dask.config.set(scheduler="synchronous"):
+        frames = read_export_dask(tmp_path, blocksize="100KB")
+        scaled = dask_outcomes(frames, aligned=False)
+    expected = summarise_outcomes(read_registry(tmp_path))
+    assert scaled["n"] == expected.n and scaled["response_rate_ci"] == expected.response_rate_ci
+
+
+def test_dask_reader_names_file_and_column_of_bad_cells(tmp_path: Any, export_dir: Any) -> None:
+    import shutil
+
+    import dask
+    import pandas as pd
+
+    from ketamine_trd.analytics.scale import read_export_dask
+    from ketamine_trd.errors import InputError
+
+    for path in export_dir.glob("*.csv"):
+        shutil.copy(path, tmp_path / path.name)
+    frame = pd.read_csv(tmp_path / "assessments.csv", dtype=str, keep_default_na=False)
+    frame.loc[5, "day"] = "five"
+    frame.to_csv(tmp_path / "assessments.csv", index=False)
+    with dask.config.set(scheduler="synchronous"), pytest.raises(InputError) as err:
+        dask_outcomes(read_export_dask(tmp_path), aligned=False)
+    assert err.value.field == "assessments.csv:day"
+
+
+def test_cli_dask_flag_keeps_the_json_keys(export_dir: Any, capsys: Any) -> None:
+    import json
+
+    from ketamine_trd.cli import main
+
+    capsys.readouterr()
+    assert main(["analyze", "outcomes", "--data", str(export_dir), "--dask", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"response_rate", "response_rate_ci", "remission_rate", "remission_rate_ci", "n"} <= set(data)
+    assert main(["analyze", "survival", "--data", str(export_dir), "--dask", "--json"]) == 0
+    assert set(json.loads(capsys.readouterr().out)["sustained_at"]) == {"28", "56"}

@@ -18,7 +18,7 @@ from ketamine_trd.errors import DependencyMissing, InputError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["REQUIRED_TABLES", "read_registry", "validate_frames", "write_registry"]
+__all__ = ["REQUIRED_TABLES", "coerce_table", "read_registry", "validate_frames", "write_registry"]
 
 #: Tables an analysis cannot do without; the others may be absent (read as empty).
 REQUIRED_TABLES = ("patients", "courses", "assessments")
@@ -101,6 +101,11 @@ def _refuse(bad: pd.Series, raw: pd.Series, where: str, col: Column, allowed: st
     if bool(bad.any()):
         first = raw[bad].iloc[0]
         raise InputError(f"{where}:{col.name}", first if isinstance(first, str) else str(first), allowed)
+
+
+def coerce_table(frame: pd.DataFrame, t: Table, where: str) -> pd.DataFrame:
+    """One table checked and typed against its schema (``where`` names the file in errors)."""
+    return _coerce(frame, t, where)
 
 
 def _coerce(frame: pd.DataFrame, t: Table, where: str) -> pd.DataFrame:

@@ -10,6 +10,7 @@ memory (rates with Wilson intervals; Kaplan-Meier with lifelines).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ketamine_trd.analytics.course_table import course_outcomes, durability_table
@@ -18,7 +19,14 @@ from ketamine_trd.analytics.survival import DurabilityResult, durability_from_ta
 from ketamine_trd.analytics.synth import generate_chunk
 from ketamine_trd.errors import DependencyMissing, InputError
 
-__all__ = ["ScaleOutcomes", "dask_analyses", "dask_durability", "dask_outcomes", "dask_registry"]
+__all__ = [
+    "ScaleOutcomes",
+    "dask_analyses",
+    "dask_durability",
+    "dask_outcomes",
+    "dask_registry",
+    "read_export_dask",
+]
 
 _TABLES = ("courses", "assessments")
 
@@ -51,6 +59,38 @@ def dask_registry(n_patients: int, seed: int, partition_size: int = 25_000) -> d
         meta = _part(0, 2, seed, table).iloc[:0]
         out[table] = dd.from_map(lambda spec, t=table: _part(spec[0], spec[1], seed, t), specs, meta=meta,
                                  enforce_metadata=False)  # fmt: skip
+    return out
+
+
+def read_export_dask(directory: str | Path, blocksize: str = "64MB") -> dict[str, Any]:
+    """``courses`` and ``assessments`` of an export directory as Dask frames, typed partition by partition.
+
+    Each partition is checked with the same column and type rules as :func:`.registry_io.read_registry`
+    (errors name the file and column and surface when the frame is computed); the cross-table date checks of
+    the in-memory reader are not run here. The frames are not co-partitioned: use ``aligned=False``.
+    """
+    from ketamine_trd.analytics.export_schema import table
+    from ketamine_trd.analytics.registry_io import coerce_table
+
+    dd = _dask()
+    root = Path(directory)
+    if not root.is_dir():
+        raise InputError("--data", str(root), "a directory holding a registry export", reason="is not a directory")
+    out = {}
+    for name in _TABLES:
+        t = table(name)
+        parquet, csv = root / f"{name}.parquet", root / f"{name}.csv"
+        if parquet.exists():
+            frame, where = dd.read_parquet(str(parquet)), parquet.name
+        elif csv.exists():
+            frame, where = dd.read_csv(str(csv), dtype=str, keep_default_na=False, blocksize=blocksize), csv.name
+        else:
+            raise InputError(f"{name}.csv", "missing", "a file for every required table", reason="is missing")
+        missing = [c for c in t.names if c not in frame.columns]
+        if missing:
+            raise InputError(f"{where}:{missing[0]}", "missing", ", ".join(t.names), reason="column is missing")
+        meta = coerce_table(frame._meta_nonempty.head(0), t, where)
+        out[name] = frame.map_partitions(coerce_table, t, where, meta=meta)
     return out
 
 

@@ -20,6 +20,7 @@ from ketamine_trd.errors import DependencyMissing, InputError, KtrdError
 JSON_HELP = "Print JSON instead of a table."
 DATA_HELP = "Directory of a research export (CSV or Parquet), e.g. from ktrd synth or ktrd export."
 PLOT_HELP = "Write a plot to this PNG file."
+DASK_HELP = "Reduce the data with Dask, partition by partition (for exports larger than memory)."
 
 analyze_app = typer.Typer(help="Research analyses of a registry export.", no_args_is_help=True)
 
@@ -125,12 +126,22 @@ def outcomes_command(
     profile: Annotated[
         str, typer.Option("--remission-profile", help="Remission cut-off profile.")
     ] = "remission-default-v1",
+    use_dask: Annotated[bool, typer.Option("--dask", help=DASK_HELP)] = False,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Response and remission rates with intervals, by group; mean trajectories."""
     from ketamine_trd.analytics.outcomes import plot_outcomes, summarise_outcomes
 
     path = _plot_path(plot)
+    if use_dask:
+        from ketamine_trd.analytics.scale import dask_outcomes, read_export_dask
+
+        if path or profile != "remission-default-v1":
+            raise InputError("--dask", True, "without --plot and --remission-profile (the Dask path reports rates)")
+        with _progress("Analysing the registry with Dask", as_json):
+            rates = dask_outcomes(read_export_dask(data), aligned=False)
+        emit(dict(rates), as_json, lambda d: console.print_json(data=to_jsonable(d)))
+        return
     with _progress("Reading and analysing the registry", as_json):
         summary = summarise_outcomes(_load(data), profile)
         if path:
@@ -159,12 +170,22 @@ def survival_command(
     data: Annotated[Path, typer.Option("--data", help=DATA_HELP)],
     plot: Annotated[Path | None, typer.Option("--plot", help=PLOT_HELP)] = None,
     group_by: Annotated[str, typer.Option("--group-by", help="product_route or maintenance.")] = "product_route",
+    use_dask: Annotated[bool, typer.Option("--dask", help=DASK_HELP)] = False,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Kaplan-Meier time to loss of response after induction, by group, with a log-rank test."""
     from ketamine_trd.analytics.survival import analyse_durability, plot_durability
 
     path = _plot_path(plot)
+    if use_dask:
+        from ketamine_trd.analytics.scale import dask_durability, read_export_dask
+
+        if path:
+            raise InputError("--dask", True, "without --plot")
+        with _progress("Fitting Kaplan-Meier curves (Dask reduction)", as_json):
+            dask_result = dask_durability(read_export_dask(data), group_by, aligned=False)
+        emit(to_jsonable(dask_result), as_json, _render_survival)
+        return
     with _progress("Fitting Kaplan-Meier curves", as_json):
         frames = _load(data)
         result = analyse_durability(frames, group_by)

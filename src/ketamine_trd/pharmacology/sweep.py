@@ -59,8 +59,9 @@ def _sweep(
     rates_f, residue = _flat(modal)
     z = np.zeros((n_ch * n_modes, n))
     auc_z = np.zeros_like(z) if with_auc else None
-    tmp = np.empty((n_out, n_ch * n_modes, n))
-    cache: dict[int, tuple[FloatArray, FloatArray, FloatArray]] = {}
+    y = np.empty((n_out, n))
+    cache_e: dict[int, FloatArray] = {}
+    cache_gh: dict[int, tuple[FloatArray, FloatArray, FloatArray]] = {}
     rate_rows = np.repeat(schedule.rate_mg_per_h, n_modes, axis=1)  # (S, C*M)
     bolus_rows = np.repeat(schedule.bolus_mg, n_modes, axis=1)
     infusing = np.any(schedule.rate_mg_per_h != 0.0, axis=1)
@@ -69,9 +70,15 @@ def _sweep(
         d = float(schedule.delta_h[s])
         if d > 0.0:
             key = int(schedule.delta_index[s])
-            if key not in cache:
-                cache[key] = segment_factors(rates_f, d)
-            e, g, h = cache[key]
+            need_gh = bool(infusing[s]) or (auc_z is not None and bool(schedule.in_window[s]))
+            if need_gh:
+                if key not in cache_gh:
+                    cache_gh[key] = segment_factors(rates_f, d)
+                e, g, h = cache_gh[key]
+            else:
+                if key not in cache_e:
+                    cache_e[key] = cache_gh[key][0] if key in cache_gh else np.exp(-rates_f * d)
+                e = cache_e[key]
             r = rate_rows[s][:, None]
             if auc_z is not None and schedule.in_window[s]:
                 auc_z += z * g
@@ -84,8 +91,8 @@ def _sweep(
             z += bolus_rows[s][:, None]
         k = int(schedule.output_index[s])
         if k >= 0:
-            np.multiply(residue, z, out=tmp)
-            y = tmp.sum(axis=1)
+            for o in range(n_out):
+                np.einsum("kn,kn->n", residue[o], z, out=y[o])
             if store is not None:
                 store[:, :, k] = y.T
             if running is not None:

@@ -18,7 +18,7 @@ from ketamine_trd.clinic.records.services import courses, patients, rems, sessio
 from ketamine_trd.clinic.records.services.patients import PatientInput
 
 router = Router(tags=["records"])
-ERRORS: dict[int, type[Schema]] = dict.fromkeys((401, 403, 404, 409, 422), s.ErrorOut)
+ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 401, 403, 404, 409, 422), s.ErrorOut)
 
 
 def _now() -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -189,3 +190,15 @@ def test_any_phq9_exports_valid_resources_with_its_total(answers: list[int]) -> 
 
 def test_patient_export_fixture_is_used_once() -> None:
     assert patient_export().patient.mrn == "MRN1" and NOW > patient_export().assessments[0].administered_at
+
+
+def test_bundle_validation_reaches_inside_entries() -> None:
+    b = bundle()
+    broken = copy.deepcopy(b)
+    resources(broken, "Encounter")[0]["status"] = "over"
+    with pytest.raises(InputError, match="required value set"):
+        validate_bundle(broken)
+    broken = copy.deepcopy(b)
+    resources(broken, "Encounter")[0]["bogus"] = 1
+    with pytest.raises(InputError, match="bogus"):
+        validate_bundle(broken)

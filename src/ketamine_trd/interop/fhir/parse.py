@@ -151,6 +151,21 @@ class _Reader:
         ident: dict[str, Any] = bundle["identifier"] if isinstance(bundle.get("identifier"), dict) else {}
         self.source = str(meta.get("source") or ident.get("system") or "unknown-source")
         self.mrn_system = mrn_system
+        self.derived_by: dict[str, list[int]] = {}  # reference -> Observations derivedFrom it
+        for index, resource in enumerate(self.entries):
+            if resource.get("resourceType") == "Observation":
+                for ref in _refs(resource.get("derivedFrom")):
+                    self.derived_by.setdefault(ref, []).append(index)
+        self.urls_of: dict[int, list[str]] = {}
+        for url, index in self.by_ref.items():
+            self.urls_of.setdefault(index, []).append(url)
+        self._problems: dict[int, tuple[str, ...]] = {}
+
+    def problems(self, index: int) -> tuple[str, ...]:
+        """The validation problems of entry ``index`` (computed once)."""
+        if index not in self._problems:
+            self._problems[index] = problems(self.entries[index])
+        return self._problems[index]
 
     def resolve(self, reference: Any) -> tuple[int, dict[str, Any]] | None:
         ref = (reference or {}).get("reference") if isinstance(reference, dict) else None
@@ -165,7 +180,7 @@ class _Reader:
         hit = self.resolve(subject)
         if hit is None or hit[1].get("resourceType") != "Patient":
             raise _Refused("unknown patient: the subject is neither a Patient of this Bundle nor an MRN identifier")
-        if problems(hit[1]):
+        if self.problems(hit[0]):
             raise _Refused(f"unknown patient: the subject Patient at entry {hit[0]} is not valid FHIR R4")
         mrn = _mrn_of(hit[1], self.mrn_system)
         if mrn is None:
@@ -243,9 +258,8 @@ def _answers(instrument: Instrument, items: list[dict[str, Any]]) -> dict[str, i
 
 def _declared_totals(reader: _Reader, ref: str) -> tuple[list[Decimal], list[int]]:
     totals, consumed = [], []
-    for index, resource in enumerate(reader.entries):
-        if resource.get("resourceType") != "Observation" or ref not in _refs(resource.get("derivedFrom")):
-            continue
+    for index in reader.derived_by.get(ref, []):
+        resource = reader.entries[index]
         consumed.append(index)
         found = instrument_for_code(_codings(resource))
         if found and found[1] == "total" and "valueQuantity" in resource:
@@ -360,11 +374,10 @@ def _owners(reader: _Reader) -> dict[int, int]:
     for index, resource in enumerate(reader.entries):
         kind = resource.get("resourceType")
         if kind == "QuestionnaireResponse":
-            refs = {f"QuestionnaireResponse/{resource.get('id')}"} | {u for u, i in reader.by_ref.items() if i == index}
-            for other, obs in enumerate(reader.entries):
-                derived = set(_refs(obs.get("derivedFrom")))
-                if obs.get("resourceType") == "Observation" and derived & refs and other not in owners:
-                    owners[other] = index
+            refs = {f"QuestionnaireResponse/{resource.get('id')}", *reader.urls_of.get(index, [])}
+            for ref in sorted(refs):
+                for other in reader.derived_by.get(ref, []):
+                    owners.setdefault(other, index)
         elif kind == "Observation":
             for member in _refs(resource.get("hasMember")):
                 if member in reader.by_ref:
@@ -372,21 +385,30 @@ def _owners(reader: _Reader) -> dict[int, int]:
     return owners
 
 
-def _observation_outcome(reader: _Reader, index: int, resource: dict[str, Any]) -> AssessmentCandidate | Skipped:
-    codings = (resource.get("code") or {}).get("coding", [])
-    found = instrument_for_code(codings)
-    categories = {c.get("code") for cat in resource.get("category", []) or [] for c in cat.get("coding", [])}
-    rid = str(resource.get("id", ""))
-    tags = (resource.get("meta") or {}).get("tag") or []
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _skip_reason(resource: dict[str, Any]) -> str | None:
+    """Why an Observation is skipped without further checks (read defensively: not yet validated)."""
+    meta = resource.get("meta") if isinstance(resource.get("meta"), dict) else {}
+    tags = _dicts((meta or {}).get("tag"))
     if any(
         t.get("system") == SESSION_RATING_TAG["system"] and t.get("code") == SESSION_RATING_TAG["code"] for t in tags
     ):
-        return Skipped(index, "Observation", rid, "a chair-side session rating (exported, not imported)")
+        return "a chair-side session rating (exported, not imported)"
+    categories = {c.get("code") for cat in _dicts(resource.get("category")) for c in _dicts(cat.get("coding"))}
+    if instrument_for_code(_codings(resource)) is None and "survey" not in categories:
+        return "not an instrument score (vital signs and others are not imported)"
+    return None
+
+
+def _observation_outcome(reader: _Reader, index: int, resource: dict[str, Any]) -> AssessmentCandidate:
+    codings = _codings(resource)
+    found = instrument_for_code(codings)
     if found is None:
-        if "survey" in categories:
-            shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in codings) or "none"
-            raise _Refused(f"wrong code: {shown} is not a code of a known instrument")
-        return Skipped(index, "Observation", rid, "not an instrument score (vital signs and others are not imported)")
+        shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in codings) or "none"
+        raise _Refused(f"wrong code: {shown} is not a code of a known instrument")
     instrument, part = found
     if part == "panel":
         return _panel(reader, index, resource, instrument)
@@ -412,6 +434,9 @@ def parse_bundle(bundle: Any, *, mrn_system: str | None = None) -> ParsedBundle:
         raise InputError("Bundle.entry", "", "a list of entries")
     reader = _Reader(bundle, mrn_system)
     owners = _owners(reader)
+    owned: dict[int, list[int]] = {}
+    for member, owner in sorted(owners.items()):
+        owned.setdefault(owner, []).append(member)
     patients: list[PatientCandidate] = []
     found: list[AssessmentCandidate] = []
     rejected: list[Rejection] = []
@@ -434,12 +459,12 @@ def parse_bundle(bundle: Any, *, mrn_system: str | None = None) -> ParsedBundle:
                 )
             )
             continue
-        invalid = problems(resource)
-        member_problems = [
-            f"entry {i}: {problems(reader.entries[i])[0]}"
-            for i, o in owners.items()
-            if o == index and problems(reader.entries[i])
-        ]
+        reason = _skip_reason(resource) if kind == "Observation" else None
+        if reason is not None:
+            skipped.append(Skipped(index, kind, rid, reason))
+            continue
+        invalid = reader.problems(index)
+        member_problems = [f"entry {i}: {reader.problems(i)[0]}" for i in owned.get(index, []) if reader.problems(i)]
         if invalid or member_problems:
             rejected.append(
                 Rejection(index, kind, rid, tuple(f"not valid FHIR R4: {p}" for p in (*invalid, *member_problems)))
@@ -451,8 +476,7 @@ def parse_bundle(bundle: Any, *, mrn_system: str | None = None) -> ParsedBundle:
             elif kind == "QuestionnaireResponse":
                 found.append(_response(reader, index, resource, full_urls.get(index, "")))
             else:
-                outcome = _observation_outcome(reader, index, resource)
-                (found if isinstance(outcome, AssessmentCandidate) else skipped).append(outcome)  # type: ignore[arg-type]
+                found.append(_observation_outcome(reader, index, resource))
         except _Refused as refused:
             rejected.append(Rejection(index, kind, rid, refused.reasons))
     return ParsedBundle(reader.source, tuple(patients), tuple(found), tuple(rejected), tuple(skipped))

@@ -84,6 +84,18 @@ def _model_class(resource_type: str) -> Any:
         raise InputError("resourceType", resource_type, "a FHIR R4 resource type") from None
 
 
+def _code_problems(resource: dict[str, Any]) -> tuple[str, ...]:
+    """Codes outside the required value sets of :data:`REQUIRED_CODES` (top level of ``resource``)."""
+    resource_type = resource.get("resourceType")
+    return tuple(
+        f"{name}: {resource[name]!r} is not a code of its required value set"
+        for (kind, name), allowed in REQUIRED_CODES.items()
+        if kind == resource_type
+        and name in resource
+        and not (isinstance(resource[name], str) and resource[name] in allowed)
+    )
+
+
 def problems(resource: dict[str, Any]) -> tuple[str, ...]:
     """What is wrong with ``resource`` as FHIR R4 (an empty tuple when it validates)."""
     from pydantic import ValidationError
@@ -92,13 +104,7 @@ def problems(resource: dict[str, Any]) -> tuple[str, ...]:
     if not isinstance(resource_type, str):
         return ("resourceType: missing",)
     model = _model_class(resource_type)
-    found = [
-        f"{name}: {resource[name]!r} is not a code of its required value set"
-        for (kind, name), allowed in REQUIRED_CODES.items()
-        if kind == resource_type
-        and name in resource
-        and not (isinstance(resource[name], str) and resource[name] in allowed)
-    ]
+    found = list(_code_problems(resource))
     try:
         model.model_validate(resource)
     except (TypeError, ValueError) as error:  # pydantic's ValidationError is a ValueError
@@ -121,10 +127,18 @@ def validate_resource(resource: dict[str, Any]) -> None:
 
 
 def validate_bundle(bundle: dict[str, Any]) -> None:
-    """Validate the Bundle as a whole and every entry's resource on its own."""
+    """Validate the Bundle as a whole (the models validate every entry's resource in it), then the
+    required-binding codes of every entry; ``InputError`` names the first problem found."""
     validate_resource(bundle)
     for index, entry in enumerate(bundle.get("entry", [])):
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(resource, dict):
             raise InputError(f"entry[{index}].resource", "", "a FHIR resource")
-        validate_resource(resource)
+        found = _code_problems(resource)
+        if found:
+            raise InputError(
+                f"entry[{index}].resource",
+                resource.get("id", ""),
+                "valid FHIR R4",
+                reason=f"fails validation: {found[0]}",
+            )

@@ -36,6 +36,7 @@ def _urls(people):  # type: ignore[no-untyped-def]
         ("get", "/rems/export.csv", "rems.export"),
         ("get", "/rems/1/", "rems.view"),
         ("post", "/rems/1/submitted/", "rems.submit"),
+        ("get", "/rems/1.pdf", "rems.export"),
     ]
 
 
@@ -45,7 +46,7 @@ def test_every_records_url_is_covered_here() -> None:
     covered = {"patient_list", "patient_register", "patient_detail", "patient_edit", "intake_trd", "intake_screening",
                "intake_override", "intake_sign_off", "course_new", "course_detail", "course_phase", "session_schedule",
                "session_today", "session_detail", "session_record", "rems_list", "rems_csv", "rems_detail",
-               "rems_submitted"}  # fmt: skip
+               "rems_submitted", "rems_pdf"}  # fmt: skip
     assert {p.name for p in records.url_patterns} == covered, names
 
 

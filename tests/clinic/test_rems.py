@@ -82,3 +82,14 @@ def test_pages_use_a_fixed_number_of_queries(people, url, django_assert_max_num_
         _signed_record(people, days_ago=2)
     with django_assert_max_num_queries(first + 2):
         client.get(target)
+
+
+def test_pdf_of_the_record_is_a_pdf_and_is_audited_as_an_export(people) -> None:  # type: ignore[no-untyped-def]
+    from ketamine_trd.clinic.audit.models import AuditEvent
+
+    row = _signed_record(people, days_ago=1)
+    response = people.client("nurse").get(f"/rems/{row.pk}.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and len(response.content) > 1500
+    assert AuditEvent.objects.filter(action="export", object_id=str(row.pk)).exists()
+    assert people.client("researcher").get(f"/rems/{row.pk}.pdf").status_code == 403

@@ -28,4 +28,5 @@ urlpatterns = [
     path("rems/export.csv", rems.rems_csv, name="rems_csv"),
     path("rems/<int:record_id>/", rems.rems_detail, name="rems_detail"),
     path("rems/<int:record_id>/submitted/", rems.rems_submitted, name="rems_submitted"),
+    path("rems/<int:record_id>.pdf", rems.rems_pdf, name="rems_pdf"),
 ]

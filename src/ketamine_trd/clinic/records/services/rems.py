@@ -124,8 +124,10 @@ def worklist(actor: Any, *, now: dt.datetime, include_submitted: bool = False) -
     return [(by_session[i.session_id], i) for i in items]
 
 
-def get_record(actor: Any, record_id: int, *, now: dt.datetime) -> tuple[RemsRecord, str, tuple[Any, ...]]:
-    """One PMF record with its status and problems at ``now`` (a ``read``)."""
+def get_record(
+    actor: Any, record_id: int, *, now: dt.datetime, action: str = "read"
+) -> tuple[RemsRecord, str, tuple[Any, ...]]:
+    """One PMF record with its status and problems at ``now`` (audited as ``read``, or ``export`` for the PDF)."""
     user = require(actor, "rems.view")
     with transaction.atomic():
         row = (
@@ -135,7 +137,7 @@ def get_record(actor: Any, record_id: int, *, now: dt.datetime) -> tuple[RemsRec
         )
         if row is None:
             raise NotFoundError(f"REMS record {record_id} not found")
-        record(actor, "read", obj=row, now=now)
+        record(actor, action, obj=row, now=now)
     core = core_record(row)
     return row, rems_status(core, now).value, rems_problems(core)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ketamine_trd.clinic.access import can, require_role
 from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
+from ketamine_trd.clinic.records.pmf_layout import pmf_pdf, pmf_sections
 from ketamine_trd.clinic.records.services import rems
 from ketamine_trd.clinic.records.services.rems import CSV_COLUMNS
 from ketamine_trd.clinic.records.views._edge import as_http, now
@@ -52,7 +53,7 @@ def rems_detail(request: HttpRequest, record_id: int) -> HttpResponse:
         row, status, problems = rems.get_record(request, record_id, now=now())
     except KtrdError as error:
         raise as_http(error) from error
-    context = {"r": row, "f": row.fields, "status": status, "problems": problems,
+    context = {"r": row, "f": row.fields, "status": status, "problems": problems, "sections": pmf_sections(row.fields),
                "can_submit": can(request.user, "rems.submit")}  # fmt: skip
     return render(request, "records/rems_detail.html", context)
 
@@ -71,3 +72,21 @@ def rems_submitted(request: HttpRequest, record_id: int) -> HttpResponse:
     else:
         messages.success(request, "Marked as submitted to the REMS.")
     return redirect("records:rems_detail", record_id=record_id)
+
+
+@require_GET
+@require_role("rems.export")
+def rems_pdf(request: HttpRequest, record_id: int) -> HttpResponse:
+    try:
+        row, status, problems = rems.get_record(request, record_id, now=now(), action="export")
+    except KtrdError as error:
+        raise as_http(error) from error
+    missing = "; ".join(p.field for p in problems) or "none"
+    footer = (
+        f"Form version {row.form_version}; status {status}; due {row.due_at:%Y-%m-%d %H:%M} UTC; missing or out of "
+        f"rule: {missing}. Fields per the SPRAVATO REMS Patient Monitoring Form (S8, S9)."
+    )
+    body = pmf_pdf("SPRAVATO REMS Patient Monitoring Form record", pmf_sections(row.fields), footer)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="rems-pmf-{row.pk}.pdf"'
+    return response

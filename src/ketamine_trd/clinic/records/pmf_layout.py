@@ -1,0 +1,96 @@
+"""The Patient Monitoring Form record laid out as sections of (label, value) rows: one layout for HTML and PDF.
+
+Fields and their order follow the SPRAVATO REMS Patient Monitoring Form (S8; opioids on the newer form, S9).
+Unanswered questions read "not answered", never a guessed "No".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Rows = list[tuple[str, str]]
+
+
+def _yn(value: Any) -> str:
+    return {True: "Yes", False: "No"}.get(value, "not answered")
+
+
+def _bp(value: Any) -> str:
+    if not value:
+        return "not recorded"
+    return f"{value['systolic_mmhg']}/{value['diastolic_mmhg']} mmHg at {value['taken_at']}"
+
+
+def _or(value: Any, missing: str, suffix: str = "") -> str:
+    return missing if value in (None, "") else f"{value}{suffix}"
+
+
+def pmf_sections(f: dict[str, Any]) -> list[tuple[str, Rows]]:
+    """The record's sections in form order."""
+    p, c = f["patient"], f["contact"]
+    duration = _or(f["treatment_duration_minutes"], "not recorded", " min")
+    meds: Rows = [
+        ("Benzodiazepines", _yn(f["benzodiazepines"])),
+        ("Non-benzodiazepine sedative hypnotics", _yn(f["non_benzodiazepine_sedative_hypnotics"])),
+        ("Psychostimulants", _yn(f["psychostimulants"])),
+        ("MAOIs", _yn(f["maois"])),
+    ]
+    if f.get("opioids_asked"):
+        meds.append(("Opioids", _yn(f["opioids"])))
+    return [
+        ("Patient", [
+            ("Name", f"{p['first_name']} {p['last_name']}"),
+            ("Date of birth", p["date_of_birth"]),
+            ("Sex", p["sex"]),
+            ("First treatment", _yn(f["first_treatment"])),
+            ("Enrolled in the REMS", _yn(f["patient_enrolled"])),
+        ]),
+        ("Concomitant medicines", meds),
+        ("Healthcare provider and setting", [
+            ("Provider conducting monitoring", f"{c['hcp_name']} · {c['hcp_phone']} · {c['hcp_email']}"),
+            ("Healthcare setting", f"{c['setting_name']}, {c['setting_address']}"),
+        ]),
+        ("Treatment session", [
+            ("Session date", f["session_date"]),
+            ("Dose administered", f"{f['dose_administered']} ({_or(f['dose_mg'], 'not recorded', ' mg')})"),
+            ("Lot number", _or(f["lot_number"], "not recorded")),
+            ("Treatment duration (first device to completion of monitoring)",
+             f"{duration} (minimum {f['min_monitoring_minutes']} min)"),
+            ("Ready to leave at (REMS evaluation question)", _or(f["ready_to_leave_minutes"], "not answered", " min")),
+            ("Vital signs acceptable before administration", _yn(f["vitals_acceptable_before_administration"])),
+            ("Vital signs acceptable before completion", _yn(f["vitals_acceptable_before_completion"])),
+            ("BP before administration", _bp(f["bp_predose"])),
+            ("BP about 40 minutes after", _bp(f["bp_post_40_min"])),
+            ("BP before completion", _bp(f["bp_before_completion"])),
+            ("Sedation", _yn(f["sedation"])),
+            ("Dissociation", _yn(f["dissociation"])),
+            ("Respiratory depression", _yn(f["respiratory_depression"])),
+            ("Adverse event details", _or(f["adverse_event_details"], "none")),
+        ]),
+    ]  # fmt: skip
+
+
+def pmf_pdf(title: str, sections: list[tuple[str, Rows]], footer: str) -> bytes:
+    """The sections as a one-to-two page PDF (reportlab)."""
+    from io import BytesIO
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    out = BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, title=title, leftMargin=40, rightMargin=40, topMargin=40, bottomMargin=40)
+    story: list[Any] = [Paragraph(title, styles["Title"])]
+    for heading, rows in sections:
+        story += [Spacer(1, 6), Paragraph(heading, styles["Heading3"])]
+        cells = [
+            [Paragraph(label, styles["BodyText"]), Paragraph(str(value), styles["BodyText"])] for label, value in rows
+        ]
+        grid = Table(cells, colWidths=[210, 300])
+        grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story.append(grid)
+    story += [Spacer(1, 10), Paragraph(footer, styles["Italic"])]
+    doc.build(story)
+    return out.getvalue()

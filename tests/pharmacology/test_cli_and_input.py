@@ -102,3 +102,16 @@ def test_reads_a_plan_from_the_clinical_core_when_available() -> None:
     session = courses.PlannedSession(1, dt.date(2026, 1, 5), "induction", 56.0, None, 1)
     parsed = course_from_json({"product": "esketamine-nasal", "sessions": [session.to_dict()]})
     assert parsed.regimen.doses[0].dose_mg == 56.0
+
+
+def test_population_on_a_dask_scheduler_address(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--scheduler ADDRESS`` gives the same percentiles as the local run (same seed)."""
+    distributed = pytest.importorskip("dask.distributed")
+    course = str(EXAMPLES / "pk-esketamine-induction.json")
+    base = ["simulate", "population", "--course", course, "--n", "300", "--seed", "5", "--json"]
+    local = _json(capsys, base)
+    with distributed.LocalCluster(
+        n_workers=1, processes=False, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        remote = _json(capsys, [*base, "--scheduler", cluster.scheduler_address])
+    assert remote["percentiles"] == local["percentiles"]

@@ -39,3 +39,13 @@ def test_openapi_document_is_served(client: Client) -> None:
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "ketamine-trd clinic API"
+
+
+@pytest.mark.django_db
+def test_demo_clinic_pages_carry_the_banner_without_the_flag(settings) -> None:  # type: ignore[no-untyped-def]
+    from tests.clinic.builders import make_clinic, make_user
+
+    settings.KTRD_DEMO = False
+    client = Client()
+    client.force_login(make_user("front_desk", make_clinic(slug="demo")))
+    assert b"SYNTHETIC DEMO DATA" in client.get("/patients/").content

@@ -28,7 +28,7 @@ from ketamine_trd.clinic.audit.models import AuditEvent
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Assessment
 from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
-from ketamine_trd.clinic.measurement.roles import user_of
+from ketamine_trd.clinic.measurement.roles import require_role, user_of
 from ketamine_trd.clinic.measurement.services import _raise_result_alerts
 from ketamine_trd.clinic.records.models import Course, Patient, Session
 from ketamine_trd.clinical.products import Product
@@ -69,11 +69,11 @@ def _clinic_of(actor: Any, roles: frozenset[str], doing: str, clinic: Any) -> An
         if clinic is None:
             raise NotFoundError("no clinic given")
         return clinic
-    user = user_of(actor)
-    role = getattr(user, "role", None)
-    if not getattr(user, "is_authenticated", False) or role not in roles or getattr(user, "clinic_id", None) is None:
-        record(actor, "denied", outcome="denied", detail=doing)
-        raise PermissionDenied(f"role {role or 'anonymous'} may not {doing}")
+    try:
+        user = require_role(actor, roles, doing)
+    except PermissionDenied:
+        record(actor, "denied", outcome="denied", detail=doing)  # outside any transaction: kept
+        raise
     return user.clinic
 
 

@@ -14,8 +14,6 @@ with the FHIR R4 Vital Signs profile codes, and AdverseEvent. Shapes follow ``hl
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from ketamine_trd.interop.fhir.codes import (
@@ -39,6 +37,7 @@ from ketamine_trd.interop.fhir.codes import (
     identifier_system,
 )
 from ketamine_trd.interop.fhir.ids import Ids
+from ketamine_trd.interop.fhir.values import instant, number
 from ketamine_trd.interop.records import (
     AdverseEventRecord,
     CourseRecord,
@@ -52,15 +51,6 @@ __all__ = ["adverse_event", "care_plan", "encounter", "medication_administration
 
 _ENCOUNTER_STATUS = {"planned": "planned", "in_progress": "in-progress", "signed": "finished", "cancelled": "cancelled"}
 _CAREPLAN_STATUS = {"evaluation": "draft", "induction": "active", "maintenance": "active", "ended": "completed"}
-
-
-def _when(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat()
-
-
-def _number(value: Decimal | int) -> int | float:
-    number = Decimal(value)
-    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def patient(rec: PatientRecord, ids: Ids) -> dict[str, Any]:
@@ -128,9 +118,9 @@ def care_plan(rec: CourseRecord, ids: Ids, patient_ref: str, session_refs: list[
 def encounter(rec: SessionRecord, ids: Ids, patient_ref: str) -> dict[str, Any]:
     """The Encounter of a session (ambulatory), from its scheduled time or dose to its end."""
     start = rec.dose.given_at if rec.dose else rec.scheduled_at
-    period = {"start": _when(start)}
+    period = {"start": instant(start)}
     if rec.ended_at and rec.ended_at >= start:
-        period["end"] = _when(rec.ended_at)
+        period["end"] = instant(rec.ended_at)
     return {
         "resourceType": "Encounter",
         "id": ids.id("session", rec.record_id),
@@ -155,7 +145,7 @@ def medication_administration(
         medication["batch"] = {"lotNumber": dose.lot_number}
     dosage: dict[str, Any] = {
         "route": {"coding": [{"system": ROUTE_SYSTEM, "code": dose.product.route}], "text": dose.product.route},
-        "dose": {"value": _number(dose.dose_mg), "unit": "mg", "system": UCUM, "code": "mg"},
+        "dose": {"value": number(dose.dose_mg), "unit": "mg", "system": UCUM, "code": "mg"},
     }
     notes = []
     if dose.dose_mg_per_kg is not None:
@@ -166,7 +156,7 @@ def medication_administration(
         dosage["text"] = "; ".join(notes)
     if dose.infusion_rate_ml_per_h is not None:
         dosage["rateQuantity"] = {
-            "value": _number(dose.infusion_rate_ml_per_h),
+            "value": number(dose.infusion_rate_ml_per_h),
             "unit": "mL/h",
             "system": UCUM,
             "code": "mL/h",
@@ -182,9 +172,9 @@ def medication_administration(
         "dosage": dosage,
     }
     if dose.ended_at:
-        resource["effectivePeriod"] = {"start": _when(dose.given_at), "end": _when(dose.ended_at)}
+        resource["effectivePeriod"] = {"start": instant(dose.given_at), "end": instant(dose.ended_at)}
     else:
-        resource["effectiveDateTime"] = _when(dose.given_at)
+        resource["effectiveDateTime"] = instant(dose.given_at)
     return resource
 
 
@@ -203,7 +193,7 @@ def _vital(rec: VitalsRecord, ids: Ids, kind: str, refs: tuple[str, str], **valu
         "code": {"coding": codings, "text": VITALS[kind].display},
         "subject": {"reference": patient_ref},
         "encounter": {"reference": encounter_ref},
-        "effectiveDateTime": _when(rec.taken_at),
+        "effectiveDateTime": instant(rec.taken_at),
         **value,
     }
 
@@ -247,7 +237,7 @@ def adverse_event(
         "event": {"coding": [{"system": ADVERSE_EVENT_SYSTEM, "code": rec.kind}], "text": rec.kind},
         "subject": {"reference": patient_ref},
         "encounter": {"reference": encounter_ref},
-        "date": _when(rec.noted_at),
+        "date": instant(rec.noted_at),
         "seriousness": {"coding": [{"system": AE_SERIOUSNESS, "code": "serious" if rec.serious else "non-serious"}]},
         "outcome": {"coding": [{"system": AE_OUTCOME, "code": "resolved" if rec.resolved_at else "ongoing"}]},
     }

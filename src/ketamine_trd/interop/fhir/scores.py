@@ -16,7 +16,6 @@ True
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +37,7 @@ from ketamine_trd.interop.fhir.codes import (
     questionnaire_url,
 )
 from ketamine_trd.interop.fhir.ids import Ids
+from ketamine_trd.interop.fhir.values import instant, number
 from ketamine_trd.interop.records import AssessmentRecord, RatingRecord
 
 __all__ = ["answer_coding", "assessment_resources", "questionnaire", "session_rating", "shareable_questionnaires"]
@@ -101,14 +101,8 @@ def shareable_questionnaires(instrument_ids: set[str]) -> list[dict[str, Any]]:
     return [q for q in found if q is not None]
 
 
-def _when(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).isoformat()
-
-
 def _quantity(total: Decimal | int) -> dict[str, Any]:
-    number = Decimal(total)
-    value: int | float = int(number) if number == number.to_integral_value() else float(number)
-    return {"value": value, "unit": "{score}", "system": UCUM, "code": "{score}"}
+    return {"value": number(total), "unit": "{score}", "system": UCUM, "code": "{score}"}
 
 
 def _response(rec: AssessmentRecord, ids: Ids, patient_ref: str, encounter_ref: str | None) -> dict[str, Any]:
@@ -125,7 +119,7 @@ def _response(rec: AssessmentRecord, ids: Ids, patient_ref: str, encounter_ref: 
         "questionnaire": questionnaire_url(rec.instrument_id),
         "status": "completed",
         "subject": {"reference": patient_ref},
-        "authored": _when(rec.administered_at),
+        "authored": instant(rec.administered_at),
         "item": items,
     }
     if encounter_ref:
@@ -140,7 +134,7 @@ def _observation(rec: AssessmentRecord, resource_id: str, code: dict[str, Any], 
         "status": "final",
         "category": [{"coding": [coding(SURVEY)]}],
         "code": code,
-        "effectiveDateTime": _when(rec.administered_at),
+        "effectiveDateTime": instant(rec.administered_at),
         **fields,
     }
 
@@ -211,6 +205,6 @@ def session_rating(rec: RatingRecord, ids: Ids, patient_ref: str, encounter_ref:
         "code": _code(instrument, "total"),
         "subject": {"reference": patient_ref},
         "encounter": {"reference": encounter_ref},
-        "effectiveDateTime": _when(rec.taken_at),
+        "effectiveDateTime": instant(rec.taken_at),
         "valueQuantity": _quantity(rec.value),
     }

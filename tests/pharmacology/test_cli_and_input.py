@@ -115,3 +115,17 @@ def test_population_on_a_dask_scheduler_address(capsys: pytest.CaptureFixture[st
     ) as cluster:
         remote = _json(capsys, [*base, "--scheduler", cluster.scheduler_address])
     assert remote["percentiles"] == local["percentiles"]
+
+
+def test_plan_from_ktrd_course_feeds_the_population(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """End to end: ``ktrd course ketamine-iv --json`` (mg/kg, no weight) then ``--weight-kg`` on the simulation."""
+    if main(["course", "ketamine-iv", "--start", "2026-01-05", "--json"]) != 0:
+        pytest.skip("ktrd course is not available in this checkout")
+    plan = tmp_path / "plan.json"
+    plan.write_text(capsys.readouterr().out, encoding="utf-8")
+    argv = ["simulate", "population", "--course", str(plan), "--n", "100", "--seed", "1", "--json"]
+    assert main(argv) == 2  # mg/kg without a weight: refused, never guessed
+    capsys.readouterr()
+    data = _json(capsys, [*argv, "--weight-kg", "80"])
+    assert data["route"] == "ketamine-iv" and data["doses"] >= 6
+    assert 150 < data["percentiles"]["cmax_ng_per_ml"]["p50"] < 220

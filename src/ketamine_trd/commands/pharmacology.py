@@ -132,7 +132,9 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(..., "--seed", help="Random seed (required: runs are reproducible)."),
         backend: str = typer.Option("numpy", "--backend", help="numpy or jax."),
         scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
-        weight_kg: float = typer.Option(None, "--weight-kg", help="Body weight in kg (default: the file's, or 70)."),
+        weight_kg: float = typer.Option(
+            None, "--weight-kg", help="Body weight in kg (overrides the file's; default: the file's, or 70)."
+        ),
         age: float = typer.Option(45.0, "--age", help="Age in years."),
         hours: float = typer.Option(None, "--hours", help="Horizon in h (default: 24 h after the last dose)."),
         threshold: Annotated[list[float] | None, typer.Option("--threshold", help="Threshold, ng/mL (repeat).")] = None,
@@ -147,8 +149,8 @@ def register(app: typer.Typer) -> None:
             raw = json.loads(course.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as error:
             raise InputError("course", str(course), "a readable JSON file", reason=f"failed ({error})") from None
-        parsed = course_from_json(raw)
-        weight = weight_kg if weight_kg is not None else (parsed.weight_kg or 70.0)
+        parsed = course_from_json(raw, weight_kg)
+        weight = parsed.weight_kg or 70.0
         thresholds = tuple(threshold) if threshold else (DISSOCIATIVE_LOWER_NG_PER_ML,)
         request = PopulationRequest(
             parsed.regimen, n, seed, Covariates(weight, age), hours, thresholds, backend=backend

@@ -62,13 +62,17 @@ def _number(item: dict[str, Any], key: str, where: str) -> float:
         raise InputError(where + "." + key, item.get(key), "a number") from None
 
 
-def course_from_json(data: Any) -> CourseInput:
-    """Parse a course plan or an explicit spec (see the module docstring)."""
+def course_from_json(data: Any, weight_kg: float | None = None) -> CourseInput:
+    """Parse a course plan or an explicit spec (see the module docstring).
+
+    ``weight_kg`` (given on the command line) overrides the file's ``weight_kg``; either is used to
+    turn mg/kg into mg and, by the caller, as the subjects' weight.
+    """
     if not isinstance(data, dict):
         raise InputError("course", type(data).__name__, "a JSON object")
     route = _route(data)
-    weight = data.get("weight_kg")
-    weight_kg = None if weight is None else _number(data, "weight_kg", "course")
+    if weight_kg is None and data.get("weight_kg") is not None:
+        weight_kg = _number(data, "weight_kg", "course")
     iv = route.endswith("-iv")
     doses: list[Dose] = []
     if "doses" in data:
@@ -89,7 +93,12 @@ def course_from_json(data: Any) -> CourseInput:
                 dose_mg = _number(item, "dose_mg", where)
             elif item.get("mg_per_kg") is not None:
                 if weight_kg is None:
-                    raise UnitError("weight_kg", None, "a weight in kg to turn mg/kg into mg", reason="is missing")
+                    raise UnitError(
+                        "weight_kg",
+                        None,
+                        "a weight in kg (in the file or --weight-kg) to turn mg/kg into mg",
+                        reason="is missing",
+                    )
                 dose_mg = _number(item, "mg_per_kg", where) * weight_kg
             else:
                 continue

@@ -40,7 +40,8 @@ def test_charting_through_every_form_then_signing(people, zone) -> None:  # type
                        "last_liquid_at": _local(t0 - dt.timedelta(hours=1)), "concomitant": ["benzodiazepine"],
                        "concomitant_reviewed": "on", "safe_departure_arranged": "true"})  # fmt: skip
     post("vitals", {"taken_at": _local(t0 - dt.timedelta(minutes=10)), "timepoint": "pre_dose",
-                    "systolic_mmhg": "126", "diastolic_mmhg": "80", "heart_rate_bpm": "70", "spo2_percent": "98"})  # fmt: skip
+                    "systolic_mmhg": "126", "diastolic_mmhg": "80", "heart_rate_bpm": "70",
+                    "spo2_percent": "98"})  # fmt: skip
     post("dose", {"dosed_at": _local(t0), "dose_mg": "56", "lot_number": "LOT-9", "devices_used": "2"})
     post("vitals", {"taken_at": _local(t0 + dt.timedelta(minutes=40)), "timepoint": "post_40",
                     "systolic_mmhg": "136", "diastolic_mmhg": "84"})  # fmt: skip

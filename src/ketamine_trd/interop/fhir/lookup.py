@@ -17,6 +17,7 @@ extension, an integer, a boolean, a PHQ LOINC answer code, or a local answer cod
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
@@ -77,7 +78,7 @@ def instrument_for_code(codings: list[dict[str, Any]]) -> tuple[Instrument, str]
     return None
 
 
-def item_for(instrument: Instrument, link_id: str, codings: list[dict[str, Any]] = ()) -> str | None:  # type: ignore[assignment]
+def item_for(instrument: Instrument, link_id: str, codings: Sequence[dict[str, Any]] = ()) -> str | None:
     """The item id of ``instrument`` named by a linkId or a coding (item id, LOINC item code, local code)."""
     ids = {i.id for i in instrument.items}
     if link_id in ids:

@@ -277,9 +277,8 @@ def _response(reader: _Reader, index: int, resource: dict[str, Any], full_url: s
     instrument = instrument_for_questionnaire(str(resource.get("questionnaire", "")))
     if instrument is None:
         reasons.append(f"questionnaire {resource.get('questionnaire')!r} is not a known instrument")
-    if reasons:
+    if reasons or instrument is None:
         raise _Refused(*reasons)
-    assert instrument is not None  # nosec B101 - narrowed above
     mrn = reader.mrn(resource.get("subject"))
     when = _time(resource.get("authored"), "authored")
     result = _score(instrument, _answers(instrument, resource.get("item", [])))

@@ -129,3 +129,16 @@ def test_plan_from_ktrd_course_feeds_the_population(capsys: pytest.CaptureFixtur
     data = _json(capsys, [*argv, "--weight-kg", "80"])
     assert data["route"] == "ketamine-iv" and data["doses"] >= 6
     assert 150 < data["percentiles"]["cmax_ng_per_ml"]["p50"] < 220
+
+
+def test_compare_schedules_side_by_side(capsys: pytest.CaptureFixture[str]) -> None:
+    """Same seed, same subjects, common window: four induction doses give more exposure than two."""
+    files = [str(EXAMPLES / "pk-esketamine-induction.json"), str(EXAMPLES / "pk-esketamine-weekly.json")]
+    argv = ["simulate", "compare", "--course", files[0], "--course", files[1], "--n", "200", "--seed", "4"]
+    data = _json(capsys, [*argv, "--json"])
+    induction, weekly = data["schedules"]
+    assert data["window_h"] == [0.0, 264.0]
+    assert induction["percentiles"]["auc_ng_h_per_ml"]["p50"] > weekly["percentiles"]["auc_ng_h_per_ml"]["p50"]
+    assert "durability" in data
+    assert main(argv) == 0 and "auc_ng_h_per_ml" in capsys.readouterr().out
+    assert main(["simulate", "compare", "--course", files[0], "--seed", "1"]) == 2

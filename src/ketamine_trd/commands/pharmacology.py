@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -140,21 +141,7 @@ def register(app: typer.Typer) -> None:
         threshold: Annotated[list[float] | None, typer.Option("--threshold", help="Threshold, ng/mL (repeat).")] = None,
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
-        from ketamine_trd.pharmacology.course_input import course_from_json
-        from ketamine_trd.pharmacology.parameters import Covariates
-        from ketamine_trd.pharmacology.pd import DISSOCIATIVE_LOWER_NG_PER_ML
-        from ketamine_trd.pharmacology.population import PopulationRequest
-
-        try:
-            raw = json.loads(course.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as error:
-            raise InputError("course", str(course), "a readable JSON file", reason=f"failed ({error})") from None
-        parsed = course_from_json(raw, weight_kg)
-        weight = parsed.weight_kg or 70.0
-        thresholds = tuple(threshold) if threshold else (DISSOCIATIVE_LOWER_NG_PER_ML,)
-        request = PopulationRequest(
-            parsed.regimen, n, seed, Covariates(weight, age), hours, thresholds, backend=backend
-        )
+        request, parsed = _request(course, n, seed, backend, weight_kg, age, hours, threshold)
         result = _run_with_progress(request, scheduler, show=n >= 200_000)
         data = {
             "route": result.route,
@@ -170,7 +157,90 @@ def register(app: typer.Typer) -> None:
         }
         emit(data, as_json, _render_population)
 
+    @simulate.command("compare")
+    def simulate_compare(
+        course: Annotated[list[Path], typer.Option("--course", help="Two or more course files (repeat).")],
+        n: int = typer.Option(1000, "--n", help="Number of virtual subjects (the same subjects for each)."),
+        seed: int = typer.Option(..., "--seed", help="Random seed (required: runs are reproducible)."),
+        backend: str = typer.Option("numpy", "--backend", help="numpy or jax."),
+        weight_kg: float = typer.Option(None, "--weight-kg", help="Body weight in kg (overrides the files')."),
+        age: float = typer.Option(45.0, "--age", help="Age in years."),
+        hours: float = typer.Option(None, "--hours", help="Common horizon in h (default: 24 h after the last dose)."),
+        threshold: Annotated[list[float] | None, typer.Option("--threshold", help="Threshold, ng/mL (repeat).")] = None,
+        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    ) -> None:
+        """Schedules side by side on the same virtual subjects (same seed), over a common window."""
+        from ketamine_trd.pharmacology.pd import DURABILITY
+
+        if len(course) < 2:
+            raise InputError("course", len(course), "two or more --course files to compare")
+        parsed = [_request(c, n, seed, backend, weight_kg, age, hours, threshold) for c in course]
+        horizon = hours if hours is not None else max(p.regimen.end_h for _, p in parsed) + 24.0
+        rows = []
+        for path, (request, plan) in zip(course, parsed, strict=True):
+            result = _run_with_progress(dataclasses.replace(request, hours=horizon), None, show=n >= 200_000)
+            rows.append(
+                {
+                    "course": path.name,
+                    "route": result.route,
+                    "model_id": result.model_id,
+                    "doses": len(plan.regimen.doses),
+                    "percentiles": result.percentiles,
+                }
+            )
+        data = {
+            "n": n,
+            "seed": seed,
+            "window_h": [0.0, horizon],
+            "schedules": rows,
+            "durability": DURABILITY.statement,
+        }
+        emit(data, as_json, _render_compare)
+
     app.add_typer(simulate, name="simulate")
+
+
+def _request(
+    course: Path,
+    n: int,
+    seed: int,
+    backend: str,
+    weight_kg: float | None,
+    age: float,
+    hours: float | None,
+    threshold: list[float] | None,
+) -> tuple[Any, Any]:
+    """Read a course file into a population request (and the parsed course)."""
+    from ketamine_trd.pharmacology.course_input import course_from_json
+    from ketamine_trd.pharmacology.parameters import Covariates
+    from ketamine_trd.pharmacology.pd import DISSOCIATIVE_LOWER_NG_PER_ML
+    from ketamine_trd.pharmacology.population import PopulationRequest
+
+    try:
+        raw = json.loads(course.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise InputError("course", str(course), "a readable JSON file", reason=f"failed ({error})") from None
+    parsed = course_from_json(raw, weight_kg)
+    thresholds = tuple(threshold) if threshold else (DISSOCIATIVE_LOWER_NG_PER_ML,)
+    covariates = Covariates(parsed.weight_kg or 70.0, age)
+    return PopulationRequest(parsed.regimen, n, seed, covariates, hours, thresholds, backend=backend), parsed
+
+
+def _render_compare(data: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{data['n']} virtual subjects (seed {data['seed']}), medians [p5-p95]")
+    table.add_column("exposure")
+    for row in data["schedules"]:
+        table.add_column(f"{row['course']} ({row['doses']} doses)", justify="right")
+    for name in data["schedules"][0]["percentiles"]:
+        cells = []
+        for row in data["schedules"]:
+            p = row["percentiles"].get(name)
+            cells.append(f"{p['p50']:.4g} [{p['p5']:.3g}-{p['p95']:.3g}]" if p else "-")
+        table.add_row(name, *cells)
+    console.print(table)
+    console.print(f"[dim]{data['durability']}[/dim]")
 
 
 def _run_with_progress(request: Any, scheduler: str | None, show: bool) -> Any:

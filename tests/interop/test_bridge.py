@@ -147,3 +147,20 @@ def test_export_of_the_whole_clinic(clinics: Clinics) -> None:
     make_patient(clinics.home, mrn="MRN-8")
     bundle = fhir_bridge.export_clinic(None, now=NOW, clinic=clinics.home)
     assert sorted(p["identifier"][0]["value"] for p in resources(bundle, "Patient")) == ["MRN-7", "MRN-8"]
+
+
+def test_an_ehr_phq9_is_matched_by_mrn_and_raises_the_safety_alert(clinics: Clinics) -> None:
+    """A PHQ-9 from another system (LOINC questionnaire, linkIds, answer codes; subject by MRN identifier) becomes
+    an assessment of the existing patient; item 9 > 0 raises the suicide-item alert (kroenke-2001)."""
+    from tests.interop.test_parse import ehr_phq9, wrap
+
+    subject = {"identifier": {"system": "urn:oid:1.2.3", "value": "MRN-7"}}
+    bundle = wrap(ehr_phq9([1, 1, 1, 1, 1, 1, 1, 1, 2], subject=subject))
+    report = fhir_bridge.import_bundle(clinics.prescriber, bundle, now=NOW, mrn_system="urn:oid:1.2.3")
+    assert report.counts["created"] == 1, report.entries
+    imported = Assessment.objects.get(pk=report.by_outcome("created")[0].target)
+    assert (imported.patient_id, imported.total, imported.item_values["q9"]) == (clinics.patient.pk, Decimal(10), 2)
+    assert imported.administered_at.isoformat() == "2026-03-01T10:00:00+00:00"
+    assert Alert.objects.filter(patient=clinics.patient, kind="suicide_item", assessment=imported).exists()
+    again = fhir_bridge.import_bundle(clinics.prescriber, bundle, now=NOW, mrn_system="urn:oid:1.2.3")
+    assert again.counts["unchanged"] == 1

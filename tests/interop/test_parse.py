@@ -214,3 +214,25 @@ def test_malformed_bundles_give_a_report_never_a_crash(entries: list[tuple[Any, 
     parsed = parse_bundle(b)
     outcomes = len(parsed.patients) + len(parsed.assessments) + len(parsed.rejected) + len(parsed.skipped)
     assert outcomes == len(b["entry"])
+
+
+def test_a_gad7_coded_with_the_loinc_answer_list_is_scored() -> None:
+    """pacio-sample-data: GAD-7 answers LA6569-3 x5, LA6568-5, LA6570-1 -> 1+1+1+1+0+1+2 = 7 (the example's total)."""
+    answers = [1, 1, 1, 1, 0, 1, 2]
+    qr = {
+        "resourceType": "QuestionnaireResponse", "id": "g1", "status": "completed",
+        "questionnaire": "https://ketamine-trd.org/fhir/Questionnaire/gad7",
+        "subject": {"reference": "Patient/p1"}, "authored": "2025-10-16T11:32:40+00:00",
+        "item": [{"linkId": f"q{n}", "answer": [{"valueCoding": {"system": "http://loinc.org", "code": LA[v]}}]}
+                 for n, v in enumerate(answers, 1)],
+    }  # fmt: skip
+    (found,) = parse_bundle(wrap(PATIENT, qr)).assessments
+    assert found.result.total == 7
+
+
+def test_mrn_system_limits_which_identifier_is_an_mrn() -> None:
+    subject = {"identifier": {"system": "urn:oid:1.2.3", "value": "EHR-42"}}
+    (found,) = parse_bundle(wrap(ehr_phq9([0] * 9, subject=subject)), mrn_system="urn:oid:1.2.3").assessments
+    assert found.mrn == "EHR-42"
+    (rejected,) = parse_bundle(wrap(ehr_phq9([0] * 9, subject=subject)), mrn_system="urn:other").rejected
+    assert "unknown patient" in rejected.reasons[0]

@@ -47,6 +47,14 @@ SOURCES: tuple[Source, ...] = (
         "itemWeight on Questionnaire.item.answerOption or Coding; SDC CSPHQ9 weights 0-3 (H; ecosystem.md 6.4)",
         version="extensions 5.2.0; SDC 4.0.0",
     ),
+    Source(
+        "pacio-sample-data",
+        "PACIO Sample Data Depot (HL7 FHIR IG continuous build): GAD-7 and PHQ-9 QuestionnaireResponse examples",
+        kind="web",
+        location="https://build.fhir.org/ig/paciowg/sample-data-fsh/",
+        provides="GAD-7 answers coded with the LOINC answer list LL358-3: LA6568-5 'Not at all', LA6569-3 'Several "
+        "days', LA6570-1 'More than half the days' (M: a CI build of sample data, not LOINC itself)",
+    ),
     _standard(
         "openfda-ndc-spravato",
         "openFDA NDC directory: SPRAVATO product 50458-028 (esketamine hydrochloride 28 mg/0.2 mL)",

@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ketamine_trd.clinical.sources import cite
+
 __all__ = [
     "ADVERSE_EVENT_SYSTEM",
     "BASE",
@@ -112,7 +114,13 @@ PHQ_ANSWER_CODES: dict[int, Code] = {
     2: Code(LOINC, "LA6570-1", "", source="loinc"),
     3: Code(LOINC, "LA6571-9", "", source="loinc"),
 }
-PHQ_ANSWER_INSTRUMENTS = frozenset({"phq9", "phq2"})
+#: Instruments whose items use that answer list, with the source that shows it: the PHQ-9 and PHQ-2
+#: (LOINC), and the GAD-7 (PACIO sample GAD-7 responses coded LA6568-5..LA6570-1; M, a CI build).
+PHQ_ANSWER_INSTRUMENTS: dict[str, str] = {
+    "phq9": cite("loinc"),
+    "phq2": cite("loinc"),
+    "gad7": cite("pacio-sample-data"),
+}
 
 
 def coding(code: Code) -> dict[str, Any]:

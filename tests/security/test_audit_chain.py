@@ -217,3 +217,19 @@ def test_postgres_trigger_refuses_update_and_delete() -> None:
             cursor.execute(sql, [events[0].seq])
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditchainhead SET seq = 0 WHERE id = 1")
+
+
+@pytest.mark.django_db
+def test_admin_shows_the_trail_read_only(make_user) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    admin_user = make_user("admin", is_staff=True, is_superuser=True)
+    record(admin_user, "read", object_type="records.patient", object_id="1")
+    client = Client()
+    client.force_login(admin_user)
+    assert client.get("/admin/audit/auditevent/").status_code == 200
+    event = AuditEvent.objects.last()
+    assert event is not None
+    assert client.get("/admin/audit/auditevent/add/").status_code == 403
+    assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

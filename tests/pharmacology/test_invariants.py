@@ -143,3 +143,33 @@ def test_jax_dense_method_agrees_with_numpy(route: str) -> None:
     got = jax_backend.exposures(job.modal, schedule, job.system.outputs, np.array([50.0]), method="dense")
     for name in ("cmax_ng_per_ml", "tmax_h", "auc_ng_h_per_ml", "time_above_h"):
         np.testing.assert_allclose(getattr(got, name), getattr(ref, name), rtol=1e-9, atol=1e-12)
+
+
+@settings(max_examples=15, deadline=None)
+@given(regimens(), st.lists(st.floats(0.0, 300.0), min_size=1, max_size=12, unique=True))
+def test_values_do_not_depend_on_the_other_output_times(
+    case: tuple[str, tuple[Dose, ...], int], extra: list[float]
+) -> None:
+    """Asking for more output times never changes the concentration at a given time."""
+    route, doses, seed = case
+    model = model_for(route)
+    job = prepare(model, Regimen(route, doses), model.individual(2, np.random.default_rng(seed)), Covariates())
+    base = np.linspace(0.0, 200.0, 41)
+    both = np.union1d(base, np.round(extra, 6))
+    a = run_concentrations(job, base)
+    b = run_concentrations(job, both)[:, :, np.searchsorted(both, base)]
+    np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-12 * float(np.max(np.abs(a)) or 1.0))
+
+
+@settings(max_examples=15, deadline=None)
+@given(regimens(), st.lists(st.floats(1.0, 400.0), min_size=2, max_size=4, unique=True))
+def test_time_above_falls_as_the_threshold_rises(case: tuple[str, tuple[Dose, ...], int], thr: list[float]) -> None:
+    route, doses, seed = case
+    model = model_for(route)
+    job = prepare(model, Regimen(route, doses), model.individual(3, np.random.default_rng(seed)), Covariates())
+    times = np.linspace(0.0, doses[-1].time_h + 24.0, 150)
+    ordered = np.sort(np.array(thr))
+    exp = run_exposures(job, times, ordered)
+    assert np.all(np.diff(exp.time_above_h, axis=0) <= 1e-12)
+    assert np.all(exp.time_above_h >= 0.0) and np.all(exp.time_above_h <= times[-1] - times[0] + 1e-9)
+    assert np.all(np.isin(exp.tmax_h, times))

@@ -10,7 +10,7 @@ from ketamine_trd.clinic.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("seq", "at", "actor_username", "actor_role", "action", "object_type", "object_id", "outcome")
     list_filter = ("action", "outcome", "actor_role")
     search_fields = ("actor_username", "object_id", "patient_id")

@@ -164,3 +164,18 @@ def test_an_ehr_phq9_is_matched_by_mrn_and_raises_the_safety_alert(clinics: Clin
     assert Alert.objects.filter(patient=clinics.patient, kind="suicide_item", assessment=imported).exists()
     again = fhir_bridge.import_bundle(clinics.prescriber, bundle, now=NOW, mrn_system="urn:oid:1.2.3")
     assert again.counts["unchanged"] == 1
+
+
+def test_responses_without_identity_are_matched_on_patient_instrument_and_time(clinics: Clinics) -> None:
+    """An anonymous Bundle (no meta.source) with bare ids: no key, so two responses sharing an id stay two."""
+    from tests.interop.test_parse import ehr_phq9, wrap
+
+    subject = {"identifier": {"system": "urn:oid:1.2.3", "value": "MRN-7"}}
+    first = ehr_phq9([0] * 9, subject=subject, authored="2026-03-05T10:00:00Z")
+    second = ehr_phq9([1] * 9, subject=subject, authored="2026-03-06T10:00:00Z")
+    for qr in (first, second):
+        del qr["identifier"]
+    report = fhir_bridge.import_bundle(clinics.nurse, wrap(first, second), now=NOW)
+    assert report.counts["created"] == 2, report.entries
+    again = fhir_bridge.import_bundle(clinics.nurse, wrap(first, second), now=NOW)
+    assert again.counts["unchanged"] == 2

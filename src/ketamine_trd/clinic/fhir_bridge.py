@@ -272,13 +272,15 @@ def _apply(actor: Any, clinic: Any, found: AssessmentCandidate, now: dt.datetime
         raise _Reject("unknown patient: no patient of this clinic has the subject's MRN")
     if found.administered_at > now:
         raise _Reject(f"administered at {found.administered_at:%Y-%m-%d %H:%M} UTC, after now")
-    detail = f"fhir {_key_hash(found.key)}"
+    detail = f"fhir {_key_hash(found.key)}" if found.key else "fhir"
     ledger = (
         AuditEvent.objects.filter(
             action="import", object_type="measurement.assessment", detail=detail, patient_id=str(patient.pk)
         )
         .order_by("-seq")
         .first()
+        if found.key
+        else None
     )
     existing = Assessment.objects.filter(pk=ledger.object_id, patient=patient).first() if ledger else None
     if existing is None and ledger is None:

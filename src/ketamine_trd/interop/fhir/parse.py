@@ -30,6 +30,7 @@ from ketamine_trd.interop.fhir.validate import problems
 __all__ = ["AssessmentCandidate", "ParsedBundle", "PatientCandidate", "Rejection", "Skipped", "parse_bundle"]
 
 _DONE = ("completed", "amended")
+_UNKNOWN_SOURCE = "unknown-source"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ class AssessmentCandidate:
     index: int
     resource_type: str
     resource_id: str
-    key: str
+    key: str | None
     mrn: str
     instrument: Instrument
     administered_at: dt.datetime
@@ -149,7 +150,7 @@ class _Reader:
                 self.by_ref[f"{resource.get('resourceType')}/{resource['id']}"] = index
         meta: dict[str, Any] = bundle["meta"] if isinstance(bundle.get("meta"), dict) else {}
         ident: dict[str, Any] = bundle["identifier"] if isinstance(bundle.get("identifier"), dict) else {}
-        self.source = str(meta.get("source") or ident.get("system") or "unknown-source")
+        self.source = str(meta.get("source") or ident.get("system") or _UNKNOWN_SOURCE)
         self.mrn_system = mrn_system
         self.derived_by: dict[str, list[int]] = {}  # reference -> Observations derivedFrom it
         for index, resource in enumerate(self.entries):
@@ -187,12 +188,19 @@ class _Reader:
             raise _Refused("unknown patient: the subject Patient has no MRN identifier")
         return mrn
 
-    def key(self, resource: dict[str, Any]) -> str:
+    def key(self, resource: dict[str, Any]) -> str | None:
+        """The import key: the identifier (system|value), else the known source and the resource id.
+
+        None when the Bundle names no source and the resource has no identifier: a bare id of an
+        anonymous Bundle is no stable identity (the import then matches on patient, instrument and time).
+        """
         ident = resource.get("identifier")
         ident = ident[0] if isinstance(ident, list) and ident else ident
         if isinstance(ident, dict) and ident.get("value"):
             return f"{ident.get('system', self.source)}|{ident['value']}"
-        return f"{self.source}|{resource.get('resourceType')}/{resource.get('id', '')}"
+        if self.source == _UNKNOWN_SOURCE or not resource.get("id"):
+            return None
+        return f"{self.source}|{resource.get('resourceType')}/{resource['id']}"
 
 
 def _refs(value: Any) -> list[str]:

@@ -89,10 +89,10 @@ def run(quick: bool) -> str:
     chunk = 20_000
     rows = []
     cases = (
-        ("2-cmt oral, 8 doses, 200 times", _oral_case, 4_000 if quick else 200_000, 2 if quick else 10),
-        ("esketamine 12-week course", _esketamine_case, 300 if quick else 20_000, 1 if quick else 3),
+        ("2-cmt oral, 8 doses, 200 times", _oral_case, 4_000 if quick else 200_000, 2 if quick else 10, 10_000_000),
+        ("esketamine 12-week course", _esketamine_case, 300 if quick else 20_000, 1 if quick else 3, 1_000_000),
     )
-    for name, case, n_cpu, n_scipy in cases:
+    for name, case, n_cpu, n_scipy, n_gpu in cases:
         regimen, times, thr = case()
         wall_ode, ode_cmax = _scipy(regimen, times, n_scipy)
         ode_rate = n_scipy / wall_ode
@@ -101,7 +101,7 @@ def run(quick: bool) -> str:
         if device is not None and case is _oral_case:
             backends.append("jax-dense")
         for backend in backends:
-            n = n_cpu if not (backend != "numpy" and on_gpu) else (100_000 if quick else 10_000_000)
+            n = n_cpu if not (backend != "numpy" and on_gpu) else (100_000 if quick else n_gpu)
             big_chunk = chunk if backend == "numpy" else (4_096 if not on_gpu else 1_000_000)
             _engine(regimen, times, thr, min(n, big_chunk), backend, big_chunk)  # warm-up (JIT)
             wall, exp = _engine(regimen, times, thr, n, backend, big_chunk)

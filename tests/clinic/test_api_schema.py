@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -25,8 +28,22 @@ records = schema.include(tag="records")
 
 
 @pytest.fixture
-def signed_in(db: None) -> dict[str, Any]:
-    """Cookies and CSRF header of a prescriber, with one patient, course and session to find."""
+def keep_test_connection() -> Iterator[None]:
+    """Requests run inside the test transaction, as Django's test client does it (PostgreSQL would close it)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def signed_in(transactional_db: None, keep_test_connection: None) -> dict[str, Any]:
+    """Cookies and CSRF header of a prescriber, with one patient, course and session to find.
+
+    ``transactional_db``: schemathesis calls the WSGI application outside the test client, and on PostgreSQL
+    the rows must be committed to be seen by its requests.
+    """
     clinic = make_clinic()
     user = make_user("prescriber", clinic)
     session = make_session(make_course(make_patient(clinic)))

@@ -23,14 +23,22 @@ from typing import Any
 from ketamine_trd.clinical import instruments
 from ketamine_trd.clinical.instruments import Instrument, ScoreResult
 from ketamine_trd.errors import InputError
-from ketamine_trd.interop.fhir.codes import IDENTIFIER_TYPE, SESSION_RATING_TAG
+from ketamine_trd.interop.fhir.codes import SESSION_RATING_TAG
 from ketamine_trd.interop.fhir.lookup import answer_value, instrument_for_code, instrument_for_questionnaire, item_for
-from ketamine_trd.interop.fhir.validate import problems
+from ketamine_trd.interop.fhir.reader import (
+    Reader,
+    Refused,
+    codings,
+    dicts,
+    mrn_of,
+    parse_time,
+    quantity_value,
+    refs,
+)
 
 __all__ = ["AssessmentCandidate", "ParsedBundle", "PatientCandidate", "Rejection", "Skipped", "parse_bundle"]
 
 _DONE = ("completed", "amended")
-_UNKNOWN_SOURCE = "unknown-source"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,141 +100,17 @@ class ParsedBundle:
     skipped: tuple[Skipped, ...] = field(default=())
 
 
-class _Refused(Exception):
-    def __init__(self, *reasons: str) -> None:
-        self.reasons = reasons
-
-
-def _mrn_of(patient: dict[str, Any], mrn_system: str | None) -> str | None:
-    found = []
-    for ident in patient.get("identifier", []) or []:
-        if mrn_system is not None:
-            if ident.get("system") == mrn_system and ident.get("value"):
-                return str(ident["value"])
-            continue
-        codes = [(c.get("system"), c.get("code")) for c in (ident.get("type") or {}).get("coding", [])]
-        if (IDENTIFIER_TYPE, "MR") in codes or str(ident.get("system", "")).endswith("/mrn"):
-            found.append(str(ident.get("value", "")))
-    return found[0] if found and found[0] else None
-
-
-def _time(value: Any, field_name: str) -> dt.datetime:
-    if not isinstance(value, str) or "T" not in value:
-        raise _Refused(f"{field_name}: {value!r} is not a date-time with a time zone")
-    try:
-        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise _Refused(f"{field_name}: {value!r} is not an ISO 8601 date-time") from None
-    if when.utcoffset() is None:
-        raise _Refused(f"{field_name}: {value!r} has no time zone")
-    return when.astimezone(dt.UTC)
-
-
 def _score(instrument: Instrument, answers: dict[str, int | None]) -> ScoreResult:
     try:
         return instruments.score(instrument.id, answers)
     except InputError as error:
-        raise _Refused(f"measurement engine: {error}") from None
+        raise Refused(f"measurement engine: {error}") from None
 
 
 def _check_total(result: ScoreResult, declared: list[Decimal]) -> None:
     for total in declared:
         if result.total is None or Decimal(result.total) != total:
-            raise _Refused(f"declared total {total} differs from the measurement engine's total {result.total}")
-
-
-class _Reader:
-    def __init__(self, bundle: dict[str, Any], mrn_system: str | None) -> None:
-        self.entries: list[dict[str, Any]] = [
-            e["resource"] if isinstance(e, dict) and isinstance(e.get("resource"), dict) else {}
-            for e in bundle.get("entry", []) or []
-        ]
-        self.by_ref: dict[str, int] = {}
-        for index, entry in enumerate(bundle.get("entry", []) or []):
-            resource = self.entries[index]
-            if isinstance(entry, dict) and entry.get("fullUrl"):
-                self.by_ref[str(entry["fullUrl"])] = index
-            if resource.get("id"):
-                self.by_ref[f"{resource.get('resourceType')}/{resource['id']}"] = index
-        meta: dict[str, Any] = bundle["meta"] if isinstance(bundle.get("meta"), dict) else {}
-        ident: dict[str, Any] = bundle["identifier"] if isinstance(bundle.get("identifier"), dict) else {}
-        self.source = str(meta.get("source") or ident.get("system") or _UNKNOWN_SOURCE)
-        self.mrn_system = mrn_system
-        self.derived_by: dict[str, list[int]] = {}  # reference -> Observations derivedFrom it
-        for index, resource in enumerate(self.entries):
-            if resource.get("resourceType") == "Observation":
-                for ref in _refs(resource.get("derivedFrom")):
-                    self.derived_by.setdefault(ref, []).append(index)
-        self.urls_of: dict[int, list[str]] = {}
-        for url, index in self.by_ref.items():
-            self.urls_of.setdefault(index, []).append(url)
-        self._problems: dict[int, tuple[str, ...]] = {}
-
-    def problems(self, index: int) -> tuple[str, ...]:
-        """The validation problems of entry ``index`` (computed once)."""
-        if index not in self._problems:
-            self._problems[index] = problems(self.entries[index])
-        return self._problems[index]
-
-    def resolve(self, reference: Any) -> tuple[int, dict[str, Any]] | None:
-        ref = (reference or {}).get("reference") if isinstance(reference, dict) else None
-        if ref and ref in self.by_ref:
-            return self.by_ref[ref], self.entries[self.by_ref[ref]]
-        return None
-
-    def mrn(self, subject: Any) -> str:
-        ident = (subject or {}).get("identifier") if isinstance(subject, dict) else None
-        if ident and ident.get("value") and (self.mrn_system is None or ident.get("system") == self.mrn_system):
-            return str(ident["value"])
-        hit = self.resolve(subject)
-        if hit is None or hit[1].get("resourceType") != "Patient":
-            raise _Refused("unknown patient: the subject is neither a Patient of this Bundle nor an MRN identifier")
-        if self.problems(hit[0]):
-            raise _Refused(f"unknown patient: the subject Patient at entry {hit[0]} is not valid FHIR R4")
-        mrn = _mrn_of(hit[1], self.mrn_system)
-        if mrn is None:
-            raise _Refused("unknown patient: the subject Patient has no MRN identifier")
-        return mrn
-
-    def key(self, resource: dict[str, Any]) -> str | None:
-        """The import key: the identifier (system|value), else the known source and the resource id.
-
-        None when the Bundle names no source and the resource has no identifier: a bare id of an
-        anonymous Bundle is no stable identity (the import then matches on patient, instrument and time).
-        """
-        ident = resource.get("identifier")
-        ident = ident[0] if isinstance(ident, list) and ident else ident
-        if isinstance(ident, dict) and ident.get("value"):
-            return f"{ident.get('system', self.source)}|{ident['value']}"
-        if self.source == _UNKNOWN_SOURCE or not resource.get("id"):
-            return None
-        return f"{self.source}|{resource.get('resourceType')}/{resource['id']}"
-
-
-def _refs(value: Any) -> list[str]:
-    """The reference strings of a list of References, ignoring anything malformed."""
-    if not isinstance(value, list):
-        return []
-    return [str(v["reference"]) for v in value if isinstance(v, dict) and isinstance(v.get("reference"), str)]
-
-
-def _codings(resource: dict[str, Any]) -> list[dict[str, Any]]:
-    code = resource.get("code")
-    codings = code.get("coding") if isinstance(code, dict) else None
-    return [c for c in codings if isinstance(c, dict)] if isinstance(codings, list) else []
-
-
-def _quantity_value(resource: dict[str, Any]) -> Decimal | None:
-    quantity = resource.get("valueQuantity")
-    return _decimal(quantity.get("value")) if isinstance(quantity, dict) else None
-
-
-def _decimal(value: Any) -> Decimal | None:
-    try:
-        number = Decimal(str(value)) if isinstance(value, (int, float, str)) and not isinstance(value, bool) else None
-    except ArithmeticError:
-        return None
-    return number if number is not None and number.is_finite() else None
+            raise Refused(f"declared total {total} differs from the measurement engine's total {result.total}")
 
 
 def _flatten(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -260,25 +144,25 @@ def _answers(instrument: Instrument, items: list[dict[str, Any]]) -> dict[str, i
             )
         answers[item_id] = value
     if reasons:
-        raise _Refused(*reasons)
+        raise Refused(*reasons)
     return answers
 
 
-def _declared_totals(reader: _Reader, ref: str) -> tuple[list[Decimal], list[int]]:
+def _declared_totals(reader: Reader, ref: str) -> tuple[list[Decimal], list[int]]:
     totals, consumed = [], []
     for index in reader.derived_by.get(ref, []):
         resource = reader.entries[index]
         consumed.append(index)
-        found = instrument_for_code(_codings(resource))
+        found = instrument_for_code(codings(resource))
         if found and found[1] == "total" and "valueQuantity" in resource:
-            total = _quantity_value(resource)
+            total = quantity_value(resource)
             if total is None:
-                raise _Refused(f"the total Observation at entry {index} has no numeric value")
+                raise Refused(f"the total Observation at entry {index} has no numeric value")
             totals.append(total)
     return totals, consumed
 
 
-def _response(reader: _Reader, index: int, resource: dict[str, Any], full_url: str) -> AssessmentCandidate:
+def _response(reader: Reader, index: int, resource: dict[str, Any], full_url: str) -> AssessmentCandidate:
     reasons = []
     if resource.get("status") not in _DONE:
         reasons.append(f"status {resource.get('status')!r} is not completed")
@@ -286,9 +170,9 @@ def _response(reader: _Reader, index: int, resource: dict[str, Any], full_url: s
     if instrument is None:
         reasons.append(f"questionnaire {resource.get('questionnaire')!r} is not a known instrument")
     if reasons or instrument is None:
-        raise _Refused(*reasons)
+        raise Refused(*reasons)
     mrn = reader.mrn(resource.get("subject"))
-    when = _time(resource.get("authored"), "authored")
+    when = parse_time(resource.get("authored"), "authored")
     result = _score(instrument, _answers(instrument, resource.get("item", [])))
     totals, consumed = _declared_totals(reader, full_url)
     if resource.get("id"):
@@ -301,7 +185,7 @@ def _response(reader: _Reader, index: int, resource: dict[str, Any], full_url: s
     )
 
 
-def _panel(reader: _Reader, index: int, resource: dict[str, Any], instrument: Instrument) -> AssessmentCandidate:
+def _panel(reader: Reader, index: int, resource: dict[str, Any], instrument: Instrument) -> AssessmentCandidate:
     answers: dict[str, int | None] = {}
     totals, consumed, reasons = [], [], []
     for member in resource.get("hasMember", []) or []:
@@ -311,16 +195,16 @@ def _panel(reader: _Reader, index: int, resource: dict[str, Any], instrument: In
             continue
         member_index, obs = hit
         consumed.append(member_index)
-        codings = _codings(obs)
-        found = instrument_for_code(codings)
+        member_codings = codings(obs)
+        found = instrument_for_code(member_codings)
         if found and found[0].id == instrument.id and found[1] == "total":
-            total = _quantity_value(obs)
+            total = quantity_value(obs)
             if total is None:
                 reasons.append(f"the total Observation at entry {member_index} has no numeric value")
             else:
                 totals.append(total)
             continue
-        item_id = item_for(instrument, "", codings)
+        item_id = item_for(instrument, "", member_codings)
         if item_id is None:
             reasons.append(f"member {member.get('reference')!r} is not an item of {instrument.name}")
             continue
@@ -329,11 +213,11 @@ def _panel(reader: _Reader, index: int, resource: dict[str, Any], instrument: In
             reasons.append(f"{instrument.id}.{item_id}: the Observation carries no score")
         answers[item_id] = value
     if reasons:
-        raise _Refused(*reasons)
+        raise Refused(*reasons)
     if not answers:
-        raise _Refused(f"missing answers: the {instrument.name} panel has no item Observations")
+        raise Refused(f"missing answers: the {instrument.name} panel has no item Observations")
     mrn = reader.mrn(resource.get("subject"))
-    when = _time(
+    when = parse_time(
         resource.get("effectiveDateTime") or (resource.get("effectivePeriod") or {}).get("start"), "effectiveDateTime"
     )
     result = _score(instrument, answers)
@@ -354,10 +238,10 @@ def _panel(reader: _Reader, index: int, resource: dict[str, Any], instrument: In
 _TAKEN = ("Patient", "QuestionnaireResponse", "Observation")
 
 
-def _patient(reader: _Reader, index: int, resource: dict[str, Any]) -> PatientCandidate:
-    mrn = _mrn_of(resource, reader.mrn_system)
+def _patient(reader: Reader, index: int, resource: dict[str, Any]) -> PatientCandidate:
+    mrn = mrn_of(resource, reader.mrn_system)
     if mrn is None:
-        raise _Refused("the Patient has no MRN identifier (identifier.type MR, or the MRN system)")
+        raise Refused("the Patient has no MRN identifier (identifier.type MR, or the MRN system)")
     name = (resource.get("name") or [{}])[0]
     birth = resource.get("birthDate")
     try:
@@ -375,51 +259,47 @@ def _patient(reader: _Reader, index: int, resource: dict[str, Any]) -> PatientCa
     )
 
 
-def _owners(reader: _Reader) -> dict[int, int]:
+def _owners(reader: Reader) -> dict[int, int]:
     """Observation entry -> the entry (QuestionnaireResponse or panel) it belongs to."""
     owners: dict[int, int] = {}
     for index, resource in enumerate(reader.entries):
         kind = resource.get("resourceType")
         if kind == "QuestionnaireResponse":
-            refs = {f"QuestionnaireResponse/{resource.get('id')}", *reader.urls_of.get(index, [])}
-            for ref in sorted(refs):
+            own = {f"QuestionnaireResponse/{resource.get('id')}", *reader.urls_of.get(index, [])}
+            for ref in sorted(own):
                 for other in reader.derived_by.get(ref, []):
                     owners.setdefault(other, index)
         elif kind == "Observation":
-            for member in _refs(resource.get("hasMember")):
+            for member in refs(resource.get("hasMember")):
                 if member in reader.by_ref:
                     owners.setdefault(reader.by_ref[member], index)
     return owners
 
 
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
 def _skip_reason(resource: dict[str, Any]) -> str | None:
     """Why an Observation is skipped without further checks (read defensively: not yet validated)."""
     meta = resource.get("meta") if isinstance(resource.get("meta"), dict) else {}
-    tags = _dicts((meta or {}).get("tag"))
+    tags = dicts((meta or {}).get("tag"))
     if any(
         t.get("system") == SESSION_RATING_TAG["system"] and t.get("code") == SESSION_RATING_TAG["code"] for t in tags
     ):
         return "a chair-side session rating (exported, not imported)"
-    categories = {c.get("code") for cat in _dicts(resource.get("category")) for c in _dicts(cat.get("coding"))}
-    if instrument_for_code(_codings(resource)) is None and "survey" not in categories:
+    categories = {c.get("code") for cat in dicts(resource.get("category")) for c in dicts(cat.get("coding"))}
+    if instrument_for_code(codings(resource)) is None and "survey" not in categories:
         return "not an instrument score (vital signs and others are not imported)"
     return None
 
 
-def _observation_outcome(reader: _Reader, index: int, resource: dict[str, Any]) -> AssessmentCandidate:
-    codings = _codings(resource)
-    found = instrument_for_code(codings)
+def _observation_outcome(reader: Reader, index: int, resource: dict[str, Any]) -> AssessmentCandidate:
+    resource_codings = codings(resource)
+    found = instrument_for_code(resource_codings)
     if found is None:
-        shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in codings) or "none"
-        raise _Refused(f"wrong code: {shown} is not a code of a known instrument")
+        shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in resource_codings) or "none"
+        raise Refused(f"wrong code: {shown} is not a code of a known instrument")
     instrument, part = found
     if part == "panel":
         return _panel(reader, index, resource, instrument)
-    raise _Refused(
+    raise Refused(
         f"missing answers: a {instrument.name} {part} without item answers cannot be validated "
         "by the measurement engine"
     )
@@ -439,7 +319,7 @@ def parse_bundle(bundle: Any, *, mrn_system: str | None = None) -> ParsedBundle:
         raise InputError("resourceType", str(shown), "Bundle")
     if not isinstance(bundle.get("entry", []), list):
         raise InputError("Bundle.entry", "", "a list of entries")
-    reader = _Reader(bundle, mrn_system)
+    reader = Reader(bundle, mrn_system)
     owners = _owners(reader)
     owned: dict[int, list[int]] = {}
     for member, owner in sorted(owners.items()):
@@ -484,6 +364,6 @@ def parse_bundle(bundle: Any, *, mrn_system: str | None = None) -> ParsedBundle:
                 found.append(_response(reader, index, resource, full_urls.get(index, "")))
             else:
                 found.append(_observation_outcome(reader, index, resource))
-        except _Refused as refused:
+        except Refused as refused:
             rejected.append(Rejection(index, kind, rid, refused.reasons))
     return ParsedBundle(reader.source, tuple(patients), tuple(found), tuple(rejected), tuple(skipped))

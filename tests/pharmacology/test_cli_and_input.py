@@ -48,6 +48,8 @@ def test_simulate_rich_output(capsys: pytest.CaptureFixture[str]) -> None:
         ["simulate", "--route", "ketamine-iv", "--dose-mg", "-1"],
         ["simulate", "--route", "ketamine-iv"],
         ["simulate", "--route", "ketamine-iv", "--dose-mg", "35", "--weight-kg", "5"],
+        ["simulate", "--route", "esketamine-nasal", "--dose-mg", "56", "--minutes", "5"],
+        ["simulate", "--route", "ketamine-oral", "--dose-mg", "50", "--minutes", "5"],
     ],
 )
 def test_bad_input_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:

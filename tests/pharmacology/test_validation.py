@@ -141,3 +141,15 @@ def test_simons_2022_film_bioavailability() -> None:
     film = _single("s-ketamine-film", Dose(0.0, 50.0), Covariates(), times)
     iv = _single("s-ketamine-iv", Dose(0.0, 50.0, 1.0), Covariates(), times)
     assert film.auc_ng_h_per_ml[0, 0] / iv.auc_ng_h_per_ml[0, 0] == pytest.approx(0.26, abs=0.01)
+
+
+def test_esketamine_no_accumulation_twice_weekly() -> None:
+    """spravato-label-pk [M]: no accumulation with twice-weekly dosing (8th 84-mg dose against the 1st, within 5%)."""
+    days = [0, 3, 7, 10, 14, 17, 21, 24]
+    model = model_for("esketamine-nasal")
+    regimen = Regimen("esketamine-nasal", tuple(Dose(d * 24.0, 84.0) for d in days))
+    job = prepare(model, regimen, model.individual(1), Covariates())
+    first = run_exposures(job, np.linspace(0.0, 24.0, 1441), np.zeros(0))
+    eighth = run_exposures(job, np.linspace(24 * 24.0, 25 * 24.0, 1441), np.zeros(0))
+    assert eighth.cmax_ng_per_ml[0, 0] == pytest.approx(first.cmax_ng_per_ml[0, 0], rel=0.05)
+    assert eighth.auc_ng_h_per_ml[0, 0] == pytest.approx(first.auc_ng_h_per_ml[0, 0], rel=0.05)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ketamine_trd.clinical import instruments
 from ketamine_trd.errors import InputError
 from ketamine_trd.interop.fhir.parse import parse_bundle
 from tests.interop.builders import assessment, bundle, codes, resources
@@ -236,3 +237,20 @@ def test_mrn_system_limits_which_identifier_is_an_mrn() -> None:
     assert found.mrn == "EHR-42"
     (rejected,) = parse_bundle(wrap(ehr_phq9([0] * 9, subject=subject)), mrn_system="urn:other").rejected
     assert "unknown patient" in rejected.reasons[0]
+
+
+@pytest.mark.parametrize("instrument", [i for i in instruments.all_instruments() if not i.gates], ids=lambda i: i.id)
+@settings(max_examples=8, deadline=None)
+@given(data=st.data())
+def test_every_instrument_round_trips_through_export_and_import(instrument: instruments.Instrument, data: Any) -> None:
+    """Invariant over all instruments: exported answers parse back to the same item values and total."""
+    from ketamine_trd.interop.fhir.bundle import export_bundle
+    from ketamine_trd.interop.records import PatientExport
+    from tests.interop.builders import NOW, patient_export
+
+    answers = {i.id: data.draw(st.sampled_from(i.allowed), label=i.id) for i in instrument.items}
+    rec = assessment("1", instrument.id, answers)
+    one = PatientExport(patient_export().patient, assessments=(rec,))
+    (found,) = parse_bundle(export_bundle([one], system="s", now=NOW)).assessments
+    assert dict(found.result.item_values) == dict(rec.item_values)
+    assert found.result.total == rec.total

@@ -180,3 +180,14 @@ def test_reads_and_writes_are_audited(nurse: Any, patient: Any) -> None:
     services.list_assessments(nurse, patient.pk)
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True)[before:])
     assert actions.count("create") == 3 and actions[-1] == "read"
+
+
+def test_entering_the_due_instrument_closes_its_due_alert(nurse: Any, patient: Any) -> None:
+    _record(nurse, patient, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1))
+    due = Alert.objects.get(kind=Alert.Kind.ASSESSMENT_DUE, data__due_instrument_id="cssrs-screener")
+    screener = _record(nurse, patient, "cssrs-screener", {"q1": 0, "q2": 0, "q6": 0})
+    due.refresh_from_db()
+    assert due.acknowledged_by == nurse and due.acknowledged_at == NOW
+    assert due.acknowledgement_note == f"completed by assessment {screener.assessment.pk}"
+    suicide = Alert.objects.get(kind=Alert.Kind.SUICIDE_ITEM)
+    assert suicide.acknowledged_at is None  # the clinician alert still needs a person

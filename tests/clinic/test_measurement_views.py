@@ -29,6 +29,14 @@ from tests.clinic.test_measurement_builders import (  # noqa: F401  (fixtures)
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The dashboard caches its course summary per clinic; start each test without it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _client(user: Any) -> Client:
     client = Client()
     client.force_login(user)
@@ -171,6 +179,9 @@ def test_dashboard_shows_sections_with_a_bounded_number_of_queries(
         )
     client = _client(nurse)
     client.get(reverse("measurement:dashboard"))  # warm the session and content types
+    from django.core.cache import cache
+
+    cache.clear()
     with django_assert_max_num_queries(17):
         response = client.get(reverse("measurement:dashboard"))
     body = response.content.decode()
@@ -203,10 +214,14 @@ def test_dashboard_query_count_does_not_grow_with_the_clinic(nurse: Any, clinic:
     now = timezone.now()
     client = _client(nurse)
     _busy_patient(nurse, clinic, now)
+    from django.core.cache import cache
+
     client.get(reverse("measurement:dashboard"))
+    cache.clear()
     small = _dashboard_queries(client)
     for _ in range(7):
         _busy_patient(nurse, clinic, now)
+    cache.clear()
     assert _dashboard_queries(client) == small
 
 
@@ -243,3 +258,17 @@ def test_every_measurement_page_showing_a_patient_audits_a_read(nurse: Any, pati
         assert client.get(url).status_code == 200, url
         new = AuditEvent.objects.filter(seq__gt=before, patient_id=str(patient.pk), action__in=["read", "export"])
         assert new.exists(), url
+
+
+def test_dashboard_course_summary_is_cached_but_alerts_are_live(nurse: Any, clinic: Any) -> None:
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    client = _client(nurse)
+    _busy_patient(nurse, clinic, timezone.now())
+    client.get(reverse("measurement:dashboard"))
+    cache.clear()
+    uncached = _dashboard_queries(client)
+    assert _dashboard_queries(client) == uncached - 2  # phases and reassessments from the cache
+    _busy_patient(nurse, clinic, timezone.now())
+    assert client.get(reverse("measurement:dashboard")).content.decode().count("PHQ-9 item 9") == 2

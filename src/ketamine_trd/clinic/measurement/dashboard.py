@@ -1,7 +1,9 @@
 """The clinic dashboard: today's chairs and sessions, assessments due, open alerts, REMS records due, outcomes.
 
 A fixed number of queries whatever the clinic's size (tests assert the count): every list is one query
-with its joins, every summary one aggregate.
+with its joins, every summary one aggregate. Alerts, sessions and REMS records are always live; the course
+summary (courses by phase, reassessments due), which scans every course of the clinic, is cached for
+``SUMMARY_CACHE_SECONDS``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from ketamine_trd.clinic.audit.service import record
@@ -21,6 +24,8 @@ __all__ = ["Dashboard", "build_dashboard"]
 
 OUTCOME_KINDS = (Alert.Kind.RELAPSE, Alert.Kind.LOSS_OF_RESPONSE, Alert.Kind.FADING_BENEFIT)
 LIST_LIMIT = 15
+#: the course summary (phases, reassessments due) scans every course of the clinic; it may be this stale
+SUMMARY_CACHE_SECONDS = 60
 _PATIENT = ("patient__given_name", "patient__family_name", "patient__mrn", "patient__clinic_id")
 _SESSION_FIELDS = ("scheduled_at", "chair", "status", "patient_id", "course__product", "course__phase", *_PATIENT)
 _ALERT_FIELDS = ("kind", "level", "rule", "source", "message", "data", "platform_defined", "raised_at", *_PATIENT)
@@ -60,12 +65,15 @@ def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
     start, end = _day_bounds(today, zone)
     clinical = user.role in CLINICAL_ROLES
 
-    sessions = list(
-        Session.objects.filter(patient__clinic_id=clinic.pk, scheduled_at__gte=start, scheduled_at__lt=end)
+    # Today's sessions of every clinic are few: select them by time (index on scheduled_at), keep this clinic's.
+    sessions = [
+        s
+        for s in Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end)
         .select_related("patient", "course")
         .only(*_SESSION_FIELDS)
-        .order_by("chair", "scheduled_at")[:200]
-    )
+        .order_by("chair", "scheduled_at")[:2000]
+        if s.patient.clinic_id == clinic.pk
+    ][:200]
     chairs: dict[str, list[Any]] = {}
     for session in sessions:
         chairs.setdefault(session.chair or "unassigned", []).append(session)
@@ -73,8 +81,12 @@ def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
     rems = RemsRecord.objects.filter(clinic_id=clinic.pk, status=RemsStatus.DUE)
     rems_due = [(r, r.due_at < now) for r in rems.select_related("patient", "session").order_by("due_at")[:LIST_LIMIT]]
     rems_overdue = rems.filter(due_at__lt=now).count()
-    phase_counts = dict(
-        Course.objects.filter(patient__clinic_id=clinic.pk).values_list("phase").annotate(n=Count("id")).order_by()
+    phase_counts: dict[str, int] = cache.get_or_set(
+        f"ktrd:dashboard:phases:{clinic.pk}",
+        lambda: dict(
+            Course.objects.filter(patient__clinic_id=clinic.pk).values_list("phase").annotate(n=Count("id")).order_by()
+        ),
+        SUMMARY_CACHE_SECONDS,
     )
     alerts = Alert.objects.open().for_clinic(clinic.pk)
     counts = dict(alerts.values_list("kind").annotate(n=Count("id")).order_by())
@@ -95,12 +107,16 @@ def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
             .only(*_ALERT_FIELDS)
             .order_by("-raised_at")[:LIST_LIMIT]
         )
-        reassess = list(
-            Course.objects.filter(patient__clinic_id=clinic.pk, reassessment_due_on__lte=today)
-            .exclude(phase=Phase.ENDED)
-            .select_related("patient")
-            .only("reassessment_due_on", *_PATIENT)
-            .order_by("reassessment_due_on")[:LIST_LIMIT]
+        reassess = cache.get_or_set(
+            f"ktrd:dashboard:reassess:{clinic.pk}:{today.isoformat()}",
+            lambda: list(
+                Course.objects.filter(patient__clinic_id=clinic.pk, reassessment_due_on__lte=today)
+                .exclude(phase=Phase.ENDED)
+                .select_related("patient")
+                .only("reassessment_due_on", *_PATIENT)
+                .order_by("reassessment_due_on")[:LIST_LIMIT]
+            ),
+            SUMMARY_CACHE_SECONDS,
         )
     record(actor, "read", object_type="dashboard", object_id=str(today))
     return Dashboard(

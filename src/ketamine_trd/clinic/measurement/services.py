@@ -132,10 +132,24 @@ def record_assessment(
             created_at=now,
         )
         record(actor, "create", obj=assessment, patient_id=patient.pk, detail=f"assessment {instrument.id}")
+        _close_due(actor, user, patient, assessment, now=now)
         raised = _raise_result_alerts(patient, assessment, result, now=now, actor=actor)
         if assessment.total is not None:
             raised += refresh_patient_alerts(actor, patient, now=now, instrument_ids=(instrument.id,))
     return RecordedAssessment(assessment, tuple(raised), tuple(result.followups), result)
+
+
+def _close_due(actor: Any, user: Any, patient: Any, assessment: Assessment, *, now: dt.datetime) -> None:
+    """Entering an instrument that was due acknowledges its open 'assessment due' alerts (who and when kept)."""
+    due = Alert.objects.open().filter(
+        patient=patient, kind=Alert.Kind.ASSESSMENT_DUE, data__due_instrument_id=assessment.instrument_id
+    )
+    for alert in due.select_for_update():
+        alert.acknowledged_by = user
+        alert.acknowledged_at = now
+        alert.acknowledgement_note = f"completed by assessment {assessment.pk}"
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement_note"])
+        record(actor, "update", obj=alert, patient_id=patient.pk, changed_fields=("acknowledged_at",))
 
 
 def _raise_result_alerts(

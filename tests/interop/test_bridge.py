@@ -129,13 +129,15 @@ def test_a_conflicting_assessment_at_the_same_time_is_rejected(clinics: Clinics)
 
 
 def test_roles_and_scope(clinics: Clinics) -> None:
-    bundle = fhir_bridge.export_patient(clinics.admin, "MRN-7", now=NOW)
+    bundle = fhir_bridge.export_patient(clinics.prescriber, "MRN-7", now=NOW)
     for who in ("researcher", "front_desk"):
         with pytest.raises(PermissionDenied):
             fhir_bridge.export_patient(getattr(clinics, who), "MRN-7", now=NOW)
         with pytest.raises(PermissionDenied):
             fhir_bridge.import_bundle(getattr(clinics, who), bundle, now=NOW)
-    assert AuditEvent.objects.filter(action="denied", outcome="denied").count() == 4
+    with pytest.raises(PermissionDenied):  # admins import (data migration) but do not read clinical records
+        fhir_bridge.export_patient(clinics.admin, "MRN-7", now=NOW)
+    assert AuditEvent.objects.filter(action="denied", outcome="denied").count() == 5
     with pytest.raises(NotFoundError):
         fhir_bridge.export_patient(clinics.empty_nurse, "MRN-7", now=NOW)
     assert fhir_bridge.import_bundle(clinics.admin, bundle, now=NOW).counts["unchanged"] == 5
@@ -179,3 +181,14 @@ def test_responses_without_identity_are_matched_on_patient_instrument_and_time(c
     assert report.counts["created"] == 2, report.entries
     again = fhir_bridge.import_bundle(clinics.nurse, wrap(first, second), now=NOW)
     assert again.counts["unchanged"] == 2
+
+
+def test_a_new_patient_with_an_overlong_mrn_is_rejected_not_truncated(clinics: Clinics) -> None:
+    bundle = fhir_bridge.export_patient(clinics.nurse, "MRN-7", now=NOW)
+    patient = resources(bundle, "Patient")[0]
+    patient["identifier"][0]["value"] = "M" * 41
+    report = fhir_bridge.import_bundle(clinics.empty_nurse, bundle, now=NOW)
+    patient_entry = next(e for e in report.entries if e.resource_type == "Patient")
+    assert patient_entry.outcome == "rejected" and "longer than 40" in patient_entry.reasons[0]
+    assert not Patient.objects.filter(clinic=clinics.empty).exists()
+    assert report.counts["created"] == 0  # its assessments have no patient to belong to

@@ -2,7 +2,8 @@
 
 ``GET /api/patients/{mrn}/fhir`` returns a FHIR R4 ``collection`` Bundle (``application/fhir+json``);
 ``POST /api/fhir/import`` takes a Bundle and returns the import report (``?dry_run=true`` checks and
-rolls back). Prescribers, nurses and admins only; every call is audited by ``clinic.fhir_bridge``.
+rolls back). Export: prescribers and nurses; import: prescribers, nurses and admins (researchers and
+front desk are refused). Every call, refusals included, is audited by ``clinic.fhir_bridge``.
 """
 
 from __future__ import annotations

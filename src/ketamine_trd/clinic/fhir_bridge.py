@@ -53,8 +53,9 @@ from ketamine_trd.interop.records import (
 
 __all__ = ["EXPORT_ROLES", "IMPORT_ROLES", "export_clinic", "export_patient", "import_bundle", "patient_export"]
 
-#: may export identified records (researchers get de-identified data elsewhere)
-EXPORT_ROLES = frozenset({"prescriber", "nurse", "admin"})
+#: may export identified records: the clinical roles, as for reading courses, sessions and assessments
+#: (``clinic.access``: course.view, session.view); researchers get de-identified data elsewhere
+EXPORT_ROLES = frozenset({"prescriber", "nurse"})
 #: may import records
 IMPORT_ROLES = frozenset({"prescriber", "nurse", "admin"})
 
@@ -209,29 +210,21 @@ def _register(actor: Any, clinic: Any, found: PatientCandidate, now: dt.datetime
         return ImportEntry(
             found.index, "Patient", found.resource_id, "unchanged", ("matched by MRN",), str(existing.pk)
         )
-    missing = [
-        n
-        for n, v in (
-            ("name.given", found.given_name),
-            ("name.family", found.family_name),
-            ("birthDate", found.birth_date),
-        )
-        if not v
-    ]
-    if missing:
-        return ImportEntry(
-            found.index,
-            "Patient",
-            found.resource_id,
-            "rejected",
-            (f"cannot register a new patient without {', '.join(missing)}",),
-        )
+    problems = [f"{name} is missing" for name, value in (
+        ("name.given", found.given_name), ("name.family", found.family_name), ("birthDate", found.birth_date),
+    ) if not value]  # fmt: skip
+    problems += [f"{name} is longer than {limit} characters" for name, value, limit in (
+        ("the MRN", found.mrn, 40), ("name.given", found.given_name, 100), ("name.family", found.family_name, 100),
+    ) if len(value) > limit]  # fmt: skip
+    if problems:
+        reasons = tuple(f"cannot register a new patient: {p}" for p in problems)
+        return ImportEntry(found.index, "Patient", found.resource_id, "rejected", reasons)
     with transaction.atomic():
         patient = Patient.objects.create(
             clinic=clinic,
-            mrn=found.mrn[:40],
-            given_name=found.given_name[:100],
-            family_name=found.family_name[:100],
+            mrn=found.mrn,
+            given_name=found.given_name,
+            family_name=found.family_name,
             date_of_birth=found.birth_date,
             sex=found.sex if found.sex in SEXES else "unknown",
             created_at=now,

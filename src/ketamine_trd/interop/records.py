@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ketamine_trd.clinical.products import Product
@@ -220,4 +220,4 @@ class PatientExport:
     courses: tuple[CourseRecord, ...] = ()
     sessions: tuple[SessionRecord, ...] = ()
     assessments: tuple[AssessmentRecord, ...] = ()
-    adverse_events: tuple[AdverseEventRecord, ...] = field(default=())
+    adverse_events: tuple[AdverseEventRecord, ...] = ()

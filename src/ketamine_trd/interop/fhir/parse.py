@@ -16,7 +16,7 @@ assessment too. A total alone (no item answers) is refused: the engine cannot va
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -97,7 +97,7 @@ class ParsedBundle:
     patients: tuple[PatientCandidate, ...] = ()
     assessments: tuple[AssessmentCandidate, ...] = ()
     rejected: tuple[Rejection, ...] = ()
-    skipped: tuple[Skipped, ...] = field(default=())
+    skipped: tuple[Skipped, ...] = ()
 
 
 def _score(instrument: Instrument, answers: dict[str, int | None]) -> ScoreResult:

@@ -192,3 +192,21 @@ def test_predose_decision_comes_from_the_checklist_rules(people, esk_session) ->
     session_writes.add_vitals(people.nurse, session.pk, reading, now=now)
     view = sessions.chair_view(people.nurse, session.pk, now=now)
     assert view.predose is not None and view.predose.decision.value == "proceed"
+
+
+def test_an_unknown_sex_is_listed_as_a_problem_of_the_rems_record(people) -> None:  # type: ignore[no-untyped-def]
+    people.clinic.address, people.clinic.phone = "1 Harbour Road", "555-0100"
+    people.clinic.save()
+    t0 = timezone.now().replace(microsecond=0) - dt.timedelta(hours=2, minutes=15)
+    session = make_session(make_course(make_patient(people.clinic, sex="unknown")), scheduled_at=t0)
+    _chart_complete_esketamine_session(people, session, t0)
+    outcome = signing.sign_session(people.prescriber, session.pk, now=t0 + dt.timedelta(hours=2, minutes=10))
+    assert outcome.signed and outcome.rems_record is not None
+    _, _, problems = rems.get_record(people.nurse, outcome.rems_record.pk, now=timezone.now())
+    assert any("sex" in p.field for p in problems)  # the PMF patient block asks for it (S8)
+
+
+def test_a_route_without_a_monitoring_profile_is_shown_not_guessed(people) -> None:  # type: ignore[no-untyped-def]
+    course = make_course(make_patient(people.clinic), product="ketamine-im", route="im")
+    view = sessions.chair_view(people.nurse, make_session(course).pk, now=timezone.now())
+    assert view.problem and "product" in view.problem and not view.can_sign

@@ -27,6 +27,7 @@ EXPECTED_TYPES = {
     "AdverseEvent",
     "QuestionnaireResponse",
     "Questionnaire",
+    "CodeSystem",
 }
 
 
@@ -165,6 +166,19 @@ def test_chair_side_ratings_are_tagged_session_observations() -> None:
     ratings = [o for o in resources(b, "Observation") if o.get("meta", {}).get("tag")]
     assert sorted(code for o in ratings for code in codes(o)) == ["cadss6.total", "moaas.total"]
     assert all(o["encounter"]["reference"] == f"urn:uuid:{enc['id']}" for o in ratings)
+
+
+def test_every_local_instrument_code_is_defined_in_the_bundle_code_system() -> None:
+    b = bundle()
+    (cs,) = resources(b, "CodeSystem")
+    defined = {concept["code"] for concept in cs["concept"]}
+    used = {
+        coding["code"]
+        for o in resources(b, "Observation")
+        for coding in o["code"]["coding"]
+        if coding["system"] == c.INSTRUMENT_SYSTEM
+    }
+    assert {"madrs.total", "moaas.total", "cadss6.total", "phq9.q9"} <= used <= defined
 
 
 def test_references_resolve_inside_the_bundle() -> None:

@@ -1,8 +1,8 @@
 """One or more patients' records as a FHIR R4 ``collection`` Bundle.
 
 Entries use ``urn:uuid:`` full URLs (stable UUIDs, see ``ids.py``) so that references resolve inside
-the Bundle; Questionnaires of the text-shareable instruments used are added once, with their
-canonical URL as full URL.
+the Bundle; Questionnaires of the text-shareable instruments used, and the local instrument
+CodeSystem (the codes used), are added once, with their canonical URL as full URL.
 
 >>> import datetime as dt
 >>> from ketamine_trd.interop.records import PatientExport, PatientRecord
@@ -20,6 +20,7 @@ from typing import Any
 
 from ketamine_trd.interop.fhir import care, scores
 from ketamine_trd.interop.fhir.codes import identifier_system
+from ketamine_trd.interop.fhir.codesystem import instrument_code_system
 from ketamine_trd.interop.fhir.ids import Ids
 from ketamine_trd.interop.records import PatientExport
 
@@ -27,7 +28,8 @@ __all__ = ["export_bundle", "patient_resources"]
 
 
 def _entry(resource: dict[str, Any]) -> dict[str, Any]:
-    full_url = resource.get("url") if resource["resourceType"] == "Questionnaire" else f"urn:uuid:{resource['id']}"
+    canonical = resource["resourceType"] in ("Questionnaire", "CodeSystem")
+    full_url = resource["url"] if canonical else f"urn:uuid:{resource['id']}"
     return {"fullUrl": full_url, "resource": resource}
 
 
@@ -68,10 +70,14 @@ def export_bundle(exports: Iterable[PatientExport], *, system: str, now: dt.date
     ids = Ids(system)
     resources: list[dict[str, Any]] = []
     used: set[str] = set()
+    rated: set[str] = set()
     for export in exports:
         resources.extend(patient_resources(export, ids))
         used.update(a.instrument_id for a in export.assessments)
+        rated.update(r.instrument_id for s in export.sessions for r in s.ratings)
     resources.extend(scores.shareable_questionnaires(used))
+    if used | rated:
+        resources.append(instrument_code_system(used | rated))
     return {
         "resourceType": "Bundle",
         "id": ids.id("bundle", now.astimezone(dt.UTC).isoformat()),

@@ -113,7 +113,11 @@ class Course(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-id"]
-        indexes = [models.Index(fields=["patient", "phase"], name="records_course_pat_phase")]
+        indexes = [
+            models.Index(fields=["patient", "phase"], name="records_course_pat_phase"),
+            models.Index(fields=["reassessment_due_on"], name="records_course_reassess_due"),
+            models.Index(fields=["review_due_on"], name="records_course_review_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.product} course from {self.start_date} ({self.phase})"

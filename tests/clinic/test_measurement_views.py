@@ -272,3 +272,33 @@ def test_dashboard_course_summary_is_cached_but_alerts_are_live(nurse: Any, clin
     assert _dashboard_queries(client) == uncached - 2  # phases and reassessments from the cache
     _busy_patient(nurse, clinic, timezone.now())
     assert client.get(reverse("measurement:dashboard")).content.decode().count("PHQ-9 item 9") == 2
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The page content streams of a reportlab PDF (ASCII85 then Flate encoded), as text."""
+    import base64
+    import re
+    import zlib
+
+    chunks = []
+    for raw in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        data = raw.strip()
+        try:
+            if data.endswith(b"~>"):
+                data = base64.a85decode(data, adobe=True) if data.startswith(b"<~") else base64.a85decode(data[:-2])
+            chunks.append(zlib.decompress(data).decode("latin-1"))
+        except (ValueError, zlib.error):
+            continue
+    return "".join(chunks)
+
+
+def test_progress_report_is_labelled_synthetic_for_demo_patients(nurse: Any, clinic: Any) -> None:
+    from tests.clinic.test_measurement_builders import make_patient
+
+    client = _client(nurse)
+    real = make_patient(clinic)
+    demo = make_patient(clinic, synthetic=True)
+    real_text = _pdf_text(client.get(reverse("measurement:progress_report", args=[real.pk])).content)
+    demo_text = _pdf_text(client.get(reverse("measurement:progress_report", args=[demo.pk])).content)
+    assert "Patient progress report" in real_text and "SYNTHETIC" not in real_text
+    assert "SYNTHETIC DEMO DATA" in demo_text

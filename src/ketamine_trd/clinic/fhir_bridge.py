@@ -29,7 +29,6 @@ from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Assessment
 from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
 from ketamine_trd.clinic.measurement.roles import require_role, user_of
-from ketamine_trd.clinic.measurement.services import _raise_result_alerts
 from ketamine_trd.clinic.records.models import Course, Patient, Session
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.errors import KtrdError, NotFoundError, PermissionDenied
@@ -302,6 +301,10 @@ def _apply(actor: Any, clinic: Any, found: AssessmentCandidate, now: dt.datetime
         assessment.save()
         record(actor, "import", obj=assessment, detail=detail)
         outcome = "created"
+    # the measurement service's own alert step, so imported and entered assessments raise the same alerts
+    # (imported here, not at module level: the API mounts this module's router at start-up)
+    from ketamine_trd.clinic.measurement.services import _raise_result_alerts
+
     _raise_result_alerts(patient, assessment, found.result, now=now, actor=actor)
     if assessment.total is not None:
         refresh_patient_alerts(actor, patient, now=now, instrument_ids=(found.instrument.id,))

@@ -73,8 +73,18 @@ def test_front_desk_is_denied_clinical_pages_but_sees_dashboard(front_desk: Any,
         assert client.get(url).status_code == 403, url
 
 
-def test_researcher_is_denied_the_dashboard(clinic: Any) -> None:
-    assert _client(make_user("researcher", clinic)).get(reverse("measurement:dashboard")).status_code == 403
+def test_researcher_sees_a_deidentified_dashboard(nurse: Any, clinic: Any, patient: Any) -> None:
+    from django.utils import timezone
+
+    now = timezone.now()
+    course = make_course(patient)
+    make_session(course, scheduled_at=now.replace(hour=12, minute=0), chair="chair 1")
+    services.record_assessment(nurse, patient.pk, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1), administered_at=now, now=now)
+    response = _client(make_user("researcher", clinic)).get(reverse("measurement:dashboard"))
+    body = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="deidentified"' in body
+    assert "Today's chairs and sessions (1)" in body
+    assert patient.mrn not in body and patient.family_name not in body
 
 
 def test_other_clinic_gets_404(outsider: Any, patient: Any) -> None:

@@ -37,6 +37,8 @@ class Dashboard:
 
     today: dt.date
     clinical: bool
+    identified: bool
+    sessions_count: int
     sessions: list[Any]
     chairs: list[tuple[str, list[Any]]]
     assessments_due: list[Alert]
@@ -44,6 +46,7 @@ class Dashboard:
     open_alerts: list[Alert]
     open_alert_counts: dict[str, int]
     rems_due: list[tuple[Any, bool]]
+    rems_due_count: int
     rems_overdue_count: int
     phase_counts: dict[str, int]
     outcome_alert_counts: dict[str, int]
@@ -79,8 +82,13 @@ def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
         chairs.setdefault(session.chair or "unassigned", []).append(session)
 
     rems = RemsRecord.objects.filter(clinic_id=clinic.pk, status=RemsStatus.DUE)
-    rems_due = [(r, r.due_at < now) for r in rems.select_related("patient", "session").order_by("due_at")[:LIST_LIMIT]]
-    rems_overdue = rems.filter(due_at__lt=now).count()
+    rems_due = [
+        (r, r.due_at < now)
+        for r in rems.select_related("patient", "session")
+        .only("due_at", "session__scheduled_at", *_PATIENT)
+        .order_by("due_at")[:LIST_LIMIT]
+    ]
+    rems_counts = rems.aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
     phase_counts: dict[str, int] = cache.get_or_set(
         f"ktrd:dashboard:phases:{clinic.pk}",
         lambda: dict(
@@ -119,17 +127,21 @@ def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
             SUMMARY_CACHE_SECONDS,
         )
     record(actor, "read", object_type="dashboard", object_id=str(today))
+    identified = user.role != "researcher"  # researchers see counts only (de-identified)
     return Dashboard(
         today=today,
         clinical=clinical,
-        sessions=sessions,
-        chairs=sorted(chairs.items()),
+        identified=identified,
+        sessions_count=len(sessions),
+        sessions=sessions if identified else [],
+        chairs=sorted(chairs.items()) if identified else [],
         assessments_due=due,
         reassessments_due=reassess,
         open_alerts=open_list,
         open_alert_counts={Alert.Kind(k).label: n for k, n in counts.items()},
-        rems_due=rems_due,
-        rems_overdue_count=rems_overdue,
+        rems_due=rems_due if identified else [],
+        rems_due_count=rems_counts["total"],
+        rems_overdue_count=rems_counts["overdue"],
         phase_counts={Phase(k).label: n for k, n in phase_counts.items() if k in Phase.values},
         outcome_alert_counts={Alert.Kind(k).label: counts.get(k, 0) for k in OUTCOME_KINDS},
     )

@@ -26,8 +26,8 @@ CLINICAL_ROLES = frozenset({"prescriber", "nurse"})
 ENTRY_ROLES = frozenset({"prescriber", "nurse"})
 #: may acknowledge alerts on the worklist
 ACKNOWLEDGE_ROLES = frozenset({"prescriber", "nurse"})
-#: may open the clinic dashboard (front desk sees the schedule part only)
-DASHBOARD_ROLES = frozenset({"prescriber", "nurse", "admin", "front_desk"})
+#: may open the clinic dashboard (front desk and admin: no alert details; researcher: counts only)
+DASHBOARD_ROLES = frozenset({"prescriber", "nurse", "admin", "front_desk", "researcher"})
 
 
 def user_of(actor: Any) -> Any:

@@ -29,7 +29,7 @@ def _urls(people):  # type: ignore[no-untyped-def]
         ("get", f"/courses/{c}/", "course.view"),
         ("post", f"/courses/{c}/phase/", "course.change_phase"),
         ("post", f"/courses/{c}/sessions/new/", "session.schedule"),
-        ("get", "/sessions/today/", "session.view"),
+        ("get", "/sessions/today/", "session.list"),
         ("get", f"/sessions/{s}/", "session.view"),
         ("post", f"/sessions/{s}/vitals/", "session.chart"),
         ("get", "/rems/", "rems.view"),

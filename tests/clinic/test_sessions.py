@@ -210,3 +210,14 @@ def test_a_route_without_a_monitoring_profile_is_shown_not_guessed(people) -> No
     course = make_course(make_patient(people.clinic), product="ketamine-im", route="im")
     view = sessions.chair_view(people.nurse, make_session(course).pk, now=timezone.now())
     assert view.problem and "product" in view.problem and not view.can_sign
+
+
+def test_todays_list_shows_only_this_clinics_sessions_of_today(people) -> None:  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    mine = make_session(make_course(make_patient(people.clinic)), scheduled_at=now)
+    make_session(make_course(make_patient(people.outsider.clinic)), scheduled_at=now)
+    make_session(make_course(make_patient(people.clinic)), scheduled_at=now - dt.timedelta(days=2))
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    found = sessions.sessions_on(people.front_desk, start, start + dt.timedelta(days=1), now=now)
+    assert [s.pk for s in found] == [mine.pk]
+    assert people.client("nurse").get("/sessions/today/").status_code == 200

@@ -34,6 +34,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "course.view": CLINICAL,
     "course.plan": frozenset({PRESCRIBER}),
     "course.change_phase": frozenset({PRESCRIBER}),
+    "session.list": frozenset({PRESCRIBER, NURSE, FRONT_DESK}),
     "session.view": CLINICAL,
     "session.schedule": frozenset({PRESCRIBER, NURSE, FRONT_DESK}),
     "session.chart": CLINICAL,

@@ -52,12 +52,13 @@ def session_schedule(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @require_GET
-@require_role("session.view")
+@require_role("session.list")
 def session_today(request: HttpRequest) -> HttpResponse:
     at = now()
     start = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
     rows = sessions.sessions_on(request, start, start + dt.timedelta(days=1), now=at)
-    return render(request, "records/session_today.html", {"sessions": rows, "day": start.date()})
+    context = {"sessions": rows, "day": start.date(), "can_chart": can(request.user, "session.view")}
+    return render(request, "records/session_today.html", context)
 
 
 def _chart_page(request: HttpRequest, session_id: int, bound: dict[str, object] | None = None) -> HttpResponse:

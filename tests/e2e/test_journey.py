@@ -345,5 +345,5 @@ def test_score_entry_alert_and_chart_on_a_new_patient(page: Any, users: dict[str
     page.fill("[name='item_q9']", "4")
     j.submit("[data-testid='assessment-form']")
     assert "q9: 4 is not allowed" in page.content()
-    j.passed.append("out-of-range-refused")
+    j.shot("out-of-range-refused")
     _measurement_steps(j, patient_id, dt.date.today())

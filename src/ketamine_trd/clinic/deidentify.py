@@ -31,6 +31,7 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
+from ketamine_trd.clinical.sources import cite
 from ketamine_trd.errors import ConflictError, InputError
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
 
 #: Ages above 89 are aggregated into one category, reported as 90 (HIPAA Safe Harbor).
 AGE_CAP = 90
+AGE_CAP_SOURCE = cite("hipaa-safe-harbor")
 #: Largest date shift in days, either way (platform-defined: wide enough to hide the day, small
 #: enough to keep the season roughly right for analyses of seasonality).
 MAX_SHIFT_DAYS = 180

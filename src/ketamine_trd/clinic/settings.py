@@ -12,6 +12,8 @@ Environment variables (all optional in development):
 - ``DATABASE_URL``: ``postgres://user:password@host:port/dbname`` selects PostgreSQL;
   without it, SQLite in WAL mode in the data folder.
 - ``KTRD_DEMO``: ``1`` shows the SYNTHETIC DEMO DATA banner on every page.
+- ``KTRD_RESEARCH_KEY``: the key of the research export's pseudonymous ids and date shifts (at least
+  32 characters; when unset it is derived from the secret key, so rotating that key changes every research id).
 
 Nothing is created at import time: the data folder is made by ``ktrd serve``/``ktrd demo``.
 """
@@ -97,6 +99,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("production needs KTRD_ALLOWED_HOSTS (explicit host names, not '*')")
 
 KTRD_DEMO = env_bool("KTRD_DEMO", False)
+KTRD_RESEARCH_KEY = env_str("KTRD_RESEARCH_KEY")
 DATA_DIR = Path(env_str("KTRD_DATA_DIR") or default_data_dir()).expanduser()
 
 INSTALLED_APPS = [

@@ -62,4 +62,11 @@ SOURCES: tuple[Source, ...] = (
         "NDC product 50458-028; kits 50458-028-02 and -03; DEA schedule CIII (H; ecosystem.md 6.3). "
         "No RxNorm code for esketamine or ingredient-level ketamine was verified (NF)",
     ),
+    _standard(
+        "hipaa-safe-harbor",
+        "HIPAA Privacy Rule, de-identification standard: Safe Harbor method, 45 CFR 164.514(b)(2)",
+        "https://www.ecfr.gov/current/title-45/subtitle-A/subchapter-C/part-164/subpart-E/section-164.514",
+        "The 18 identifiers removed for Safe Harbor de-identification, including names, record numbers, all elements of "
+        "dates except year, and ages over 89 aggregated into 90 or older (H; regulation text read in a search result)",
+    ),
 )

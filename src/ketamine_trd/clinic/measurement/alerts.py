@@ -135,7 +135,7 @@ def open_alerts(
         queryset = queryset.filter(kind=kind)
     if patient_id is not None:
         queryset = queryset.filter(patient_id=patient_id)
-    rank = {Alert.Level.CRITICAL: 0, Alert.Level.HIGH: 1, Alert.Level.WARNING: 2, Alert.Level.INFO: 3}
+    rank = {"critical": 0, "high": 1, "warning": 2, "info": 3}
     alerts = sorted(queryset[:limit], key=lambda a: (rank.get(a.level, 9), -a.raised_at.timestamp()))
     if audit:
         record(actor, "read", object_type="alert_worklist", object_id=kind or "", patient_id=patient_id)

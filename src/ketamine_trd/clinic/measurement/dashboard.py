@@ -89,7 +89,7 @@ def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
         .order_by("due_at")[:LIST_LIMIT]
     ]
     rems_counts = rems.aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
-    phase_counts: dict[str, int] = cache.get_or_set(
+    phase_counts: dict[str, int] = cache.get_or_set(  # type: ignore[assignment]
         f"ktrd:dashboard:phases:{clinic.pk}",
         lambda: dict(
             Course.objects.filter(patient__clinic_id=clinic.pk).values_list("phase").annotate(n=Count("id")).order_by()
@@ -115,7 +115,7 @@ def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
             .only(*_ALERT_FIELDS)
             .order_by("-raised_at")[:LIST_LIMIT]
         )
-        reassess = cache.get_or_set(
+        reassess = cache.get_or_set(  # type: ignore[assignment]
             f"ktrd:dashboard:reassess:{clinic.pk}:{today.isoformat()}",
             lambda: list(
                 Course.objects.filter(patient__clinic_id=clinic.pk, reassessment_due_on__lte=today)

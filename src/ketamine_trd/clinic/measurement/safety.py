@@ -44,6 +44,7 @@ def _doses(patient: Any) -> list[surveillance.DoseRecord]:
             predose_diastolic_mmhg=bp.get(sid, (None, None))[1],
         )
         for sid, at, mg, phase in rows
+        if at is not None
     ]
 
 
@@ -55,10 +56,11 @@ def survey_patient(patient: Any, *, today: dt.date) -> surveillance.Surveillance
     scores = [
         CoreAssessment(at.date(), float(total), instrument_id)
         for instrument_id, at, total in Assessment.objects.filter(
-            patient=patient, instrument_id__in=_SCREEN_INSTRUMENTS, total__isnull=False
+            patient=patient, instrument_id__in=_SCREEN_INSTRUMENTS
         )
         .order_by("administered_at")
         .values_list("instrument_id", "administered_at", "total")
+        if total is not None
     ]
     return surveillance.survey(doses, scores, today)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from ketamine_trd.clinic.audit.service import record
@@ -93,15 +94,16 @@ def _event_view(event: outcomes.OutcomeEvent) -> EventView:
     )
 
 
-def dose_records(patient: Any) -> list[tuple[dt.datetime, float | None, str]]:
+def dose_records(patient: Any) -> list[tuple[dt.datetime, Decimal | None, str]]:
     """(given at, dose in mg, course phase) of the patient's signed sessions, oldest first."""
     from ketamine_trd.clinic.records.models import Session, SessionStatus
 
-    return list(
+    rows = (
         Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dose_given_at__isnull=False)
         .order_by("dose_given_at")
         .values_list("dose_given_at", "dose_mg", "course__phase")
     )
+    return [(at, mg, phase) for at, mg, phase in rows if at is not None]
 
 
 def evaluate(
@@ -124,11 +126,13 @@ def evaluate(
 def build_trajectory(actor: Any, patient: Any, instrument_id: str, *, audit: bool = True) -> Trajectory:
     """Load the patient's scores and signed doses and evaluate outcome events with the core (audited read)."""
     instrument = instruments.get(instrument_id)
-    rows = list(
-        Assessment.objects.filter(patient=patient, instrument_id=instrument.id, total__isnull=False)
+    rows = [
+        (at, total)
+        for at, total in Assessment.objects.filter(patient=patient, instrument_id=instrument.id)
         .order_by("administered_at", "id")
         .values_list("administered_at", "total")
-    )
+        if total is not None
+    ]
     doses = dose_records(patient)
     if audit:
         record(actor, "read", object_type="trajectory", object_id=instrument.id, patient_id=patient.pk)

@@ -312,3 +312,17 @@ def test_progress_report_is_labelled_synthetic_for_demo_patients(nurse: Any, cli
     demo_text = _pdf_text(client.get(reverse("measurement:progress_report", args=[demo.pk])).content)
     assert "Patient progress report" in real_text and "SYNTHETIC" not in real_text
     assert "SYNTHETIC DEMO DATA" in demo_text
+
+
+def test_admin_lists_assessments_and_alerts_read_only(clinic: Any, nurse: Any, patient: Any) -> None:
+    from django.contrib import admin
+
+    from ketamine_trd.clinic.measurement.models import Alert as AlertModel
+
+    services.record_assessment(nurse, patient.pk, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1), administered_at=NOW, now=NOW)
+    model_admin = admin.site._registry[AlertModel]
+    request = type("R", (), {"user": nurse})()
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, AlertModel.objects.first())
+    assert not model_admin.has_delete_permission(request, AlertModel.objects.first())
+    assert Assessment in admin.site._registry

@@ -3,6 +3,9 @@
 Usage: ``python bench/run.py [--quick] [--only NAME]``. Each ``bench/bench_*.py`` module
 exposes ``run(quick: bool) -> str``, returning a Markdown section (medians and ratios measured
 side by side in the same run). Benchmarks are never timed asserts in tests.
+
+Each section is kept between ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->`` markers, so a run
+with ``--only NAME`` replaces that section and keeps the others (with a note of the machine it ran on).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import datetime as dt
 import importlib.util
 import os
 import platform
+import re
 import sys
 from pathlib import Path
 
@@ -43,13 +47,35 @@ def machine() -> str:
     )
 
 
+HEADER = (
+    "# Benchmarks\n\nWritten by `python bench/run.py` (see README). Medians and ratios are measured side by side "
+    "in one run; the machine is shared and noisy. Each section names the run (machine and time) that produced it.\n"
+)
+
+
+def _marked(name: str, body: str) -> str:
+    return f"<!-- bench:{name} -->\n{body.strip()}\n<!-- /bench:{name} -->"
+
+
+def merge(existing: str, sections: dict[str, str]) -> str:
+    """Replace the marked sections named in ``sections`` in ``existing`` and append the new ones."""
+    text = existing if existing.strip() else HEADER
+    for name, body in sections.items():
+        pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S)
+        block = _marked(name, body)
+        text = pattern.sub(lambda _m, b=block: b, text) if pattern.search(text) else text.rstrip() + "\n\n" + block
+    return text.rstrip() + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run (printed, not written)")
     parser.add_argument("--only", action="append", default=[], help="run only bench_NAME (repeatable)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write docs/benchmarks.md")
     args = parser.parse_args()
-    sections = []
+    if args.quick:  # a smoke run never replaces measured figures
+        args.no_write = True
+    sections: dict[str, str] = {}
     for path in sorted(HERE.glob("bench_*.py")):
         name = path.stem.removeprefix("bench_")
         if args.only and name not in args.only:
@@ -59,15 +85,14 @@ def main() -> int:
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         print(f"== {name}", file=sys.stderr)
-        sections.append(module.run(args.quick))
-    text = (
-        "# Benchmarks\n\nWritten by `python bench/run.py` (see README). Medians and ratios are measured side by side "
-        "in one run; the machine is shared and noisy.\n\n## Machine\n\n" + machine() + "\n\n" + "\n\n".join(sections)
-    )
+        body = module.run(args.quick)
+        sections[name] = f"{body.strip()}\n\n_Run on:_\n{machine()}" + ("\n- `--quick` sizes" if args.quick else "")
+    existing = DOCS.read_text(encoding="utf-8") if DOCS.exists() and args.only else ""
+    text = merge(existing, sections)
     if args.no_write:
         print(text)
     else:
-        DOCS.write_text(text + "\n", encoding="utf-8")
+        DOCS.write_text(text, encoding="utf-8")
         print(f"wrote {DOCS}", file=sys.stderr)
     return 0
 

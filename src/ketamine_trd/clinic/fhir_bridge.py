@@ -303,9 +303,9 @@ def _apply(actor: Any, clinic: Any, found: AssessmentCandidate, now: dt.datetime
         outcome = "created"
     # the measurement service's own alert step, so imported and entered assessments raise the same alerts
     # (imported here, not at module level: the API mounts this module's router at start-up)
-    from ketamine_trd.clinic.measurement.services import _raise_result_alerts
+    from ketamine_trd.clinic.measurement.services import raise_assessment_alerts
 
-    _raise_result_alerts(patient, assessment, found.result, now=now, actor=actor)
+    raise_assessment_alerts(patient, assessment, found.result, now=now, actor=actor)
     if assessment.total is not None:
         refresh_patient_alerts(actor, patient, now=now, instrument_ids=(found.instrument.id,))
     return outcome, assessment

@@ -133,7 +133,7 @@ def record_assessment(
         )
         record(actor, "create", obj=assessment, patient_id=patient.pk, detail=f"assessment {instrument.id}")
         _close_due(actor, user, patient, assessment, now=now)
-        raised = _raise_result_alerts(patient, assessment, result, now=now, actor=actor)
+        raised = raise_assessment_alerts(patient, assessment, result, now=now, actor=actor)
         if assessment.total is not None:
             raised += refresh_patient_alerts(actor, patient, now=now, instrument_ids=(instrument.id,))
     return RecordedAssessment(assessment, tuple(raised), tuple(result.followups), result)
@@ -152,7 +152,7 @@ def _close_due(actor: Any, user: Any, patient: Any, assessment: Assessment, *, n
         record(actor, "update", obj=alert, patient_id=patient.pk, changed_fields=("acknowledged_at",))
 
 
-def _raise_result_alerts(
+def raise_assessment_alerts(
     patient: Any, assessment: Assessment, result: Any, *, now: dt.datetime, actor: Any
 ) -> list[Alert]:
     key = f"assessment:{assessment.pk}"

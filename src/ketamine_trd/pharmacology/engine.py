@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ketamine_trd.errors import InputError
-from ketamine_trd.pharmacology import sweep
+from ketamine_trd.pharmacology import grid_sweep, sweep
 from ketamine_trd.pharmacology.advance import advance
 from ketamine_trd.pharmacology.dosing import Channel, Dosing, Regimen
 from ketamine_trd.pharmacology.models.base import Params, PKModel
@@ -101,18 +101,26 @@ def _exposures_exact(job: Job, schedule: Schedule, thresholds: FloatArray) -> Ex
     return running.finish(job.system.outputs, auc, window)
 
 
-def run_exposures(job: Job, times_h: FloatArray, thresholds_ng_per_ml: FloatArray, backend: str = "numpy") -> Exposures:
-    """Per-subject Cmax, Tmax, AUC over the output window and time above thresholds."""
+def run_exposures(
+    job: Job, times_h: FloatArray, thresholds_ng_per_ml: FloatArray, backend: str = "numpy", workers: int = 1
+) -> Exposures:
+    """Per-subject Cmax, Tmax, AUC over the output window and time above thresholds.
+
+    On NumPy, a uniform output grid takes the fast grid path (``grid_sweep``, with ``workers``
+    threads); other grids the general sweep. Both give the same values to rounding.
+    """
     _check_backend(backend)
+    if workers < 1:
+        raise InputError("workers", workers, "an integer >= 1")
     schedule = build_schedule(job.dosing, times_h)
     thresholds = np.asarray(thresholds_ng_per_ml, dtype=np.float64).reshape(-1)
     outputs = job.system.outputs
     if job.singular.size == 0:
-        return _regular(job.modal, schedule, outputs, thresholds, backend, job.dosing)
+        return _regular(job.modal, schedule, outputs, thresholds, backend, job.dosing, workers)
     n = job.system.n_subjects
     parts: list[tuple[IntArray, Exposures]] = [(job.singular, _exposures_exact(job, schedule, thresholds))]
     if job.regular.size:
-        regular = _regular(job.modal.subset(job.regular), schedule, outputs, thresholds, backend, job.dosing)
+        regular = _regular(job.modal.subset(job.regular), schedule, outputs, thresholds, backend, job.dosing, workers)
         parts.append((job.regular, regular))
     fields = {}
     for name in ("cmax_ng_per_ml", "tmax_h", "auc_ng_h_per_ml", "time_above_h"):
@@ -125,7 +133,13 @@ def run_exposures(job: Job, times_h: FloatArray, thresholds_ng_per_ml: FloatArra
 
 
 def _regular(
-    modal: Modal, schedule: Schedule, outputs: tuple[str, ...], thresholds: FloatArray, backend: str, dosing: Dosing
+    modal: Modal,
+    schedule: Schedule,
+    outputs: tuple[str, ...],
+    thresholds: FloatArray,
+    backend: str,
+    dosing: Dosing,
+    workers: int = 1,
 ) -> Exposures:
     times = schedule.output_times_h
     auc_schedule = build_schedule(dosing, np.array([times[0], times[-1]])) if times.size > 2 else None
@@ -133,4 +147,6 @@ def _regular(
         from ketamine_trd.pharmacology.jax_backend import exposures as jax_exposures
 
         return jax_exposures(modal, schedule, outputs, thresholds, auc_schedule)
+    if grid_sweep.applicable(schedule):
+        return grid_sweep.exposures(modal, schedule, outputs, thresholds, auc_schedule, workers)
     return sweep.exposures(modal, schedule, outputs, thresholds, auc_schedule)

@@ -9,10 +9,13 @@ lengths):
   a sum over modes gives the concentration; the factors are computed once per distinct segment
   length (a uniform grid repeats one length; doses between output times add two each) and
   reused by repeated multiplication; dose events add their nominal amounts as the sweep passes;
-- concentrations go into a (T, O, n) block sized for the cache (subjects in sub-chunks), and
-  Cmax, Tmax and time above thresholds are reduced over the block in a few bulk operations, with
-  the same formulas as :class:`~ketamine_trd.pharmacology.summary.Running`;
-- the AUC stays exact and analytic (:func:`~ketamine_trd.pharmacology.sweep.window_auc`).
+- concentrations of a sub-chunk of subjects go into a small buffer of a few output times that
+  stays in cache, and Cmax, Tmax and time above thresholds are reduced over it in a few bulk
+  operations with the same formulas as :class:`~ketamine_trd.pharmacology.summary.Running`
+  (time above: whole intervals above count their length; only crossing intervals interpolate);
+- the AUC is exact and analytic, from each mode's mass balance (net input minus the change in
+  the mode, divided by its rate), with no second sweep; when a mode barely decays over the
+  window it is integrated instead (:func:`~ketamine_trd.pharmacology.sweep.window_auc`).
 
 Other grids use the general sweep (:func:`applicable` says which).
 
@@ -40,7 +43,7 @@ from ketamine_trd.pharmacology.summary import Exposures
 from ketamine_trd.pharmacology.sweep import segment_factors, window_auc
 from ketamine_trd.pharmacology.system import Modal
 
-__all__ = ["BLOCK_BYTES", "MASS_BALANCE_MIN_DECAY", "UNIFORM_RTOL", "applicable", "exposures"]
+__all__ = ["BLOCK_BYTES", "MASS_BALANCE_MIN_DECAY", "SUB_SUBJECTS", "UNIFORM_RTOL", "applicable", "exposures"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -50,8 +53,11 @@ UNIFORM_RTOL = 1e-9
 MASS_BALANCE_MIN_DECAY = 1e-3
 """Smallest ``rate * window`` for which the AUC is taken from the mass balance (else integrated)."""
 
-BLOCK_BYTES = 4 * 2**20
-"""Target size of one (T, O, n) concentration block: subjects are swept in sub-chunks of this size."""
+BLOCK_BYTES = 2**20
+"""Target size of the buffer of concentrations (rows of output times x O x subjects) reduced at a time."""
+
+SUB_SUBJECTS = 8192
+"""Subjects swept per NumPy call (a sub-chunk): enough to amortise the call overhead, small enough for cache."""
 
 
 def applicable(schedule: Schedule) -> bool:
@@ -69,8 +75,11 @@ def applicable(schedule: Schedule) -> bool:
     return bool(np.all(np.abs(step - step[0]) <= UNIFORM_RTOL * step[0]))
 
 
-def _curve(modal: Modal, schedule: Schedule, out: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Concentrations (T, O, n) in ng/mL into ``out``; the scaled states (O, K, n) at the first and last output."""
+def _curve(modal: Modal, schedule: Schedule, acc: _Blocks) -> tuple[FloatArray, FloatArray]:
+    """Concentrations (O, n) in ng/mL at each output time, written into ``acc``'s rows in time order.
+
+    Returns the scaled states (O, K, n) at the first and the last output time.
+    """
     n_ch, n_out, n_modes, n = modal.residue.shape
     n_k = n_ch * n_modes
     rates = np.tile(modal.rate_per_h, (n_ch, 1))  # (K, n), channel-major as the residues
@@ -109,12 +118,13 @@ def _curve(modal: Modal, schedule: Schedule, out: FloatArray) -> tuple[FloatArra
             np.multiply(residue, bolus_rows[s], out=tmp)
             w += tmp
         if k >= 0:
+            target = acc.next_row()
             if pairs:
-                row = out[k, 0]
+                row = target[0]
                 np.add(w[0, 0], w[0, 1], out=row)
                 np.add(row, w[0, 2], out=row)
             else:
-                np.sum(w, axis=1, out=out[k])
+                np.sum(w, axis=1, out=target)
             if k == 0:
                 first[...] = w
             if k == last_k:
@@ -173,17 +183,52 @@ def _mass_balance_auc(modal: Modal, schedule: Schedule, first: FloatArray, last:
     return auc
 
 
-def _summaries(
-    curve: FloatArray, times: FloatArray, thresholds: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Cmax, Tmax (O, n) and time above thresholds on output 0 (K, n) from a (T, O, n) curve."""
-    idx = np.argmax(curve, axis=0)  # the first maximum, as Running's strict comparison
-    cmax = np.take_along_axis(curve, idx[None], axis=0)[0]
-    tmax = times[idx]
-    above = np.empty((thresholds.size, curve.shape[2]))
-    for j, thr in enumerate(thresholds):
-        above[j] = _time_above(curve[:, 0, :], times, float(thr))
-    return cmax, tmax, above
+class _Blocks:
+    """Cmax, Tmax and time above thresholds, reduced every few output times from a small buffer.
+
+    Rows ``1..rows`` of ``buf`` (rows + 1, O, n) take successive output times; row 0 carries the
+    last row of the previous block, so the interval between blocks is counted once. Keeping the
+    buffer small keeps it in cache while the sweep runs over many subjects per NumPy call.
+    """
+
+    def __init__(self, times: FloatArray, thresholds: FloatArray, n_out: int, n: int, rows: int) -> None:
+        self.times = times
+        self.thresholds = thresholds
+        self.buf = np.empty((rows + 1, n_out, n))
+        self.cmax = np.full((n_out, n), -np.inf)
+        self.tmax = np.zeros((n_out, n))
+        self.above = np.zeros((thresholds.size, n))
+        self.filled = 0  # rows 1..filled hold output times k0..k0 + filled - 1
+        self.k0 = 0
+
+    def next_row(self) -> FloatArray:
+        """The (O, n) row for the next output time."""
+        if self.filled == self.buf.shape[0] - 1:
+            self.flush()
+        self.filled += 1
+        row: FloatArray = self.buf[self.filled]
+        return row
+
+    def flush(self) -> None:
+        """Fold the filled rows into the summaries."""
+        f, k0 = self.filled, self.k0
+        if f == 0:
+            return
+        rows = self.buf[1 : f + 1]
+        idx = np.argmax(rows, axis=0)  # first maximum in the block; strict ">" keeps the earliest across blocks
+        block_max = np.take_along_axis(rows, idx[None], axis=0)[0]
+        better = block_max > self.cmax
+        np.copyto(self.cmax, block_max, where=better)
+        np.copyto(self.tmax, self.times[k0 + idx], where=better)
+        lo = 0 if k0 > 0 else 1
+        if f + 1 - lo >= 2:
+            seg = self.buf[lo : f + 1, 0]
+            seg_times = self.times[k0 - 1 + lo : k0 + f]
+            for j, thr in enumerate(self.thresholds):
+                self.above[j] += _time_above(seg, seg_times, float(thr))
+        self.buf[0] = self.buf[f]
+        self.k0 += f
+        self.filled = 0
 
 
 def _sweep_parts(
@@ -194,16 +239,18 @@ def _sweep_parts(
     bounds: list[tuple[int, int]],
     result: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
 ) -> None:
-    """Sweep the sub-chunks ``bounds`` one after another in one reused block, writing into ``result``."""
+    """Sweep the sub-chunks ``bounds`` one after another, writing into ``result``."""
     cmax, tmax, above, auc = result
     times = schedule.output_times_h
     n = modal.rate_per_h.shape[1]
-    block = np.empty((times.size, cmax.shape[0], max(hi - lo for lo, hi in bounds)))
+    n_out = cmax.shape[0]
+    rows = max(2, BLOCK_BYTES // (8 * n_out * max(hi - lo for lo, hi in bounds)))
     for lo, hi in bounds:
         part = modal if (lo, hi) == (0, n) else Modal(modal.rate_per_h[:, lo:hi], modal.residue[..., lo:hi])
-        curve = block[:, :, : hi - lo]
-        w_first, w_last = _curve(part, schedule, curve)
-        cmax[:, lo:hi], tmax[:, lo:hi], above[:, lo:hi] = _summaries(curve, times, thresholds)
+        acc = _Blocks(times, thresholds, n_out, hi - lo, rows)
+        w_first, w_last = _curve(part, schedule, acc)
+        acc.flush()
+        cmax[:, lo:hi], tmax[:, lo:hi], above[:, lo:hi] = acc.cmax, acc.tmax, acc.above
         part_auc = _mass_balance_auc(part, schedule, w_first, w_last)
         if part_auc is None:
             part_auc = window_auc(part, auc_schedule if auc_schedule is not None else schedule)
@@ -232,7 +279,7 @@ def exposures(
     times = schedule.output_times_h
     thresholds = np.asarray(thresholds_ng_per_ml, dtype=np.float64).reshape(-1)
     result = (np.empty((n_out, n)), np.empty((n_out, n)), np.empty((thresholds.size, n)), np.empty((n_out, n)))
-    sub = max(64, BLOCK_BYTES // (8 * times.size * n_out))
+    sub = SUB_SUBJECTS
     bounds = [(lo, min(n, lo + sub)) for lo in range(0, n, sub)]
     groups = [bounds[i::workers] for i in range(min(workers, len(bounds)))]
     if len(groups) <= 1:

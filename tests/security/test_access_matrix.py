@@ -39,6 +39,8 @@ CLINICAL_ONLY = {
 REFUSED = {302, 401, 403, 404, 405}
 # Served to every signed-in user: no patient data in them.
 NO_PATIENT_DATA = {"/vendor/plotly.min.js", "/api/measurement/instruments"}
+# Served to researchers de-identified (counts only); test_researcher_dashboard_is_de_identified proves it.
+DEIDENTIFIED_FOR_RESEARCHER = {"/"}
 FAMILY_NAME = "Zebedee-Confidential"
 
 
@@ -90,7 +92,9 @@ def test_every_page_refuses_anonymous_requests(world: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("who", ["researcher", "no_clinic"])
 def test_every_page_refuses_a_role_without_clinical_rights(world: dict[str, Any], who: str) -> None:
-    skip = set(PUBLIC) | SELF_SERVICE | NO_PATIENT_DATA
+    skip = (
+        set(PUBLIC) | SELF_SERVICE | NO_PATIENT_DATA | (DEIDENTIFIED_FOR_RESEARCHER if who == "researcher" else set())
+    )
     routes = [r for r in html_routes(world["ids"]) if r.path not in skip]
     problems = []
     for route in routes:
@@ -102,6 +106,31 @@ def test_every_page_refuses_a_role_without_clinical_rights(world: dict[str, Any]
     assert (
         AuditEvent.objects.filter(action="denied", actor_role=world["users"][who].role).exists() or who == "no_clinic"
     )
+
+
+def test_researcher_dashboard_is_de_identified(world: dict[str, Any]) -> None:
+    import datetime as dt
+
+    from ketamine_trd.clinic.measurement.alerts import raise_alert
+    from ketamine_trd.clinic.records.models import Patient
+
+    patient = Patient.objects.get(pk=world["ids"]["patient_id"])
+    raise_alert(
+        patient,
+        kind="suicide_item",
+        level="critical",
+        rule="test:identified-on-dashboard",
+        source="platform-defined",
+        message="an open alert that names the patient on a clinician's dashboard",
+        object_key="test",
+        now=dt.datetime.now(dt.UTC),
+    )
+    clinician = _body(_client(world["users"]["prescriber"]).get("/"))
+    assert FAMILY_NAME.encode() in clinician  # the page does show patients to clinicians...
+    response = _client(world["users"]["researcher"]).get("/")
+    assert response.status_code == 200
+    body = _body(response)
+    assert FAMILY_NAME.encode() not in body and b"SECRET-MRN-1" not in body  # ...but not to researchers
 
 
 @pytest.mark.parametrize("who", ["front_desk", "admin"])

@@ -12,6 +12,7 @@ from ketamine_trd.pharmacology import engine, grid_sweep, sweep
 from ketamine_trd.pharmacology.engine import run_exposures
 from ketamine_trd.pharmacology.schedule import build_schedule
 from ketamine_trd.pharmacology.summary import Exposures
+from ketamine_trd.pharmacology.system import DEGENERACY_TOLERANCE, degenerate
 
 from .conftest import edge_times, make_job
 
@@ -120,3 +121,19 @@ def test_any_uniform_grid_matches_the_general_sweep(
     pair = _both(route, np.linspace(start, start + span, count), np.array([thr]), n=8)
     assert pair is not None
     _assert_same(*pair)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rates=st.lists(st.floats(1e-3, 50.0), min_size=2, max_size=4),
+    close=st.floats(0.0, 2e-6),
+)
+def test_pairwise_degeneracy_check_equals_the_sorted_one(rates: list[float], close: float) -> None:
+    """system.degenerate skips the sort for up to 4 modes; flags must equal the sorted adjacent-gap rule."""
+    r = np.array(rates + [rates[0] * (1.0 + close)])[:, None]  # one pair closer than about 1e-6 relative or not
+    for m in (len(rates), r.shape[0]):
+        sub = r[:m]
+        s = np.sort(sub, axis=0)
+        expected = np.min(np.diff(s, axis=0) / np.maximum(s[1:], 1e-300), axis=0) < DEGENERACY_TOLERANCE
+        if m <= 4:
+            assert degenerate(sub).tolist() == expected.tolist()

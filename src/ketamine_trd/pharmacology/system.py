@@ -83,8 +83,17 @@ def degenerate(rate_per_h: FloatArray, tolerance: float = DEGENERACY_TOLERANCE) 
     >>> degenerate(np.array([[1.0, 1.0], [2.0, 1.0 + 1e-9]])).tolist()
     [False, True]
     """
-    if rate_per_h.shape[0] < 2:
+    m = rate_per_h.shape[0]
+    if m < 2:
         return np.zeros(rate_per_h.shape[1], dtype=bool)
+    if m <= 4:  # few modes: every pair, no sort (the closest pair is always adjacent once sorted)
+        gaps = [
+            np.abs(rate_per_h[i] - rate_per_h[j]) / np.maximum(np.maximum(rate_per_h[i], rate_per_h[j]), 1e-300)
+            for i in range(m)
+            for j in range(i + 1, m)
+        ]
+        pairwise: BoolArray = np.minimum.reduce(gaps) < tolerance
+        return pairwise
     s = np.sort(rate_per_h, axis=0)
     gap = np.diff(s, axis=0) / np.maximum(s[1:], 1e-300)
     result: BoolArray = np.min(gap, axis=0) < tolerance

@@ -21,8 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from ketamine_trd.clinical._named import named
 from ketamine_trd.clinical.sources import cite
-from ketamine_trd.errors import InputError, UnknownTermError
+from ketamine_trd.errors import InputError
 
 __all__ = [
     "BP_PROFILES",
@@ -115,8 +116,4 @@ def default_bp_profile_name(*, is_esketamine: bool) -> str:
 
 def get_bp_profile(name: str | None) -> BpProfile:
     """The named profile (``None``: ``spravato-label-2019``)."""
-    key = DEFAULT_BP_PROFILE if name is None else name
-    try:
-        return BP_PROFILES[key]
-    except KeyError:
-        raise UnknownTermError("bp_profile", name, ", ".join(BP_PROFILES)) from None
+    return named(BP_PROFILES, name, default=DEFAULT_BP_PROFILE, field="bp_profile")

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from ketamine_trd.clinical._named import named
 from ketamine_trd.clinical.drugs import ATRQ_SOURCE, lookup
 from ketamine_trd.clinical.history import TreatmentHistory, Trial
 from ketamine_trd.clinical.sources import cite
 from ketamine_trd.clinical.staging import MaudsleyScore, maudsley, thase_rush_stage
-from ketamine_trd.errors import UnknownTermError
 
 __all__ = [
     "DEFAULT_TRD_PROFILE",
@@ -90,11 +90,7 @@ DEFAULT_TRD_PROFILE = "EU_PEARL_2022"
 
 def get_profile(name: str | None) -> TrdProfile:
     """The named TRD profile (``None``: the default, ``EU_PEARL_2022``)."""
-    key = DEFAULT_TRD_PROFILE if name is None else name
-    try:
-        return TRD_PROFILES[key]
-    except KeyError:
-        raise UnknownTermError("profile", name, ", ".join(TRD_PROFILES)) from None
+    return named(TRD_PROFILES, name, default=DEFAULT_TRD_PROFILE, field="profile")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from ketamine_trd.clinical._named import named
 from ketamine_trd.clinical.sources import cite
-from ketamine_trd.errors import InputError, UnknownTermError
+from ketamine_trd.errors import InputError
 
 __all__ = [
     "DEFAULT_ESKETAMINE_PROFILE",
@@ -76,11 +77,7 @@ DEFAULT_ESKETAMINE_PROFILE = "us-label"
 
 def get_esketamine_profile(name: str | None) -> EsketamineProfile:
     """The named esketamine dosing profile (``None``: ``us-label``)."""
-    key = DEFAULT_ESKETAMINE_PROFILE if name is None else name
-    try:
-        return ESKETAMINE_PROFILES[key]
-    except KeyError:
-        raise UnknownTermError("profile", name, ", ".join(ESKETAMINE_PROFILES)) from None
+    return named(ESKETAMINE_PROFILES, name, default=DEFAULT_ESKETAMINE_PROFILE, field="profile")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from ketamine_trd.clinical._named import named
 from ketamine_trd.clinical.dosing.weights import dosing_weight
 from ketamine_trd.clinical.sources import cite
-from ketamine_trd.errors import InputError, UnknownTermError
+from ketamine_trd.errors import InputError
 
 __all__ = ["DEFAULT_IV_PROFILE", "IV_PROFILES", "IvDose", "IvDoseProfile", "get_iv_profile", "ketamine_iv_dose"]
 
@@ -117,11 +118,7 @@ def get_iv_profile(name: str | IvDoseProfile | None) -> IvDoseProfile:
     """
     if isinstance(name, IvDoseProfile):
         return name
-    key = DEFAULT_IV_PROFILE if name is None else name
-    try:
-        return IV_PROFILES[key]
-    except KeyError:
-        raise UnknownTermError("profile", name, ", ".join(IV_PROFILES)) from None
+    return named(IV_PROFILES, name, default=DEFAULT_IV_PROFILE, field="profile")
 
 
 @dataclass(frozen=True, slots=True)

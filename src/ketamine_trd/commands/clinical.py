@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from ketamine_trd.clinical.dosing import (
     DEFAULT_IV_PROFILE,
     ESKETAMINE_PROFILES,
     IV_PROFILES,
+    IvDoseProfile,
     esketamine_dose,
     ketamine_iv_dose,
     racemic_route_dose,
@@ -285,52 +287,25 @@ def course_esketamine(
 
 def profiles_data() -> list[dict[str, Any]]:
     """Every named profile of the clinical core, with its version, source and what it sets."""
-    rows: list[dict[str, Any]] = []
-    for p in TRD_PROFILES.values():
-        rows.append(
-            {
-                "kind": "trd",
-                "name": p.name,
-                "version": p.version,
-                "default": p.name == DEFAULT_TRD_PROFILE,
-                "source": p.source,
-                "description": p.description,
-            }
-        )
-    for b in BP_PROFILES.values():
-        rows.append(
-            {
-                "kind": "blood-pressure",
-                "name": b.name,
-                "version": b.version,
-                "default": b.name == DEFAULT_BP_PROFILE,
-                "source": b.source,
-                "description": b.description,
-            }
-        )
-    for e in ESKETAMINE_PROFILES.values():
-        rows.append(
-            {
-                "kind": "esketamine-dose",
-                "name": e.name,
-                "version": e.version,
-                "default": e.name == DEFAULT_ESKETAMINE_PROFILE,
-                "source": e.source,
-                "description": e.description,
-            }
-        )
-    for i in IV_PROFILES.values():
-        rows.append(
-            {
-                "kind": "iv-dose",
-                "name": i.name,
-                "version": i.version,
-                "default": i.name == DEFAULT_IV_PROFILE,
-                "source": i.source,
-                "description": i.describe(),
-            }
-        )
-    return rows
+    tables: tuple[tuple[str, Mapping[str, Any], str], ...] = (
+        ("trd", TRD_PROFILES, DEFAULT_TRD_PROFILE),
+        ("blood-pressure", BP_PROFILES, DEFAULT_BP_PROFILE),
+        ("esketamine-dose", ESKETAMINE_PROFILES, DEFAULT_ESKETAMINE_PROFILE),
+        ("iv-dose", IV_PROFILES, DEFAULT_IV_PROFILE),
+    )
+    return [
+        {
+            "kind": kind,
+            "name": p.name,
+            "version": p.version,
+            "default": p.name == default,
+            "source": p.source,
+            # an IV dose profile has no description field: it describes its range, cap and minutes
+            "description": p.describe() if isinstance(p, IvDoseProfile) else p.description,
+        }
+        for kind, table, default in tables
+        for p in table.values()
+    ]
 
 
 def _render_profiles(rows: list[dict[str, Any]]) -> None:

@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
+from ketamine_trd.clinical.products import Product
 from ketamine_trd.errors import InputError, UnknownTermError
 
 __all__ = [
@@ -37,16 +38,9 @@ __all__ = [
     "rems_profiles",
 ]
 
-#: Product ids (the same strings as ``ketamine_trd.clinical.products.Product``; its members are accepted).
-PRODUCTS: tuple[str, ...] = (
-    "esketamine-nasal",
-    "ketamine-iv",
-    "ketamine-im",
-    "ketamine-oral",
-    "ketamine-sublingual",
-    "ketamine-intranasal",
-)
-ESKETAMINE = "esketamine-nasal"
+#: Product ids: the values of ``ketamine_trd.clinical.products.Product`` (its members are accepted).
+PRODUCTS: tuple[str, ...] = tuple(p.value for p in Product)
+ESKETAMINE = Product.ESKETAMINE_NASAL.value
 RACEMIC = PRODUCTS[1:]
 
 T = TypeVar("T")

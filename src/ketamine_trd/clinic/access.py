@@ -48,6 +48,11 @@ ALLOWED: dict[str, frozenset[str]] = {
 F = TypeVar("F", bound=Callable[..., HttpResponse])
 
 
+def user_of(actor: Any) -> Any:
+    """The user behind an actor: a request's user, or the actor itself (a user)."""
+    return getattr(actor, "user", actor) if hasattr(actor, "META") else actor
+
+
 def can(user: Any, action: str) -> bool:
     """True when ``user`` is signed in, active, in a clinic, and its role may do ``action``.
 

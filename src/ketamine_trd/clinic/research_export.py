@@ -79,7 +79,7 @@ def _courses(clinic_id: int | None) -> QuerySet[Course]:
 
 def _scope(clinic: Any, actor: Any) -> int | None:
     """The clinic id to export (None: every clinic, the operator's CLI export)."""
-    from ketamine_trd.clinic.access import require
+    from ketamine_trd.clinic.access import require, user_of
     from ketamine_trd.clinic.accounts.models import Clinic
 
     if isinstance(clinic, str):
@@ -88,7 +88,7 @@ def _scope(clinic: Any, actor: Any) -> int | None:
             raise NotFoundError(f"no clinic with slug {clinic!r}")
         clinic = found
     clinic_id = None if clinic is None else int(getattr(clinic, "pk", clinic))
-    user = getattr(actor, "user", actor)  # a request or a user
+    user = user_of(actor)
     if user is None:
         return clinic_id
     require(user, "research.view")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from ketamine_trd.clinic.access import user_of
 from ketamine_trd.errors import PermissionDenied
 
 __all__ = [
@@ -28,11 +29,6 @@ ENTRY_ROLES = frozenset({"prescriber", "nurse"})
 ACKNOWLEDGE_ROLES = frozenset({"prescriber", "nurse"})
 #: may open the clinic dashboard (front desk and admin: no alert details; researcher: counts only)
 DASHBOARD_ROLES = frozenset({"prescriber", "nurse", "admin", "front_desk", "researcher"})
-
-
-def user_of(actor: Any) -> Any:
-    """The user behind an actor (a request or a user)."""
-    return getattr(actor, "user", actor) if hasattr(actor, "META") else actor
 
 
 def require_role(actor: Any, roles: Collection[str], doing: str) -> Any:

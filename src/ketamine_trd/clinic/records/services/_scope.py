@@ -6,16 +6,12 @@ import datetime as dt
 from typing import Any
 
 from ketamine_trd.clinic import access
+from ketamine_trd.clinic.access import user_of
 from ketamine_trd.clinic.records.models import Course, Patient, Session
 from ketamine_trd.errors import InputError, NotFoundError
 
 #: recorded times may run ahead of the server clock by this much (a device clock a little fast)
 CLOCK_SKEW = dt.timedelta(minutes=5)
-
-
-def user_of(actor: Any) -> Any:
-    """The user behind an actor (a request or a user)."""
-    return actor.user if hasattr(actor, "META") else actor
 
 
 def require(actor: Any, action: str) -> Any:

@@ -19,7 +19,7 @@ from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.services import raise_alert
 from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, Timepoint, VitalSign
 from ketamine_trd.clinic.records.services import charting
-from ketamine_trd.clinic.records.services._scope import not_in_future, require, session_for
+from ketamine_trd.clinic.records.services._scope import not_in_future, require, session_for, user_of
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows
 from ketamine_trd.clinical.checklist import CONCOMITANT_CLASSES, PredoseChecklist
 from ketamine_trd.clinical.monitoring.observations import AdverseEvent as CoreEvent
@@ -224,7 +224,7 @@ def add_vitals(actor: Any, session_id: int, data: VitalsInput, *, now: dt.dateti
         VitalSign.objects.create(
             session=session, taken_at=core.taken_at, timepoint=data.timepoint, systolic_mmhg=core.systolic_mmhg,
             diastolic_mmhg=core.diastolic_mmhg, heart_rate_bpm=core.heart_rate_bpm, spo2_percent=data.spo2_percent,
-            respiratory_rate_per_min=core.respiratory_rate_per_min, recorded_by=getattr(actor, "user", actor),
+            respiratory_rate_per_min=core.respiratory_rate_per_min, recorded_by=user_of(actor),
         )  # fmt: skip
         return ["vitals"]
 
@@ -243,7 +243,7 @@ def add_rating(actor: Any, session_id: int, data: RatingInput, *, now: dt.dateti
 
     def write(session: Session) -> list[str]:
         SessionRating.objects.create(session=session, instrument_id=data.instrument_id, value=data.value,
-                                     taken_at=data.rated_at, recorded_by=getattr(actor, "user", actor))  # fmt: skip
+                                     taken_at=data.rated_at, recorded_by=user_of(actor))  # fmt: skip
         return ["ratings"]
 
     return _chart(actor, session_id, now, write)
@@ -261,7 +261,7 @@ def add_adverse_event(actor: Any, session_id: int, data: EventInput, *, now: dt.
     def write(session: Session) -> list[str]:
         AdverseEvent.objects.create(session=session, kind=data.kind, severity=data.severity, serious=data.serious,
                                     noted_at=data.noted_at, resolved_at=data.resolved_at, details=data.details,
-                                    recorded_by=getattr(actor, "user", actor))  # fmt: skip
+                                    recorded_by=user_of(actor))  # fmt: skip
         return ["adverse_events"]
 
     return _chart(actor, session_id, now, write)

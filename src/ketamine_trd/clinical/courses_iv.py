@@ -83,6 +83,7 @@ def _maintenance_intervals(option: str, count: int) -> list[int]:
 
 def plan_iv(req: IvCourseRequest) -> CoursePlan:
     """The IV plan: nominal dates placed after the minimum gap and on open days."""
+    prof = get_iv_profile(req.dose_profile)
     offsets = _OFFSETS[req.per_week]
     nominal = [req.start + dt.timedelta(days=7 * (i // req.per_week) + offsets[i % req.per_week])
                for i in range(req.infusions)]  # fmt: skip
@@ -96,7 +97,7 @@ def plan_iv(req: IvCourseRequest) -> CoursePlan:
     dose_mg = None
     if req.weight_kg is not None:
         dose_mg = ketamine_iv_dose(weight_kg=req.weight_kg, mg_per_kg=req.mg_per_kg, weight_basis=req.weight_basis,
-                                   height_cm=req.height_cm, sex=req.sex, profile=req.dose_profile).dose_mg  # fmt: skip
+                                   height_cm=req.height_cm, sex=req.sex, profile=prof).dose_mg  # fmt: skip
     sessions = [
         PlannedSession(n, day, phase, dose_mg, req.mg_per_kg, (day - req.start).days // 7 + 1)
         for n, (day, phase) in enumerate(
@@ -105,7 +106,7 @@ def plan_iv(req: IvCourseRequest) -> CoursePlan:
     ]
     notes = [
         f"induction: {req.infusions} infusions, {req.per_week} a week, at {req.mg_per_kg:g} mg/kg over "
-        f"{get_iv_profile(req.dose_profile).default_minutes:g} minutes",
+        f"{prof.default_minutes:g} minutes",
         f"minimum gap {req.min_gap_days} days (platform-defined); closed days skipped",
         "review response at the end of induction before any maintenance",
     ]
@@ -123,7 +124,7 @@ def plan_iv(req: IvCourseRequest) -> CoursePlan:
         min_gap_days=req.min_gap_days,
         oral_antidepressant=None,
         monotherapy=None,
-        profile=get_iv_profile(req.dose_profile).name,
+        profile=prof.name,
         notes=tuple(notes),
         sources=tuple(dict.fromkeys((cite("S26"), cite("S25"), cite("S24"), cite("S23"), cite("platform-defined")))),
     )

@@ -17,6 +17,7 @@ MODULES = [
     "outcomes",
     "meta",
     "evidence",
+    "evidence_counts",
 ]
 
 

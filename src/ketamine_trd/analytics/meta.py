@@ -1,9 +1,12 @@
 """Random-effects meta-analysis of two-arm count data: DerSimonian-Laird and REML.
 
 Effect sizes are log risk ratios or log odds ratios (0.5 added to every cell of a study with a
-zero cell). The pooled estimate, its 95% interval, tau^2, Q and I^2 follow the conventions of
-metafor's ``rma`` and Stata's ``metan``; the tests check them against the published results for
-the BCG vaccine trials (Colditz 1994), the standard worked example of both packages.
+zero cell), or risk differences (proportions with the Wald variance, as metafor's
+``escalc(measure="RD")``; 0.5 is added only where a study's variance would be zero). The pooled
+estimate, its 95% interval, tau^2, Q and I^2 follow the conventions of metafor's ``rma`` and
+Stata's ``metan``; the tests check them against the published results for the BCG vaccine trials
+(Colditz 1994), the standard worked example of both packages, and the risk-difference path against
+the published per-arm intervals of the esketamine trials (:mod:`.evidence_counts`).
 
 >>> s = [TwoByTwo("a", 10, 100, 5, 100), TwoByTwo("b", 20, 100, 10, 100)]
 >>> r = pool(s, measure="RR", method="DL")
@@ -24,6 +27,7 @@ from ketamine_trd.errors import InputError
 __all__ = ["MetaResult", "TwoByTwo", "effect_sizes", "pool", "random_effects"]
 
 _Z95 = 1.959963984540054
+_MEASURES = ("RR", "OR", "RD")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +50,11 @@ class TwoByTwo:
 
 @dataclass(frozen=True, slots=True)
 class MetaResult:
-    """Pooled log effect with its SE and interval, the ratio scale, heterogeneity statistics."""
+    """Pooled effect with its SE and interval, heterogeneity statistics.
+
+    ``estimate``/``ci`` are on the analysis scale (log ratio for RR and OR, proportion for RD);
+    ``pooled``/``pooled_ci`` on the natural scale (the ratio, or the same difference for RD).
+    """
 
     method: str
     measure: str
@@ -64,16 +72,28 @@ class MetaResult:
 
 
 def effect_sizes(studies: Sequence[TwoByTwo], measure: str = "RR") -> tuple[np.ndarray, np.ndarray]:
-    """Log effect sizes and their sampling variances (``measure`` is ``RR`` or ``OR``)."""
-    if measure not in ("RR", "OR"):
-        raise InputError("measure", measure, "RR, OR")
+    """Effect sizes and their sampling variances (``measure``: ``RR``, ``OR`` (log scale) or ``RD``).
+
+    >>> yi, vi = effect_sizes([TwoByTwo("a", 50, 100, 25, 100)], "RD")
+    >>> float(yi[0]), round(float(vi[0]), 6)
+    (0.25, 0.004375)
+    """
+    if measure not in _MEASURES:
+        raise InputError("measure", measure, ", ".join(_MEASURES))
     a = np.array([s.events_t for s in studies], dtype=float)
     n1 = np.array([s.total_t for s in studies], dtype=float)
     c = np.array([s.events_c for s in studies], dtype=float)
     n2 = np.array([s.total_c for s in studies], dtype=float)
     b, d = n1 - a, n2 - c
-    zero = (a == 0) | (b == 0) | (c == 0) | (d == 0)
+    if measure == "RD":
+        # Only a study whose Wald variance would be zero (0% or 100% in both arms) is corrected.
+        zero = ((a == 0) | (b == 0)) & ((c == 0) | (d == 0))
+    else:
+        zero = (a == 0) | (b == 0) | (c == 0) | (d == 0)
     a, b, c, d = (np.where(zero, x + 0.5, x) for x in (a, b, c, d))
+    if measure == "RD":
+        p1, p2 = a / (a + b), c / (c + d)
+        return p1 - p2, p1 * (1 - p1) / (a + b) + p2 * (1 - p2) / (c + d)
     if measure == "RR":
         return np.log((a / (a + b)) / (c / (c + d))), 1 / a - 1 / (a + b) + 1 / c - 1 / (c + d)
     return np.log(a * d / (b * c)), 1 / a + 1 / b + 1 / c + 1 / d
@@ -110,12 +130,18 @@ def _tau2_reml(yi: np.ndarray, vi: np.ndarray, tol: float = 1e-10, max_iter: int
 
 
 def random_effects(yi: np.ndarray, vi: np.ndarray, method: str = "REML", measure: str = "RR") -> MetaResult:
-    """Pool log effects ``yi`` with variances ``vi`` (``method``: ``DL``, ``REML`` or ``EE``)."""
+    """Pool effects ``yi`` (log ratios, or differences for ``RD``) with variances ``vi``.
+
+    ``method`` is ``DL``, ``REML`` or ``EE`` (common effect, inverse variance).
+    """
     if method not in ("DL", "REML", "EE"):
         raise InputError("method", method, "DL, REML, EE")
+    if measure not in _MEASURES:
+        raise InputError("measure", measure, ", ".join(_MEASURES))
     if len(yi) < 1:
         raise InputError("studies", 0, "at least one study")
-    tau2 = _tau2_dl(yi, vi) if method == "DL" else _tau2_reml(yi, vi) if method == "REML" else 0.0
+    # With one study tau^2 is not identifiable (its DL formula is 0/0): 0, as metafor reports.
+    tau2 = 0.0 if len(yi) == 1 or method == "EE" else _tau2_dl(yi, vi) if method == "DL" else _tau2_reml(yi, vi)
     q, _ = _q(yi, vi)
     w = 1 / (vi + tau2)
     est = float(np.sum(w * yi) / np.sum(w))
@@ -129,6 +155,8 @@ def random_effects(yi: np.ndarray, vi: np.ndarray, method: str = "REML", measure
     z = est / se
     p = math.erfc(abs(z) / math.sqrt(2))
     ci = (est - _Z95 * se, est + _Z95 * se)
+    if measure == "RD":
+        return MetaResult(method, measure, k, est, se, ci, est, ci, tau2, q, i2, z, p)
     return MetaResult(method, measure, k, est, se, ci, math.exp(est), (math.exp(ci[0]), math.exp(ci[1])), tau2, q,
                       i2, z, p)  # fmt: skip
 

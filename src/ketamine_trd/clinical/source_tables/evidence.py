@@ -123,4 +123,14 @@ SOURCES: tuple[Source, ...] = (
         kind="review",
         provides="Direction only: racemic > esketamine (H); pooled RRs not found",
     ),
+    Source(
+        "cpt-2020-benefit-risk",
+        "Esketamine nasal spray vs placebo in TRD: benefit-risk tables of the short-term trials (TRANSFORM-1/2/3)",
+        year="2020",
+        citation="Clin Pharmacol Ther 2021;109(2):536-546 (online 13 Oct 2020); doi 10.1002/cpt.2024; PMC7894501",
+        location="https://pmc.ncbi.nlm.nih.gov/articles/PMC7894501/table/cpt2024-tbl-0001 and /table/cpt2024-tbl-0002",
+        kind="trial",
+        provides="Day-28 response and remission percentages with risk differences and 95% CIs per arm (H); "
+        "the per-arm counts are derived from them (analytics/evidence_counts.py)",
+    ),
 )

@@ -15,10 +15,11 @@ environment:
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterable
 from typing import Any
+
+from ketamine_trd.clinic.env import env_bool, env_int
 
 __all__ = [
     "AUTH_PASSWORD_VALIDATORS",
@@ -49,22 +50,6 @@ __all__ = [
 ]
 
 
-def _int(name: str, default: int, low: int = 1, high: int = 100_000_000) -> int:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ImproperlyConfigured(f"{name}={raw!r} (allowed: a whole number from {low} to {high})")
-    return int(raw)
-
-
-def _flag(name: str, default: bool) -> bool:
-    raw = os.environ.get(name, "").strip().lower()
-    return default if not raw else raw in {"1", "true", "yes", "on"}
-
-
 _base: Any = sys.modules.get("ketamine_trd.clinic.settings")
 _production = bool(getattr(_base, "PRODUCTION", False))
 
@@ -81,13 +66,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-KTRD_IDLE_TIMEOUT_MINUTES = _int("KTRD_IDLE_TIMEOUT_MINUTES", 30, 1, 24 * 60)
-KTRD_REAUTH_MINUTES = _int("KTRD_REAUTH_MINUTES", 5, 1, 60)
-KTRD_LOCKOUT_MAX_FAILURES = _int("KTRD_LOCKOUT_MAX_FAILURES", 5, 1, 100)
-KTRD_LOCKOUT_WINDOW_MINUTES = _int("KTRD_LOCKOUT_WINDOW_MINUTES", 15, 1, 24 * 60)
-KTRD_LOCKOUT_MINUTES = _int("KTRD_LOCKOUT_MINUTES", 15, 1, 24 * 60)
-KTRD_ADMIN_TOTP_REQUIRED = _flag("KTRD_ADMIN_TOTP_REQUIRED", True)
-_behind_proxy = _flag("KTRD_BEHIND_TLS_PROXY", False)
+KTRD_IDLE_TIMEOUT_MINUTES = env_int("KTRD_IDLE_TIMEOUT_MINUTES", 30, 1, 24 * 60)
+KTRD_REAUTH_MINUTES = env_int("KTRD_REAUTH_MINUTES", 5, 1, 60)
+KTRD_LOCKOUT_MAX_FAILURES = env_int("KTRD_LOCKOUT_MAX_FAILURES", 5, 1, 100)
+KTRD_LOCKOUT_WINDOW_MINUTES = env_int("KTRD_LOCKOUT_WINDOW_MINUTES", 15, 1, 24 * 60)
+KTRD_LOCKOUT_MINUTES = env_int("KTRD_LOCKOUT_MINUTES", 15, 1, 24 * 60)
+KTRD_ADMIN_TOTP_REQUIRED = env_bool("KTRD_ADMIN_TOTP_REQUIRED", True)
+_behind_proxy = env_bool("KTRD_BEHIND_TLS_PROXY", False)
 KTRD_TRUST_X_FORWARDED_FOR = _behind_proxy
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _behind_proxy else None
 
@@ -99,10 +84,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_NAME = "__Host-sessionid" if _production else "sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken" if _production else "csrftoken"
 
-SECURE_HSTS_SECONDS = _int("KTRD_HSTS_SECONDS", 31_536_000 if _production else 0, 0)
+SECURE_HSTS_SECONDS = env_int("KTRD_HSTS_SECONDS", 31_536_000 if _production else 0, 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = False
-SECURE_SSL_REDIRECT = _flag("KTRD_SSL_REDIRECT", False)
+SECURE_SSL_REDIRECT = env_bool("KTRD_SSL_REDIRECT", False)
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

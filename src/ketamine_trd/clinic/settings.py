@@ -26,33 +26,9 @@ from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
+from ketamine_trd.clinic.env import env_bool, env_list, env_str
+
 DEV_SECRET_KEY = "ktrd-development-only-secret-key-do-not-use-in-production"  # nosec B105 - refused in production
-
-
-def env_str(name: str, default: str = "") -> str:
-    """A string setting from the environment."""
-    return os.environ.get(name, default).strip()
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    """A boolean setting: 1/true/yes/on are true, 0/false/no/off are false."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    value = raw.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (allowed: 1/0, true/false, yes/no, on/off)")
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    """A comma-separated list setting."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return list(default)
-    return [item.strip() for item in raw.split(",") if item.strip()]
 
 
 def default_data_dir() -> Path:

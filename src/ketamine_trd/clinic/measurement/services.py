@@ -19,9 +19,9 @@ from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.alerts import acknowledge_alert, level_from, open_alerts, raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
-from ketamine_trd.clinic.measurement.roles import CLINICAL_ROLES, ENTRY_ROLES, require_role, same_clinic
+from ketamine_trd.clinic.measurement.roles import CLINICAL_ROLES, ENTRY_ROLES, require_role
 from ketamine_trd.clinical import instruments
-from ketamine_trd.errors import InputError, NotFoundError
+from ketamine_trd.errors import InputError
 
 __all__ = [
     "RecordedAssessment",
@@ -48,13 +48,9 @@ class RecordedAssessment:
 
 def get_patient(actor: Any, patient_id: int, roles: frozenset[str] = CLINICAL_ROLES, doing: str = "read") -> Any:
     """The patient if it belongs to the actor's clinic and the role allows it (404 otherwise)."""
-    from ketamine_trd.clinic.records.models import Patient
+    from ketamine_trd.clinic.records.services._scope import patient_for
 
-    require_role(actor, roles, f"{doing} measurement records")
-    patient = Patient.objects.filter(pk=patient_id).first()
-    if patient is None or not same_clinic(actor, patient):
-        raise NotFoundError(f"patient {patient_id} not found")
-    return patient
+    return patient_for(require_role(actor, roles, f"{doing} measurement records"), patient_id)
 
 
 def patient_for_entry(actor: Any, patient_id: int, instrument_id: str) -> Any:

@@ -252,7 +252,7 @@ def evidence_command(
     pool_outcome: Annotated[
         str | None, typer.Option("--pool", help="Meta-analyse the rows with counts whose outcome contains this text.")
     ] = None,
-    measure: Annotated[str, typer.Option("--measure", help="RR or OR (with --pool).")] = "RR",
+    measure: Annotated[str, typer.Option("--measure", help="RR, OR or RD (with --pool).")] = "RR",
     method: Annotated[str, typer.Option("--method", help="REML, DL or EE (with --pool).")] = "REML",
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:

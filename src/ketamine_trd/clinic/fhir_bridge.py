@@ -31,7 +31,7 @@ from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
 from ketamine_trd.clinic.measurement.roles import require_role, user_of
 from ketamine_trd.clinic.records.models import Course, Patient, Session
 from ketamine_trd.clinical.products import Product
-from ketamine_trd.errors import KtrdError, NotFoundError, PermissionDenied
+from ketamine_trd.errors import KtrdError, NotFoundError
 from ketamine_trd.interop.fhir.bundle import export_bundle
 from ketamine_trd.interop.fhir.parse import AssessmentCandidate, PatientCandidate, parse_bundle
 from ketamine_trd.interop.fhir.report import ImportEntry, ImportReport
@@ -69,12 +69,7 @@ def _clinic_of(actor: Any, roles: frozenset[str], doing: str, clinic: Any) -> An
         if clinic is None:
             raise NotFoundError("no clinic given")
         return clinic
-    try:
-        user = require_role(actor, roles, doing)
-    except PermissionDenied:
-        record(actor, "denied", outcome="denied", detail=doing)  # outside any transaction: kept
-        raise
-    return user.clinic
+    return require_role(actor, roles, doing).clinic  # a refusal is audited there, outside any transaction
 
 
 # -- rows to records ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ Services accept an ``actor``: a request (its user and address go to the audit tr
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import Any, NoReturn
 
 from ketamine_trd.clinic.access import user_of
 from ketamine_trd.errors import PermissionDenied
@@ -32,14 +32,25 @@ DASHBOARD_ROLES = frozenset({"prescriber", "nurse", "admin", "front_desk", "rese
 
 
 def require_role(actor: Any, roles: Collection[str], doing: str) -> Any:
-    """Return the actor's user if signed in with one of ``roles`` and attached to a clinic, else refuse."""
+    """Return the actor's user if signed in with one of ``roles`` and attached to a clinic, else refuse.
+
+    A refusal is audited (``denied``, detail ``doing``), as ``clinic.access.require`` audits its own: call this
+    before opening the service's transaction, or the refusal's record is rolled back with it.
+    """
     user = user_of(actor)
     role = getattr(user, "role", None)
     if user is None or not getattr(user, "is_authenticated", False) or role not in roles:
-        raise PermissionDenied(f"role {role or 'anonymous'!s} may not {doing}")
+        _refuse(actor, f"role {role or 'anonymous'!s} may not {doing}", doing)
     if getattr(user, "clinic_id", None) is None:
-        raise PermissionDenied(f"a user without a clinic may not {doing}")
+        _refuse(actor, f"a user without a clinic may not {doing}", doing)
     return user
+
+
+def _refuse(actor: Any, message: str, doing: str) -> NoReturn:
+    from ketamine_trd.clinic.audit.service import record
+
+    record(actor, "denied", outcome="denied", detail=doing)
+    raise PermissionDenied(message)
 
 
 def same_clinic(actor: Any, patient: Any) -> bool:

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Alert
-from ketamine_trd.clinic.measurement.roles import ACKNOWLEDGE_ROLES, CLINICAL_ROLES, require_role, same_clinic
+from ketamine_trd.clinic.measurement.roles import ACKNOWLEDGE_ROLES, CLINICAL_ROLES, require_role
 from ketamine_trd.clinical import sources
 from ketamine_trd.errors import ConflictError, InputError, NotFoundError
 
@@ -102,8 +102,9 @@ def acknowledge_alert(actor: Any, alert_id: int, *, now: dt.datetime, note: str 
     if len(note) > 2000:
         raise InputError("note", f"{len(note)} characters", "at most 2000 characters")
     with transaction.atomic():
-        alert: Alert | None = Alert.objects.select_for_update().select_related("patient").filter(pk=alert_id).first()
-        if alert is None or not same_clinic(user, alert.patient):
+        rows = Alert.objects.for_clinic(user.clinic_id).select_for_update().select_related("patient")
+        alert: Alert | None = rows.filter(pk=alert_id).first()
+        if alert is None:
             raise NotFoundError(f"alert {alert_id} not found")
         if alert.acknowledged_at is not None:
             raise ConflictError(

@@ -166,6 +166,15 @@ def test_acknowledge_keeps_who_and_when_once(nurse: Any, prescriber: Any, front_
     assert alert.pk not in [a.pk for a in services.open_alerts(nurse)]
 
 
+def test_an_alert_of_another_clinic_is_not_found(nurse: Any, outsider: Any, patient: Any) -> None:
+    saved = _record(nurse, patient, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 2))
+    alert = next(a for a in saved.alerts if a.kind == Alert.Kind.SUICIDE_ITEM)
+    with pytest.raises(NotFoundError):
+        services.acknowledge_alert(outsider, alert.pk, now=NOW)
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is None
+
+
 def test_worklist_is_scoped_to_the_clinic(nurse: Any, outsider: Any, patient: Any) -> None:
     _record(nurse, patient, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1))
     assert len(services.open_alerts(nurse)) == 2

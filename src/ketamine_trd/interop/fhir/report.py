@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ketamine_trd.errors import InputError
@@ -43,14 +43,16 @@ class ImportReport:
     dry_run: bool
     source: str
     entries: tuple[ImportEntry, ...]
-    counts: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, entries: Iterable[ImportEntry], *, dry_run: bool, source: str) -> ImportReport:
-        """A report from its entries (sorted by index; counts computed)."""
-        ordered = tuple(sorted(entries, key=lambda e: e.index))
-        counts = {name: sum(1 for e in ordered if e.outcome == name) for name in OUTCOMES}
-        return cls(dry_run, source, ordered, counts)
+        """A report from its entries (sorted by index)."""
+        return cls(dry_run, source, tuple(sorted(entries, key=lambda e: e.index)))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many entries had each outcome (every outcome listed, zero included), derived from the entries."""
+        return {name: sum(1 for e in self.entries if e.outcome == name) for name in OUTCOMES}
 
     def by_outcome(self, outcome: str) -> tuple[ImportEntry, ...]:
         """The entries with this outcome."""

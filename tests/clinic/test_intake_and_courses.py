@@ -141,6 +141,21 @@ def test_phases_move_forward_and_ending_needs_a_reason(people) -> None:  # type:
         schedule_session(people.nurse, course.pk, scheduled_at=timezone.now(), chair="", now=timezone.now())
 
 
+def test_ending_a_course_cancels_its_planned_sessions_only(people) -> None:  # type: ignore[no-untyped-def]
+    from ketamine_trd.clinic.audit.models import AuditEvent
+    from ketamine_trd.clinic.records.models import Session
+    from tests.clinic.builders import make_course, make_session
+
+    course = make_course(make_patient(people.clinic), phase="maintenance")
+    planned = make_session(course, scheduled_at=timezone.now() + dt.timedelta(days=1))
+    started = make_session(course, status="in_progress")
+    signed = make_session(course, status="signed", scheduled_at=timezone.now() - dt.timedelta(days=7))
+    courses.change_phase(people.prescriber, course.pk, phase="ended", reason="Patient choice", now=timezone.now())
+    status = dict(Session.objects.filter(course=course).values_list("pk", "status"))
+    assert status == {planned.pk: "cancelled", started.pk: "in_progress", signed.pk: "signed"}
+    assert AuditEvent.objects.filter(action="update", object_id=str(planned.pk), object_type__icontains="session")
+
+
 def test_one_open_course_at_a_time(people) -> None:  # type: ignore[no-untyped-def]
     patient = make_patient(people.clinic)
     data = courses.CourseInput(product="esketamine-nasal", start_date=timezone.now().date())

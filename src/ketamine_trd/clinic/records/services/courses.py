@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from ketamine_trd.clinic.audit.service import record
-from ketamine_trd.clinic.records.models import Course, Phase, Session
+from ketamine_trd.clinic.records.models import Course, Phase, Session, SessionStatus
 from ketamine_trd.clinic.records.services._scope import course_for, patient_for, require
 from ketamine_trd.clinical.courses import EsketamineCourseRequest, IvCourseRequest, plan_course
 from ketamine_trd.clinical.products import Product
@@ -110,7 +110,21 @@ def change_phase(actor: Any, course_id: int, *, phase: str, reason: str = "", no
         course.phase, course.updated_at = phase, now
         course.save(update_fields=changed)
         record(actor, "update", obj=course, changed_fields=changed, now=now)
+        if phase == Phase.ENDED:
+            _cancel_planned_sessions(actor, course, now=now)
     return course
+
+
+def _cancel_planned_sessions(actor: Any, course: Course, *, now: dt.datetime) -> None:
+    """An ended course keeps no booked chair: its planned (not started) sessions are cancelled, each audited.
+
+    Sessions in progress or signed are kept as they are.
+    """
+    planned = Session.objects.select_for_update().filter(course=course, status=SessionStatus.PLANNED)
+    for session in planned:
+        session.status, session.updated_at = SessionStatus.CANCELLED, now
+        session.save(update_fields=["status", "updated_at"])
+        record(actor, "update", obj=session, patient_id=course.patient_id, changed_fields=("status",), now=now)
 
 
 @dataclass(frozen=True, slots=True)

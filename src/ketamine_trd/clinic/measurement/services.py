@@ -108,8 +108,10 @@ def record_assessment(
         )
     instrument = instruments.get(instrument_id)
     result = instruments.score(instrument.id, dict(answers))
+    from ketamine_trd.clinic.records.services._scope import patient_for
+
     with transaction.atomic():
-        patient = get_patient(actor, patient_id, ENTRY_ROLES, "enter")
+        patient = patient_for(user, patient_id)  # the role was checked above, before the transaction
         course, session = _check_links(patient, course_id, session_id)
         total = result.total
         assessment = Assessment.objects.create(

@@ -200,6 +200,21 @@ def test_dashboard_shows_sections_with_a_bounded_number_of_queries(
     assert body.count("PHQ-9 item 9") >= 6
 
 
+def test_dashboard_chairs_leave_out_cancelled_sessions(nurse: Any, clinic: Any) -> None:
+    from django.utils import timezone
+
+    from tests.clinic.test_measurement_builders import make_patient
+
+    now = timezone.now()
+    kept = make_patient(clinic, family_name="Keptonthechair")
+    dropped = make_patient(clinic, family_name="Cancelledsession")
+    make_session(make_course(kept), scheduled_at=now.replace(hour=12, minute=0), chair="chair A")
+    make_session(make_course(dropped), scheduled_at=now.replace(hour=12, minute=30), chair="chair A", status="cancelled")
+    body = _client(nurse).get(reverse("measurement:dashboard")).content.decode()
+    assert "Keptonthechair" in body
+    assert "Cancelledsession" not in body
+
+
 def _dashboard_queries(client: Client) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -59,7 +59,7 @@ def _day_bounds(today: dt.date, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, d
 
 def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
     """Everything the dashboard shows for the actor's clinic on the clinic's local day of ``now``."""
-    from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, RemsStatus, Session
+    from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, RemsStatus, Session, SessionStatus
 
     user = require_role(actor, DASHBOARD_ROLES, "open the dashboard")
     clinic = user.clinic
@@ -72,6 +72,7 @@ def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
     sessions = [
         s
         for s in Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end)
+        .exclude(status=SessionStatus.CANCELLED)
         .select_related("patient", "course")
         .only(*_SESSION_FIELDS)
         .order_by("chair", "scheduled_at")[:2000]

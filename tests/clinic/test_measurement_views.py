@@ -209,7 +209,9 @@ def test_dashboard_chairs_leave_out_cancelled_sessions(nurse: Any, clinic: Any) 
     kept = make_patient(clinic, family_name="Keptonthechair")
     dropped = make_patient(clinic, family_name="Cancelledsession")
     make_session(make_course(kept), scheduled_at=now.replace(hour=12, minute=0), chair="chair A")
-    make_session(make_course(dropped), scheduled_at=now.replace(hour=12, minute=30), chair="chair A", status="cancelled")
+    make_session(
+        make_course(dropped), scheduled_at=now.replace(hour=12, minute=30), chair="chair A", status="cancelled"
+    )
     body = _client(nurse).get(reverse("measurement:dashboard")).content.decode()
     assert "Keptonthechair" in body
     assert "Cancelledsession" not in body

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ketamine_trd.clinical.medical_profile import CONCOMITANT_CLASSES as PROFILE_CONCOMITANT_CLASSES
 from ketamine_trd.clinical.monitoring.vitals import VitalSigns
 from ketamine_trd.clinical.monitoring.vocabulary import SETTINGS, Datum, minutes_between, require_aware
 from ketamine_trd.clinical.monitoring_profiles import ESKETAMINE, Cited, MonitoringProfile, rems_profile
@@ -38,11 +39,10 @@ __all__ = [
     "evaluate_predose",
 ]
 
-#: The medication classes the REMS Patient Monitoring Form asks about (S8; opioids in the newer form, S9).
-CONCOMITANT_CLASSES: frozenset[str] = frozenset(
-    {"benzodiazepine", "non-benzodiazepine-sedative-hypnotic", "psychostimulant", "maoi", "opioid"}
-)
-SEDATING = ("benzodiazepine", "non-benzodiazepine-sedative-hypnotic", "opioid")
+#: The medication classes the REMS Patient Monitoring Form asks about (S8; opioids in the newer form, S9): the
+#: same vocabulary as the medical profile's (``medical_profile.CONCOMITANT_CLASSES``), so intake and chair agree.
+CONCOMITANT_CLASSES: frozenset[str] = frozenset(PROFILE_CONCOMITANT_CLASSES)
+SEDATING = ("benzodiazepine", "non_benzodiazepine_hypnotic", "opioid")
 BP_RAISING = ("psychostimulant", "maoi")
 
 FOOD_MINUTES = Cited(120, source="spravato-pi-administration")

@@ -202,7 +202,7 @@ def build_rems_record(
         first_treatment=predose.first_treatment if predose is not None else None,
         patient_enrolled=predose.rems_enrolled if predose is not None else None,
         benzodiazepines=taking("benzodiazepine"),
-        non_benzodiazepine_sedative_hypnotics=taking("non-benzodiazepine-sedative-hypnotic"),
+        non_benzodiazepine_sedative_hypnotics=taking("non_benzodiazepine_hypnotic"),
         psychostimulants=taking("psychostimulant"),
         maois=taking("maoi"),
         opioids=taking("opioid") if asks_opioids else None,

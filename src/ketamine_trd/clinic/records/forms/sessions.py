@@ -37,7 +37,7 @@ class ChecklistForm(forms.Form):
     last_liquid_at = _when(False, "Last liquid")
     nasal_medicine_at = _when(False, "Nasal corticosteroid or decongestant today")
     concomitant = forms.MultipleChoiceField(
-        required=False, choices=[(c, c.replace("-", " ")) for c in sorted(CONCOMITANT_CLASSES)],
+        required=False, choices=[(c, c.replace("_", " ").replace("-", " ")) for c in sorted(CONCOMITANT_CLASSES)],
         widget=forms.CheckboxSelectMultiple, label="Takes (sedatives, stimulants, MAOIs, opioids)",
     )  # fmt: skip
     concomitant_reviewed = forms.BooleanField(required=False, label="Concomitant medicines reviewed")

@@ -99,6 +99,24 @@ def test_override_needs_a_written_reason_and_keeps_the_core_verdict(people) -> N
     assert (done.verdict, done.effective_verdict, done.overridden_by) == ("trd", "not_trd", people.prescriber)
 
 
+def test_override_page_shows_the_core_verdict_and_is_clinic_scoped(people) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from tests.clinic.builders import make_clinic, make_user
+
+    result = intake.record_trd_intake(people.nurse, make_patient(people.clinic).pk, HISTORY, profile=None,
+                                      now=timezone.now())  # fmt: skip
+    url = reverse("records:intake_override", args=[result.pk])
+    page = people.client("prescriber").get(url)
+    assert page.status_code == 200 and "verdict <strong>trd</strong>" in page.content.decode()
+    outsider = make_user("prescriber", make_clinic(name="Elsewhere"))
+    from django.test import Client
+
+    client = Client()
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+
+
 def test_esketamine_course_follows_the_label_phases(people) -> None:  # type: ignore[no-untyped-def]
     patient = make_patient(people.clinic)
     start = dt.date(2026, 1, 5)

@@ -125,6 +125,15 @@ def sign_off_intake(actor: Any, intake_id: int, *, now: dt.datetime) -> IntakeRe
     return result
 
 
+def intake_to_override(actor: Any, intake_id: int, *, now: dt.datetime) -> IntakeResult:
+    """The intake result of the user's clinic that an override would replace (a ``read``; else ``NotFoundError``)."""
+    user = require(actor, "intake.override")
+    with transaction.atomic():
+        result = _intake_for(user, intake_id)
+        record(actor, "read", obj=result, now=now)
+    return result
+
+
 def override_intake(actor: Any, intake_id: int, *, verdict: str, reason: str, now: dt.datetime) -> IntakeResult:
     """Replace the effective verdict with the clinician's, keeping the core's verdict and the written reason."""
     user = require(actor, "intake.override")

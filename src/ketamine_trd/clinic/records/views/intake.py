@@ -78,6 +78,10 @@ def intake_sign_off(request: HttpRequest, intake_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @require_role("intake.override")
 def intake_override(request: HttpRequest, intake_id: int) -> HttpResponse:
+    try:
+        current = intake.intake_to_override(request, intake_id, now=now())
+    except KtrdError as error:
+        raise as_http(error) from error
     form = OverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,4 +97,5 @@ def intake_override(request: HttpRequest, intake_id: int) -> HttpResponse:
             messages.success(request, "Override recorded with its reason.")
             return redirect("records:patient_detail", patient_id=result.patient_id)
     status = 422 if form.is_bound and form.errors else 200
-    return render(request, "records/intake_override.html", {"form": form, "intake_id": intake_id}, status=status)
+    context = {"form": form, "intake_id": intake_id, "current": current}
+    return render(request, "records/intake_override.html", context, status=status)

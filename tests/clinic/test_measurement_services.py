@@ -98,6 +98,14 @@ def test_unknown_instrument_is_refused(nurse: Any, patient: Any) -> None:
         _record(nurse, patient, "beck-99", {})
 
 
+def test_a_deactivated_clinician_is_refused(nurse: Any, patient: Any) -> None:
+    nurse.is_active = False
+    nurse.save(update_fields=["is_active"])
+    with pytest.raises(PermissionDenied):
+        _record(nurse, patient, "phq9", phq9(*[0] * 9))
+    assert not Assessment.objects.exists()
+
+
 def test_roles_and_clinic_scope(front_desk: Any, outsider: Any, patient: Any) -> None:
     with pytest.raises(PermissionDenied):
         _record(front_desk, patient, "phq9", phq9(*[0] * 9))

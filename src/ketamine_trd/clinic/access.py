@@ -43,6 +43,14 @@ ALLOWED: dict[str, frozenset[str]] = {
     "rems.export": frozenset({PRESCRIBER, NURSE, FRONT_DESK}),
     "rems.submit": CLINICAL,
     "research.view": frozenset({RESEARCHER}),
+    # measurement-based care (clinic.measurement.roles reads these rows)
+    "measurement.view": CLINICAL,
+    "measurement.enter": CLINICAL,
+    "alert.acknowledge": CLINICAL,
+    "dashboard.view": frozenset({PRESCRIBER, NURSE, FRONT_DESK, RESEARCHER, ADMIN}),
+    # FHIR (clinic.fhir_bridge): identified export for the clinical roles; import also for admins
+    "fhir.export": CLINICAL,
+    "fhir.import": frozenset({PRESCRIBER, NURSE, ADMIN}),
 }
 
 F = TypeVar("F", bound=Callable[..., HttpResponse])

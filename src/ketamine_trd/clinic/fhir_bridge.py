@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ketamine_trd.clinic.access import ALLOWED
 from ketamine_trd.clinic.audit.models import AuditEvent
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Assessment
@@ -52,11 +53,10 @@ from ketamine_trd.interop.records import (
 
 __all__ = ["EXPORT_ROLES", "IMPORT_ROLES", "export_clinic", "export_patient", "import_bundle", "patient_export"]
 
-#: may export identified records: the clinical roles, as for reading courses, sessions and assessments
-#: (``clinic.access``: course.view, session.view); researchers get de-identified data elsewhere
-EXPORT_ROLES = frozenset({"prescriber", "nurse"})
-#: may import records
-IMPORT_ROLES = frozenset({"prescriber", "nurse", "admin"})
+#: may export identified records (``clinic.access``: fhir.export); researchers get de-identified data elsewhere
+EXPORT_ROLES = ALLOWED["fhir.export"]
+#: may import records (``clinic.access``: fhir.import)
+IMPORT_ROLES = ALLOWED["fhir.import"]
 
 
 class _Reject(Exception):

@@ -1,4 +1,4 @@
-"""Who may do what in measurement-based care (deny by default).
+"""Who may do what in measurement-based care (deny by default): rows of the one table, ``clinic.access.ALLOWED``.
 
 Services accept an ``actor``: a request (its user and address go to the audit trail) or a user.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, NoReturn
 
-from ketamine_trd.clinic.access import user_of
+from ketamine_trd.clinic.access import ALLOWED, user_of
 from ketamine_trd.errors import PermissionDenied
 
 __all__ = [
@@ -22,13 +22,13 @@ __all__ = [
 ]
 
 #: may read scores, trajectories, alerts and progress reports of identified patients
-CLINICAL_ROLES = frozenset({"prescriber", "nurse"})
+CLINICAL_ROLES = ALLOWED["measurement.view"]
 #: may enter assessments
-ENTRY_ROLES = frozenset({"prescriber", "nurse"})
+ENTRY_ROLES = ALLOWED["measurement.enter"]
 #: may acknowledge alerts on the worklist
-ACKNOWLEDGE_ROLES = frozenset({"prescriber", "nurse"})
+ACKNOWLEDGE_ROLES = ALLOWED["alert.acknowledge"]
 #: may open the clinic dashboard (front desk and admin: no alert details; researcher: counts only)
-DASHBOARD_ROLES = frozenset({"prescriber", "nurse", "admin", "front_desk", "researcher"})
+DASHBOARD_ROLES = ALLOWED["dashboard.view"]
 
 
 def require_role(actor: Any, roles: Collection[str], doing: str) -> Any:
@@ -39,7 +39,8 @@ def require_role(actor: Any, roles: Collection[str], doing: str) -> Any:
     """
     user = user_of(actor)
     role = getattr(user, "role", None)
-    if user is None or not getattr(user, "is_authenticated", False) or role not in roles:
+    signed_in = user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+    if not signed_in or role not in roles:
         _refuse(actor, f"role {role or 'anonymous'!s} may not {doing}", doing)
     if getattr(user, "clinic_id", None) is None:
         _refuse(actor, f"a user without a clinic may not {doing}", doing)

@@ -22,9 +22,10 @@ def _require_django() -> None:
         raise DependencyMissing(missing.name or "django", "clinic") from None
 
 
-def prepare(data_dir: Path | None, *, demo: bool) -> Path:
+def prepare(data_dir: Path | None, *, demo: bool, static: bool = True) -> Path:
     """Point the settings at ``data_dir`` (created if absent), set up Django, migrate, collect static files.
 
+    ``static=False`` skips collecting static files, for commands that serve no page (exports, imports).
     Returns the data folder in use. Must run before Django is set up in this process.
     """
     _require_django()
@@ -47,7 +48,8 @@ def prepare(data_dir: Path | None, *, demo: bool) -> Path:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if static:
+        call_command("collectstatic", interactive=False, verbosity=0)
     return folder
 
 

@@ -311,7 +311,7 @@ def _clinic_export_builder(data_dir: Path | None) -> Any:
     if not apps.ready:
         from ketamine_trd.clinic import runner
 
-        runner.prepare(data_dir, demo=False)
+        runner.prepare(data_dir, demo=False, static=False)
     build = getattr(import_module("ketamine_trd.clinic.research_export"), "build_export", None)
     if build is None:
         raise KtrdError(

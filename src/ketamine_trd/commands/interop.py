@@ -35,7 +35,7 @@ def _setup(data_dir: Path | None) -> None:
     if not settings.configured:
         from ketamine_trd.clinic import runner
 
-        runner.prepare(data_dir, demo=False)
+        runner.prepare(data_dir, demo=False, static=False)
 
 
 def _clinic(slug: str | None) -> Any:

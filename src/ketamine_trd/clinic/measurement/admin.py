@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
-
-
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from ketamine_trd.clinic.records.admin import ReadOnlyAdmin
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(_ReadOnly):
+class AssessmentAdmin(ReadOnlyAdmin):
     list_display = (
         "id",
         "patient_id",
@@ -38,6 +25,6 @@ class AssessmentAdmin(_ReadOnly):
 
 
 @admin.register(Alert)
-class AlertAdmin(_ReadOnly):
+class AlertAdmin(ReadOnlyAdmin):
     list_display = ("id", "patient_id", "kind", "level", "rule", "source", "raised_at", "acknowledged_at")
     list_filter = ("kind", "level")

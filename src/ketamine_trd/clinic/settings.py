@@ -131,8 +131,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "ktrd.sqlite3",
+            # WAL for concurrent readers; synchronous=FULL so that an acknowledged commit survives a power loss
+            # or an OS crash too, not only a killed process (NORMAL may roll the last commits back then).
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;",
                 "transaction_mode": "IMMEDIATE",
             },
         }

@@ -9,7 +9,7 @@ import pytest
 
 from ketamine_trd.cli import main
 from ketamine_trd.errors import InputError, UnitError
-from ketamine_trd.pharmacology.course_input import course_from_json
+from ketamine_trd.pharmacology.course_input import IV_DEFAULT_MINUTES, course_from_json
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
@@ -25,6 +25,17 @@ def test_simulate_iv_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
         assert isinstance(data[key], float)
     assert data["source_id"] == "opentiva-ketamine"
     assert 160 < data["cmax_ng_per_ml"] < 200
+
+
+def test_simulate_iv_without_minutes_uses_the_course_files_iv_default(capsys: pytest.CaptureFixture[str]) -> None:
+    # One default (S23, S26: 0.5 mg/kg over 40 min) for the command line and for course files.
+    base = ["simulate", "--route", "ketamine-iv", "--dose-mg", "35", "--json"]
+    implicit = _json(capsys, base)
+    explicit = _json(capsys, [*base, "--minutes", str(IV_DEFAULT_MINUTES)])
+    assert implicit["cmax_ng_per_ml"] == explicit["cmax_ng_per_ml"]
+    assert implicit["cmax_ng_per_ml"] != _json(capsys, [*base, "--minutes", "1"])["cmax_ng_per_ml"]
+    parsed = course_from_json({"route": "ketamine-iv", "doses": [{"time_h": 0, "dose_mg": 35}]})
+    assert parsed.regimen.doses[0].minutes == IV_DEFAULT_MINUTES
 
 
 def test_simulate_esketamine_with_age_and_plot(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

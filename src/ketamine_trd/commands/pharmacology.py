@@ -19,6 +19,7 @@ SIMULATE_HELP = (
 
 
 def _typical(route: str, dose_mg: float, minutes: float | None, weight_kg: float, age: float, hours: float) -> Any:
+    from ketamine_trd.pharmacology.course_input import default_minutes
     from ketamine_trd.pharmacology.dosing import Dose
     from ketamine_trd.pharmacology.models import CLI_ROUTES, ROUTES
     from ketamine_trd.pharmacology.parameters import Covariates
@@ -27,7 +28,7 @@ def _typical(route: str, dose_mg: float, minutes: float | None, weight_kg: float
     if route not in ROUTES:
         raise InputError("route", route, ", ".join(CLI_ROUTES))
     if minutes is None:
-        minutes = 40.0 if route.endswith("-iv") else 0.0
+        minutes = default_minutes(route)
     return typical_profile(route, (Dose(0.0, dose_mg, minutes),), Covariates(weight_kg, age), hours)
 
 

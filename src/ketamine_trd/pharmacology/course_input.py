@@ -23,7 +23,7 @@ from ketamine_trd.errors import InputError, UnitError
 from ketamine_trd.pharmacology.dosing import Dose, Regimen
 from ketamine_trd.pharmacology.models import ROUTES
 
-__all__ = ["CourseInput", "course_from_json"]
+__all__ = ["CourseInput", "course_from_json", "default_minutes"]
 
 PRODUCT_ROUTES = {
     "esketamine": "esketamine-nasal",
@@ -37,6 +37,15 @@ PRODUCT_ROUTES = {
 }
 IV_DEFAULT_MINUTES = 40.0
 """Infusion minutes when an IV session gives none: 0.5 mg/kg over 40 min (S23, S26)."""
+
+
+def default_minutes(route: str) -> float:
+    """Administration minutes assumed when a dose gives none: ``IV_DEFAULT_MINUTES`` for IV routes, else 0 (bolus).
+
+    >>> default_minutes("ketamine-iv"), default_minutes("esketamine-nasal")
+    (40.0, 0.0)
+    """
+    return IV_DEFAULT_MINUTES if route.endswith("-iv") else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +82,12 @@ def course_from_json(data: Any, weight_kg: float | None = None) -> CourseInput:
     route = _route(data)
     if weight_kg is None and data.get("weight_kg") is not None:
         weight_kg = _number(data, "weight_kg", "course")
-    iv = route.endswith("-iv")
+    default = default_minutes(route)
     doses: list[Dose] = []
     if "doses" in data:
         for i, item in enumerate(data["doses"]):
             where = f"doses[{i}]"
-            minutes = float(item.get("minutes", IV_DEFAULT_MINUTES if iv else 0.0))
+            minutes = float(item.get("minutes", default))
             doses.append(Dose(_number(item, "time_h", where), _number(item, "dose_mg", where), minutes))
     elif "sessions" in data:
         start: dt.date | None = None
@@ -102,7 +111,7 @@ def course_from_json(data: Any, weight_kg: float | None = None) -> CourseInput:
                 dose_mg = _number(item, "mg_per_kg", where) * weight_kg
             else:
                 continue
-            minutes = float(item.get("minutes") or (IV_DEFAULT_MINUTES if iv else 0.0))
+            minutes = float(item.get("minutes") or default)
             doses.append(Dose((day - start).days * 24.0, dose_mg, minutes))
     else:
         raise InputError("course", sorted(data), "an object with 'sessions' or 'doses'")

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ketamine_trd.analytics.export_schema import TABLES, redcap_data_dictionary, table
-from ketamine_trd.analytics.registry_io import read_registry, validate_frames, write_registry
+from ketamine_trd.analytics.registry_io import all_synthetic, read_registry, validate_frames, write_registry
 from ketamine_trd.cli import main
 from ketamine_trd.errors import InputError
 
@@ -130,3 +130,13 @@ def test_manifest_reads_synthetic_from_the_rows(tmp_path: Path, small_registry: 
     frames["patients"].loc[0, "synthetic"] = False
     write_registry(frames, tmp_path / "mixed")
     assert json.loads((tmp_path / "mixed" / "manifest.json").read_text())["synthetic"] == "mixed"
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [([], False), ([True, True], True), ([True, False], False), ([True, None], False), ([False], False)],
+)
+def test_all_synthetic_needs_courses_and_every_course_labelled(flags: list[bool | None], expected: bool) -> None:
+    # The one reading of the flag behind plot titles and OutcomeSummary.synthetic.
+    courses = pd.DataFrame({"synthetic": pd.Series(flags, dtype="boolean")})
+    assert all_synthetic({"courses": courses}) is expected

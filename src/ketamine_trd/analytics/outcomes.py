@@ -12,6 +12,7 @@ from typing import Any
 
 from ketamine_trd.analytics.course_table import course_outcomes
 from ketamine_trd.analytics.definitions import REMISSION_PROFILES, RESPONSE_DEFINITION, Definition
+from ketamine_trd.analytics.registry_io import all_synthetic
 from ketamine_trd.errors import InputError
 
 __all__ = ["GroupRate", "OutcomeSummary", "TrajectoryPoint", "plot_outcomes", "summarise_outcomes", "wilson"]
@@ -152,7 +153,6 @@ def summarise_outcomes(frames: dict[str, Any], profile_id: str = "remission-defa
             label = str(int(value)) if isinstance(value, float) else str(value)
             groups.append(_rate(sub, by, label))
     groups.extend(_phase_rates(per_course, frames["assessments"], overall, profile_id))
-    synthetic = bool(frames["courses"]["synthetic"].fillna(False).all()) if len(frames["courses"]) else False
     return OutcomeSummary(
         n=overall.n,
         n_courses=len(frames["courses"]),
@@ -165,7 +165,7 @@ def summarise_outcomes(frames: dict[str, Any], profile_id: str = "remission-defa
         response_definition=RESPONSE_DEFINITION,
         remission_profile=profile_id,
         remission_cutoffs={c[0]: c[1] for c in REMISSION_PROFILES[profile_id].cutoffs},
-        synthetic=synthetic,
+        synthetic=all_synthetic(frames),
     )
 
 

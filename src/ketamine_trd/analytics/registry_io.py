@@ -18,7 +18,7 @@ from ketamine_trd.errors import DependencyMissing, InputError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["REQUIRED_TABLES", "coerce_table", "read_registry", "validate_frames", "write_registry"]
+__all__ = ["REQUIRED_TABLES", "all_synthetic", "coerce_table", "read_registry", "validate_frames", "write_registry"]
 
 #: Tables an analysis cannot do without; the others may be absent (read as empty).
 REQUIRED_TABLES = ("patients", "courses", "assessments")
@@ -200,6 +200,12 @@ def _to_text(frame: pd.DataFrame, t: Table) -> pd.DataFrame:
         elif col.dtype == "boolean":
             out[col.name] = out[col.name].map({True: "true", False: "false"})
     return out
+
+
+def all_synthetic(frames: Mapping[str, pd.DataFrame]) -> bool:
+    """Whether the registry has courses and every course row is labelled synthetic (what plots and summaries flag)."""
+    courses = frames["courses"]
+    return bool(len(courses)) and bool(courses["synthetic"].fillna(False).all())
 
 
 def _synthetic_label(typed: Mapping[str, pd.DataFrame]) -> bool | str:

@@ -58,11 +58,6 @@ def _load(data: Path) -> dict[str, Any]:
     return read_registry(data)
 
 
-def _synthetic(frames: dict[str, Any]) -> bool:
-    courses = frames["courses"]
-    return bool(len(courses)) and bool(courses["synthetic"].fillna(False).all())
-
-
 def synth_command(
     out: Annotated[Path, typer.Option("--out", help="Directory to write the synthetic registry to.")],
     patients: Annotated[int, typer.Option("--patients", help="Number of synthetic patients (one course each).")] = 500,
@@ -174,6 +169,7 @@ def survival_command(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Kaplan-Meier time to loss of response after induction, by group, with a log-rank test."""
+    from ketamine_trd.analytics.registry_io import all_synthetic
     from ketamine_trd.analytics.survival import analyse_durability, plot_durability
 
     path = _plot_path(plot)
@@ -190,7 +186,7 @@ def survival_command(
         frames = _load(data)
         result = analyse_durability(frames, group_by)
         if path:
-            plot_durability(frames, path, group_by, synthetic=_synthetic(frames))
+            plot_durability(frames, path, group_by, synthetic=all_synthetic(frames))
     emit(to_jsonable(result), as_json, _render_survival)
 
 
@@ -214,6 +210,7 @@ def predict_command(
 ) -> None:
     """Cross-validated responder prediction from baseline features (research use only)."""
     from ketamine_trd.analytics.predict import build_features, evaluate_responder_model, plot_calibration
+    from ketamine_trd.analytics.registry_io import all_synthetic
 
     path = _plot_path(plot)
     if not 2 <= folds <= 20:
@@ -223,7 +220,7 @@ def predict_command(
         x, y = build_features(frames)
         report = evaluate_responder_model(x, y, random_state=random_state, folds=folds)
         if path:
-            plot_calibration(report, path, synthetic=_synthetic(frames))
+            plot_calibration(report, path, synthetic=all_synthetic(frames))
     emit(to_jsonable(report), as_json, _render_predict)
 
 

@@ -61,6 +61,8 @@ def test_evidence_json_rows(capsys: Any) -> None:
 def test_evidence_pool_json(capsys: Any) -> None:
     data = _json(capsys, ["evidence", "--pool", "relapse in stable", "--method", "DL", "--json"])
     assert data["k"] == 2 and data["pooled"] < 1 and len(data["studies"]) == 2
+    # S13: the two SUSTAIN-1 strata are the rows pooled, and the studies listed are those same rows.
+    assert data["studies"] == ["SUSTAIN-1 (stable remitters)", "SUSTAIN-1 (stable responders)"]
     assert main(["evidence", "--pool", "relapse", "--method", "XX"]) == 2
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import minimize_scalar
 
-from ketamine_trd.analytics.evidence import evidence_rows, pooled_from_table
+from ketamine_trd.analytics.evidence import evidence_rows, pooled_from_table, rows_to_pool
 from ketamine_trd.analytics.meta import TwoByTwo, effect_sizes, pool, random_effects
 from ketamine_trd.errors import InputError
 
@@ -118,3 +118,12 @@ def test_transcribed_counts_reproduce_the_published_percentages() -> None:
 def test_sustain1_strata_pool_to_a_relapse_risk_ratio_below_one() -> None:
     r = pooled_from_table("relapse in stable", "RR", "REML")
     assert r.k == 2 and r.pooled < 1 and r.pooled_ci[1] < 1
+
+
+def test_rows_to_pool_are_the_rows_pooled_and_refuse_an_outcome_without_counts() -> None:
+    # S13: SUSTAIN-1 reports counts per stratum; "relapse" in an outcome without counts pools nothing else.
+    rows = rows_to_pool("RELAPSE IN STABLE")
+    assert [r.trial for r in rows] == ["SUSTAIN-1 (stable remitters)", "SUSTAIN-1 (stable responders)"]
+    assert pooled_from_table("relapse in stable").k == len(rows)
+    with pytest.raises(InputError):
+        rows_to_pool("manic/hypomanic switch")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ketamine_trd.analytics.meta import MetaResult, TwoByTwo, pool
 from ketamine_trd.errors import InputError
 
-__all__ = ["EvidenceRow", "evidence_rows", "pooled_from_table"]
+__all__ = ["EvidenceRow", "evidence_rows", "pooled_from_table", "rows_to_pool"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,9 +399,15 @@ def evidence_rows(population: str | None = None) -> tuple[EvidenceRow, ...]:
     return tuple(r for r in _ROWS if r.population == population)
 
 
-def pooled_from_table(outcome_contains: str, measure: str = "RR", method: str = "REML") -> MetaResult:
-    """Random-effects pooling of the rows with counts whose outcome contains ``outcome_contains``."""
-    rows = [r for r in _ROWS if r.counts is not None and outcome_contains.lower() in r.outcome.lower()]
+def rows_to_pool(outcome_contains: str) -> tuple[EvidenceRow, ...]:
+    """The rows with counts whose outcome contains ``outcome_contains`` (case-insensitive): what gets pooled."""
+    rows = tuple(r for r in _ROWS if r.counts is not None and outcome_contains.lower() in r.outcome.lower())
     if not rows:
         raise InputError("outcome", outcome_contains, "an outcome of a row that reports counts")
+    return rows
+
+
+def pooled_from_table(outcome_contains: str, measure: str = "RR", method: str = "REML") -> MetaResult:
+    """Random-effects pooling of the rows with counts whose outcome contains ``outcome_contains``."""
+    rows = rows_to_pool(outcome_contains)
     return pool([TwoByTwo(r.trial, *r.counts) for r in rows if r.counts], measure=measure, method=method)

@@ -254,12 +254,11 @@ def evidence_command(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """The key trials, cohorts and meta-analyses, with sources and confidence tags; optional pooling."""
-    from ketamine_trd.analytics.evidence import evidence_rows, pooled_from_table
+    from ketamine_trd.analytics.evidence import evidence_rows, pooled_from_table, rows_to_pool
 
     if pool_outcome is not None:
         result = to_jsonable(pooled_from_table(pool_outcome, measure, method))
-        rows = evidence_rows()
-        result["studies"] = [r.trial for r in rows if r.counts and pool_outcome.lower() in r.outcome.lower()]
+        result["studies"] = [r.trial for r in rows_to_pool(pool_outcome)]
         emit(result, as_json, _render_pooled)
         return
     rows_json = [to_jsonable(r) for r in evidence_rows(population)]

@@ -108,3 +108,10 @@ def test_export_writes_what_the_clinic_function_returns(tmp_path: Path, capsys: 
     assert len(back["courses"]) == 40 and not back["courses"]["synthetic"].any()
     assert len(back["doses"]) == len(registry.frames["doses"])
     assert json.loads((out / "manifest.json").read_text())["synthetic"] is False
+
+
+@pytest.mark.parametrize("command", ["synth", "export"])
+def test_an_unknown_format_is_refused_before_any_work(command: str, tmp_path: Path, capsys: Any) -> None:
+    out = tmp_path / "out"
+    assert main([command, "--out", str(out), "--format", "xlsx"]) == 2
+    assert "--format" in capsys.readouterr().err and not out.exists()

@@ -18,11 +18,25 @@ from ketamine_trd.errors import DependencyMissing, InputError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["REQUIRED_TABLES", "all_synthetic", "coerce_table", "read_registry", "validate_frames", "write_registry"]
+__all__ = [
+    "REQUIRED_TABLES",
+    "all_synthetic",
+    "check_format",
+    "coerce_table",
+    "read_registry",
+    "validate_frames",
+    "write_registry",
+]
 
 #: Tables an analysis cannot do without; the others may be absent (read as empty).
 REQUIRED_TABLES = ("patients", "courses", "assessments")
 FORMATS = ("csv", "parquet")
+
+
+def check_format(fmt: str) -> None:
+    """Refuse a format other than ``csv`` or ``parquet`` (before any work is done)."""
+    if fmt not in FORMATS:
+        raise InputError("--format", fmt, ", ".join(FORMATS))
 
 
 def _pandas() -> object:
@@ -225,8 +239,7 @@ def write_registry(
     """
     import csv
 
-    if fmt not in FORMATS:
-        raise InputError("--format", fmt, ", ".join(FORMATS))
+    check_format(fmt)
     typed = validate_frames(frames)
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)

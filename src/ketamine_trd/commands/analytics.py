@@ -66,12 +66,11 @@ def synth_command(
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Write a synthetic registry (labelled synthetic) in the research-export format."""
-    from ketamine_trd.analytics.registry_io import write_registry
+    from ketamine_trd.analytics.registry_io import check_format, write_registry
     from ketamine_trd.analytics.synth import generate_registry
     from ketamine_trd.analytics.synth_figures import FIGURES
 
-    if fmt not in ("csv", "parquet"):
-        raise InputError("--format", fmt, "csv, parquet")
+    check_format(fmt)
     from rich.progress import Progress
 
     with Progress(console=err_console, transient=True, disable=as_json) as progress:
@@ -279,10 +278,9 @@ def export_command(
     import pandas as pd
 
     from ketamine_trd.analytics.export_schema import table
-    from ketamine_trd.analytics.registry_io import write_registry
+    from ketamine_trd.analytics.registry_io import check_format, write_registry
 
-    if fmt not in ("csv", "parquet"):
-        raise InputError("--format", fmt, "csv, parquet")
+    check_format(fmt)
     build = _clinic_export_builder(data_dir)
     with _progress("Exporting the clinic database", as_json):
         result = build(clinic=clinic)

@@ -31,7 +31,7 @@ from ketamine_trd.pharmacology.schedule import Schedule, build_schedule
 from ketamine_trd.pharmacology.summary import Exposures, Running
 from ketamine_trd.pharmacology.system import LinearSystem, Modal, degenerate, modal_from_system
 
-__all__ = ["BACKENDS", "Job", "prepare", "run_concentrations", "run_exposures"]
+__all__ = ["BACKENDS", "Job", "check_backend", "prepare", "run_concentrations", "run_exposures"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -66,14 +66,22 @@ def _subset_dosing(dosing: Dosing, index: IntArray) -> Dosing:
     return Dosing(channels, dosing.events)
 
 
-def _check_backend(backend: str) -> None:
+def check_backend(backend: str) -> None:
+    """Refuse a backend other than those in ``BACKENDS``.
+
+    >>> check_backend("numpy")
+    >>> check_backend("cuda")
+    Traceback (most recent call last):
+    ...
+    ketamine_trd.errors.InputError: backend: 'cuda' is not allowed (allowed: numpy, jax)
+    """
     if backend not in BACKENDS:
         raise InputError("backend", backend, ", ".join(BACKENDS))
 
 
 def run_concentrations(job: Job, times_h: FloatArray, backend: str = "numpy") -> FloatArray:
     """Concentrations (N, O, T) in ng/mL at ``times_h``."""
-    _check_backend(backend)
+    check_backend(backend)
     schedule = build_schedule(job.dosing, times_h)
     n = job.system.n_subjects
     out = np.empty((n, len(job.system.outputs), schedule.output_times_h.size))
@@ -109,7 +117,7 @@ def run_exposures(
     On NumPy, a uniform output grid takes the fast grid path (``grid_sweep``, with ``workers``
     threads); other grids the general sweep. Both give the same values to rounding.
     """
-    _check_backend(backend)
+    check_backend(backend)
     if workers < 1:
         raise InputError("workers", workers, "an integer >= 1")
     schedule = build_schedule(job.dosing, times_h)

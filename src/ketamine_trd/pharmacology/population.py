@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from ketamine_trd.errors import InputError
 from ketamine_trd.pharmacology.dosing import Regimen
-from ketamine_trd.pharmacology.engine import BACKENDS, prepare, run_exposures
+from ketamine_trd.pharmacology.engine import check_backend, prepare, run_exposures
 from ketamine_trd.pharmacology.models import model_for
 from ketamine_trd.pharmacology.parameters import Covariates
 from ketamine_trd.pharmacology.pd import DISSOCIATIVE_LOWER_NG_PER_ML, DURABILITY
@@ -84,8 +84,7 @@ class PopulationRequest:
             raise InputError("seed", self.seed, "an integer >= 0")
         if not 1 <= self.chunk_size <= 1_000_000:
             raise InputError("chunk_size", self.chunk_size, "1 to 1000000")
-        if self.backend not in BACKENDS:
-            raise InputError("backend", self.backend, ", ".join(BACKENDS))
+        check_backend(self.backend)
         model_for(self.regimen.route)
 
     @property

@@ -155,3 +155,4 @@ def test_compare_schedules_side_by_side(capsys: pytest.CaptureFixture[str]) -> N
     assert "durability" in data
     assert main(argv) == 0 and "auc_ng_h_per_ml" in capsys.readouterr().out
     assert main(["simulate", "compare", "--course", files[0], "--seed", "1"]) == 2
+    assert _json(capsys, [*argv, "--hours", "100", "--json"])["window_h"] == [0.0, 100.0]

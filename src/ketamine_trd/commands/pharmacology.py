@@ -176,7 +176,7 @@ def register(app: typer.Typer) -> None:
         if len(course) < 2:
             raise InputError("course", len(course), "two or more --course files to compare")
         parsed = [_request(c, n, seed, backend, weight_kg, age, hours, threshold) for c in course]
-        horizon = hours if hours is not None else max(p.regimen.end_h for _, p in parsed) + 24.0
+        horizon = max(request.horizon_h for request, _ in parsed)  # --hours, or 24 h after the latest last dose
         rows = []
         for path, (request, plan) in zip(course, parsed, strict=True):
             result = _run_with_progress(dataclasses.replace(request, hours=horizon), None, show=n >= 200_000)

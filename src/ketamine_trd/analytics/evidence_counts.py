@@ -24,12 +24,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ketamine_trd.analytics.meta import TwoByTwo
+from ketamine_trd.analytics.meta import Z95, TwoByTwo
 from ketamine_trd.errors import InputError
 
 __all__ = ["PublishedContrast", "contrast", "contrast_rows", "solve_counts"]
-
-_Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +117,7 @@ def _arms(pct: float, n_min: int, n_max: int) -> list[tuple[int, int]]:
 
 def _wald_rd_ci_pp(a: int, n1: int, c: int, n2: int) -> tuple[float, float]:
     p1, p2 = a / n1, c / n2
-    half = _Z95 * math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    half = Z95 * math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
     return 100 * (p1 - p2 - half), 100 * (p1 - p2 + half)
 
 

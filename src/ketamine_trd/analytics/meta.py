@@ -24,9 +24,10 @@ import numpy as np
 
 from ketamine_trd.errors import InputError
 
-__all__ = ["MetaResult", "TwoByTwo", "effect_sizes", "pool", "random_effects"]
+__all__ = ["Z95", "MetaResult", "TwoByTwo", "effect_sizes", "pool", "random_effects"]
 
-_Z95 = 1.959963984540054
+Z95 = 1.959963984540054
+"""The standard normal 97.5% quantile: the z of every two-sided 95% interval in the analytics."""
 _MEASURES = ("RR", "OR", "RD")
 
 
@@ -154,7 +155,7 @@ def random_effects(yi: np.ndarray, vi: np.ndarray, method: str = "REML", measure
         i2 = 100 * tau2 / (tau2 + typical)
     z = est / se
     p = math.erfc(abs(z) / math.sqrt(2))
-    ci = (est - _Z95 * se, est + _Z95 * se)
+    ci = (est - Z95 * se, est + Z95 * se)
     if measure == "RD":
         return MetaResult(method, measure, k, est, se, ci, est, ci, tau2, q, i2, z, p)
     return MetaResult(method, measure, k, est, se, ci, math.exp(est), (math.exp(ci[0]), math.exp(ci[1])), tau2, q,

@@ -12,15 +12,14 @@ from typing import Any
 
 from ketamine_trd.analytics.course_table import course_outcomes
 from ketamine_trd.analytics.definitions import REMISSION_PROFILES, RESPONSE_DEFINITION, Definition
+from ketamine_trd.analytics.meta import Z95
 from ketamine_trd.analytics.registry_io import all_synthetic
 from ketamine_trd.errors import InputError
 
 __all__ = ["GroupRate", "OutcomeSummary", "TrajectoryPoint", "plot_outcomes", "summarise_outcomes", "wilson"]
 
-_Z95 = 1.959963984540054
 
-
-def wilson(successes: int, n: int, z: float = _Z95) -> tuple[float, float]:
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval for a proportion (rounded to 4 decimals)."""
     if n <= 0:
         return (math.nan, math.nan)
@@ -104,7 +103,7 @@ def _trajectories(per_course: Any, assessments: Any) -> list[TrajectoryPoint]:
                 int(row.week_day),
                 int(row.count),
                 round(float(row.mean), 2),
-                (round(float(row.mean - _Z95 * se), 2), round(float(row.mean + _Z95 * se), 2)),
+                (round(float(row.mean - Z95 * se), 2), round(float(row.mean + Z95 * se), 2)),
             )
         )
     return points

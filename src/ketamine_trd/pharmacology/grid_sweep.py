@@ -82,8 +82,7 @@ def _curve(modal: Modal, schedule: Schedule, acc: _Blocks) -> tuple[FloatArray, 
     """
     n_ch, n_out, n_modes, n = modal.residue.shape
     n_k = n_ch * n_modes
-    rates = np.tile(modal.rate_per_h, (n_ch, 1))  # (K, n), channel-major as the residues
-    residue = np.ascontiguousarray(np.transpose(modal.residue, (1, 0, 2, 3)).reshape(n_out, n_k, n))
+    rates, residue = modal.channel_major()  # (K, n) and (O, K, n)
     w = np.zeros((n_out, n_k, n))
     first = np.zeros_like(w)
     factors: dict[int, tuple[FloatArray, FloatArray | None]] = {}
@@ -172,12 +171,11 @@ def _mass_balance_auc(modal: Modal, schedule: Schedule, first: FloatArray, last:
     input divided by its rate: no sweep is needed. When a mode barely decays over the window
     (``rate * window < 1e-3``) the difference loses digits, and the caller integrates instead.
     """
-    n_ch, n_out, n_modes, n = modal.residue.shape
+    n_modes = modal.residue.shape[2]
     window = float(schedule.output_times_h[-1] - schedule.output_times_h[0])
-    rates = np.tile(modal.rate_per_h, (n_ch, 1))
+    rates, residue = modal.channel_major()
     if window <= 0.0 or float(np.min(rates)) * window < MASS_BALANCE_MIN_DECAY:
         return None
-    residue = np.transpose(modal.residue, (1, 0, 2, 3)).reshape(n_out, n_ch * n_modes, n)
     net = residue * _window_input(schedule, n_modes)[None, :, None] + first - last
     auc: FloatArray = np.sum(net / rates[None], axis=1)
     return auc

@@ -115,14 +115,13 @@ def _kernel(n_thresholds: int, trace: bool, with_auc: bool) -> Any:
 
 
 def _inputs(modal: Modal, schedule: Schedule) -> tuple[Any, ...]:
-    n_ch, n_out, n_modes, n = modal.residue.shape
+    n_modes = modal.residue.shape[2]
     out_mask = schedule.output_index >= 0
     t_out = schedule.time_h
     prev_out = np.concatenate([[t_out[0]], np.maximum.accumulate(np.where(out_mask, t_out, -np.inf))[:-1]])
     dt_out = np.where(out_mask, t_out - prev_out, 0.0)
     return (
-        np.tile(modal.rate_per_h, (n_ch, 1)),
-        np.ascontiguousarray(np.transpose(modal.residue, (1, 0, 2, 3)).reshape(n_out, n_ch * n_modes, n)),
+        *modal.channel_major(),
         schedule.unique_delta_h,
         schedule.delta_index,
         np.repeat(schedule.rate_mg_per_h, n_modes, axis=1),
@@ -217,12 +216,11 @@ def _dense_kernel(n_thresholds: int) -> Any:
 def dense_exposures(modal: Modal, schedule: Schedule, thresholds: FloatArray) -> tuple[FloatArray, ...]:
     """Cmax (O, N), Tmax (O, N) and time above thresholds (K, N) with all outputs evaluated at once."""
     jax = load_jax()
-    n_ch, n_out, n_modes, n = modal.residue.shape
+    n_modes = modal.residue.shape[2]
     ev_delta, ev_rate, ev_bolus, anchor, tau, out_rate = _anchors(schedule)
     kernel = _dense_kernel(int(thresholds.size))
     result = kernel(
-        np.tile(modal.rate_per_h, (n_ch, 1)),
-        np.ascontiguousarray(np.transpose(modal.residue, (1, 0, 2, 3)).reshape(n_out, n_ch * n_modes, n)),
+        *modal.channel_major(),
         ev_delta,
         np.repeat(ev_rate, n_modes, axis=1),
         np.repeat(ev_bolus, n_modes, axis=1),

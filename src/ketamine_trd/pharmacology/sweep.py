@@ -44,19 +44,11 @@ def segment_factors(rate_per_h: FloatArray, delta_h: float) -> tuple[FloatArray,
     return e, g, h
 
 
-def _flat(modal: Modal) -> tuple[FloatArray, FloatArray]:
-    """Rates repeated per channel (C*M, N) and residues (O, C*M, N), contiguous."""
-    n_ch, n_out, n_modes, n = modal.residue.shape
-    rates = np.ascontiguousarray(np.tile(modal.rate_per_h, (n_ch, 1)))
-    residue = np.ascontiguousarray(np.transpose(modal.residue, (1, 0, 2, 3)).reshape(n_out, n_ch * n_modes, n))
-    return rates, residue
-
-
 def _sweep(
     modal: Modal, schedule: Schedule, running: Running | None, store: FloatArray | None, with_auc: bool
 ) -> FloatArray | None:
     n_ch, n_out, n_modes, n = modal.residue.shape
-    rates_f, residue = _flat(modal)
+    rates_f, residue = modal.channel_major()
     z = np.zeros((n_ch * n_modes, n))
     auc_z = np.zeros_like(z) if with_auc else None
     y = np.empty((n_out, n))

@@ -76,6 +76,22 @@ class Modal:
         """The same modal form for the subjects at ``index``."""
         return Modal(self.rate_per_h[:, index], self.residue[..., index])
 
+    def channel_major(self) -> tuple[FloatArray, FloatArray]:
+        """Rates repeated per channel (C*M, N) and residues (O, C*M, N), contiguous, with mode k = c*M + m.
+
+        The one flat layout every sweep keeps its state in (per-channel schedule inputs are
+        repeated M times to match it).
+
+        >>> m = Modal(np.array([[0.5], [2.0]]), np.arange(8.0).reshape(2, 2, 2, 1))  # C=2, O=2, M=2, N=1
+        >>> rates, residue = m.channel_major()
+        >>> rates[:, 0].tolist(), residue[0, :, 0].tolist()
+        ([0.5, 2.0, 0.5, 2.0], [0.0, 1.0, 4.0, 5.0])
+        """
+        n_ch, n_out, n_modes, n = self.residue.shape
+        rates = np.ascontiguousarray(np.tile(self.rate_per_h, (n_ch, 1)))
+        residue = np.ascontiguousarray(np.transpose(self.residue, (1, 0, 2, 3)).reshape(n_out, n_ch * n_modes, n))
+        return rates, residue
+
 
 def degenerate(rate_per_h: FloatArray, tolerance: float = DEGENERACY_TOLERANCE) -> BoolArray:
     """Subjects (columns of ``rate_per_h``, shape (M, N)) with two rates closer than ``tolerance`` relative.

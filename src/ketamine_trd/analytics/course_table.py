@@ -47,9 +47,9 @@ def course_outcomes(courses: Any, assessments: Any, profile_id: str = "remission
     keep = ["course_id", "primary_scale", "product", "route", "maintenance"]
     out = courses[keep].merge(base_score, on="course_id").merge(review, on="course_id")
     cutoff = (
-        out["primary_scale"].map({c[0]: c[1] for c in profile.cutoffs}, meta=("primary_scale", "f8"))
+        out["primary_scale"].map(profile.by_scale, meta=("primary_scale", "f8"))
         if _is_dask(out)
-        else out["primary_scale"].map({c[0]: c[1] for c in profile.cutoffs})
+        else out["primary_scale"].map(profile.by_scale)
     )
     return out.assign(
         responded=out["review_score"] <= 0.5 * out["baseline"],

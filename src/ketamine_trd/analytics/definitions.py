@@ -62,6 +62,15 @@ class RemissionProfile:
     id: str
     cutoffs: tuple[tuple[str, int, str], ...]  # (scale, highest remitted score, source id)
 
+    @property
+    def by_scale(self) -> dict[str, int]:
+        """Scale -> highest remitted score (what a frame's ``primary_scale`` column is mapped through).
+
+        >>> REMISSION_PROFILES["remission-madrs-le10-v1"].by_scale["madrs"]
+        10
+        """
+        return {name: value for name, value, _ in self.cutoffs}
+
     def cutoff(self, scale: str) -> int:
         """The highest score that counts as remission on ``scale``."""
         for name, value, _ in self.cutoffs:

@@ -118,10 +118,9 @@ def _phase_rates(per_course: Any, assessments: Any, overall: GroupRate, profile_
     if len(later) == 0:
         return out
     last = later.sort_values(["course_id", "day"]).groupby("course_id").tail(1)
-    cutoffs = {c[0]: c[1] for c in REMISSION_PROFILES[profile_id].cutoffs}
     last = last.assign(
         responded=last["total_score"] <= 0.5 * last["baseline"],
-        remitted=last["total_score"] <= last["primary_scale"].map(cutoffs),
+        remitted=last["total_score"] <= last["primary_scale"].map(REMISSION_PROFILES[profile_id].by_scale),
     )
     out.append(_rate(last, "phase", "maintenance (last assessment)"))
     return out
@@ -163,7 +162,7 @@ def summarise_outcomes(frames: dict[str, Any], profile_id: str = "remission-defa
         trajectories=tuple(_trajectories(per_course, frames["assessments"])),
         response_definition=RESPONSE_DEFINITION,
         remission_profile=profile_id,
-        remission_cutoffs={c[0]: c[1] for c in REMISSION_PROFILES[profile_id].cutoffs},
+        remission_cutoffs=REMISSION_PROFILES[profile_id].by_scale,
         synthetic=all_synthetic(frames),
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ketamine_trd.analytics.definitions import REMISSION_PROFILES
+from ketamine_trd.analytics.definitions import REMISSION_PROFILES, RESPONSE_MAX_FRACTION_OF_BASELINE
 
 __all__ = ["REVIEW_WINDOW_DAYS", "course_outcomes", "durability_table"]
 
@@ -52,7 +52,7 @@ def course_outcomes(courses: Any, assessments: Any, profile_id: str = "remission
         else out["primary_scale"].map(profile.by_scale)
     )
     return out.assign(
-        responded=out["review_score"] <= 0.5 * out["baseline"],
+        responded=out["review_score"] <= RESPONSE_MAX_FRACTION_OF_BASELINE * out["baseline"],
         remitted=out["review_score"] <= cutoff,
         product_route=out["product"].astype(str) + " " + out["route"].astype(str),
     )
@@ -64,7 +64,7 @@ def durability_table(courses: Any, assessments: Any, outcomes: Any) -> Any:
     resp = outcomes[outcomes["responded"]][["course_id", "baseline", "review_day", "product_route", "maintenance"]]
     after = prim[["course_id", "day", "total_score"]].merge(resp, on="course_id")
     after = after[after["day"] > after["review_day"]]
-    lost = after[after["total_score"] > 0.5 * after["baseline"]]
+    lost = after[after["total_score"] > RESPONSE_MAX_FRACTION_OF_BASELINE * after["baseline"]]
     first_lost = lost.groupby("course_id")["day"].min().rename("lost_day").reset_index()
     last_seen = after.groupby("course_id")["day"].max().rename("last_day").reset_index()
     table = resp.merge(last_seen, on="course_id", how="left").merge(first_lost, on="course_id", how="left")

@@ -21,6 +21,7 @@ __all__ = [
     "REMISSION_PROFILES",
     "RESPONSE_DEFINITION",
     "Definition",
+    "RESPONSE_MAX_FRACTION_OF_BASELINE",
     "RemissionProfile",
     "responded",
 ]
@@ -50,9 +51,17 @@ DURABILITY_DEFINITION = Definition(
 )
 
 
+RESPONSE_MAX_FRACTION_OF_BASELINE = 0.5
+"""A score at or below this fraction of baseline is response; above it after a response, response is lost.
+
+The threshold of :data:`RESPONSE_DEFINITION` (``cochrane-cd011612``) and :data:`DURABILITY_DEFINITION`
+(``mcinnes-2022``), applied by :func:`responded` and by the frame-wide reductions (``course_table``, ``outcomes``).
+"""
+
+
 def responded(baseline: float, score: float) -> bool:
     """At least a 50% reduction from baseline (:data:`RESPONSE_DEFINITION`)."""
-    return score <= 0.5 * baseline
+    return score <= RESPONSE_MAX_FRACTION_OF_BASELINE * baseline
 
 
 @dataclass(frozen=True, slots=True)

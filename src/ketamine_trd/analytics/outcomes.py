@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ketamine_trd.analytics.course_table import course_outcomes
-from ketamine_trd.analytics.definitions import REMISSION_PROFILES, RESPONSE_DEFINITION, Definition
+from ketamine_trd.analytics.definitions import (
+    REMISSION_PROFILES,
+    RESPONSE_DEFINITION,
+    RESPONSE_MAX_FRACTION_OF_BASELINE,
+    Definition,
+)
 from ketamine_trd.analytics.meta import Z95
 from ketamine_trd.analytics.registry_io import all_synthetic
 from ketamine_trd.errors import InputError
@@ -119,7 +124,7 @@ def _phase_rates(per_course: Any, assessments: Any, overall: GroupRate, profile_
         return out
     last = later.sort_values(["course_id", "day"]).groupby("course_id").tail(1)
     last = last.assign(
-        responded=last["total_score"] <= 0.5 * last["baseline"],
+        responded=last["total_score"] <= RESPONSE_MAX_FRACTION_OF_BASELINE * last["baseline"],
         remitted=last["total_score"] <= last["primary_scale"].map(REMISSION_PROFILES[profile_id].by_scale),
     )
     out.append(_rate(last, "phase", "maintenance (last assessment)"))

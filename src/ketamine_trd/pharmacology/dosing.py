@@ -42,6 +42,18 @@ class Dose:
         if not (math.isfinite(self.minutes) and 0.0 <= self.minutes <= 24 * 60):
             raise InputError("minutes", self.minutes, "0 (bolus) to 1440 minutes")
 
+    def require_bolus(self) -> None:
+        """Refuse infusion minutes: what a model calls for each dose of a route that is not IV.
+
+        >>> Dose(0.0, 56.0).require_bolus()
+        >>> Dose(0.0, 56.0, minutes=5.0).require_bolus()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ketamine_trd.errors.InputError: minutes: 5.0 is not allowed (allowed: 0 for a non-IV route ...)
+        """
+        if self.minutes > 0.0:
+            raise InputError("minutes", self.minutes, "0 for a non-IV route (infusion minutes are for IV)")
+
 
 @dataclass(frozen=True, slots=True)
 class Regimen:

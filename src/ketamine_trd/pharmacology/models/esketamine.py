@@ -172,8 +172,8 @@ class EsketamineNasal(PKModel):
         japanese = params["frn_japanese_factor"] if covariates.japanese else 1.0
         frn = np.minimum(params["frn"] * japanese, 1.0)
         for dose in regimen.doses:
-            if route != "esketamine-iv" and dose.minutes > 0.0:
-                raise InputError("minutes", dose.minutes, "0 for a non-IV route (infusion minutes are for IV)")
+            if route != "esketamine-iv":
+                dose.require_bolus()
             if route == "esketamine-nasal":
                 devices = round(dose.dose_mg / DEVICE_MG)
                 if devices < 1 or abs(devices * DEVICE_MG - dose.dose_mg) > 1e-9:

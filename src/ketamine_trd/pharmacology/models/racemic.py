@@ -193,8 +193,8 @@ class RacemicKetamine(PKModel):
         channel = Channel(0, self._fraction(params, regimen.route), label=regimen.route)
         events = []
         for dose in regimen.doses:
-            if not iv and dose.minutes > 0.0:
-                raise InputError("minutes", dose.minutes, "0 for a non-IV route (infusion minutes are for IV)")
+            if not iv:
+                dose.require_bolus()
             events.append(Event(dose.time_h, 0, dose.dose_mg, dose.minutes / 60.0 if iv else 0.0))
         return Dosing((channel,), tuple(events))
 

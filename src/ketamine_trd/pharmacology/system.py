@@ -19,7 +19,7 @@ exactly by matrix exponentials instead (``advance.py``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from ketamine_trd.errors import InputError
 
-__all__ = ["DEGENERACY_TOLERANCE", "LinearSystem", "Modal", "degenerate", "modal_from_system"]
+__all__ = ["DEGENERACY_TOLERANCE", "LinearSystem", "Modal", "add_flow", "degenerate", "modal_from_system"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -63,6 +63,29 @@ class LinearSystem:
         return LinearSystem(
             self.rates_per_h[index], self.output_ng_per_ml_per_mg[index], self.compartments, self.outputs
         )
+
+
+def add_flow(
+    k: FloatArray,
+    index: Mapping[str, int],
+    src: str,
+    dst: str,
+    rate: FloatArray,
+    fraction: float | FloatArray = 1.0,
+) -> None:
+    """Add a first-order transfer at ``rate`` (1/h, per subject) out of ``src`` to the rate matrices ``k`` (N, C, C).
+
+    ``fraction`` of it enters ``dst``; ``dst`` ``""`` is elimination. ``index`` maps compartment names to positions.
+
+    >>> k = np.zeros((1, 2, 2))
+    >>> add_flow(k, {"depot": 0, "central": 1}, "depot", "central", np.array([2.0]), 0.5)
+    >>> add_flow(k, {"depot": 0, "central": 1}, "central", "", np.array([0.1]))
+    >>> k[0].tolist()
+    [[-2.0, 0.0], [1.0, -0.1]]
+    """
+    k[:, index[src], index[src]] -= rate
+    if dst:
+        k[:, index[dst], index[src]] += rate * fraction
 
 
 @dataclass(frozen=True, slots=True)

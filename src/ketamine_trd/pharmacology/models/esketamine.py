@@ -22,6 +22,8 @@ and the validation tests state it. Rate constants printed in L/h in Table 3 are 
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import numpy.typing as npt
 
@@ -29,7 +31,7 @@ from ketamine_trd.errors import InputError
 from ketamine_trd.pharmacology.dosing import Channel, Dosing, Event, Regimen
 from ketamine_trd.pharmacology.models.base import Params, PKModel
 from ketamine_trd.pharmacology.parameters import Covariates, Parameter, Variability, omega2_from_cv
-from ketamine_trd.pharmacology.system import LinearSystem
+from ketamine_trd.pharmacology.system import LinearSystem, add_flow
 
 __all__ = ["DEVICE_MG", "EsketamineNasal", "effective_frn"]
 
@@ -127,11 +129,7 @@ class EsketamineNasal(PKModel):
         vc, vp1, vp2, vh = params["vc_l"], params["vp1_l"], params["vp2_l"], params["vh_l"]
         k = np.zeros((n, len(names), len(names)))
 
-        def flow(src: str, dst: str, rate: FloatArray) -> None:
-            k[:, ix[src], ix[src]] -= rate
-            if dst:
-                k[:, ix[dst], ix[src]] += rate
-
+        flow = partial(add_flow, k, ix)
         if "depot_nasal" in ix:
             flow("depot_nasal", "central", params["ka_n_per_h"])
             flow("depot_swallowed", "liver", params["ka_sw_per_h"])

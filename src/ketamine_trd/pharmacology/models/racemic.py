@@ -20,6 +20,8 @@ in the sources consulted: the metabolite is absent here, not guessed.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import numpy.typing as npt
 
@@ -27,7 +29,7 @@ from ketamine_trd.errors import InputError
 from ketamine_trd.pharmacology.dosing import Channel, Dosing, Event, Regimen
 from ketamine_trd.pharmacology.models.base import Params, PKModel
 from ketamine_trd.pharmacology.parameters import Covariates, Parameter, Variability, omega2_from_cv
-from ketamine_trd.pharmacology.system import LinearSystem, Modal
+from ketamine_trd.pharmacology.system import LinearSystem, Modal, add_flow
 
 __all__ = ["INTRANASAL_PROFILES", "RacemicKetamine", "two_compartment_modal"]
 
@@ -173,18 +175,16 @@ class RacemicKetamine(PKModel):
         v1 = params["v1_l_per_kg"] * covariates.weight_kg
         depot = route != "ketamine-iv"
         names = (("depot",) if depot else ()) + ("central", "peripheral")
-        c, p = names.index("central"), names.index("peripheral")
+        ix = {name: i for i, name in enumerate(names)}
         k = np.zeros((n, len(names), len(names)))
-        k[:, c, c] = -(k10 + k12)
-        k[:, p, c] = k12
-        k[:, c, p] = k21
-        k[:, p, p] = -k21
+        flow = partial(add_flow, k, ix)
+        flow("central", "", k10)
+        flow("central", "peripheral", k12)
+        flow("peripheral", "central", k21)
         if depot:
-            ka = params[_ROUTE[route][1]]
-            k[:, 0, 0] = -ka
-            k[:, c, 0] = ka
+            flow("depot", "central", params[_ROUTE[route][1]])
         out = np.zeros((n, 1, len(names)))
-        out[:, 0, c] = 1000.0 / v1
+        out[:, 0, ix["central"]] = 1000.0 / v1
         return LinearSystem(k, out, names, self.outputs)
 
     def dosing(self, regimen: Regimen, params: Params, system: LinearSystem, covariates: Covariates) -> Dosing:

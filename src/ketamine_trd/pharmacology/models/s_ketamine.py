@@ -21,13 +21,15 @@ than the modal sweep for large populations.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import numpy.typing as npt
 
 from ketamine_trd.pharmacology.dosing import Channel, Dosing, Event, Regimen
 from ketamine_trd.pharmacology.models.base import Params, PKModel
 from ketamine_trd.pharmacology.parameters import Covariates, Parameter, Variability
-from ketamine_trd.pharmacology.system import LinearSystem
+from ketamine_trd.pharmacology.system import LinearSystem, add_flow
 
 __all__ = ["SKetamine"]
 
@@ -111,11 +113,7 @@ class SKetamine(PKModel):
         wc = wv**0.75
         k = np.zeros((n, len(names), len(names)))
 
-        def flow(src: str, dst: str, rate: FloatArray, fraction: float | FloatArray = 1.0) -> None:
-            k[:, ix[src], ix[src]] -= rate
-            if dst:
-                k[:, ix[dst], ix[src]] += rate * fraction
-
+        flow = partial(add_flow, k, ix)
         vk1 = params["vk1_l"] * wv
         if film:
             flow("depot_mucosal", "central", params["ka1_per_h"])

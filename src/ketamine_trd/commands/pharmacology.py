@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from ketamine_trd.commands._output import console, emit, err_console
-from ketamine_trd.errors import DependencyMissing, InputError
+from ketamine_trd.errors import InputError
 
 SIMULATE_HELP = (
     "Simulate plasma concentrations of the typical patient for one dose (PK models with their sources; "
@@ -33,13 +33,9 @@ def _typical(route: str, dose_mg: float, minutes: float | None, weight_kg: float
 
 
 def _plot(profile: Any, path: Path) -> None:
-    try:
-        import matplotlib
+    from ketamine_trd.analytics.plotting import pyplot
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as error:  # pragma: no cover - depends on the environment
-        raise DependencyMissing("matplotlib", "plot") from error
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4))
     for name in profile.outputs:
         ax.plot(profile.times_h, profile.concentrations_ng_per_ml[name], label=name)

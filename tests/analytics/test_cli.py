@@ -115,3 +115,10 @@ def test_an_unknown_format_is_refused_before_any_work(command: str, tmp_path: Pa
     out = tmp_path / "out"
     assert main([command, "--out", str(out), "--format", "xlsx"]) == 2
     assert "--format" in capsys.readouterr().err and not out.exists()
+
+
+@pytest.mark.parametrize("dask", [[], ["--dask"]])
+def test_an_unknown_group_by_is_refused_on_both_paths(synth_dir: Path, dask: list[str], capsys: Any) -> None:
+    # The check sits in durability_from_table, which the pandas and the Dask paths share.
+    assert main(["analyze", "survival", "--data", str(synth_dir), "--group-by", "clinic", *dask]) == 2
+    assert "--group-by" in capsys.readouterr().err

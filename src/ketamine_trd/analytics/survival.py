@@ -15,9 +15,10 @@ from ketamine_trd.analytics.course_table import course_outcomes, durability_tabl
 from ketamine_trd.analytics.definitions import DURABILITY_DEFINITION, Definition
 from ketamine_trd.errors import DependencyMissing, InputError
 
-__all__ = ["LANDMARK_DAYS", "DurabilityResult", "GroupDurability", "analyse_durability", "plot_durability"]
+__all__ = ["GROUP_BY", "LANDMARK_DAYS", "DurabilityResult", "GroupDurability", "analyse_durability", "plot_durability"]
 
 LANDMARK_DAYS = (28, 56)  # 4 and 8 weeks, as reported by ORKA-1 (mcinnes-2022)
+GROUP_BY = ("product_route", "maintenance")  # the per-responder table's grouping columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +87,19 @@ def durability_frame(frames: dict[str, Any]) -> Any:
 
 def analyse_durability(frames: dict[str, Any], group_by: str = "product_route") -> DurabilityResult:
     """Kaplan-Meier median and landmark (28, 56 days) sustained response, overall and by group."""
-    if group_by not in ("product_route", "maintenance"):
-        raise InputError("--group-by", group_by, "product_route, maintenance")
+    _check_group_by(group_by)  # before the reduction, not after it
     table = durability_frame(frames)
     return durability_from_table(table, group_by)
 
 
+def _check_group_by(group_by: str) -> None:
+    if group_by not in GROUP_BY:
+        raise InputError("--group-by", group_by, ", ".join(GROUP_BY))
+
+
 def durability_from_table(table: Any, group_by: str = "product_route") -> DurabilityResult:
     """The same analysis on a precomputed per-responder table (``duration_days``, ``lost``, groups)."""
+    _check_group_by(group_by)
     lifelines = _lifelines()
     if len(table) == 0:
         raise InputError("assessments.csv:total_score", "none", "at least one responder at the review",

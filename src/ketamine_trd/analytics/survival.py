@@ -15,7 +15,15 @@ from ketamine_trd.analytics.course_table import course_outcomes, durability_tabl
 from ketamine_trd.analytics.definitions import DURABILITY_DEFINITION, Definition
 from ketamine_trd.errors import DependencyMissing, InputError
 
-__all__ = ["GROUP_BY", "LANDMARK_DAYS", "DurabilityResult", "GroupDurability", "analyse_durability", "plot_durability"]
+__all__ = [
+    "GROUP_BY",
+    "LANDMARK_DAYS",
+    "DurabilityResult",
+    "GroupDurability",
+    "analyse_durability",
+    "plot_durability",
+    "plot_durability_table",
+]
 
 LANDMARK_DAYS = (28, 56)  # 4 and 8 weeks, as reported by ORKA-1 (mcinnes-2022)
 GROUP_BY = ("product_route", "maintenance")  # the per-responder table's grouping columns
@@ -127,12 +135,17 @@ def durability_from_table(table: Any, group_by: str = "product_route") -> Durabi
 
 def plot_durability(frames: dict[str, Any], path: str, group_by: str = "product_route", *, synthetic: bool) -> None:
     """Kaplan-Meier curves by group with numbers at risk, to a PNG."""
+    plot_durability_table(durability_frame(frames), path, group_by, synthetic=synthetic)
+
+
+def plot_durability_table(table: Any, path: str, group_by: str = "product_route", *, synthetic: bool) -> None:
+    """:func:`plot_durability` from the per-responder table already reduced by :func:`durability_frame`."""
     from lifelines.plotting import add_at_risk_counts
 
     from ketamine_trd.analytics.plotting import pyplot
 
+    _check_group_by(group_by)
     plt = pyplot()
-    table = durability_frame(frames)
     table = table.assign(group=table[group_by].astype(str))
     fig, ax = plt.subplots(figsize=(8, 5))
     fitters = []

@@ -169,7 +169,7 @@ def survival_command(
 ) -> None:
     """Kaplan-Meier time to loss of response after induction, by group, with a log-rank test."""
     from ketamine_trd.analytics.registry_io import all_synthetic
-    from ketamine_trd.analytics.survival import analyse_durability, plot_durability
+    from ketamine_trd.analytics.survival import durability_frame, durability_from_table, plot_durability_table
 
     path = _plot_path(plot)
     if use_dask:
@@ -183,9 +183,10 @@ def survival_command(
         return
     with _progress("Fitting Kaplan-Meier curves", as_json):
         frames = _load(data)
-        result = analyse_durability(frames, group_by)
+        table = durability_frame(frames)  # one reduction, for the analysis and the plot
+        result = durability_from_table(table, group_by)
         if path:
-            plot_durability(frames, path, group_by, synthetic=all_synthetic(frames))
+            plot_durability_table(table, path, group_by, synthetic=all_synthetic(frames))
     emit(to_jsonable(result), as_json, _render_survival)
 
 

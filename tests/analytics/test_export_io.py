@@ -60,6 +60,11 @@ def test_missing_column_names_file_and_column(export_dir: Path, tmp_path: Path) 
     with pytest.raises(InputError) as err:
         read_registry(data)
     assert err.value.field == "courses.csv:bmi_kg_m2"
+    from ketamine_trd.analytics.scale import read_export_dask
+
+    with pytest.raises(InputError) as lazy_err:  # the Dask reader refuses it too, before any compute
+        read_export_dask(data)
+    assert (lazy_err.value.field, str(lazy_err.value)) == (err.value.field, str(err.value))
 
 
 def test_wrong_type_names_file_and_column(export_dir: Path, tmp_path: Path) -> None:

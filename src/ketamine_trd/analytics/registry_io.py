@@ -24,6 +24,7 @@ __all__ = [
     "check_format",
     "coerce_table",
     "read_registry",
+    "require_columns",
     "validate_frames",
     "write_registry",
 ]
@@ -50,7 +51,7 @@ def _pandas() -> object:
 def _empty(t: Table) -> pd.DataFrame:
     import pandas as pd
 
-    return _coerce(pd.DataFrame({c.name: pd.Series([], dtype="object") for c in t.columns}), t, t.name)
+    return coerce_table(pd.DataFrame({c.name: pd.Series([], dtype="object") for c in t.columns}), t, t.name)
 
 
 def _coerce_column(series: pd.Series, col: Column, where: str) -> Any:
@@ -117,15 +118,16 @@ def _refuse(bad: pd.Series, raw: pd.Series, where: str, col: Column, allowed: st
         raise InputError(f"{where}:{col.name}", first if isinstance(first, str) else str(first), allowed)
 
 
-def coerce_table(frame: pd.DataFrame, t: Table, where: str) -> pd.DataFrame:
-    """One table checked and typed against its schema (``where`` names the file in errors)."""
-    return _coerce(frame, t, where)
-
-
-def _coerce(frame: pd.DataFrame, t: Table, where: str) -> pd.DataFrame:
-    missing = [c for c in t.names if c not in frame.columns]
+def require_columns(columns: Any, t: Table, where: str) -> None:
+    """Refuse a frame whose ``columns`` lack one of table ``t``'s (``where`` names the file in errors)."""
+    missing = [c for c in t.names if c not in columns]
     if missing:
         raise InputError(f"{where}:{missing[0]}", "missing", ", ".join(t.names), reason="column is missing")
+
+
+def coerce_table(frame: pd.DataFrame, t: Table, where: str) -> pd.DataFrame:
+    """One table checked and typed against its schema (``where`` names the file in errors)."""
+    require_columns(frame.columns, t, where)
     return frame.assign(**{c.name: _coerce_column(frame[c.name], c, where) for c in t.columns})[list(t.names)]
 
 
@@ -177,7 +179,7 @@ def validate_frames(
                 )
             out[t.name] = _empty(t)
             continue
-        out[t.name] = _coerce(frames[t.name], t, names.get(t.name, t.name))
+        out[t.name] = coerce_table(frames[t.name], t, names.get(t.name, t.name))
     _check_dates(out, names)
     return out
 

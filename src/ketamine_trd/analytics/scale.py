@@ -70,7 +70,7 @@ def read_export_dask(directory: str | Path, blocksize: str = "64MB") -> dict[str
     the in-memory reader are not run here. The frames are not co-partitioned: use ``aligned=False``.
     """
     from ketamine_trd.analytics.export_schema import table
-    from ketamine_trd.analytics.registry_io import coerce_table
+    from ketamine_trd.analytics.registry_io import coerce_table, require_columns
 
     dd = _dask()
     root = Path(directory)
@@ -86,9 +86,7 @@ def read_export_dask(directory: str | Path, blocksize: str = "64MB") -> dict[str
             frame, where = dd.read_csv(str(csv), dtype=str, keep_default_na=False, blocksize=blocksize), csv.name
         else:
             raise InputError(f"{name}.csv", "missing", "a file for every required table", reason="is missing")
-        missing = [c for c in t.names if c not in frame.columns]
-        if missing:
-            raise InputError(f"{where}:{missing[0]}", "missing", ", ".join(t.names), reason="column is missing")
+        require_columns(frame.columns, t, where)  # now, not when the frame is computed
         meta = coerce_table(frame._meta_nonempty.head(0), t, where)
         out[name] = frame.map_partitions(coerce_table, t, where, meta=meta)
     return out

@@ -145,3 +145,18 @@ def test_all_synthetic_needs_courses_and_every_course_labelled(flags: list[bool 
     # The one reading of the flag behind plot titles and OutcomeSummary.synthetic.
     courses = pd.DataFrame({"synthetic": pd.Series(flags, dtype="boolean")})
     assert all_synthetic({"courses": courses}) is expected
+
+
+def test_both_readers_refuse_a_missing_directory_and_table_alike(export_dir: Path, tmp_path: Path) -> None:
+    from ketamine_trd.analytics.scale import read_export_dask
+
+    for reader in (read_registry, read_export_dask):
+        with pytest.raises(InputError) as err:
+            reader(tmp_path / "absent")
+        assert err.value.field == "--data"
+    data = _copy_with(export_dir, tmp_path, "courses", lambda f: f)
+    (data / "assessments.csv").unlink()
+    for reader in (read_registry, read_export_dask):
+        with pytest.raises(InputError) as err:
+            reader(data)
+        assert err.value.field == "assessments.csv"

@@ -23,8 +23,10 @@ __all__ = [
     "all_synthetic",
     "check_format",
     "coerce_table",
+    "export_root",
     "read_registry",
     "require_columns",
+    "table_file",
     "validate_frames",
     "write_registry",
 ]
@@ -188,22 +190,36 @@ def read_registry(directory: str | Path) -> dict[str, pd.DataFrame]:
     """Read and validate an export directory (``<table>.csv`` or ``<table>.parquet`` per table)."""
     import pandas as pd
 
-    root = Path(directory)
-    if not root.is_dir():
-        raise InputError("--data", str(root), "a directory holding a registry export", reason="is not a directory")
+    root = export_root(directory)
     frames: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
     for t in TABLES:
-        csv, parquet = root / f"{t.name}.csv", root / f"{t.name}.parquet"
-        if parquet.exists():
-            frames[t.name] = pd.read_parquet(parquet)
-            files[t.name] = parquet.name
-        elif csv.exists():
-            frames[t.name] = pd.read_csv(csv, dtype=str, keep_default_na=False)
-            files[t.name] = csv.name
-        else:
+        path = table_file(root, t.name)
+        if path is None:
             files[t.name] = f"{t.name}.csv"
+            continue
+        if path.suffix == ".parquet":
+            frames[t.name] = pd.read_parquet(path)
+        else:
+            frames[t.name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+        files[t.name] = path.name
     return validate_frames(frames, files)
+
+
+def export_root(directory: str | Path) -> Path:
+    """The export directory (``--data``); refuses a path that is not a directory."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise InputError("--data", str(root), "a directory holding a registry export", reason="is not a directory")
+    return root
+
+
+def table_file(root: Path, name: str) -> Path | None:
+    """The file of table ``name`` in an export: ``<name>.parquet`` if present, else ``<name>.csv``, else None."""
+    for path in (root / f"{name}.parquet", root / f"{name}.csv"):
+        if path.exists():
+            return path
+    return None
 
 
 def _to_text(frame: pd.DataFrame, t: Table) -> pd.DataFrame:

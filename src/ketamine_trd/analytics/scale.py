@@ -70,22 +70,21 @@ def read_export_dask(directory: str | Path, blocksize: str = "64MB") -> dict[str
     the in-memory reader are not run here. The frames are not co-partitioned: use ``aligned=False``.
     """
     from ketamine_trd.analytics.export_schema import table
-    from ketamine_trd.analytics.registry_io import coerce_table, require_columns
+    from ketamine_trd.analytics.registry_io import coerce_table, export_root, require_columns, table_file
 
     dd = _dask()
-    root = Path(directory)
-    if not root.is_dir():
-        raise InputError("--data", str(root), "a directory holding a registry export", reason="is not a directory")
+    root = export_root(directory)
     out = {}
     for name in _TABLES:
         t = table(name)
-        parquet, csv = root / f"{name}.parquet", root / f"{name}.csv"
-        if parquet.exists():
-            frame, where = dd.read_parquet(str(parquet)), parquet.name
-        elif csv.exists():
-            frame, where = dd.read_csv(str(csv), dtype=str, keep_default_na=False, blocksize=blocksize), csv.name
-        else:
+        path = table_file(root, name)
+        if path is None:
             raise InputError(f"{name}.csv", "missing", "a file for every required table", reason="is missing")
+        if path.suffix == ".parquet":
+            frame = dd.read_parquet(str(path))
+        else:
+            frame = dd.read_csv(str(path), dtype=str, keep_default_na=False, blocksize=blocksize)
+        where = path.name
         require_columns(frame.columns, t, where)  # now, not when the frame is computed
         meta = coerce_table(frame._meta_nonempty.head(0), t, where)
         out[name] = frame.map_partitions(coerce_table, t, where, meta=meta)

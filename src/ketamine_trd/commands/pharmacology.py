@@ -12,6 +12,9 @@ import typer
 from ketamine_trd.commands._output import console, emit, err_console
 from ketamine_trd.errors import InputError
 
+PROGRESS_FROM_N = 200_000
+"""Populations of at least this many subjects show a progress bar on stderr."""
+
 SIMULATE_HELP = (
     "Simulate plasma concentrations of the typical patient for one dose (PK models with their sources; "
     "decision support only, not a dosing instruction)."
@@ -139,7 +142,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         request, parsed = _request(course, n, seed, backend, weight_kg, age, hours, threshold)
-        result = _run_with_progress(request, scheduler, show=n >= 200_000)
+        result = _run_with_progress(request, scheduler)
         data = {
             "route": result.route,
             "model_id": result.model_id,
@@ -175,7 +178,7 @@ def register(app: typer.Typer) -> None:
         horizon = max(request.horizon_h for request, _ in parsed)  # --hours, or 24 h after the latest last dose
         rows = []
         for path, (request, plan) in zip(course, parsed, strict=True):
-            result = _run_with_progress(dataclasses.replace(request, hours=horizon), None, show=n >= 200_000)
+            result = _run_with_progress(dataclasses.replace(request, hours=horizon), None)
             rows.append(
                 {
                     "course": path.name,
@@ -240,12 +243,13 @@ def _render_compare(data: dict[str, Any]) -> None:
     console.print(f"[dim]{data['durability']}[/dim]")
 
 
-def _run_with_progress(request: Any, scheduler: str | None, show: bool) -> Any:
+def _run_with_progress(request: Any, scheduler: str | None) -> Any:
+    """Run the population, with a progress bar on stderr from ``PROGRESS_FROM_N`` subjects."""
     from rich.progress import Progress
 
     from ketamine_trd.pharmacology.population import run_population
 
-    with Progress(console=err_console, transient=True, disable=not show) as bar:
+    with Progress(console=err_console, transient=True, disable=request.n < PROGRESS_FROM_N) as bar:
         task = bar.add_task("simulating", total=request.n)
 
         def advance(done: int) -> None:

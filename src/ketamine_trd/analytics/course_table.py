@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ketamine_trd.analytics.definitions import REMISSION_PROFILES, RESPONSE_MAX_FRACTION_OF_BASELINE
+from ketamine_trd.analytics.definitions import (
+    DEFAULT_REMISSION_PROFILE,
+    REMISSION_PROFILES,
+    RESPONSE_MAX_FRACTION_OF_BASELINE,
+)
 
 __all__ = ["REVIEW_WINDOW_DAYS", "course_outcomes", "durability_table"]
 
@@ -23,7 +27,7 @@ def _primary(courses: Any, assessments: Any) -> Any:
     return merged[merged["instrument"] == merged["primary_scale"]]
 
 
-def course_outcomes(courses: Any, assessments: Any, profile_id: str = "remission-default-v1") -> Any:
+def course_outcomes(courses: Any, assessments: Any, profile_id: str = DEFAULT_REMISSION_PROFILE) -> Any:
     """Per-course ``baseline``, ``review_score``, ``responded``, ``remitted`` and induction sessions.
 
     Works on pandas or Dask frames (returns the same kind). Courses without a baseline

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ketamine_trd.errors import UnknownTermError
 
 __all__ = [
+    "DEFAULT_REMISSION_PROFILE",
     "DURABILITY_DEFINITION",
     "REMISSION_PROFILES",
     "RESPONSE_DEFINITION",
@@ -92,11 +93,14 @@ class RemissionProfile:
         return score <= self.cutoff(scale)
 
 
+DEFAULT_REMISSION_PROFILE = "remission-default-v1"
+"""The profile used when none is chosen (and the only one the Dask path applies)."""
+
 REMISSION_PROFILES: dict[str, RemissionProfile] = {
     p.id: p
     for p in (
         RemissionProfile(
-            "remission-default-v1",
+            DEFAULT_REMISSION_PROFILE,
             (
                 ("madrs", 12, "popova-2019"),  # MADRS <= 12, Janssen programme
                 ("phq9", 4, "mcinnes-2022"),  # PHQ-9 < 5

@@ -12,6 +12,7 @@ from typing import Any
 
 from ketamine_trd.analytics.course_table import course_outcomes
 from ketamine_trd.analytics.definitions import (
+    DEFAULT_REMISSION_PROFILE,
     REMISSION_PROFILES,
     RESPONSE_DEFINITION,
     RESPONSE_MAX_FRACTION_OF_BASELINE,
@@ -135,7 +136,7 @@ def _fields(rate: GroupRate) -> tuple[int, float, tuple[float, float], float, tu
     return rate.n, rate.response_rate, rate.response_rate_ci, rate.remission_rate, rate.remission_rate_ci
 
 
-def summarise_outcomes(frames: dict[str, Any], profile_id: str = "remission-default-v1") -> OutcomeSummary:
+def summarise_outcomes(frames: dict[str, Any], profile_id: str = DEFAULT_REMISSION_PROFILE) -> OutcomeSummary:
     """Response and remission at the end-of-induction review, overall and by group."""
     if profile_id not in REMISSION_PROFILES:
         raise InputError("--remission-profile", profile_id, ", ".join(REMISSION_PROFILES))

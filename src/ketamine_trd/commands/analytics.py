@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ketamine_trd.analytics.definitions import DEFAULT_REMISSION_PROFILE
 from ketamine_trd.commands._output import console, emit, err_console, to_jsonable
 from ketamine_trd.errors import DependencyMissing, InputError, KtrdError
 
@@ -119,7 +120,7 @@ def outcomes_command(
     plot: Annotated[Path | None, typer.Option("--plot", help=PLOT_HELP)] = None,
     profile: Annotated[
         str, typer.Option("--remission-profile", help="Remission cut-off profile.")
-    ] = "remission-default-v1",
+    ] = DEFAULT_REMISSION_PROFILE,
     use_dask: Annotated[bool, typer.Option("--dask", help=DASK_HELP)] = False,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
@@ -130,7 +131,7 @@ def outcomes_command(
     if use_dask:
         from ketamine_trd.analytics.scale import dask_outcomes, read_export_dask
 
-        if path or profile != "remission-default-v1":
+        if path or profile != DEFAULT_REMISSION_PROFILE:
             raise InputError("--dask", True, "without --plot and --remission-profile (the Dask path reports rates)")
         with _progress("Analysing the registry with Dask", as_json):
             rates = dask_outcomes(read_export_dask(data), aligned=False)

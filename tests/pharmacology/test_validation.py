@@ -153,3 +153,12 @@ def test_esketamine_no_accumulation_twice_weekly() -> None:
     eighth = run_exposures(job, np.linspace(24 * 24.0, 25 * 24.0, 1441), np.zeros(0))
     assert eighth.cmax_ng_per_ml[0, 0] == pytest.approx(first.cmax_ng_per_ml[0, 0], rel=0.05)
     assert eighth.auc_ng_h_per_ml[0, 0] == pytest.approx(first.auc_ng_h_per_ml[0, 0], rel=0.05)
+
+
+@pytest.mark.parametrize("route", ["s-ketamine-film", "esketamine-nasal", "ketamine-oral"])
+def test_non_iv_routes_refuse_infusion_minutes(route: str) -> None:
+    """Minutes are an IV infusion setting; a film, spray or tablet refuses them rather than ignoring them."""
+    from ketamine_trd.errors import InputError
+
+    with pytest.raises(InputError, match="minutes"):
+        _single(route, Dose(0.0, 50.0, minutes=10.0), Covariates())

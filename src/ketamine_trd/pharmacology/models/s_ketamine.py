@@ -151,6 +151,8 @@ class SKetamine(PKModel):
             channels: tuple[Channel, ...] = (Channel(ix["central"], np.ones(system.n_subjects), "iv"),)
             events = tuple(Event(d.time_h, 0, d.dose_mg, d.minutes / 60.0) for d in regimen.doses)
             return Dosing(channels, events)
+        for dose in regimen.doses:  # the film's zero-order inputs (d1, d2) are the model's, not the caller's
+            dose.require_bolus()
         channels = (
             Channel(ix["depot_mucosal"], params["f1"], "mucosal"),
             Channel(ix["depot_gut"], params["f2"], "swallowed"),

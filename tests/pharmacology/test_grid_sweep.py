@@ -71,7 +71,7 @@ def test_non_uniform_grid_falls_back_to_the_general_sweep(route: str, monkeypatc
         raise AssertionError("the grid path was taken for a non-uniform grid")
 
     monkeypatch.setattr(grid_sweep, "exposures", refuse)
-    e = run_exposures(job, times, np.array([10.0]))
+    e = run_exposures(job, times, np.array([10.0]), backend="numpy")
     assert np.all(np.isfinite(e.cmax_ng_per_ml))
 
 
@@ -85,18 +85,18 @@ def test_engine_takes_the_grid_path_for_a_uniform_grid(monkeypatch: pytest.Monke
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine.grid_sweep, "exposures", spy)
-    run_exposures(job, np.linspace(0.0, 48.0, 97), np.array([10.0]))
+    run_exposures(job, np.linspace(0.0, 48.0, 97), np.array([10.0]), backend="numpy")
     assert taken
 
 
 def test_threads_sub_chunks_and_blocks_do_not_change_values(monkeypatch: pytest.MonkeyPatch) -> None:
     job = make_job("esketamine-nasal", n=300, seed=11)
     times = np.linspace(0.0, 240.0, 241)
-    one = run_exposures(job, times, np.array([5.0, 50.0]))
+    one = run_exposures(job, times, np.array([5.0, 50.0]), backend="numpy")
     monkeypatch.setattr(grid_sweep, "SUB_SUBJECTS", 70)
     for block_rows, workers in ((3, 1), (7, 3), (500, 2)):  # blocks of 3 or 7 output times, or one block
         monkeypatch.setattr(grid_sweep, "BLOCK_BYTES", 8 * 2 * 70 * block_rows)
-        other = run_exposures(job, times, np.array([5.0, 50.0]), workers=workers)
+        other = run_exposures(job, times, np.array([5.0, 50.0]), backend="numpy", workers=workers)
         for name in FIELDS:  # the same sums, grouped differently: equal to rounding
             np.testing.assert_allclose(getattr(one, name), getattr(other, name), rtol=1e-12, atol=1e-12, err_msg=name)
 

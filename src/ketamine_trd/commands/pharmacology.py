@@ -15,6 +15,8 @@ from ketamine_trd.errors import InputError
 PROGRESS_FROM_N = 200_000
 """Populations of at least this many subjects show a progress bar on stderr."""
 
+BACKEND_HELP = "cpu (Numba's fused kernel if installed, else NumPy), numpy, numba or jax."
+
 SIMULATE_HELP = (
     "Simulate plasma concentrations of the typical patient for one dose (PK models with their sources; "
     "decision support only, not a dosing instruction)."
@@ -131,7 +133,7 @@ def register(app: typer.Typer) -> None:
         course: Annotated[Path, typer.Option("--course", help="Course plan JSON (ktrd course --json) or a pk spec.")],
         n: int = typer.Option(1000, "--n", help="Number of virtual subjects."),
         seed: int = typer.Option(..., "--seed", help="Random seed (required: runs are reproducible)."),
-        backend: str = typer.Option("numpy", "--backend", help="numpy or jax."),
+        backend: str = typer.Option("cpu", "--backend", help=BACKEND_HELP),
         scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
         weight_kg: float = typer.Option(
             None, "--weight-kg", help="Body weight in kg (overrides the file's; default: the file's, or 70)."
@@ -149,7 +151,7 @@ def register(app: typer.Typer) -> None:
             "source_id": result.source_id,
             "n": result.n,
             "seed": result.seed,
-            "backend": backend,
+            "backend": _resolved(backend),
             "doses": len(parsed.regimen.doses),
             "window_h": list(result.window_h),
             "percentiles": result.percentiles,
@@ -162,7 +164,7 @@ def register(app: typer.Typer) -> None:
         course: Annotated[list[Path], typer.Option("--course", help="Two or more course files (repeat).")],
         n: int = typer.Option(1000, "--n", help="Number of virtual subjects (the same subjects for each)."),
         seed: int = typer.Option(..., "--seed", help="Random seed (required: runs are reproducible)."),
-        backend: str = typer.Option("numpy", "--backend", help="numpy or jax."),
+        backend: str = typer.Option("cpu", "--backend", help=BACKEND_HELP),
         weight_kg: float = typer.Option(None, "--weight-kg", help="Body weight in kg (overrides the files')."),
         age: float = typer.Option(45.0, "--age", help="Age in years."),
         hours: float = typer.Option(None, "--hours", help="Common horizon in h (default: 24 h after the last dose)."),
@@ -224,6 +226,13 @@ def _request(
     thresholds = tuple(threshold) if threshold else (DISSOCIATIVE_LOWER_NG_PER_ML,)
     covariates = Covariates(parsed.weight_kg or 70.0, age)
     return PopulationRequest(parsed.regimen, n, seed, covariates, hours, thresholds, backend=backend), parsed
+
+
+def _resolved(backend: str) -> str:
+    """The backend that ran (``cpu`` resolves to ``numba`` or ``numpy``)."""
+    from ketamine_trd.pharmacology.engine import resolve_backend
+
+    return resolve_backend(backend)
 
 
 def _render_compare(data: dict[str, Any]) -> None:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ketamine_trd.errors import InputError
-from ketamine_trd.pharmacology import grid_sweep, sweep
+from ketamine_trd.errors import DependencyMissing, InputError
+from ketamine_trd.pharmacology import fused, grid_sweep, sweep
 from ketamine_trd.pharmacology.advance import advance
 from ketamine_trd.pharmacology.dosing import Channel, Dosing, Regimen
 from ketamine_trd.pharmacology.models.base import Params, PKModel
@@ -31,11 +31,23 @@ from ketamine_trd.pharmacology.schedule import Schedule, build_schedule
 from ketamine_trd.pharmacology.summary import Exposures, Running
 from ketamine_trd.pharmacology.system import LinearSystem, Modal, degenerate, modal_from_system
 
-__all__ = ["BACKENDS", "Job", "check_backend", "prepare", "run_concentrations", "run_exposures"]
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_BACKEND",
+    "Job",
+    "check_backend",
+    "prepare",
+    "resolve_backend",
+    "run_concentrations",
+    "run_exposures",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
-BACKENDS = ("numpy", "jax")
+BACKENDS = ("cpu", "numpy", "numba", "jax")
+"""``cpu``: the fused Numba kernel when Numba is installed, else NumPy; ``numpy`` and ``numba`` force one; ``jax``."""
+
+DEFAULT_BACKEND = "cpu"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +85,31 @@ def check_backend(backend: str) -> None:
     >>> check_backend("cuda")
     Traceback (most recent call last):
     ...
-    ketamine_trd.errors.InputError: backend: 'cuda' is not allowed (allowed: numpy, jax)
+    ketamine_trd.errors.InputError: backend: 'cuda' is not allowed (allowed: cpu, numpy, numba, jax)
     """
     if backend not in BACKENDS:
         raise InputError("backend", backend, ", ".join(BACKENDS))
 
 
-def run_concentrations(job: Job, times_h: FloatArray, backend: str = "numpy") -> FloatArray:
-    """Concentrations (N, O, T) in ng/mL at ``times_h``."""
+def resolve_backend(backend: str) -> str:
+    """The backend that runs: ``cpu`` becomes ``numba`` when Numba is installed, else ``numpy``.
+
+    Exposures on ``numba`` use the fused kernel (``fused.py``); concentration curves use the NumPy
+    sweep on every CPU backend. ``numba`` without Numba raises :class:`DependencyMissing`.
+
+    >>> resolve_backend("cpu") in ("numba", "numpy"), resolve_backend("jax")
+    (True, 'jax')
+    """
+    check_backend(backend)
+    if backend == "cpu":
+        return "numba" if fused.available() else "numpy"
+    if backend == "numba" and not fused.available():
+        raise DependencyMissing("numba", "numba")
+    return backend
+
+
+def run_concentrations(job: Job, times_h: FloatArray, backend: str = DEFAULT_BACKEND) -> FloatArray:
+    """Concentrations (N, O, T) in ng/mL at ``times_h`` (the NumPy sweep on every CPU backend)."""
     check_backend(backend)
     schedule = build_schedule(job.dosing, times_h)
     n = job.system.n_subjects
@@ -110,14 +139,19 @@ def _exposures_exact(job: Job, schedule: Schedule, thresholds: FloatArray) -> Ex
 
 
 def run_exposures(
-    job: Job, times_h: FloatArray, thresholds_ng_per_ml: FloatArray, backend: str = "numpy", workers: int = 1
+    job: Job,
+    times_h: FloatArray,
+    thresholds_ng_per_ml: FloatArray,
+    backend: str = DEFAULT_BACKEND,
+    workers: int = 1,
 ) -> Exposures:
     """Per-subject Cmax, Tmax, AUC over the output window and time above thresholds.
 
-    On NumPy, a uniform output grid takes the fast grid path (``grid_sweep``, with ``workers``
-    threads); other grids the general sweep. Both give the same values to rounding.
+    On Numba (the default ``cpu`` backend when Numba is installed), the fused kernel for any grid;
+    on NumPy, a uniform output grid takes the grid path (``grid_sweep``), other grids the general
+    sweep. ``workers`` threads share the subjects on either. All give the same values to rounding.
     """
-    check_backend(backend)
+    backend = resolve_backend(backend)
     if workers < 1:
         raise InputError("workers", workers, "an integer >= 1")
     schedule = build_schedule(job.dosing, times_h)
@@ -149,6 +183,8 @@ def _regular(
     dosing: Dosing,
     workers: int = 1,
 ) -> Exposures:
+    if backend == "numba":  # the window AUC is integrated in the kernel's own pass
+        return fused.exposures(modal, schedule, outputs, thresholds, workers)
     times = schedule.output_times_h
     auc_schedule = build_schedule(dosing, np.array([times[0], times[-1]])) if times.size > 2 else None
     if backend == "jax":

@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from ketamine_trd.errors import InputError
 from ketamine_trd.pharmacology.dosing import Regimen
-from ketamine_trd.pharmacology.engine import check_backend, prepare, run_exposures
+from ketamine_trd.pharmacology.engine import DEFAULT_BACKEND, check_backend, prepare, run_exposures
 from ketamine_trd.pharmacology.models import model_for
 from ketamine_trd.pharmacology.parameters import Covariates
 from ketamine_trd.pharmacology.pd import DISSOCIATIVE_LOWER_NG_PER_ML, DURABILITY
@@ -66,7 +66,12 @@ def course_grid(regimen: Regimen, hours: float, dense_h: float = 6.0, dense_step
 
 @dataclass(frozen=True, slots=True)
 class PopulationRequest:
-    """A population run: regimen, N subjects, seed, covariates, horizon (h), thresholds (ng/mL)."""
+    """A population run: regimen, N subjects, seed, covariates, horizon (h), thresholds (ng/mL).
+
+    ``chunk_size`` fixes how subjects are drawn (part of the result's identity); ``backend``
+    (``engine.BACKENDS``) and ``workers`` (threads per chunk on the CPU backends) only say how
+    they are solved.
+    """
 
     regimen: Regimen
     n: int
@@ -75,7 +80,8 @@ class PopulationRequest:
     hours: float | None = None
     thresholds_ng_per_ml: tuple[float, ...] = (DISSOCIATIVE_LOWER_NG_PER_ML,)
     chunk_size: int = 20_000
-    backend: str = "numpy"
+    backend: str = DEFAULT_BACKEND
+    workers: int = 1
 
     def __post_init__(self) -> None:
         if not 1 <= self.n <= 100_000_000:
@@ -85,6 +91,8 @@ class PopulationRequest:
         if not 1 <= self.chunk_size <= 1_000_000:
             raise InputError("chunk_size", self.chunk_size, "1 to 1000000")
         check_backend(self.backend)
+        if not 1 <= self.workers <= 256:
+            raise InputError("workers", self.workers, "1 to 256 threads")
         model_for(self.regimen.route)
 
     @property
@@ -122,7 +130,8 @@ def run_chunk(request: PopulationRequest, size: int, seed: np.random.SeedSequenc
     params = model.individual(size, np.random.default_rng(seed))
     job = prepare(model, request.regimen, params, request.covariates)
     times = course_grid(request.regimen, request.horizon_h)
-    return run_exposures(job, times, np.array(request.thresholds_ng_per_ml), backend=request.backend)
+    thresholds = np.array(request.thresholds_ng_per_ml)
+    return run_exposures(job, times, thresholds, backend=request.backend, workers=request.workers)
 
 
 def _merge(parts: list[Exposures]) -> Exposures:

@@ -59,7 +59,7 @@ def _day_bounds(today: dt.date, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, d
 
 def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
     """Everything the dashboard shows for the actor's clinic on the clinic's local day of ``now``."""
-    from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, RemsStatus, Session, SessionStatus
+    from ketamine_trd.clinic.records.interface import Course, Phase, RemsRecord, RemsStatus, Session, SessionStatus
 
     user = require_role(actor, DASHBOARD_ROLES, "open the dashboard")
     clinic = user.clinic

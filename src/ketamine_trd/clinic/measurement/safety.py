@@ -20,7 +20,7 @@ _SCREEN_INSTRUMENTS = tuple(sorted({i for ids in surveillance.SCREEN_SOURCES.val
 
 
 def _doses(patient: Any) -> list[surveillance.DoseRecord]:
-    from ketamine_trd.clinic.records.models import Session, SessionStatus, VitalSign
+    from ketamine_trd.clinic.records.interface import Session, SessionStatus, VitalSign
 
     rows = list(
         Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dose_given_at__isnull=False)

@@ -48,7 +48,7 @@ class RecordedAssessment:
 
 def get_patient(actor: Any, patient_id: int, roles: frozenset[str] = CLINICAL_ROLES, doing: str = "read") -> Any:
     """The patient if it belongs to the actor's clinic and the role allows it (404 otherwise)."""
-    from ketamine_trd.clinic.records.services._scope import patient_for
+    from ketamine_trd.clinic.records.interface import patient_for
 
     return patient_for(require_role(actor, roles, f"{doing} measurement records"), patient_id)
 
@@ -70,7 +70,7 @@ def _kind_for(code: str) -> str:
 
 
 def _check_links(patient: Any, course_id: int | None, session_id: int | None) -> tuple[Any, Any]:
-    from ketamine_trd.clinic.records.models import Course, Session
+    from ketamine_trd.clinic.records.interface import Course, Session
 
     course = session = None
     if course_id is not None:
@@ -108,7 +108,7 @@ def record_assessment(
         )
     instrument = instruments.get(instrument_id)
     result = instruments.score(instrument.id, dict(answers))
-    from ketamine_trd.clinic.records.services._scope import patient_for
+    from ketamine_trd.clinic.records.interface import patient_for
 
     with transaction.atomic():
         patient = patient_for(user, patient_id)  # the role was checked above, before the transaction

@@ -96,7 +96,7 @@ def _event_view(event: outcomes.OutcomeEvent) -> EventView:
 
 def dose_records(patient: Any) -> list[tuple[dt.datetime, Decimal | None, str]]:
     """(given at, dose in mg, course phase) of the patient's signed sessions, oldest first."""
-    from ketamine_trd.clinic.records.models import Session, SessionStatus
+    from ketamine_trd.clinic.records.interface import Session, SessionStatus
 
     rows = (
         Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dose_given_at__isnull=False)

@@ -28,8 +28,8 @@ from ketamine_trd.clinical.rems import (
     rems_status,
     rems_worklist,
 )
-from ketamine_trd.commands._output import to_jsonable
 from ketamine_trd.errors import NotFoundError
+from ketamine_trd.jsonable import to_jsonable
 
 CSV_COLUMNS = (
     "session_id", "status", "due_at", "rems_profile", "patient.first_name", "patient.last_name",

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 
 from ketamine_trd.clinic.audit.service import record
-from ketamine_trd.clinic.measurement.services import raise_alert
+from ketamine_trd.clinic.measurement.interface import raise_alert
 from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, Timepoint, VitalSign
 from ketamine_trd.clinic.records.services import charting
 from ketamine_trd.clinic.records.services._scope import not_in_future, require, session_for, user_of

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 
 from ketamine_trd.clinic import access
+from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import Course, IntakeKind, IntakeResult, Patient, RemsRecord, Session
-from ketamine_trd.clinic.records.services._scope import patient_for, require
+from ketamine_trd.clinic.records.services._scope import patient_for
 from ketamine_trd.clinic.records.services.intake import age_years
 from ketamine_trd.clinic.records.services.rems import core_record
 from ketamine_trd.clinical.rems import rems_status
@@ -36,9 +36,9 @@ def _latest(rows: list[IntakeResult], kind: str) -> IntakeResult | None:
     return next((r for r in rows if r.kind == kind), None)
 
 
-def patient_page(actor: Any, patient_id: int, *, now: dt.datetime, session_limit: int = 20) -> PatientPage:
+def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_limit: int = 20) -> PatientPage:
     """Demographics for every role allowed to see the patient; intake, courses and sessions for clinicians."""
-    user = require(actor, "patient.view")
+    user = authorize(actor, "patient.view")
     clinical = access.can(user, "course.view")
     with transaction.atomic():
         patient = patient_for(user, patient_id)

@@ -154,15 +154,3 @@ def override_intake(actor: Actor, intake_id: int, *, verdict: str, reason: str, 
         result.save(update_fields=changed)
         record(actor, "update", obj=result, changed_fields=changed, now=now)
     return result
-
-
-def intake_results(actor: Actor, patient_id: int, *, now: dt.datetime) -> list[IntakeResult]:
-    """The patient's intake results, newest first (a ``read``)."""
-    user = authorize(actor, "intake.view")
-    with transaction.atomic():
-        patient = patient_for(user, patient_id)
-        rows = list(
-            IntakeResult.objects.filter(patient=patient).select_related("created_by", "signed_off_by", "overridden_by")
-        )
-        record(actor, "read", object_type="records.intakeresult", patient_id=patient.pk, now=now)
-    return rows

@@ -26,7 +26,6 @@ class PatientPage:
     clinical: bool
     trd: IntakeResult | None
     screening: IntakeResult | None
-    intake_history: tuple[IntakeResult, ...]
     courses: tuple[Course, ...]
     sessions: tuple[Session, ...]
     rems_records: tuple[tuple[RemsRecord, str], ...]
@@ -61,7 +60,6 @@ def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_lim
         clinical=clinical,
         trd=_latest(intake, IntakeKind.TRD),
         screening=_latest(intake, IntakeKind.SCREENING),
-        intake_history=tuple(intake),
         courses=tuple(courses),
         sessions=tuple(sessions.order_by("-scheduled_at")[:session_limit]),
         rems_records=tuple((r, rems_status(core_record(r), now).value) for r in rems),

@@ -33,10 +33,8 @@ class SignOutcome:
 def _require_recent_auth(actor: Actor, now: dt.datetime) -> None:
     if not hasattr(actor, "META"):
         return
-    try:
-        from ketamine_trd.clinic.authn.reauth import require_recent_auth
-    except ImportError:  # pragma: no cover - before the authn app provides re-authentication
-        return
+    from ketamine_trd.clinic.authn.reauth import require_recent_auth
+
     require_recent_auth(actor, now)
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, get_resolver
 
-from ketamine_trd.clinic.access import ALLOWED, can
+from ketamine_trd.clinic.access import ALLOWED, InClinic, authorize, can
+from ketamine_trd.clinic.audit.models import AuditEvent
+from ketamine_trd.errors import PermissionDenied
 from tests.clinic.builders import make_course, make_patient, make_session
 
 ROLES = ("prescriber", "nurse", "front_desk", "researcher", "admin")
@@ -79,3 +82,64 @@ def test_a_user_without_a_clinic_is_denied(people) -> None:  # type: ignore[no-u
     people.nurse.clinic = None
     people.nurse.save()
     assert people.client("nurse").get("/patients/").status_code == 403
+
+
+# -- the one authorization call: clinic.access.authorize(actor, action, obj) ---------------------------------------
+
+
+@pytest.mark.parametrize(("action", "roles"), sorted(ALLOWED.items()))
+def test_authorize_allows_exactly_the_roles_of_the_table(people, action, roles) -> None:  # type: ignore[no-untyped-def]
+    for role in ROLES:
+        user = getattr(people, role)
+        if role in roles:
+            assert authorize(user, action) == user
+        else:
+            with pytest.raises(PermissionDenied, match=action):
+                authorize(user, action)
+
+
+def test_authorize_fails_closed(people) -> None:  # type: ignore[no-untyped-def]
+    """Unknown action, anonymous, inactive, no clinic, another clinic's object, an object of no known clinic."""
+    before = AuditEvent.objects.filter(action="denied").count()
+    with pytest.raises(PermissionDenied):
+        authorize(people.prescriber, "patient.delete")
+    with pytest.raises(PermissionDenied, match="anonymous"):
+        authorize(AnonymousUser(), "patient.view")
+    with pytest.raises(PermissionDenied):
+        authorize(None, "patient.view")
+    people.nurse.is_active = False
+    with pytest.raises(PermissionDenied):
+        authorize(people.nurse, "patient.view")
+    people.front_desk.clinic = None
+    with pytest.raises(PermissionDenied, match="without a clinic"):
+        authorize(people.front_desk, "patient.view")
+    theirs = make_patient(people.outsider.clinic)
+    with pytest.raises(PermissionDenied, match="own clinic"):
+        authorize(people.prescriber, "patient.view", theirs)
+    with pytest.raises(PermissionDenied, match="own clinic"):
+        authorize(people.prescriber, "patient.view", object())
+    with pytest.raises(PermissionDenied, match="own clinic"):
+        authorize(people.researcher, "research.view", InClinic(people.outsider.clinic_id))
+    details = list(AuditEvent.objects.filter(action="denied").order_by("pk").values_list("detail", flat=True))
+    assert len(details) == before + 8  # every refusal is audited
+    assert details[-1] == "research.view of another clinic"
+
+
+def test_authorize_allows_objects_of_the_user_s_own_clinic(people) -> None:  # type: ignore[no-untyped-def]
+    ours = make_patient(people.clinic)
+    course = make_course(ours)
+    assert authorize(people.prescriber, "patient.view", ours) == people.prescriber
+    assert authorize(people.prescriber, "course.view", course) == people.prescriber  # through course.patient
+    assert authorize(people.nurse, "dashboard.view", people.clinic) == people.nurse  # a clinic is its own clinic
+    assert authorize(people.researcher, "research.view", InClinic(people.clinic.pk)) == people.researcher
+
+
+def test_authorize_takes_a_request_and_audits_its_address(people, rf) -> None:  # type: ignore[no-untyped-def]
+    request = rf.get("/patients/", REMOTE_ADDR="192.0.2.7")
+    request.user = people.researcher
+    with pytest.raises(PermissionDenied):
+        authorize(request, "patient.view")
+    event = AuditEvent.objects.filter(action="denied").latest("pk")
+    assert (event.detail, event.actor_role, event.ip) == ("patient.view", "researcher", "192.0.2.7")
+    request.user = people.nurse
+    assert authorize(request, "patient.view") == people.nurse

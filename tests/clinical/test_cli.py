@@ -22,12 +22,12 @@ def test_trd_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert d["trd"] is True and d["failed_adequate_trials"] == 2 and d["profile"] == "EU_PEARL_2022"
     assert {"score", "band"} <= d["maudsley"].keys() and isinstance(d["thase_rush_stage"], int)
     assert [set(t) >= {"drug", "adequate", "failed", "reasons"} for t in d["trials"]] == [True] * 4
-    other = _json(capsys, ["trd", "--history", str(EXAMPLES / "history.json"), "--profile", "Canadian_2021"])
+    other = _json(capsys, ["trd", "--history", str(EXAMPLES / "history.json"), "--trd-definition", "Canadian_2021"])
     assert other["profile"] == "Canadian_2021"
 
 
 def test_screen_contract(capsys: pytest.CaptureFixture[str]) -> None:
-    d = _json(capsys, ["screen", "--profile", str(EXAMPLES / "profile-contraindicated.json"), "--product",
+    d = _json(capsys, ["screen", "--medical-profile", str(EXAMPLES / "profile-contraindicated.json"), "--product",
                        "esketamine-nasal"])  # fmt: skip
     assert d["decision"] == "not_eligible"
     assert all(set(f) == {"rule", "level", "message", "source"} for f in d["findings"])
@@ -57,7 +57,7 @@ def test_course_contracts(capsys: pytest.CaptureFixture[str]) -> None:
     "argv",
     [
         ["trd", "--history", "docs/examples/history.json"],
-        ["screen", "--profile", "docs/examples/profile.json", "--product", "esketamine-nasal"],
+        ["screen", "--medical-profile", "docs/examples/profile.json", "--product", "esketamine-nasal"],
         ["dose", "ketamine-iv", "--weight-kg", "90", "--mg-per-kg", "0.5", "--bag-ml", "100"],
         ["dose", "esketamine", "--session-number", "2", "--dose-mg", "84"],
         ["dose", "ketamine-sublingual", "--dose-mg", "50"],
@@ -89,8 +89,8 @@ def test_human_output(argv: list[str], capsys: pytest.CaptureFixture[str], monke
     [
         (["trd", "--history", str(EXAMPLES / "history-bad-unit.json")], "trials[0].daily_dose"),
         (["trd", "--history", "/no/such/file.json"], "history"),
-        (["trd", "--history", str(EXAMPLES / "history.json"), "--profile", "WHO"], "profile"),
-        (["screen", "--profile", str(EXAMPLES / "profile.json"), "--product", "ketamine-rectal"], "product"),
+        (["trd", "--history", str(EXAMPLES / "history.json"), "--trd-definition", "WHO"], "profile"),
+        (["screen", "--medical-profile", str(EXAMPLES / "profile.json"), "--product", "ketamine-rectal"], "product"),
         (["dose", "ketamine-iv", "--weight-kg", "700", "--mg-per-kg", "0.5"], "weight_kg"),
         (["dose", "esketamine", "--session-number", "1", "--dose-mg", "84"], "dose_mg"),
         (["dose", "esketamine", "--session-number", "3", "--dose-mg", "42"], "dose_mg"),
@@ -114,7 +114,7 @@ def test_bad_json_and_unknown_condition(tmp_path: Path, capsys: pytest.CaptureFi
     assert "history" in capsys.readouterr().err
     unknown = tmp_path / "p.json"
     unknown.write_text(json.dumps({"age": 40, "sex": "male", "conditions": ["gout"]}), encoding="utf-8")
-    assert main(["screen", "--profile", str(unknown), "--product", "ketamine-iv"]) == 2
+    assert main(["screen", "--medical-profile", str(unknown), "--product", "ketamine-iv"]) == 2
     assert capsys.readouterr().err.startswith("error: conditions[0]:")
 
 
@@ -135,3 +135,33 @@ def test_iv_profile_row_says_no_cap_is_configured(capsys: pytest.CaptureFixture[
     assert "absolute cap none configured" in iv["description"] and iv["source"] == "S23"
     assert main(["dose", "ketamine-iv", "--weight-kg", "70", "--mg-per-kg", "0.5", "--weight-basis", "adjusted",
                  "--height-cm", "170", "--sex", "male"]) == 2  # fmt: skip
+
+
+PROFILE_OPTIONS = [
+    (["trd", "--history", str(EXAMPLES / "history.json")], "--trd-definition", "Canadian_2021"),
+    (["screen", "--product", "esketamine-nasal"], "--medical-profile", str(EXAMPLES / "profile.json")),
+    (["dose", "ketamine-iv", "--weight-kg", "70", "--mg-per-kg", "0.5"], "--dosing-profile", "fava-2018-range"),
+    (["dose", "esketamine", "--session-number", "1"], "--label-profile", "eu-age65"),
+    (["course", "esketamine", "--start", "2026-01-05"], "--label-profile", "eu-age65"),
+]
+
+
+@pytest.mark.parametrize(("argv", "option", "value"), PROFILE_OPTIONS)
+def test_each_profile_option_has_its_own_name_and_the_old_one_is_a_hidden_alias(
+    argv: list[str], option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--profile`` meant four things; the new names give the same result, the old one still works with a warning."""
+    new = _json(capsys, [*argv, option, value])
+    assert main([*argv, "--profile", value, "--json"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out) == new
+    assert f"--profile is deprecated here: use {option}" in out.err
+    command = argv[:2] if argv[0] in {"dose", "course"} else argv[:1]
+    assert main([*command, "--help"]) == 0
+    shown = capsys.readouterr().out
+    assert option in shown and "--profile " not in shown
+
+
+def test_screen_without_a_medical_profile_exits_2_naming_the_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["screen", "--product", "esketamine-nasal"]) == 2
+    assert "--medical-profile" in capsys.readouterr().err

@@ -74,7 +74,7 @@ def test_import_denied_and_audited(clinics: Clinics, who: str) -> None:
     response = _import(clinics.client(who), bundle)
     assert response.status_code == 403
     assert Assessment.objects.count() == before
-    assert AuditEvent.objects.filter(action="denied", detail="import FHIR records").exists()
+    assert AuditEvent.objects.filter(action="denied", detail="fhir.import").exists()
 
 
 def test_import_of_something_else_than_a_bundle_is_422(clinics: Clinics) -> None:

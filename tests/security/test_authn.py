@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.test import Client
 from django.utils import timezone
 
-from ketamine_trd.clinic import security_settings
+from ketamine_trd.clinic import settings as clinic_settings
 from ketamine_trd.clinic.audit.models import AuditEvent
 from ketamine_trd.clinic.authn import reauth, totp
 from ketamine_trd.clinic.authn.middleware import LAST_SEEN_KEY
@@ -32,8 +32,8 @@ def _login(client: Client, username: str, password: str = PASSWORD, code: str = 
 
 
 def test_argon2_is_the_first_password_hasher(settings) -> None:  # type: ignore[no-untyped-def]
-    assert security_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
-    settings.PASSWORD_HASHERS = security_settings.PASSWORD_HASHERS  # the test settings use a fast hasher
+    assert clinic_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    settings.PASSWORD_HASHERS = clinic_settings.PASSWORD_HASHERS  # the test settings use a fast hasher
     encoded = make_password("x" * 14)
     assert encoded.startswith("argon2$argon2id$") and check_password("x" * 14, encoded)
 
@@ -50,7 +50,7 @@ def test_argon2_is_the_first_password_hasher(settings) -> None:  # type: ignore[
 @pytest.mark.django_db
 def test_password_policy_refuses_weak_passwords(make_user, password: str, why: str) -> None:  # type: ignore[no-untyped-def]
     user = make_user("nurse")
-    validators = password_validation.get_password_validators(security_settings.AUTH_PASSWORD_VALIDATORS)
+    validators = password_validation.get_password_validators(clinic_settings.AUTH_PASSWORD_VALIDATORS)
     with pytest.raises(password_validation.ValidationError) as err:
         password_validation.validate_password(password, user, validators)
     assert why in " ".join(err.value.messages)

@@ -15,14 +15,15 @@ import sys
 import pytest
 from django.test import Client
 
-from ketamine_trd.clinic import security_settings
+from ketamine_trd.clinic import checks
 
 SECURITY_MODULES = [
     "ketamine_trd.clinic.audit.chain",
     "ketamine_trd.clinic.audit.redact",
     "ketamine_trd.clinic.audit.export",
     "ketamine_trd.clinic.authn.csp",
-    "ketamine_trd.clinic.security_settings",
+    "ketamine_trd.clinic.checks",
+    "ketamine_trd.clinic.env",
 ]
 
 
@@ -83,11 +84,11 @@ def test_production_problems_lists_each_problem() -> None:
         SESSION_COOKIE_SECURE = False
         CSRF_COOKIE_SECURE = True
 
-    problems = " ".join(security_settings.production_problems(Unsafe))
-    for needle in ("secret key", "DEBUG", "ALLOWED_HOSTS", "Secure"):
+    problems = " ".join(problem.msg for problem in checks.production_problems(Unsafe))
+    for needle in ("Argon2", "secret key", "DEBUG", "ALLOWED_HOSTS", "Secure"):
         assert needle in problems
     Unsafe.KTRD_ENV = "development"
-    assert security_settings.production_problems(Unsafe) == []
+    assert checks.production_problems(Unsafe) == []
 
 
 @pytest.mark.django_db

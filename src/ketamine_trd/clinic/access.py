@@ -1,8 +1,11 @@
-"""Who may do what: one table of actions per role, deny by default.
+"""Who may do what: one table of actions per role, one call that decides, deny by default.
 
-Views use :func:`require_role`; services and the API use :func:`require`. Objects are
-fetched through the helpers here, which scope every query to the user's clinic (an
-object of another clinic is "not found", never "forbidden", so its existence leaks not).
+:func:`authorize` is the one authorization call (services, the API, FHIR, the research export); the view
+decorator :func:`authorized` wraps it for pages (anonymous -> login, refused -> 403); :func:`can` answers the
+same question without refusing, for what a page shows. Every decision reads :data:`ALLOWED`; an action not in it
+is refused to everyone, and so is an object whose clinic cannot be told. Rows are fetched through clinic-scoped
+helpers (``records.services._scope``): an object of another clinic fetched by id is "not found", never
+"forbidden", so its existence leaks not.
 
 >>> sorted(ALLOWED["session.sign"])
 ['nurse', 'prescriber']
@@ -11,14 +14,23 @@ object of another clinic is "not found", never "forbidden", so its existence lea
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from ketamine_trd.errors import PermissionDenied
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ketamine_trd.clinic.accounts.models import User
+
+#: who acts: a request (its user and client address go to the audit trail) or a user (commands, the demo, tests)
+Actor: TypeAlias = "HttpRequest | User | AnonymousUser"
 
 PRESCRIBER, NURSE, FRONT_DESK, RESEARCHER, ADMIN = "prescriber", "nurse", "front_desk", "researcher", "admin"
 CLINICAL = frozenset({PRESCRIBER, NURSE})
@@ -43,10 +55,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "rems.export": frozenset({PRESCRIBER, NURSE, FRONT_DESK}),
     "rems.submit": CLINICAL,
     "research.view": frozenset({RESEARCHER}),
-    # measurement-based care (clinic.measurement.roles reads these rows)
+    # measurement-based care: scores, trajectories, alerts and progress reports of identified patients
     "measurement.view": CLINICAL,
     "measurement.enter": CLINICAL,
     "alert.acknowledge": CLINICAL,
+    # the clinic dashboard (front desk and admin: no alert details; researcher: counts only)
     "dashboard.view": frozenset({PRESCRIBER, NURSE, FRONT_DESK, RESEARCHER, ADMIN}),
     # FHIR (clinic.fhir_bridge): identified export for the clinical roles; import also for admins
     "fhir.export": CLINICAL,
@@ -56,50 +69,82 @@ ALLOWED: dict[str, frozenset[str]] = {
 F = TypeVar("F", bound=Callable[..., HttpResponse])
 
 
-def user_of(actor: Any) -> Any:
+@dataclass(frozen=True, slots=True)
+class InClinic:
+    """An object known only by the clinic it belongs to (a clinic-wide export, a clinic's dashboard)."""
+
+    clinic_id: int
+
+
+def user_of(actor: Actor | None) -> Any:
     """The user behind an actor: a request's user, or the actor itself (a user)."""
     return getattr(actor, "user", actor) if hasattr(actor, "META") else actor
 
 
-def can(user: Any, action: str) -> bool:
-    """True when ``user`` is signed in, active, in a clinic, and its role may do ``action``.
+def can(actor: Actor | None, action: str) -> bool:
+    """True when the actor's user is signed in, active, in a clinic, and its role may do ``action``.
 
     An unknown action is denied (deny by default).
     """
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    user = user_of(actor)
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return False
     if getattr(user, "clinic_id", None) is None:
         return False
-    return user.role in ALLOWED.get(action, frozenset())
+    return getattr(user, "role", None) in ALLOWED.get(action, frozenset())
 
 
-def _record_denial(actor: Any, action: str) -> None:
+def _clinic_of(obj: Any) -> int | None:
+    """The clinic an object belongs to: its own, its patient's, or (a clinic) itself; None when it cannot be told."""
+    if getattr(getattr(obj, "_meta", None), "label_lower", "") == "accounts.clinic":
+        return int(obj.pk)
+    for owner in (obj, getattr(obj, "patient", None)):
+        clinic_id = getattr(owner, "clinic_id", None)
+        if clinic_id is not None:
+            return int(clinic_id)
+    return None
+
+
+def _record_denial(actor: Actor | None, detail: str) -> None:
     """Audit a refused access (OWASP ASVS 4.0 V7.2.2). Check access before opening the
     service's transaction: a refusal raised inside ``atomic()`` rolls this record back too."""
     from ketamine_trd.clinic.audit.service import record
 
-    record(actor, "denied", outcome="denied", detail=action)
+    record(actor, "denied", outcome="denied", detail=detail)
 
 
-def require(user: Any, action: str) -> None:
-    """Raise :class:`ketamine_trd.errors.PermissionDenied` unless ``user`` may do ``action``."""
+def authorize(actor: Actor | None, action: str, obj: Any = None) -> Any:
+    """Return the actor's user if it may do ``action`` (on ``obj``, when given); else audit and refuse.
+
+    Refuses (:class:`ketamine_trd.errors.PermissionDenied`, audited as ``denied`` with the action as detail) an
+    anonymous or inactive user, a user without a clinic, a role that :data:`ALLOWED` does not list for the action,
+    an unknown action, and an ``obj`` of another clinic or whose clinic cannot be told.
+    """
+    user = user_of(actor)
     if not can(user, action):
-        role = getattr(user, "role", "anonymous")
-        _record_denial(user, action)
+        _record_denial(actor, action)
+        role = getattr(user, "role", None) or "anonymous"
+        if getattr(user, "is_authenticated", False) and getattr(user, "clinic_id", None) is None:
+            raise PermissionDenied(f"a user without a clinic may not {action}")
         raise PermissionDenied(f"role {role!r} may not {action}")
+    if obj is not None and _clinic_of(obj) != user.clinic_id:
+        _record_denial(actor, f"{action} of another clinic")
+        raise PermissionDenied(f"{action} is allowed only within the user's own clinic")
+    return user
 
 
-def require_role(action: str) -> Callable[[F], F]:
-    """View decorator: anonymous -> login redirect; signed in without the right -> 403."""
+def authorized(action: str) -> Callable[[F], F]:
+    """View decorator over :func:`authorize`: anonymous -> login redirect; signed in without the right -> 403."""
 
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not can(request.user, action):
-                _record_denial(request, action)
-                raise DjangoPermissionDenied(f"{action} is not allowed for this role")
+            try:
+                authorize(request, action)
+            except PermissionDenied as refused:
+                raise DjangoPermissionDenied(str(refused)) from None
             return view(request, *args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

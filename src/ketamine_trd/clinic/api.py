@@ -39,10 +39,8 @@ def _mount() -> None:
     from ketamine_trd.clinic.api_fhir import router as fhir_router
 
     api.add_router("/", fhir_router)
-    try:
-        from ketamine_trd.clinic.measurement.api import router as measurement_router
-    except ImportError:  # pragma: no cover - before the measurement app has its API
-        return
+    from ketamine_trd.clinic.measurement.api import router as measurement_router
+
     api.add_router("/measurement/", measurement_router)
 
 

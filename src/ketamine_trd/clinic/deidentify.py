@@ -163,7 +163,7 @@ def _key_from_settings(settings: Any) -> tuple[bytes, bool]:
         if len(explicit.encode("utf-8")) < MIN_KEY_BYTES:
             raise InputError("KTRD_RESEARCH_KEY", f"{len(explicit)} characters", f"at least {MIN_KEY_BYTES}")
         return explicit.encode("utf-8"), False
-    from ketamine_trd.clinic.settings import DEV_SECRET_KEY
+    from ketamine_trd.clinic.env import DEV_SECRET_KEY
 
     secret = str(settings.SECRET_KEY)
     derived = hmac.new(secret.encode("utf-8"), _KEY_CONTEXT, hashlib.sha256).digest()

@@ -1,4 +1,4 @@
-"""Typed settings from the environment, read once by ``settings.py`` and ``security_settings.py``.
+"""Typed settings from the environment, read once by ``settings.py``.
 
 A value that cannot be read refuses to start the server (``ImproperlyConfigured``) rather than
 falling back to a default: a mistyped ``KTRD_ADMIN_TOTP_REQUIRED=ture`` must not turn a control off.
@@ -22,7 +22,11 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-__all__ = ["env_bool", "env_int", "env_list", "env_str"]
+__all__ = ["DEV_SECRET_KEY", "env_bool", "env_int", "env_list", "env_str"]
+
+#: the development secret key: the default outside production; a production start refuses it
+#: (system check ``ktrd.S101`` in ``ketamine_trd.clinic.checks``)
+DEV_SECRET_KEY = "ktrd-development-only-secret-key-do-not-use-in-production"  # nosec B105 - refused in production
 
 
 def env_str(name: str, default: str = "") -> str:

@@ -24,12 +24,11 @@ from typing import Any
 
 from django.db import transaction
 
-from ketamine_trd.clinic.access import ALLOWED
+from ketamine_trd.clinic.access import Actor, authorize, user_of
 from ketamine_trd.clinic.audit.models import AuditEvent
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Assessment
 from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
-from ketamine_trd.clinic.measurement.roles import require_role, user_of
 from ketamine_trd.clinic.records.models import Course, Patient, Session
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.errors import KtrdError, NotFoundError
@@ -51,25 +50,21 @@ from ketamine_trd.interop.records import (
     VitalsRecord,
 )
 
-__all__ = ["EXPORT_ROLES", "IMPORT_ROLES", "export_clinic", "export_patient", "import_bundle", "patient_export"]
-
-#: may export identified records (``clinic.access``: fhir.export); researchers get de-identified data elsewhere
-EXPORT_ROLES = ALLOWED["fhir.export"]
-#: may import records (``clinic.access``: fhir.import)
-IMPORT_ROLES = ALLOWED["fhir.import"]
+__all__ = ["export_clinic", "export_patient", "import_bundle", "patient_export"]
 
 
 class _Reject(Exception):
     pass
 
 
-def _clinic_of(actor: Any, roles: frozenset[str], doing: str, clinic: Any) -> Any:
-    """The clinic to work in: the user's (role-checked, refusals audited), or ``clinic`` for the system."""
+def _clinic_of(actor: Actor, action: str, clinic: Any) -> Any:
+    """The clinic to work in: the user's (``action`` is fhir.export or fhir.import, refusals audited), or ``clinic``
+    for the system (researchers get de-identified data from the research export instead)."""
     if actor is None:
         if clinic is None:
             raise NotFoundError("no clinic given")
         return clinic
-    return require_role(actor, roles, doing).clinic  # a refusal is audited there, outside any transaction
+    return authorize(actor, action).clinic  # a refusal is audited there, outside any transaction
 
 
 # -- rows to records ---------------------------------------------------------------------------
@@ -169,7 +164,7 @@ def patient_export(patient: Patient) -> PatientExport:
     )
 
 
-def _export(actor: Any, clinic: Any, patients: Iterable[Patient], now: dt.datetime) -> dict[str, Any]:
+def _export(actor: Actor, clinic: Any, patients: Iterable[Patient], now: dt.datetime) -> dict[str, Any]:
     exports = []
     with transaction.atomic():
         for patient in patients:
@@ -180,25 +175,25 @@ def _export(actor: Any, clinic: Any, patients: Iterable[Patient], now: dt.dateti
     return bundle
 
 
-def export_patient(actor: Any, mrn: str, *, now: dt.datetime, clinic: Any = None) -> dict[str, Any]:
+def export_patient(actor: Actor, mrn: str, *, now: dt.datetime, clinic: Any = None) -> dict[str, Any]:
     """The FHIR Bundle of one patient of the actor's clinic (404 for an MRN not in that clinic)."""
-    clinic = _clinic_of(actor, EXPORT_ROLES, "export FHIR records", clinic)
+    clinic = _clinic_of(actor, "fhir.export", clinic)
     patient = Patient.objects.filter(clinic=clinic, mrn=mrn).first()
     if patient is None:
         raise NotFoundError(f"no patient with this MRN in clinic {clinic.slug}")
     return _export(actor, clinic, [patient], now)
 
 
-def export_clinic(actor: Any, *, now: dt.datetime, clinic: Any = None) -> dict[str, Any]:
+def export_clinic(actor: Actor, *, now: dt.datetime, clinic: Any = None) -> dict[str, Any]:
     """The FHIR Bundle of every patient of the clinic."""
-    clinic = _clinic_of(actor, EXPORT_ROLES, "export FHIR records", clinic)
+    clinic = _clinic_of(actor, "fhir.export", clinic)
     return _export(actor, clinic, Patient.objects.filter(clinic=clinic).order_by("mrn"), now)
 
 
 # -- import ------------------------------------------------------------------------------------
 
 
-def _register(actor: Any, clinic: Any, found: PatientCandidate, now: dt.datetime) -> ImportEntry:
+def _register(actor: Actor, clinic: Any, found: PatientCandidate, now: dt.datetime) -> ImportEntry:
     existing = Patient.objects.filter(clinic=clinic, mrn=found.mrn).first()
     if existing is not None:
         return ImportEntry(
@@ -253,7 +248,7 @@ def _fill(assessment: Assessment, found: AssessmentCandidate) -> None:
     assessment.administered_at = found.administered_at
 
 
-def _apply(actor: Any, clinic: Any, found: AssessmentCandidate, now: dt.datetime) -> tuple[str, Assessment]:
+def _apply(actor: Actor, clinic: Any, found: AssessmentCandidate, now: dt.datetime) -> tuple[str, Assessment]:
     patient = Patient.objects.filter(clinic=clinic, mrn=found.mrn).first()
     if patient is None:
         raise _Reject("unknown patient: no patient of this clinic has the subject's MRN")
@@ -306,7 +301,7 @@ def _apply(actor: Any, clinic: Any, found: AssessmentCandidate, now: dt.datetime
     return outcome, assessment
 
 
-def _import_one(actor: Any, clinic: Any, found: AssessmentCandidate, now: dt.datetime) -> ImportEntry:
+def _import_one(actor: Actor, clinic: Any, found: AssessmentCandidate, now: dt.datetime) -> ImportEntry:
     try:
         with transaction.atomic():
             outcome, assessment = _apply(actor, clinic, found, now)
@@ -316,7 +311,7 @@ def _import_one(actor: Any, clinic: Any, found: AssessmentCandidate, now: dt.dat
 
 
 def import_bundle(
-    actor: Any,
+    actor: Actor,
     bundle: Any,
     *,
     now: dt.datetime,
@@ -329,7 +324,7 @@ def import_bundle(
     ``dry_run`` runs every check and write, then rolls everything back. Returns the report of every
     entry (created, updated, unchanged, rejected with reasons, skipped).
     """
-    clinic = _clinic_of(actor, IMPORT_ROLES, "import FHIR records", clinic)
+    clinic = _clinic_of(actor, "fhir.import", clinic)
     parsed = parse_bundle(bundle, mrn_system=mrn_system)
     entries = [ImportEntry(r.index, r.resource_type, r.resource_id, "rejected", r.reasons) for r in parsed.rejected]
     entries += [ImportEntry(s.index, s.resource_type, s.resource_id, "skipped", (s.reason,)) for s in parsed.skipped]

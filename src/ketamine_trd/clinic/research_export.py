@@ -22,6 +22,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from ketamine_trd.analytics.export_schema import TABLES
+from ketamine_trd.clinic.access import Actor
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.deidentify import from_settings
 from ketamine_trd.clinic.deidentify import refuse_weak_key_for_real_patients as _refuse_weak
@@ -36,7 +37,7 @@ from ketamine_trd.clinic.records.models import (
     SessionStatus,
 )
 from ketamine_trd.clinic.research_rows import INSTRUMENT_IDS, RowBuilder
-from ketamine_trd.errors import NotFoundError, PermissionDenied
+from ketamine_trd.errors import NotFoundError
 
 __all__ = ["ExportResult", "build_export", "build_export_tables"]
 
@@ -77,9 +78,9 @@ def _courses(clinic_id: int | None) -> QuerySet[Course]:
     )
 
 
-def _scope(clinic: Any, actor: Any) -> int | None:
+def _scope(clinic: Any, actor: Actor) -> int | None:
     """The clinic id to export (None: every clinic, the operator's CLI export)."""
-    from ketamine_trd.clinic.access import require, user_of
+    from ketamine_trd.clinic.access import InClinic, authorize, user_of
     from ketamine_trd.clinic.accounts.models import Clinic
 
     if isinstance(clinic, str):
@@ -91,11 +92,7 @@ def _scope(clinic: Any, actor: Any) -> int | None:
     user = user_of(actor)
     if user is None:
         return clinic_id
-    require(user, "research.view")
-    if clinic_id is not None and clinic_id != user.clinic_id:
-        with transaction.atomic():
-            record(actor, "denied", outcome="denied", detail="research.view of another clinic")
-        raise PermissionDenied("a researcher exports only the data of their own clinic")
+    authorize(actor, "research.view", None if clinic_id is None else InClinic(clinic_id))
     return int(user.clinic_id)
 
 
@@ -107,7 +104,7 @@ def _validate(tables: dict[str, list[dict[str, Any]]]) -> None:
     validate_frames({t.name: pd.DataFrame(tables[t.name], columns=list(t.names)) for t in TABLES})
 
 
-def build_export(*, clinic: Any = None, actor: Any = None, now: dt.datetime | None = None) -> ExportResult:
+def build_export(*, clinic: Any = None, actor: Actor | None = None, now: dt.datetime | None = None) -> ExportResult:
     """Build, validate and audit the de-identified export; see :func:`build_export_tables`."""
     clinic_id = _scope(clinic, actor)
     moment = now or timezone.now()
@@ -131,7 +128,7 @@ def build_export(*, clinic: Any = None, actor: Any = None, now: dt.datetime | No
     return ExportResult(builder.tables, dict(builder.omitted))
 
 
-def build_export_tables(*, clinic: Any = None, actor: Any = None) -> dict[str, list[dict[str, Any]]]:
+def build_export_tables(*, clinic: Any = None, actor: Actor | None = None) -> dict[str, list[dict[str, Any]]]:
     """The clinic database as de-identified research tables (``docs/research-export.md``).
 
     ``clinic`` is a ``Clinic``, its id or its slug (None: every clinic); ``actor`` is the user

@@ -22,8 +22,21 @@ def _require_django() -> None:
         raise DependencyMissing(missing.name or "django", "clinic") from None
 
 
+def _refuse_unsafe_start(environment: str) -> None:
+    """The system checks of ``clinic.checks`` (production settings, security controls): a refusal exits 2."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ketamine_trd.clinic.checks import refuse_unsafe_start
+
+    try:
+        refuse_unsafe_start()
+    except ImproperlyConfigured as error:
+        raise InputError("settings", environment, "settings that pass the start checks", reason=str(error)) from None
+
+
 def prepare(data_dir: Path | None, *, demo: bool, static: bool = True) -> Path:
-    """Point the settings at ``data_dir`` (created if absent), set up Django, migrate, collect static files.
+    """Point the settings at ``data_dir`` (created if absent), set up Django, run the start checks, migrate,
+    collect static files.
 
     ``static=False`` skips collecting static files, for commands that serve no page (exports, imports).
     Returns the data folder in use. Must run before Django is set up in this process.
@@ -38,6 +51,7 @@ def prepare(data_dir: Path | None, *, demo: bool, static: bool = True) -> Path:
     from django.conf import settings
 
     django.setup()
+    _refuse_unsafe_start(settings.KTRD_ENV)
     folder = Path(settings.DATA_DIR)
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,21 @@ Environment variables (all optional in development):
 - ``KTRD_RESEARCH_KEY``: the key of the research export's pseudonymous ids and date shifts (at least
   32 characters; when unset it is derived from the secret key, so rotating that key changes every research id).
 
+Security hardening (the second half of this module): Argon2 first among the password hashers, the password
+policy, the session lifetime and cookie flags, HSTS, a content security policy, and the defaults of lockout, idle
+timeout, re-authentication and TOTP:
+
+- ``KTRD_IDLE_TIMEOUT_MINUTES`` (30), ``KTRD_REAUTH_MINUTES`` (5),
+  ``KTRD_LOCKOUT_MAX_FAILURES`` (5), ``KTRD_LOCKOUT_WINDOW_MINUTES`` (15), ``KTRD_LOCKOUT_MINUTES`` (15),
+  ``KTRD_ADMIN_TOTP_REQUIRED`` (1), ``KTRD_HSTS_SECONDS`` (31536000 in production, else 0),
+  ``KTRD_SSL_REDIRECT`` (0), ``KTRD_BEHIND_TLS_PROXY`` (0: trust ``X-Forwarded-Proto``/``-For``
+  from the TLS terminator in front of the server; see docs/security.md).
+
+What a production start refuses (the development secret key, ``DEBUG``, missing hosts, insecure cookies, a
+missing security control) is checked in one place, the system checks of ``ketamine_trd.clinic.checks``, which
+``ktrd serve``/``ktrd demo`` and the WSGI entry point run before serving. This module only reads and types
+the values; a value that cannot be read (``KTRD_ENV=staging``, ``KTRD_DEBUG=ture``) refuses at once.
+
 Nothing is created at import time: the data folder is made by ``ktrd serve``/``ktrd demo``.
 """
 
@@ -22,13 +37,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ketamine_trd.clinic.env import env_bool, env_list, env_str
-
-DEV_SECRET_KEY = "ktrd-development-only-secret-key-do-not-use-in-production"  # nosec B105 - refused in production
+from ketamine_trd.clinic.env import DEV_SECRET_KEY, env_bool, env_int, env_list, env_str
 
 
 def default_data_dir() -> Path:
@@ -57,28 +71,22 @@ def database_from_url(url: str) -> dict[str, object]:
     }
 
 
-KTRD_ENV = env_str("KTRD_ENV", "development")
+KTRD_ENV: str = env_str("KTRD_ENV", "development")
 if KTRD_ENV not in {"development", "production"}:
     raise ImproperlyConfigured(f"KTRD_ENV={KTRD_ENV!r} (allowed: development, production)")
-PRODUCTION = KTRD_ENV == "production"
+PRODUCTION: bool = KTRD_ENV == "production"
 
-SECRET_KEY = env_str("KTRD_SECRET_KEY", DEV_SECRET_KEY)
-DEBUG = env_bool("KTRD_DEBUG", False)
-ALLOWED_HOSTS = env_list("KTRD_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"])
+SECRET_KEY: str = env_str("KTRD_SECRET_KEY", DEV_SECRET_KEY)
+DEBUG: bool = env_bool("KTRD_DEBUG", False)
+ALLOWED_HOSTS: list[str] = env_list(
+    "KTRD_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 
-if PRODUCTION:
-    if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("production needs KTRD_SECRET_KEY (not the development key, at least 32 characters)")
-    if DEBUG:
-        raise ImproperlyConfigured("production refuses KTRD_DEBUG=1")
-    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
-        raise ImproperlyConfigured("production needs KTRD_ALLOWED_HOSTS (explicit host names, not '*')")
+KTRD_DEMO: bool = env_bool("KTRD_DEMO", False)
+KTRD_RESEARCH_KEY: str = env_str("KTRD_RESEARCH_KEY")
+DATA_DIR: Path = Path(env_str("KTRD_DATA_DIR") or default_data_dir()).expanduser()
 
-KTRD_DEMO = env_bool("KTRD_DEMO", False)
-KTRD_RESEARCH_KEY = env_str("KTRD_RESEARCH_KEY")
-DATA_DIR = Path(env_str("KTRD_DATA_DIR") or default_data_dir()).expanduser()
-
-INSTALLED_APPS = [
+INSTALLED_APPS: list[str] = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -92,13 +100,16 @@ INSTALLED_APPS = [
     "ketamine_trd.clinic.authn",
 ]
 
-MIDDLEWARE = [
+MIDDLEWARE: list[str] = [
     "django.middleware.security.SecurityMiddleware",
+    "ketamine_trd.clinic.authn.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ketamine_trd.clinic.authn.middleware.IdleTimeoutMiddleware",
+    "ketamine_trd.clinic.authn.middleware.SecondFactorMiddleware",
     "ketamine_trd.clinic.middleware.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -124,6 +135,7 @@ TEMPLATES = [
 ]
 
 _database_url = env_str("DATABASE_URL")
+DATABASES: dict[str, dict[str, Any]]
 if _database_url:
     DATABASES = {"default": database_from_url(_database_url)}
 else:
@@ -146,7 +158,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
-AUTH_PASSWORD_VALIDATORS = [
+# -- passwords: Argon2 first (OWASP ASVS 4.0 V2.4.1); at least 12 characters, not common, not all digits ------
+PASSWORD_HASHERS: list[str] = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS: list[dict[str, Any]] = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -167,25 +186,61 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the apps (and Plotly's package) when not collected
 
+# -- sessions and cookies: 12 h at most (OWASP ASVS 4.0 V3.3.2), ended when the browser closes; idle logoff by
+# IdleTimeoutMiddleware. The __Host- prefix needs Secure, Path=/ and no Domain (ASVS 4.0 V3.4.4): production only.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = PRODUCTION
-CSRF_COOKIE_SECURE = PRODUCTION
-X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE: bool = PRODUCTION
+CSRF_COOKIE_SECURE: bool = PRODUCTION
+SESSION_COOKIE_NAME: str = "__Host-sessionid" if PRODUCTION else "sessionid"
+CSRF_COOKIE_NAME: str = "__Host-csrftoken" if PRODUCTION else "csrftoken"
+
+# -- lockout, idle timeout, re-authentication, TOTP (ketamine_trd.clinic.authn) ----------------------------------
+KTRD_IDLE_TIMEOUT_MINUTES: int = env_int("KTRD_IDLE_TIMEOUT_MINUTES", 30, 1, 24 * 60)
+KTRD_REAUTH_MINUTES: int = env_int("KTRD_REAUTH_MINUTES", 5, 1, 60)
+KTRD_LOCKOUT_MAX_FAILURES: int = env_int("KTRD_LOCKOUT_MAX_FAILURES", 5, 1, 100)
+KTRD_LOCKOUT_WINDOW_MINUTES: int = env_int("KTRD_LOCKOUT_WINDOW_MINUTES", 15, 1, 24 * 60)
+KTRD_LOCKOUT_MINUTES: int = env_int("KTRD_LOCKOUT_MINUTES", 15, 1, 24 * 60)
+KTRD_ADMIN_TOTP_REQUIRED: bool = env_bool("KTRD_ADMIN_TOTP_REQUIRED", True)
+
+# -- behind a TLS terminator (docs/security.md) ---------------------------------------------------------------
+_behind_proxy = env_bool("KTRD_BEHIND_TLS_PROXY", False)
+KTRD_TRUST_X_FORWARDED_FOR: bool = _behind_proxy
+SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = ("HTTP_X_FORWARDED_PROTO", "https") if _behind_proxy else None
+
+# -- HTTP security headers (OWASP ASVS 4.0 V14.4) ------------------------------------------------------------
+SECURE_HSTS_SECONDS: int = env_int("KTRD_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = False
+SECURE_SSL_REDIRECT: bool = env_bool("KTRD_SSL_REDIRECT", False)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("KTRD_LOG_LEVEL", "WARNING")},
+# Content security policy (CSPMiddleware): scripts only from this origin (Plotly is served from static files) or
+# carrying the per-request nonce (``{{ request.csp_nonce }}``); Plotly sets inline styles.
+KTRD_CSP: dict[str, str] = {
+    "default-src": "'self'",
+    "script-src": "'self' 'nonce-{nonce}'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
 }
 
-# The security developer's hardening (password hashers, session lifetime, authn middleware) lives in
-# security_settings.py; it may read and extend the names defined above.
-try:
-    from ketamine_trd.clinic.security_settings import *  # noqa: F403,E402
-except ImportError:  # pragma: no cover - before the security app exists
-    pass
+# -- logging: every handler redacts patient identifiers (ketamine_trd.clinic.audit.redact) --------------------
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "ketamine_trd.clinic.audit.redact.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "root": {"handlers": ["console"], "level": env_str("KTRD_LOG_LEVEL", "WARNING")},
+}

@@ -40,10 +40,23 @@ from ketamine_trd.clinical.products import RACEMIC_NON_IV, Product
 from ketamine_trd.clinical.scheduling import parse_weekdays
 from ketamine_trd.clinical.screening import screen
 from ketamine_trd.clinical.trd import DEFAULT_TRD_PROFILE, TRD_PROFILES, assess_trd
-from ketamine_trd.commands._output import console, emit
+from ketamine_trd.commands._output import console, emit, err_console
 from ketamine_trd.errors import InputError
 
 JSON_HELP = "Print JSON instead of a table."
+#: ``--profile`` once meant four things (a TRD definition, a medical profile file, an IV dosing profile, a label
+#: profile); each now has its own name, and ``--profile`` stays as a hidden, deprecated alias of it
+OLD_PROFILE_HELP = "Deprecated: the old name of this command's profile option."
+
+
+def _renamed_profile(old: str | None, new: Any, new_name: str) -> Any:
+    """The value of a command's profile option: the deprecated ``--profile`` still works, with a warning."""
+    if old is None:
+        return new
+    err_console.print(f"[yellow]--profile is deprecated here: use {new_name}[/yellow]")
+    return old
+
+
 PRODUCTS_HELP = ", ".join(p.value for p in Product)
 _LEVEL_STYLE = {"contraindication": "bold red", "caution": "yellow", "information": "cyan"}
 _DECISION_STYLE = {"not_eligible": "bold red", "eligible_with_cautions": "bold yellow", "eligible": "bold green"}
@@ -149,23 +162,31 @@ def _render_course(d: dict[str, Any]) -> None:
 
 def trd_command(
     history: str = typer.Option(..., "--history", help="Treatment history JSON (docs/formats.md)."),
-    profile: str = typer.Option(DEFAULT_TRD_PROFILE, "--profile", help="TRD definition profile."),
+    profile: str = typer.Option(DEFAULT_TRD_PROFILE, "--trd-definition", help="TRD definition profile."),
+    old_profile: str | None = typer.Option(None, "--profile", hidden=True, help=OLD_PROFILE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Judge each antidepressant trial and give the TRD verdict, Maudsley score and Thase-Rush stage."""
+    profile = _renamed_profile(old_profile, profile, "--trd-definition")
     result = assess_trd(TreatmentHistory.from_dict(read_json(Path(history), "history")), profile)
     emit(result.to_dict(), as_json, _render_trd)
 
 
 def screen_command(
-    profile: str = typer.Option(..., "--profile", help="Medical profile JSON (docs/formats.md)."),
+    medical_profile: str | None = typer.Option(
+        None, "--medical-profile", help="Medical profile JSON (docs/formats.md); required."
+    ),
     product: str = typer.Option(..., "--product", help=PRODUCTS_HELP),
     bp_profile: str | None = typer.Option(
         None, "--bp-profile", help="BP profile (default: spravato-label-2019 esketamine, site-unset racemic)."
     ),
+    old_profile: str | None = typer.Option(None, "--profile", hidden=True, help=OLD_PROFILE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Screen a medical profile for contraindications and cautions for one product and route."""
+    profile = _renamed_profile(old_profile, medical_profile, "--medical-profile")
+    if profile is None:
+        raise InputError("--medical-profile", None, "a medical profile JSON file", reason="is missing")
     result = screen(MedicalProfile.from_dict(read_json(Path(profile), "profile")), Product.parse(product), bp_profile)
     emit(result.to_dict(), as_json, _render_screen)
 
@@ -188,10 +209,12 @@ def dose_iv(
     stock_mg_per_ml: float | None = typer.Option(
         None, "--stock-mg-per-ml", help="Stock concentration: volume to draw."
     ),
-    profile: str | None = typer.Option(None, "--profile", help="IV dosing profile (default fava-2018-range)."),
+    profile: str | None = typer.Option(None, "--dosing-profile", help="IV dosing profile (default fava-2018-range)."),
+    old_profile: str | None = typer.Option(None, "--profile", hidden=True, help=OLD_PROFILE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Racemic ketamine IV dose, pump rate and draw volume."""
+    profile = _renamed_profile(old_profile, profile, "--dosing-profile")
     result = ketamine_iv_dose(weight_kg=weight_kg, mg_per_kg=mg_per_kg, minutes=minutes, weight_basis=weight_basis,
                               height_cm=height_cm, sex=sex, bag_ml=bag_ml, stock_mg_per_ml=stock_mg_per_ml,
                               profile=profile)  # fmt: skip
@@ -202,13 +225,15 @@ def dose_iv(
 def dose_esketamine(
     session_number: int = typer.Option(..., "--session-number", help="Session number in the course (1 = day 1)."),
     indication: str = typer.Option("trd", "--indication", help="trd or suicidality."),
-    profile: str | None = typer.Option(None, "--profile", help="us-label (default) or eu-age65."),
+    profile: str | None = typer.Option(None, "--label-profile", help="us-label (default) or eu-age65."),
     dose_mg: int | None = typer.Option(None, "--dose-mg", help="Dose in mg (a multiple of 28)."),
     hepatic: str | None = typer.Option(None, "--hepatic-impairment", help="child_pugh_b or child_pugh_c for notes."),
     previous_dose_mg: int | None = typer.Option(None, "--previous-dose-mg", help="Last session's dose (step checks)."),
+    old_profile: str | None = typer.Option(None, "--profile", hidden=True, help=OLD_PROFILE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Esketamine nasal spray dose for a session: mg, devices, minutes between devices."""
+    profile = _renamed_profile(old_profile, profile, "--label-profile")
     result = esketamine_dose(session_number=session_number, indication=indication, profile=profile, dose_mg=dose_mg,
                              hepatic_impairment=hepatic, previous_dose_mg=previous_dose_mg)  # fmt: skip
     emit(result.to_dict(), as_json, _render_pairs)
@@ -263,7 +288,7 @@ def course_iv(
 def course_esketamine(
     start: str = typer.Option(..., "--start", help="Day 1, YYYY-MM-DD."),
     indication: str = typer.Option("trd", "--indication", help="trd or suicidality."),
-    profile: str | None = typer.Option(None, "--profile", help="us-label (default) or eu-age65."),
+    profile: str | None = typer.Option(None, "--label-profile", help="us-label (default) or eu-age65."),
     dose_mg: int | None = typer.Option(None, "--dose-mg", help="Dose after session 1 (56 or 84; eu-age65 also 28)."),
     from_week9: str = typer.Option("every-2-weeks", "--from-week9", help="weekly or every-2-weeks."),
     weeks: int = typer.Option(16, "--weeks", help="Weeks to plan (TRD)."),
@@ -274,9 +299,11 @@ def course_esketamine(
     closed: str = typer.Option("sat,sun", "--closed", help="Closed weekdays, e.g. sat,sun or none."),
     closed_dates: str = typer.Option("", "--closed-dates", help="Closed dates, comma-separated YYYY-MM-DD."),
     reassess_every_weeks: int = typer.Option(12, "--reassess-every-weeks", help="Reassessment interval in weeks."),
+    old_profile: str | None = typer.Option(None, "--profile", hidden=True, help=OLD_PROFILE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Plan an esketamine nasal spray course by the label phases, with review and reassessment dates."""
+    profile = _renamed_profile(old_profile, profile, "--label-profile")
     request = EsketamineCourseRequest(start=_date(start, "start"), indication=indication, profile=profile,
                                       dose_mg=dose_mg, from_week9=from_week9, total_weeks=weeks,
                                       oral_antidepressant=oral_antidepressant, min_gap_days=min_gap_days,

@@ -28,6 +28,7 @@ def setup_django(data_dir: Path | None) -> dict[str, Any]:
     """Configure Django for ``data_dir`` (unless already configured) and return the default database entry."""
     try:
         import django
+        from django.apps import apps
         from django.conf import settings
     except ImportError as error:  # pragma: no cover - the clinic extra is missing
         raise DependencyMissing("django", "clinic") from error
@@ -35,8 +36,7 @@ def setup_django(data_dir: Path | None) -> dict[str, Any]:
         if data_dir is not None:
             os.environ["KTRD_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ketamine_trd.clinic.settings")
-        django.setup()
-    elif not getattr(settings, "INSTALLED_APPS", None):  # pragma: no cover
+    if not apps.ready:
         django.setup()
     return dict(settings.DATABASES["default"])
 

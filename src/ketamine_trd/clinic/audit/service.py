@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from ketamine_trd.clinic.audit import chain
@@ -177,11 +177,6 @@ def verify_chain(*, raise_on_break: bool = False, expect_head: str | None = None
             f"audit chain broken at entry {first.seq}: {first.message} ({len(report.breaks)} problem(s))"
         )
     return report
-
-
-def database_vendor() -> str:
-    """``sqlite`` or ``postgresql``: the vendor of the default database."""
-    return str(connection.vendor)
 
 
 def changed(before: dict[str, Any], after: dict[str, Any], names: Sequence[str] | None = None) -> list[str]:

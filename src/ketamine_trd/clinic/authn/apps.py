@@ -10,6 +10,3 @@ class AuthnConfig(AppConfig):
     label = "authn"
     verbose_name = "Authentication"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from ketamine_trd.clinic.authn import checks  # noqa: F401  (registers the system checks)

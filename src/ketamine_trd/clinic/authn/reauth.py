@@ -8,21 +8,18 @@ sign services/views call::
 
     require_recent_auth(request, now)          # raises ReauthRequired (a PermissionDenied)
 
-or decorate the view with :func:`reauth_required`, which sends the user to
-``/accounts/reauth/?next=<this page>`` and back. API clients get HTTP 403 with
-``"error": "ReauthRequired"`` and re-authenticate with ``POST /accounts/reauth/``.
+and a page that catches it sends the user to :func:`reauth_url` (``/accounts/reauth/?next=<this page>``) and
+back. API clients get HTTP 403 with ``"error": "ReauthRequired"`` and re-authenticate with
+``POST /accounts/reauth/``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
-from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -63,26 +60,3 @@ def require_recent_auth(request: HttpRequest, now: dt.datetime | None = None) ->
 def reauth_url(next_path: str) -> str:
     """The re-authentication page that returns to ``next_path``."""
     return f"{reverse('authn:reauth')}?{urlencode({'next': next_path})}"
-
-
-def reauth_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """View decorator: a POST (or any request) without recent re-authentication is sent to
-    the re-authentication page, which returns to the page the user came from."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_recent(request, timezone.now()):
-            back = request.META.get("HTTP_REFERER", "") if request.method == "POST" else ""
-            target = request.get_full_path() if request.method != "POST" else _local_path(back, request)
-            return HttpResponseRedirect(reauth_url(target))
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _local_path(url: str, request: HttpRequest) -> str:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
-        return str(url)
-    return str(request.path)

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import authenticate, get_user_model, login, logout
+from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest
 
 from ketamine_trd.clinic.audit.service import record
@@ -134,9 +134,3 @@ def confirm_enrolment(request: HttpRequest, code: str, now: dt.datetime) -> bool
         changed_fields=["confirmed"],
     )
     return True
-
-
-def usernames_unique() -> bool:
-    """Whether no two accounts share a username ignoring case (ASVS 4.0 V2.5.4: no shared accounts)."""
-    names = [n.lower() for n in get_user_model().objects.values_list("username", flat=True)]
-    return len(names) == len(set(names))

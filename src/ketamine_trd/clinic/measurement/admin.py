@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
-from ketamine_trd.clinic.records.admin import ReadOnlyAdmin
+from ketamine_trd.clinic.records.interface import ReadOnlyAdmin
 
 
 @admin.register(Assessment)

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Alert
-from ketamine_trd.clinic.measurement.roles import ACKNOWLEDGE_ROLES, CLINICAL_ROLES, require_role
 from ketamine_trd.clinical import sources
 from ketamine_trd.errors import ConflictError, InputError, NotFoundError
 
@@ -57,7 +57,7 @@ def raise_alert(
     assessment: Any = None,
     data: Mapping[str, Any] | None = None,
     platform_defined: bool = False,
-    actor: Any = None,
+    actor: Actor | None = None,
 ) -> tuple[Alert, bool]:
     """Put an alert on the worklist unless this rule already raised one for this object.
 
@@ -96,9 +96,9 @@ def raise_alert(
     return alert, True
 
 
-def acknowledge_alert(actor: Any, alert_id: int, *, now: dt.datetime, note: str = "") -> Alert:
+def acknowledge_alert(actor: Actor, alert_id: int, *, now: dt.datetime, note: str = "") -> Alert:
     """Mark an open alert as seen by ``user`` at ``now``; only clinical roles may acknowledge."""
-    user = require_role(actor, ACKNOWLEDGE_ROLES, "acknowledge alerts")
+    user = authorize(actor, "alert.acknowledge")
     if len(note) > 2000:
         raise InputError("note", f"{len(note)} characters", "at most 2000 characters")
     with transaction.atomic():
@@ -125,10 +125,10 @@ def acknowledge_alert(actor: Any, alert_id: int, *, now: dt.datetime, note: str 
 
 
 def open_alerts(
-    actor: Any, *, kind: str | None = None, patient_id: int | None = None, limit: int = 200, audit: bool = True
+    actor: Actor, *, kind: str | None = None, patient_id: int | None = None, limit: int = 200, audit: bool = True
 ) -> list[Alert]:
     """The worklist: open alerts of the user's clinic, most severe and newest first (audited as a read)."""
-    user = require_role(actor, CLINICAL_ROLES, "see the alert worklist")
+    user = authorize(actor, "measurement.view")
     if kind is not None and kind not in Alert.Kind.values:
         raise InputError("kind", kind, ", ".join(Alert.Kind.values))
     queryset = Alert.objects.open().for_clinic(user.clinic_id).select_related("patient")

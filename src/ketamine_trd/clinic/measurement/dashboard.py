@@ -16,9 +16,9 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Q
 
+from ketamine_trd.clinic.access import Actor, authorize, can
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Alert
-from ketamine_trd.clinic.measurement.roles import CLINICAL_ROLES, DASHBOARD_ROLES, require_role
 
 __all__ = ["Dashboard", "build_dashboard"]
 
@@ -57,16 +57,16 @@ def _day_bounds(today: dt.date, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, d
     return start.astimezone(dt.UTC), (start + dt.timedelta(days=1)).astimezone(dt.UTC)
 
 
-def build_dashboard(actor: Any, *, now: dt.datetime) -> Dashboard:
+def build_dashboard(actor: Actor, *, now: dt.datetime) -> Dashboard:
     """Everything the dashboard shows for the actor's clinic on the clinic's local day of ``now``."""
-    from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, RemsStatus, Session, SessionStatus
+    from ketamine_trd.clinic.records.interface import Course, Phase, RemsRecord, RemsStatus, Session, SessionStatus
 
-    user = require_role(actor, DASHBOARD_ROLES, "open the dashboard")
+    user = authorize(actor, "dashboard.view")
     clinic = user.clinic
     zone = zoneinfo.ZoneInfo(clinic.time_zone or "UTC")
     today = now.astimezone(zone).date()
     start, end = _day_bounds(today, zone)
-    clinical = user.role in CLINICAL_ROLES
+    clinical = can(user, "measurement.view")
 
     # Today's sessions of every clinic are few: select them by time (index on scheduled_at), keep this clinic's.
     sessions = [

@@ -51,9 +51,6 @@ class _AssessmentForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
-    def item_fields(self) -> list[Any]:
-        return [self[name] for name in self.fields if name.startswith("item_")]
-
     def answers(self) -> dict[str, int | None]:
         """Item id -> value (None where left blank) from cleaned data."""
         return {str(item.id): self.cleaned_data.get(f"item_{item.id}") for item in self.instrument.items}

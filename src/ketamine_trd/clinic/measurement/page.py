@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ketamine_trd.clinic.access import Actor
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement import services, trajectory
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
@@ -23,7 +24,7 @@ class PatientPage:
     alerts: list[Alert]
 
 
-def patient_page(actor: Any, patient_id: int, instrument_id: str | None = None) -> PatientPage:
+def patient_page(actor: Actor, patient_id: int, instrument_id: str | None = None) -> PatientPage:
     """Everything the page shows for one patient; ``instrument_id`` defaults to the most used one."""
     patient = services.get_patient(actor, patient_id)
     chosen = instrument_id or trajectory.default_instrument(patient) or "phq9"

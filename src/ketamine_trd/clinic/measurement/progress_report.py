@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from ketamine_trd.clinic.access import Actor
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement import trajectory as trajectories
 from ketamine_trd.clinic.measurement.models import Alert
@@ -76,7 +77,7 @@ def chart_png(traj: trajectories.Trajectory) -> bytes:
     return out.getvalue()
 
 
-def build_progress_report(actor: Any, patient_id: int, *, now: dt.datetime) -> bytes:
+def build_progress_report(actor: Actor, patient_id: int, *, now: dt.datetime) -> bytes:
     """The PDF bytes of the progress report of one patient (audited as an export)."""
     try:
         from reportlab.lib import colors
@@ -86,7 +87,7 @@ def build_progress_report(actor: Any, patient_id: int, *, now: dt.datetime) -> b
         from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
     except ImportError as error:  # pragma: no cover - reportlab is in the clinic extra
         raise DependencyMissing("reportlab", "clinic") from error
-    patient = get_patient(actor, patient_id, doing="export")
+    patient = get_patient(actor, patient_id)
     instrument_id = trajectories.default_instrument(patient) or "phq9"
     traj = trajectories.build_trajectory(actor, patient, instrument_id, audit=False)
     courses = list(patient.courses.order_by("start_date"))

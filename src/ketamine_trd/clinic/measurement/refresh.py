@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from ketamine_trd.clinic.access import Actor
 from ketamine_trd.clinic.measurement import safety, trajectory
 from ketamine_trd.clinic.measurement.alerts import raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
@@ -27,7 +28,7 @@ OUTCOME_ALERTS: dict[str, tuple[str, str]] = {
 
 
 def refresh_patient_alerts(
-    actor: Any, patient: Any, *, now: dt.datetime, instrument_ids: tuple[str, ...] | None = None
+    actor: Actor, patient: Any, *, now: dt.datetime, instrument_ids: tuple[str, ...] | None = None
 ) -> list[Alert]:
     """Evaluate outcome events and long-term surveillance for a patient; return the new alerts."""
     ids = instrument_ids or tuple(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ketamine_trd.clinic.access import Actor
 from ketamine_trd.clinic.measurement.alerts import raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinical import surveillance
@@ -20,7 +21,7 @@ _SCREEN_INSTRUMENTS = tuple(sorted({i for ids in surveillance.SCREEN_SOURCES.val
 
 
 def _doses(patient: Any) -> list[surveillance.DoseRecord]:
-    from ketamine_trd.clinic.records.models import Session, SessionStatus, VitalSign
+    from ketamine_trd.clinic.records.interface import Session, SessionStatus, VitalSign
 
     rows = list(
         Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dose_given_at__isnull=False)
@@ -65,7 +66,7 @@ def survey_patient(patient: Any, *, today: dt.date) -> surveillance.Surveillance
     return surveillance.survey(doses, scores, today)
 
 
-def raise_safety_alerts(actor: Any, patient: Any, *, now: dt.datetime) -> list[Alert]:
+def raise_safety_alerts(actor: Actor, patient: Any, *, now: dt.datetime) -> list[Alert]:
     """Raise alerts for new safety signals and for screens due by today; return the new ones."""
     report = survey_patient(patient, today=now.date())
     if report is None:

@@ -15,11 +15,11 @@ from typing import Any
 
 from django.db import transaction
 
+from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.alerts import acknowledge_alert, level_from, open_alerts, raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
-from ketamine_trd.clinic.measurement.roles import CLINICAL_ROLES, ENTRY_ROLES, require_role
 from ketamine_trd.clinical import instruments
 from ketamine_trd.errors import InputError
 
@@ -46,16 +46,16 @@ class RecordedAssessment:
     result: Any
 
 
-def get_patient(actor: Any, patient_id: int, roles: frozenset[str] = CLINICAL_ROLES, doing: str = "read") -> Any:
-    """The patient if it belongs to the actor's clinic and the role allows it (404 otherwise)."""
-    from ketamine_trd.clinic.records.services._scope import patient_for
+def get_patient(actor: Actor, patient_id: int, action: str = "measurement.view") -> Any:
+    """The patient if the role may do ``action`` (else 403) and it belongs to the actor's clinic (else 404)."""
+    from ketamine_trd.clinic.records.interface import patient_for
 
-    return patient_for(require_role(actor, roles, f"{doing} measurement records"), patient_id)
+    return patient_for(authorize(actor, action), patient_id)
 
 
-def patient_for_entry(actor: Any, patient_id: int, instrument_id: str) -> Any:
+def patient_for_entry(actor: Actor, patient_id: int, instrument_id: str) -> Any:
     """The patient shown on the score-entry page (entry roles only), audited as a read."""
-    patient = get_patient(actor, patient_id, ENTRY_ROLES, "enter")
+    patient = get_patient(actor, patient_id, "measurement.enter")
     record(actor, "read", obj=patient, patient_id=patient.pk, detail=f"assessment entry {instrument_id}")
     return patient
 
@@ -70,7 +70,7 @@ def _kind_for(code: str) -> str:
 
 
 def _check_links(patient: Any, course_id: int | None, session_id: int | None) -> tuple[Any, Any]:
-    from ketamine_trd.clinic.records.models import Course, Session
+    from ketamine_trd.clinic.records.interface import Course, Session
 
     course = session = None
     if course_id is not None:
@@ -86,7 +86,7 @@ def _check_links(patient: Any, course_id: int | None, session_id: int | None) ->
 
 
 def record_assessment(
-    actor: Any,
+    actor: Actor,
     patient_id: int,
     instrument_id: str,
     answers: Mapping[str, int | None],
@@ -101,14 +101,14 @@ def record_assessment(
     Out-of-range answers, an unknown instrument or a future ``administered_at`` raise ``InputError`` (naming the
     item or field) before anything is saved.
     """
-    user = require_role(actor, ENTRY_ROLES, "enter assessments")
+    user = authorize(actor, "measurement.enter")
     if administered_at > now:
         raise InputError(
             "administered_at", administered_at.isoformat(), f"a time not after now ({now:%Y-%m-%d %H:%M} UTC)"
         )
     instrument = instruments.get(instrument_id)
     result = instruments.score(instrument.id, dict(answers))
-    from ketamine_trd.clinic.records.services._scope import patient_for
+    from ketamine_trd.clinic.records.interface import patient_for
 
     with transaction.atomic():
         patient = patient_for(user, patient_id)  # the role was checked above, before the transaction
@@ -137,7 +137,7 @@ def record_assessment(
     return RecordedAssessment(assessment, tuple(raised), tuple(result.followups), result)
 
 
-def _close_due(actor: Any, user: Any, patient: Any, assessment: Assessment, *, now: dt.datetime) -> None:
+def _close_due(actor: Actor, user: Any, patient: Any, assessment: Assessment, *, now: dt.datetime) -> None:
     """Entering an instrument that was due acknowledges its open 'assessment due' alerts (who and when kept)."""
     due = Alert.objects.open().filter(
         patient=patient, kind=Alert.Kind.ASSESSMENT_DUE, data__due_instrument_id=assessment.instrument_id
@@ -151,7 +151,7 @@ def _close_due(actor: Any, user: Any, patient: Any, assessment: Assessment, *, n
 
 
 def raise_assessment_alerts(
-    patient: Any, assessment: Assessment, result: Any, *, now: dt.datetime, actor: Any
+    patient: Any, assessment: Assessment, result: Any, *, now: dt.datetime, actor: Actor
 ) -> list[Alert]:
     key = f"assessment:{assessment.pk}"
     raised: list[Alert] = []
@@ -195,7 +195,7 @@ def raise_assessment_alerts(
 
 
 def list_assessments(
-    actor: Any, patient_id: int, *, instrument_id: str | None = None, audit: bool = True
+    actor: Actor, patient_id: int, *, instrument_id: str | None = None, audit: bool = True
 ) -> list[Assessment]:
     """A patient's assessments, oldest first (audited as a read)."""
     patient = get_patient(actor, patient_id)

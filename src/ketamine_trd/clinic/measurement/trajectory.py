@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ketamine_trd.clinic.access import Actor
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Assessment
 from ketamine_trd.clinical import instruments, outcomes
@@ -96,7 +97,7 @@ def _event_view(event: outcomes.OutcomeEvent) -> EventView:
 
 def dose_records(patient: Any) -> list[tuple[dt.datetime, Decimal | None, str]]:
     """(given at, dose in mg, course phase) of the patient's signed sessions, oldest first."""
-    from ketamine_trd.clinic.records.models import Session, SessionStatus
+    from ketamine_trd.clinic.records.interface import Session, SessionStatus
 
     rows = (
         Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dose_given_at__isnull=False)
@@ -123,7 +124,7 @@ def evaluate(
     )
 
 
-def build_trajectory(actor: Any, patient: Any, instrument_id: str, *, audit: bool = True) -> Trajectory:
+def build_trajectory(actor: Actor, patient: Any, instrument_id: str, *, audit: bool = True) -> Trajectory:
     """Load the patient's scores and signed doses and evaluate outcome events with the core (audited read)."""
     instrument = instruments.get(instrument_id)
     rows = [

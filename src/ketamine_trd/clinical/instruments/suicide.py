@@ -24,7 +24,6 @@ from ketamine_trd.clinical.instruments._model import (
 __all__ = ["CSSRS_SCREENER", "cssrs_triage"]
 
 _YES_NO = (0, 1)
-RISK_LEVELS = ("none", "low", "moderate", "high")
 
 
 def _alert(risk: str, why: str) -> Alert:

@@ -1,24 +1,18 @@
-"""The actor behind a call, and rows fetched within the actor's clinic (absent or foreign -> not found)."""
+"""Rows fetched within the user's clinic (absent or foreign -> not found); recorded times not in the future.
+
+Who may act is decided by ``clinic.access.authorize``, before these helpers run.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from ketamine_trd.clinic import access
-from ketamine_trd.clinic.access import user_of
 from ketamine_trd.clinic.records.models import Course, Patient, Session
 from ketamine_trd.errors import InputError, NotFoundError
 
 #: recorded times may run ahead of the server clock by this much (a device clock a little fast)
 CLOCK_SKEW = dt.timedelta(minutes=5)
-
-
-def require(actor: Any, action: str) -> Any:
-    """The actor's user, if its role may do ``action`` (else ``PermissionDenied``)."""
-    user = user_of(actor)
-    access.require(user, action)
-    return user
 
 
 def patient_for(user: Any, patient_id: int, *, lock: bool = False) -> Patient:

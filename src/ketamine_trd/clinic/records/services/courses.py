@@ -9,9 +9,10 @@ from typing import Any
 
 from django.db import transaction
 
+from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import Course, Phase, Session, SessionStatus
-from ketamine_trd.clinic.records.services._scope import course_for, patient_for, require
+from ketamine_trd.clinic.records.services._scope import course_for, patient_for
 from ketamine_trd.clinical.courses import EsketamineCourseRequest, IvCourseRequest, plan_course
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.errors import ConflictError, InputError
@@ -69,9 +70,9 @@ def next_reassessment(plan: dict[str, Any], today: dt.date) -> dt.date | None:
     return upcoming[0] if upcoming else (dates[-1] if dates else None)
 
 
-def plan_new_course(actor: Any, patient_id: int, data: CourseInput, *, now: dt.datetime) -> Course:
+def plan_new_course(actor: Actor, patient_id: int, data: CourseInput, *, now: dt.datetime) -> Course:
     """Plan a course with the core and store it in the evaluation phase."""
-    user = require(actor, "course.plan")
+    user = authorize(actor, "course.plan")
     product = Product.parse(data.product)
     if abs(data.start_date - now.date()) > MAX_START_DISTANCE:
         raise InputError("start_date", data.start_date.isoformat(), "within two years of today")
@@ -92,9 +93,9 @@ def plan_new_course(actor: Any, patient_id: int, data: CourseInput, *, now: dt.d
     return course
 
 
-def change_phase(actor: Any, course_id: int, *, phase: str, reason: str = "", now: dt.datetime) -> Course:
+def change_phase(actor: Actor, course_id: int, *, phase: str, reason: str = "", now: dt.datetime) -> Course:
     """Move the course to its next phase; ending needs a written reason."""
-    user = require(actor, "course.change_phase")
+    user = authorize(actor, "course.change_phase")
     with transaction.atomic():
         course = course_for(user, course_id, lock=True)
         allowed = NEXT_PHASES[course.phase]
@@ -115,7 +116,7 @@ def change_phase(actor: Any, course_id: int, *, phase: str, reason: str = "", no
     return course
 
 
-def _cancel_planned_sessions(actor: Any, course: Course, *, now: dt.datetime) -> None:
+def _cancel_planned_sessions(actor: Actor, course: Course, *, now: dt.datetime) -> None:
     """An ended course keeps no booked chair: its planned (not started) sessions are cancelled, each audited.
 
     Sessions in progress or signed are kept as they are.
@@ -134,9 +135,9 @@ class CoursePage:
     next_phases: tuple[str, ...]
 
 
-def course_page(actor: Any, course_id: int, *, now: dt.datetime) -> CoursePage:
+def course_page(actor: Actor, course_id: int, *, now: dt.datetime) -> CoursePage:
     """The course with its sessions (a ``read``)."""
-    user = require(actor, "course.view")
+    user = authorize(actor, "course.view")
     with transaction.atomic():
         course = course_for(user, course_id)
         sessions = tuple(course.sessions.order_by("scheduled_at", "id"))
@@ -144,9 +145,9 @@ def course_page(actor: Any, course_id: int, *, now: dt.datetime) -> CoursePage:
     return CoursePage(course, sessions, tuple(NEXT_PHASES[course.phase]))
 
 
-def patient_courses(actor: Any, patient_id: int, *, now: dt.datetime) -> list[Course]:
+def patient_courses(actor: Actor, patient_id: int, *, now: dt.datetime) -> list[Course]:
     """The patient's courses, newest first (a ``read``)."""
-    user = require(actor, "course.view")
+    user = authorize(actor, "course.view")
     with transaction.atomic():
         patient = patient_for(user, patient_id)
         found = list(Course.objects.filter(patient=patient))

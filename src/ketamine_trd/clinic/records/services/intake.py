@@ -12,9 +12,10 @@ from typing import Any
 
 from django.db import transaction
 
+from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import IntakeKind, IntakeResult
-from ketamine_trd.clinic.records.services._scope import patient_for, require
+from ketamine_trd.clinic.records.services._scope import patient_for
 from ketamine_trd.clinical.history import TreatmentHistory
 from ketamine_trd.clinical.medical_profile import MedicalProfile
 from ketamine_trd.clinical.screening import screen
@@ -40,10 +41,10 @@ def age_years(date_of_birth: dt.date, today: dt.date) -> int:
 
 
 def record_trd_intake(
-    actor: Any, patient_id: int, history: dict[str, Any], *, profile: str | None, now: dt.datetime
+    actor: Actor, patient_id: int, history: dict[str, Any], *, profile: str | None, now: dt.datetime
 ) -> IntakeResult:
     """Judge ``history`` (the JSON shape of ``clinical.history``) under ``profile`` and store the result."""
-    user = require(actor, "intake.record")
+    user = authorize(actor, "intake.record")
     assessment = assess_trd(TreatmentHistory.from_dict(history), profile)
     with transaction.atomic():
         patient = patient_for(user, patient_id)
@@ -65,7 +66,7 @@ def record_trd_intake(
 
 
 def record_screening_intake(
-    actor: Any,
+    actor: Actor,
     patient_id: int,
     profile_data: dict[str, Any],
     *,
@@ -74,7 +75,7 @@ def record_screening_intake(
     now: dt.datetime,
 ) -> IntakeResult:
     """Screen the medical profile for ``product``; the age is computed from the date of birth."""
-    user = require(actor, "intake.record")
+    user = authorize(actor, "intake.record")
     with transaction.atomic():
         patient = patient_for(user, patient_id)
         data = {**profile_data, "age": age_years(patient.date_of_birth, now.date())}
@@ -112,9 +113,9 @@ def _intake_for(user: Any, intake_id: int) -> IntakeResult:
     return found
 
 
-def sign_off_intake(actor: Any, intake_id: int, *, now: dt.datetime) -> IntakeResult:
+def sign_off_intake(actor: Actor, intake_id: int, *, now: dt.datetime) -> IntakeResult:
     """A prescriber signs the result off (once)."""
-    user = require(actor, "intake.sign_off")
+    user = authorize(actor, "intake.sign_off")
     with transaction.atomic():
         result = _intake_for(user, intake_id)
         if result.signed_off_at is not None:
@@ -125,18 +126,18 @@ def sign_off_intake(actor: Any, intake_id: int, *, now: dt.datetime) -> IntakeRe
     return result
 
 
-def intake_to_override(actor: Any, intake_id: int, *, now: dt.datetime) -> IntakeResult:
+def intake_to_override(actor: Actor, intake_id: int, *, now: dt.datetime) -> IntakeResult:
     """The intake result of the user's clinic that an override would replace (a ``read``; else ``NotFoundError``)."""
-    user = require(actor, "intake.override")
+    user = authorize(actor, "intake.override")
     with transaction.atomic():
         result = _intake_for(user, intake_id)
         record(actor, "read", obj=result, now=now)
     return result
 
 
-def override_intake(actor: Any, intake_id: int, *, verdict: str, reason: str, now: dt.datetime) -> IntakeResult:
+def override_intake(actor: Actor, intake_id: int, *, verdict: str, reason: str, now: dt.datetime) -> IntakeResult:
     """Replace the effective verdict with the clinician's, keeping the core's verdict and the written reason."""
-    user = require(actor, "intake.override")
+    user = authorize(actor, "intake.override")
     text = (reason or "").strip()
     if len(text) < MIN_REASON_CHARS:
         raise InputError("override_reason", text, f"a written reason of at least {MIN_REASON_CHARS} characters")
@@ -153,15 +154,3 @@ def override_intake(actor: Any, intake_id: int, *, verdict: str, reason: str, no
         result.save(update_fields=changed)
         record(actor, "update", obj=result, changed_fields=changed, now=now)
     return result
-
-
-def intake_results(actor: Any, patient_id: int, *, now: dt.datetime) -> list[IntakeResult]:
-    """The patient's intake results, newest first (a ``read``)."""
-    user = require(actor, "intake.view")
-    with transaction.atomic():
-        patient = patient_for(user, patient_id)
-        rows = list(
-            IntakeResult.objects.filter(patient=patient).select_related("created_by", "signed_off_by", "overridden_by")
-        )
-        record(actor, "read", object_type="records.intakeresult", patient_id=patient.pk, now=now)
-    return rows

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 
 from ketamine_trd.clinic import access
+from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import Course, IntakeKind, IntakeResult, Patient, RemsRecord, Session
-from ketamine_trd.clinic.records.services._scope import patient_for, require
+from ketamine_trd.clinic.records.services._scope import patient_for
 from ketamine_trd.clinic.records.services.intake import age_years
 from ketamine_trd.clinic.records.services.rems import core_record
 from ketamine_trd.clinical.rems import rems_status
@@ -26,7 +26,6 @@ class PatientPage:
     clinical: bool
     trd: IntakeResult | None
     screening: IntakeResult | None
-    intake_history: tuple[IntakeResult, ...]
     courses: tuple[Course, ...]
     sessions: tuple[Session, ...]
     rems_records: tuple[tuple[RemsRecord, str], ...]
@@ -36,9 +35,9 @@ def _latest(rows: list[IntakeResult], kind: str) -> IntakeResult | None:
     return next((r for r in rows if r.kind == kind), None)
 
 
-def patient_page(actor: Any, patient_id: int, *, now: dt.datetime, session_limit: int = 20) -> PatientPage:
+def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_limit: int = 20) -> PatientPage:
     """Demographics for every role allowed to see the patient; intake, courses and sessions for clinicians."""
-    user = require(actor, "patient.view")
+    user = authorize(actor, "patient.view")
     clinical = access.can(user, "course.view")
     with transaction.atomic():
         patient = patient_for(user, patient_id)
@@ -61,7 +60,6 @@ def patient_page(actor: Any, patient_id: int, *, now: dt.datetime, session_limit
         clinical=clinical,
         trd=_latest(intake, IntakeKind.TRD),
         screening=_latest(intake, IntakeKind.SCREENING),
-        intake_history=tuple(intake),
         courses=tuple(courses),
         sessions=tuple(sessions.order_by("-scheduled_at")[:session_limit]),
         rems_records=tuple((r, rems_status(core_record(r), now).value) for r in rems),

@@ -11,10 +11,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
+from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import Patient, Sex
 from ketamine_trd.clinic.records.quantities import PLAUSIBLE
-from ketamine_trd.clinic.records.services._scope import date_not_in_future, patient_for, require
+from ketamine_trd.clinic.records.services._scope import date_not_in_future, patient_for
 from ketamine_trd.errors import ConflictError, InputError
 
 MRN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
@@ -66,9 +67,9 @@ def _duplicate(mrn: str) -> ConflictError:
     return ConflictError(f"mrn: {mrn!r} is already registered at this clinic (allowed: an MRN not yet used here)")
 
 
-def register_patient(actor: Any, data: PatientInput, *, now: dt.datetime) -> Patient:
+def register_patient(actor: Actor, data: PatientInput, *, now: dt.datetime) -> Patient:
     """Create a patient in the actor's clinic; a duplicate MRN is a ``ConflictError`` and nothing is saved."""
-    user = require(actor, "patient.register")
+    user = authorize(actor, "patient.register")
     data.check_dates(now.date())
     try:
         with transaction.atomic():
@@ -83,9 +84,9 @@ def register_patient(actor: Any, data: PatientInput, *, now: dt.datetime) -> Pat
     return patient
 
 
-def update_patient(actor: Any, patient_id: int, data: PatientInput, *, now: dt.datetime) -> Patient:
+def update_patient(actor: Actor, patient_id: int, data: PatientInput, *, now: dt.datetime) -> Patient:
     """Change a patient's demographics; the audit event names the fields that changed."""
-    user = require(actor, "patient.edit")
+    user = authorize(actor, "patient.edit")
     data.check_dates(now.date())
     try:
         with transaction.atomic():
@@ -104,9 +105,9 @@ def update_patient(actor: Any, patient_id: int, data: PatientInput, *, now: dt.d
     return patient
 
 
-def get_patient(actor: Any, patient_id: int, *, now: dt.datetime, action: str = "patient.view") -> Patient:
+def get_patient(actor: Actor, patient_id: int, *, now: dt.datetime, action: str = "patient.view") -> Patient:
     """A patient of the actor's clinic (``NotFoundError`` otherwise); records a ``read``."""
-    user = require(actor, action)
+    user = authorize(actor, action)
     with transaction.atomic():
         patient = patient_for(user, patient_id)
         record(actor, "read", obj=patient, now=now)
@@ -114,10 +115,10 @@ def get_patient(actor: Any, patient_id: int, *, now: dt.datetime, action: str = 
 
 
 def search_patients(
-    actor: Any, query: str = "", *, now: dt.datetime, limit: int = 50, offset: int = 0
+    actor: Actor, query: str = "", *, now: dt.datetime, limit: int = 50, offset: int = 0
 ) -> list[Patient]:
     """Patients of the actor's clinic whose MRN, given or family name starts with ``query``."""
-    user = require(actor, "patient.view")
+    user = authorize(actor, "patient.view")
     if not 1 <= limit <= 200:
         raise InputError("limit", limit, "1 to 200")
     if offset < 0:

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.db import transaction
 
+from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import RemsRecord, RemsStatus, Session
-from ketamine_trd.clinic.records.services._scope import not_in_future, require
+from ketamine_trd.clinic.records.services._scope import not_in_future
 from ketamine_trd.clinical.monitoring.signoff import SessionRecord
 from ketamine_trd.clinical.rems import (
     BloodPressure,
@@ -28,8 +29,8 @@ from ketamine_trd.clinical.rems import (
     rems_status,
     rems_worklist,
 )
-from ketamine_trd.commands._output import to_jsonable
 from ketamine_trd.errors import NotFoundError
+from ketamine_trd.jsonable import to_jsonable
 
 CSV_COLUMNS = (
     "session_id", "status", "due_at", "rems_profile", "patient.first_name", "patient.last_name",
@@ -61,7 +62,7 @@ def pmf_contact(session: Session, signer: Any) -> PmfContact:
 
 
 def create_for_session(
-    actor: Any, session: Session, signed: SessionRecord, signer: Any, *, now: dt.datetime
+    actor: Actor, session: Session, signed: SessionRecord, signer: Any, *, now: dt.datetime
 ) -> RemsRecord:
     """Build the PMF record for a signed session and store it (inside the signing transaction)."""
     details = "; ".join(f"{e.kind}{': ' + e.details if e.details else ''}" for e in signed.observations.adverse_events)
@@ -111,9 +112,11 @@ def core_record(row: RemsRecord) -> RemsPatientMonitoringRecord:
     )
 
 
-def worklist(actor: Any, *, now: dt.datetime, include_submitted: bool = False) -> list[tuple[RemsRecord, RemsWorkItem]]:
+def worklist(
+    actor: Actor, *, now: dt.datetime, include_submitted: bool = False
+) -> list[tuple[RemsRecord, RemsWorkItem]]:
     """The clinic's PMF records by the core's order: overdue, due soon, due (earliest first)."""
-    user = require(actor, "rems.view")
+    user = authorize(actor, "rems.view")
     rows = RemsRecord.objects.filter(clinic_id=user.clinic_id).select_related("patient")
     if not include_submitted:
         rows = rows.exclude(status=RemsStatus.SUBMITTED)
@@ -125,10 +128,10 @@ def worklist(actor: Any, *, now: dt.datetime, include_submitted: bool = False) -
 
 
 def get_record(
-    actor: Any, record_id: int, *, now: dt.datetime, action: str = "read"
+    actor: Actor, record_id: int, *, now: dt.datetime, action: str = "read"
 ) -> tuple[RemsRecord, str, tuple[Any, ...]]:
     """One PMF record with its status and problems at ``now`` (audited as ``read``, or ``export`` for the PDF)."""
-    user = require(actor, "rems.view")
+    user = authorize(actor, "rems.view")
     with transaction.atomic():
         row = (
             RemsRecord.objects.select_related("patient", "session")
@@ -142,9 +145,9 @@ def get_record(
     return row, rems_status(core, now).value, rems_problems(core)
 
 
-def submit(actor: Any, record_id: int, *, submitted_at: dt.datetime, now: dt.datetime) -> RemsRecord:
+def submit(actor: Actor, record_id: int, *, submitted_at: dt.datetime, now: dt.datetime) -> RemsRecord:
     """Mark a PMF as submitted to the REMS (refused by the core while a field is missing)."""
-    user = require(actor, "rems.submit")
+    user = authorize(actor, "rems.submit")
     if hasattr(actor, "META"):  # a person at a browser re-enters the password first (ASVS 4.0 V3.7.1)
         from ketamine_trd.clinic.authn.reauth import require_recent_auth
 
@@ -174,7 +177,7 @@ def _flat(data: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def export_rows(actor: Any, *, now: dt.datetime, include_submitted: bool = True) -> list[dict[str, Any]]:
+def export_rows(actor: Actor, *, now: dt.datetime, include_submitted: bool = True) -> list[dict[str, Any]]:
     """One flat row per PMF record (the CSV export); writes an ``export`` audit event."""
     items = worklist(actor, now=now, include_submitted=include_submitted)
     rows = []

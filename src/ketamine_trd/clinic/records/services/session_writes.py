@@ -11,15 +11,15 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 
+from ketamine_trd.clinic.access import Actor, authorize, user_of
 from ketamine_trd.clinic.audit.service import record
-from ketamine_trd.clinic.measurement.services import raise_alert
+from ketamine_trd.clinic.measurement.interface import raise_alert
 from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, Timepoint, VitalSign
 from ketamine_trd.clinic.records.services import charting
-from ketamine_trd.clinic.records.services._scope import not_in_future, require, session_for, user_of
+from ketamine_trd.clinic.records.services._scope import not_in_future, session_for
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows
 from ketamine_trd.clinical.checklist import CONCOMITANT_CLASSES, PredoseChecklist
 from ketamine_trd.clinical.monitoring.observations import AdverseEvent as CoreEvent
@@ -105,7 +105,7 @@ def _alert_kind(rule_id: str) -> str:
     return "blood_pressure" if rule_id.startswith("bp-") or rule_id.startswith("predose-bp") else "monitoring"
 
 
-def raise_monitoring_alerts(actor: Any, session: Session, now: dt.datetime) -> int:
+def raise_monitoring_alerts(actor: Actor, session: Session, now: dt.datetime) -> int:
     """Put the core's warning and critical monitoring alerts for ``session`` on the worklist (idempotent)."""
     judged = assess(session, load_rows(session), now)
     raised = 0
@@ -131,8 +131,8 @@ def raise_monitoring_alerts(actor: Any, session: Session, now: dt.datetime) -> i
     return raised
 
 
-def _chart(actor: Any, session_id: int, now: dt.datetime, write: Writer, *, action: str = "session.chart") -> Session:
-    user = require(actor, action)
+def _chart(actor: Actor, session_id: int, now: dt.datetime, write: Writer, *, action: str = "session.chart") -> Session:
+    user = authorize(actor, action)
     with transaction.atomic():
         session = session_for(user, session_id, lock=True)
         if session.status == SessionStatus.SIGNED:
@@ -150,7 +150,7 @@ def _chart(actor: Any, session_id: int, now: dt.datetime, write: Writer, *, acti
     return session
 
 
-def record_checklist(actor: Any, session_id: int, data: ChecklistInput, *, now: dt.datetime) -> Session:
+def record_checklist(actor: Actor, session_id: int, data: ChecklistInput, *, now: dt.datetime) -> Session:
     """Store the pre-dose checklist (validated as the core's ``PredoseChecklist``)."""
     for name in ("checked_at", "last_food_at", "last_liquid_at", "nasal_medicine_at"):
         value = getattr(data, name)
@@ -169,7 +169,7 @@ def record_checklist(actor: Any, session_id: int, data: ChecklistInput, *, now: 
     return _chart(actor, session_id, now, write)
 
 
-def record_dose(actor: Any, session_id: int, data: DoseInput, *, now: dt.datetime) -> Session:
+def record_dose(actor: Actor, session_id: int, data: DoseInput, *, now: dt.datetime) -> Session:
     """Store the dose given (esketamine: devices and lot; IV: infusion settings)."""
     not_in_future("dosed_at", data.dosed_at, now)
     if data.infusion_ended_at is not None:
@@ -212,7 +212,7 @@ def record_dose(actor: Any, session_id: int, data: DoseInput, *, now: dt.datetim
     return _chart(actor, session_id, now, write)
 
 
-def add_vitals(actor: Any, session_id: int, data: VitalsInput, *, now: dt.datetime) -> Session:
+def add_vitals(actor: Actor, session_id: int, data: VitalsInput, *, now: dt.datetime) -> Session:
     """Add one timed set of vital signs (BP 300/20 and the like are refused by the core, naming the field)."""
     not_in_future("taken_at", data.taken_at, now)
     if data.timepoint not in Timepoint.values:
@@ -231,7 +231,7 @@ def add_vitals(actor: Any, session_id: int, data: VitalsInput, *, now: dt.dateti
     return _chart(actor, session_id, now, write)
 
 
-def add_rating(actor: Any, session_id: int, data: RatingInput, *, now: dt.datetime) -> Session:
+def add_rating(actor: Actor, session_id: int, data: RatingInput, *, now: dt.datetime) -> Session:
     """Add a MOAA/S (0-5) or CADSS total (CADSS-23 0-92, CADSS-6 0-24), checked by the core."""
     not_in_future("rated_at", data.rated_at, now)
     if data.instrument_id not in charting.RATING_INSTRUMENTS:
@@ -249,7 +249,7 @@ def add_rating(actor: Any, session_id: int, data: RatingInput, *, now: dt.dateti
     return _chart(actor, session_id, now, write)
 
 
-def add_adverse_event(actor: Any, session_id: int, data: EventInput, *, now: dt.datetime) -> Session:
+def add_adverse_event(actor: Actor, session_id: int, data: EventInput, *, now: dt.datetime) -> Session:
     """Add an adverse event (kinds of the monitoring core; ``other`` needs details)."""
     not_in_future("noted_at", data.noted_at, now)
     if data.resolved_at is not None:
@@ -268,7 +268,7 @@ def add_adverse_event(actor: Any, session_id: int, data: EventInput, *, now: dt.
 
 
 def resolve_adverse_event(
-    actor: Any, session_id: int, event_id: int, resolved_at: dt.datetime, *, now: dt.datetime
+    actor: Actor, session_id: int, event_id: int, resolved_at: dt.datetime, *, now: dt.datetime
 ) -> Session:
     """Record when an adverse event resolved."""
     not_in_future("resolved_at", resolved_at, now)
@@ -285,7 +285,7 @@ def resolve_adverse_event(
     return _chart(actor, session_id, now, write)
 
 
-def record_discharge(actor: Any, session_id: int, data: DischargeInput, *, now: dt.datetime) -> Session:
+def record_discharge(actor: Actor, session_id: int, data: DischargeInput, *, now: dt.datetime) -> Session:
     """Store the end of monitoring and the REMS form answers."""
     not_in_future("monitoring_completed_at", data.monitoring_completed_at, now)
     if data.ready_to_leave_minutes is not None and not 0 <= data.ready_to_leave_minutes <= 1440:

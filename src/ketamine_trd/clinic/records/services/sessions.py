@@ -8,10 +8,11 @@ from typing import Any
 
 from django.db import transaction
 
+from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, Session, SessionStatus
 from ketamine_trd.clinic.records.services import charting
-from ketamine_trd.clinic.records.services._scope import course_for, require, session_for
+from ketamine_trd.clinic.records.services._scope import course_for, session_for
 from ketamine_trd.clinical.checklist import PredoseResult, evaluate_predose
 from ketamine_trd.clinical.monitoring.alerts import evaluate_monitoring
 from ketamine_trd.clinical.monitoring.discharge import DischargeReadiness, discharge_readiness
@@ -23,9 +24,11 @@ from ketamine_trd.errors import ConflictError, InputError, KtrdError
 MAX_AHEAD = dt.timedelta(days=400)
 
 
-def schedule_session(actor: Any, course_id: int, *, scheduled_at: dt.datetime, chair: str, now: dt.datetime) -> Session:
+def schedule_session(
+    actor: Actor, course_id: int, *, scheduled_at: dt.datetime, chair: str, now: dt.datetime
+) -> Session:
     """Book a session of a course that has not ended (past or future times, within about a year)."""
-    user = require(actor, "session.schedule")
+    user = authorize(actor, "session.schedule")
     if scheduled_at > now + MAX_AHEAD or scheduled_at < now - MAX_AHEAD:
         raise InputError("scheduled_at", scheduled_at.isoformat(timespec="minutes"), "within 400 days of today")
     if len(chair) > 40:
@@ -48,13 +51,13 @@ def schedule_session(actor: Any, course_id: int, *, scheduled_at: dt.datetime, c
     return session
 
 
-def sessions_on(actor: Any, day_start: dt.datetime, day_end: dt.datetime, *, now: dt.datetime) -> list[Session]:
+def sessions_on(actor: Actor, day_start: dt.datetime, day_end: dt.datetime, *, now: dt.datetime) -> list[Session]:
     """The clinic's sessions scheduled in ``[day_start, day_end)`` (one query, patients joined).
 
     Selected by time first (the ``scheduled_at`` index), then by clinic: a day holds few sessions and a clinic
     many patients, and SQLite would otherwise probe the sessions of every patient of the clinic.
     """
-    user = require(actor, "session.list")
+    user = authorize(actor, "session.list")
     rows = (
         Session.objects.filter(scheduled_at__gte=day_start, scheduled_at__lt=day_end)
         .exclude(status=SessionStatus.CANCELLED)
@@ -126,9 +129,9 @@ def assess(session: Session, rows: tuple[list[Any], list[Any], list[Any]], now: 
     }  # fmt: skip
 
 
-def chair_view(actor: Any, session_id: int, *, now: dt.datetime) -> ChairView:
+def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
     """The session with the core's live checks, alerts, missing fields and discharge readiness (a ``read``)."""
-    user = require(actor, "session.view")
+    user = authorize(actor, "session.view")
     with transaction.atomic():
         session = session_for(user, session_id)
         rows = load_rows(session)

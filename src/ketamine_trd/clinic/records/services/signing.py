@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
 
 from django.db import transaction
 
+from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import RemsRecord, SessionStatus
 from ketamine_trd.clinic.records.services import rems
-from ketamine_trd.clinic.records.services._scope import require, session_for
+from ketamine_trd.clinic.records.services._scope import session_for
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows
 from ketamine_trd.clinical.monitoring.signoff import MissingField
 from ketamine_trd.errors import ConflictError, InputError
@@ -30,19 +30,17 @@ class SignOutcome:
     rems_record: RemsRecord | None = None
 
 
-def _require_recent_auth(actor: Any, now: dt.datetime) -> None:
+def _require_recent_auth(actor: Actor, now: dt.datetime) -> None:
     if not hasattr(actor, "META"):
         return
-    try:
-        from ketamine_trd.clinic.authn.reauth import require_recent_auth
-    except ImportError:  # pragma: no cover - before the authn app provides re-authentication
-        return
+    from ketamine_trd.clinic.authn.reauth import require_recent_auth
+
     require_recent_auth(actor, now)
 
 
-def sign_session(actor: Any, session_id: int, *, now: dt.datetime) -> SignOutcome:
+def sign_session(actor: Actor, session_id: int, *, now: dt.datetime) -> SignOutcome:
     """Sign the session if nothing is missing; otherwise save nothing and say what is missing."""
-    user = require(actor, "session.sign")
+    user = authorize(actor, "session.sign")
     _require_recent_auth(actor, now)
     with transaction.atomic():
         session = session_for(user, session_id, lock=True)

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ketamine_trd.clinic.access import can, require_role
+from ketamine_trd.clinic.access import authorized, can
 from ketamine_trd.clinic.records.forms._errors import add_domain_error
 from ketamine_trd.clinic.records.forms.courses import CourseForm, PhaseForm, ScheduleForm
 from ketamine_trd.clinic.records.services import courses, patients
@@ -16,7 +16,7 @@ from ketamine_trd.errors import ConflictError, InputError, KtrdError
 
 
 @require_http_methods(["GET", "POST"])
-@require_role("course.plan")
+@authorized("course.plan")
 def course_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     try:
         patient = patients.get_patient(request, patient_id, now=now(), action="course.plan")
@@ -36,7 +36,7 @@ def course_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @require_GET
-@require_role("course.view")
+@authorized("course.view")
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     try:
         page = courses.course_page(request, course_id, now=now())
@@ -54,7 +54,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @require_POST
-@require_role("course.change_phase")
+@authorized("course.change_phase")
 def course_phase(request: HttpRequest, course_id: int) -> HttpResponse:
     form = PhaseForm(request.POST)
     if form.is_valid():

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ketamine_trd.clinic.access import require_role
+from ketamine_trd.clinic.access import authorized
 from ketamine_trd.clinic.records.forms._errors import add_domain_error
 from ketamine_trd.clinic.records.forms.intake import OverrideForm, ScreeningIntakeForm, TrdIntakeForm
 from ketamine_trd.clinic.records.services import intake, patients
@@ -23,7 +23,7 @@ def _patient(request: HttpRequest, patient_id: int):  # type: ignore[no-untyped-
 
 
 @require_http_methods(["GET", "POST"])
-@require_role("intake.record")
+@authorized("intake.record")
 def trd_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
     form = TrdIntakeForm(request.POST or None)
@@ -42,7 +42,7 @@ def trd_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@require_role("intake.record")
+@authorized("intake.record")
 def screening_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
     initial = {"sex": patient.sex if patient.sex in ("female", "male") else ""}
@@ -62,7 +62,7 @@ def screening_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @require_POST
-@require_role("intake.sign_off")
+@authorized("intake.sign_off")
 def intake_sign_off(request: HttpRequest, intake_id: int) -> HttpResponse:
     try:
         result = intake.sign_off_intake(request, intake_id, now=now())
@@ -76,7 +76,7 @@ def intake_sign_off(request: HttpRequest, intake_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@require_role("intake.override")
+@authorized("intake.override")
 def intake_override(request: HttpRequest, intake_id: int) -> HttpResponse:
     try:
         current = intake.intake_to_override(request, intake_id, now=now())

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ketamine_trd.clinic.access import can, require_role
+from ketamine_trd.clinic.access import authorized, can
 from ketamine_trd.clinic.records.forms._errors import add_domain_error
 from ketamine_trd.clinic.records.forms.patients import PatientForm, PatientSearchForm
 from ketamine_trd.clinic.records.services import overview, patients
@@ -19,7 +19,7 @@ _PAGE_ACTIONS = ("intake.record", "intake.sign_off", "course.plan", "session.sch
 
 
 @require_GET
-@require_role("patient.view")
+@authorized("patient.view")
 def patient_list(request: HttpRequest) -> HttpResponse:
     form = PatientSearchForm(request.GET)
     query, page = "", 1
@@ -31,7 +31,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@require_role("patient.register")
+@authorized("patient.register")
 def patient_register(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -48,7 +48,7 @@ def patient_register(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@require_role("patient.edit")
+@authorized("patient.edit")
 def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     try:
         patient = patients.get_patient(request, patient_id, now=now(), action="patient.edit")
@@ -72,7 +72,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @require_GET
-@require_role("patient.view")
+@authorized("patient.view")
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     try:
         page = overview.patient_page(request, patient_id, now=now())

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from ketamine_trd.clinic.access import can, require_role
+from ketamine_trd.clinic.access import authorized, can
 from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
 from ketamine_trd.clinic.records.pmf_layout import pmf_pdf, pmf_sections
 from ketamine_trd.clinic.records.services import rems
@@ -19,7 +19,7 @@ from ketamine_trd.errors import InputError, KtrdError
 
 
 @require_GET
-@require_role("rems.view")
+@authorized("rems.view")
 def rems_list(request: HttpRequest) -> HttpResponse:
     include = request.GET.get("all") == "1"
     items = rems.worklist(request, now=now(), include_submitted=include)
@@ -27,7 +27,7 @@ def rems_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@require_role("rems.export")
+@authorized("rems.export")
 def rems_csv(request: HttpRequest) -> HttpResponse:
     rows = rems.export_rows(request, now=now())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -47,7 +47,7 @@ def _cell(value: object) -> object:
 
 
 @require_GET
-@require_role("rems.view")
+@authorized("rems.view")
 def rems_detail(request: HttpRequest, record_id: int) -> HttpResponse:
     try:
         row, status, problems = rems.get_record(request, record_id, now=now())
@@ -59,7 +59,7 @@ def rems_detail(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 @require_POST
-@require_role("rems.submit")
+@authorized("rems.submit")
 def rems_submitted(request: HttpRequest, record_id: int) -> HttpResponse:
     try:
         rems.submit(request, record_id, submitted_at=now(), now=now())
@@ -75,7 +75,7 @@ def rems_submitted(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 @require_GET
-@require_role("rems.export")
+@authorized("rems.export")
 def rems_pdf(request: HttpRequest, record_id: int) -> HttpResponse:
     try:
         row, status, problems = rems.get_record(request, record_id, now=now(), action="export")

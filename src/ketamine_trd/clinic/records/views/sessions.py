@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from ketamine_trd.clinic.access import can, require_role
+from ketamine_trd.clinic.access import authorized, can
 from ketamine_trd.clinic.records.forms._errors import add_domain_error
 from ketamine_trd.clinic.records.forms.courses import ScheduleForm
 from ketamine_trd.clinic.records.forms.sessions import PARTS
@@ -29,7 +29,7 @@ WRITERS = {
 
 
 @require_POST
-@require_role("session.schedule")
+@authorized("session.schedule")
 def session_schedule(request: HttpRequest, course_id: int) -> HttpResponse:
     form = ScheduleForm(request.POST)
     if not form.is_valid():
@@ -52,7 +52,7 @@ def session_schedule(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @require_GET
-@require_role("session.list")
+@authorized("session.list")
 def session_today(request: HttpRequest) -> HttpResponse:
     at = now()
     start = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -86,13 +86,13 @@ def _initial(name: str) -> dict[str, object]:
 
 
 @require_GET
-@require_role("session.view")
+@authorized("session.view")
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     return _chart_page(request, session_id)
 
 
 @require_POST
-@require_role("session.chart")
+@authorized("session.chart")
 def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResponse:
     if part == "sign":
         return _sign(request, session_id)

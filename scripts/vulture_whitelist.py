@@ -1,0 +1,72 @@
+# Reviewed whitelist for vulture (config: [tool.vulture] in pyproject.toml; run by scripts/test).
+# vulture parses this file, it is never imported. Each entry is a name that vulture reports as unused and that is
+# used all the same, grouped by how it is used. A new report is either dead code (delete it) or a use vulture
+# cannot see (add it here, under the group that says why). Reviewed 2026-12-02 (issue 18).
+# ruff: noqa
+# fmt: off
+
+# -- Django model fields and choices: the database schema, read through the ORM, templates, admin and exports ------
+rems_setting_id  # accounts.Clinic
+entered_by  # measurement.Assessment
+BLOOD_PRESSURE; MONITORING; REMS_DUE  # measurement.AlertKind choices
+acknowledged_by; acknowledgement_note; acknowledged_by_id  # measurement.Alert
+_.acknowledged_by; _.acknowledgement_note  # set by measurement.alerts / services
+confirmed; _.confirmed  # authn.TotpDevice
+FEMALE; MALE  # records.Sex choices
+updated_at; created_by; signed_off_by; override_reason; overridden_by; overridden_at  # records rows
+_.updated_at; _.signed_off_by; _.override_reason; _.overridden_by; _.overridden_at; _.submitted_by
+reassessment_due_on; prescriber  # records.Course
+discharge_ready; _.discharge_ready  # records.Session: set when signing (the discharge verdict at sign-off)
+checklist_result; discharge_note  # records.Session: never written; dropped by the migration of issue 18 (see below)
+PRE_DOSE; POST_40; DISCHARGE  # records.Timepoint choices
+recorded_by; submitted_by  # records vitals, ratings, events, REMS rows
+MILD; MODERATE; SEVERE  # records.Severity choices
+_.delete  # audit models refuse deletes: Django calls Model.delete
+
+# -- django-ninja output schemas: fields of the API's JSON (docs in /api/openapi.json) ----------------------------
+rems_record_id  # records.schemas.SignOut
+
+# -- Django by dotted path or by convention ---------------------------------------------------------------------
+RedactingFilter  # settings.LOGGING names it by path
+_.csp_nonce  # read by templates as request.csp_nonce
+AnonymousUser  # clinic.access: imported for the Actor type alias (a string annotation vulture does not read)
+override_reason; weight_unit; height; height_unit  # form fields, rendered and cleaned by Django forms
+_.__doc__  # Typer shows a command's docstring as its help
+_.allow_nan  # scikit-learn reads its estimator tags
+
+# -- read by templates (vulture reads no HTML) ------------------------------------------------------------------
+_.trial_rows  # records/intake_trd.html
+_.effective_verdict  # records/_intake_result.html
+_.can_sign  # records/session_detail.html
+screening; rems_records  # records.services.overview.PatientPage, records/patient_detail.html
+sessions_count; assessments_due; reassessments_due; open_alert_counts  # measurement.dashboard, the dashboard page
+rems_due_count; rems_overdue_count; outcome_alert_counts
+max_total  # measurement.trajectory.Trajectory: the chart's y-axis
+
+# -- fields of result values: shown by the CLI's --json and Rich output, the API and reports (dataclass fields) ----
+rd_pp; omop_table; estimate; pooled; pooled_ci  # analytics results
+n_courses; response_definition; remission_profile; remission_cutoffs; n_responders; coefficients
+logrank_p; logrank_statistic
+evaluated_at  # clinical.checklist.ChecklistResult
+effective_date  # versioned profiles and source tables (ADR 0003: every profile has an effective date)
+predose_diastolic_mmhg  # clinical.measurement_timeline, read by name in a loop
+assessed_at; earliest_at  # clinical.monitoring.discharge
+configured_by; consulted; monitoring_until_resolution; bp_time_points; prescriber_onsite_required  # profiles
+first_name; last_name; hcp_name; hcp_phone; hcp_email; setting_name; setting_address  # REMS PMF fields
+benzodiazepines; non_benzodiazepine_sedative_hypnotics; psychostimulants; maois; opioids
+dose_administered; bp_predose; bp_post_40_min; bp_before_completion; respiratory_depression; hours_left
+bladder_interval_days; cognitive_interval_days; liver_enzymes_interval_days; blood_pressure_review_interval_days
+patient_mrn  # interop.records.AssessmentRecord (the record's shape, filled by clinic.fhir_bridge)
+effect; available  # pharmacology.pd
+
+# -- citations and public API of the core (documented; used by tests, doctests and docs) ---------------------------
+DEVICE_SOURCE  # the citation of the esketamine device constants above it
+AGE_CAP_SOURCE  # the citation of AGE_CAP (HIPAA Safe Harbor)
+RACEMIC  # clinical.monitoring_profiles: the racemic products
+_.max_total  # clinical.instruments.Instrument
+_.unmet  # clinical.monitoring.discharge.DischargeAssessment
+events_by_type  # clinical.outcomes
+_example_record  # clinical.rems: the doctests' example
+_.two_by_two  # analytics.evidence_counts
+_.to_frames  # analytics.synth (docs/analytics.md)
+_.by_outcome  # interop.fhir.report

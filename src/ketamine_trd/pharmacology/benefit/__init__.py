@@ -16,4 +16,13 @@ from ketamine_trd.pharmacology.benefit.model import BenefitParams, DoseSeries, i
 from ketamine_trd.pharmacology.benefit.patient import LABEL, PatientScores, update
 from ketamine_trd.pharmacology.benefit.population import outcomes, sample_patients
 
-__all__ = ["LABEL", "BenefitParams", "DoseSeries", "PatientScores", "improvement", "outcomes", "sample_patients", "update"]
+__all__ = [
+    "LABEL",
+    "BenefitParams",
+    "DoseSeries",
+    "PatientScores",
+    "improvement",
+    "outcomes",
+    "sample_patients",
+    "update",
+]

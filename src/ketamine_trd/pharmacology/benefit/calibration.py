@@ -149,58 +149,129 @@ def _sustain1_placebo(p: BenefitParams, pts: VirtualPatients) -> float:
 
 TARGETS: tuple[Target, ...] = (
     Target(
-        "han-2016-24h", "Single 0.5 mg/kg IV: response at 24 h (9 RCTs pooled)", "han-2016", 0.522, None, True,
-        _single_response(0.5, 1.0), note="ketamine-arm size not reported in the abstract",
+        "han-2016-24h",
+        "Single 0.5 mg/kg IV: response at 24 h (9 RCTs pooled)",
+        "han-2016",
+        0.522,
+        None,
+        True,
+        _single_response(0.5, 1.0),
+        note="ketamine-arm size not reported in the abstract",
     ),
     Target(
-        "han-2016-72h", "Single 0.5 mg/kg IV: response at 72 h", "han-2016", 0.479, None, True,
+        "han-2016-72h",
+        "Single 0.5 mg/kg IV: response at 72 h",
+        "han-2016",
+        0.479,
+        None,
+        True,
         _single_response(0.5, 3.0),
     ),
     Target(
-        "han-2016-day7", "Single 0.5 mg/kg IV: response at day 7", "han-2016", 0.398, None, True,
+        "han-2016-day7",
+        "Single 0.5 mg/kg IV: response at day 7",
+        "han-2016",
+        0.398,
+        None,
+        True,
         _single_response(0.5, 7.0),
     ),
     Target(
-        "salloum-2020-0.1", "Single 0.1 mg/kg: day-3 responders relapsed by day 14", "salloum-2020", 0.80, None, True,
-        _salloum(0.1), note="relapse = MADRS >= 22 in the paper; modelled as loss of response",
+        "salloum-2020-0.1",
+        "Single 0.1 mg/kg: day-3 responders relapsed by day 14",
+        "salloum-2020",
+        0.80,
+        None,
+        True,
+        _salloum(0.1),
+        note="relapse = MADRS >= 22 in the paper; modelled as loss of response",
     ),
     Target(
-        "salloum-2020-0.5", "Single 0.5 mg/kg: day-3 responders relapsed by day 14", "salloum-2020", 0.50, None, True,
+        "salloum-2020-0.5",
+        "Single 0.5 mg/kg: day-3 responders relapsed by day 14",
+        "salloum-2020",
+        0.50,
+        None,
+        True,
         _salloum(0.5),
     ),
     Target(
-        "salloum-2020-1.0", "Single 1.0 mg/kg: day-3 responders relapsed by day 14", "salloum-2020", 0.30, None, True,
+        "salloum-2020-1.0",
+        "Single 1.0 mg/kg: day-3 responders relapsed by day 14",
+        "salloum-2020",
+        0.30,
+        None,
+        True,
         _salloum(1.0),
     ),
     Target(
-        "murrough-2013b-response", "Six infusions over 12 days: response at the end", "S25", 0.708, 24, True,
+        "murrough-2013b-response",
+        "Six infusions over 12 days: response at the end",
+        "S25",
+        0.708,
+        24,
+        True,
         _course_response,
     ),
     Target(
-        "phillips-2019-response", "Six thrice-weekly infusions: response", "phillips-2019", 0.59, 41, True,
-        _course_response, note="the same schedule as Murrough 2013b; both are fitted, so the fit sits between them",
+        "phillips-2019-response",
+        "Six thrice-weekly infusions: response",
+        "phillips-2019",
+        0.59,
+        41,
+        True,
+        _course_response,
+        note="the same schedule as Murrough 2013b; both are fitted, so the fit sits between them",
     ),
     Target(
-        "murrough-2013b-relapse", "Six infusions: responders relapsed 18 days after the last (median 18 d)", "S25",
-        0.50, 17, True, _course_relapse_18, note="17 responders = 70.8% of 24",
+        "murrough-2013b-relapse",
+        "Six infusions: responders relapsed 18 days after the last (median 18 d)",
+        "S25",
+        0.50,
+        17,
+        True,
+        _course_relapse_18,
+        note="17 responders = 70.8% of 24",
     ),
     Target(
-        "murrough-2013-ajp-24h", "Single 0.5 mg/kg IV: response at 24 h (check)", "murrough-2013-ajp", 0.64, 47,
-        False, _single_response(0.5, 1.0),
+        "murrough-2013-ajp-24h",
+        "Single 0.5 mg/kg IV: response at 24 h (check)",
+        "murrough-2013-ajp",
+        0.64,
+        47,
+        False,
+        _single_response(0.5, 1.0),
         note="64% vs 28% as stated in issue 11; the 24-h rates were not verified in the primary text here (L)",
     ),
     Target(
-        "singh-2016-ratio", "Day-15 MADRS change, twice / thrice weekly (check)", "S24", 18.4 / 17.7, None, False,
-        _singh_ratio, note="-18.4 vs -17.7 points: ratio of mean improvements; arm sizes not found; band +/-0.25",
+        "singh-2016-ratio",
+        "Day-15 MADRS change, twice / thrice weekly (check)",
+        "S24",
+        18.4 / 17.7,
+        None,
+        False,
+        _singh_ratio,
+        note="-18.4 vs -17.7 points: ratio of mean improvements; arm sizes not found; band +/-0.25",
         tolerance=0.25,
     ),
     Target(
-        "orka-1-4wk", "After 4-8 infusions: responders still responding at 4 weeks (check)", "mcinnes-2022", 0.80,
-        None, False, _orka(4.0), note="real-world KM, PHQ-9; conflicts with Murrough 2013b's median of 18 days",
+        "orka-1-4wk",
+        "After 4-8 infusions: responders still responding at 4 weeks (check)",
+        "mcinnes-2022",
+        0.80,
+        None,
+        False,
+        _orka(4.0),
+        note="real-world KM, PHQ-9; conflicts with Murrough 2013b's median of 18 days",
     ),
     Target(
-        "sustain-1-placebo", "Esketamine stable remitters switched to placebo: relapsed by day 273 (check)", "S13",
-        0.50, 86, False, _sustain1_placebo,
+        "sustain-1-placebo",
+        "Esketamine stable remitters switched to placebo: relapsed by day 273 (check)",
+        "S13",
+        0.50,
+        86,
+        False,
+        _sustain1_placebo,
         note="placebo-arm KM median 273 days; patients kept an oral antidepressant; S-ketamine potency x2 assumed",
     ),
 )
@@ -209,8 +280,11 @@ NOT_FOUND: tuple[tuple[str, str], ...] = (
     ("Zarate 2006", "n = 18 crossover; 24-h and day-7 response rates not found in a citable source: left out"),
     ("aan het Rot 2010", "six infusions, time to relapse: the primary numbers were not found: left out"),
     ("Shiroma 2014", "six M-W-F infusions in 15 patients (abstract); response and relapse numbers not found: left out"),
-    ("Fava 2020", "response rates by dose not found (only HAM-D6 superiority and d = -0.82 for 0.1 mg/kg): "
-     "dose-response enters through Salloum 2020, the same trial's follow-up"),
+    (
+        "Fava 2020",
+        "response rates by dose not found (only HAM-D6 superiority and d = -0.82 for 0.1 mg/kg): "
+        "dose-response enters through Salloum 2020, the same trial's follow-up",
+    ),
     ("SUSTAIN-1 weekly vs every other week", "not randomised in SUSTAIN-1 (frequency was individualised): no target"),
 )
 
@@ -240,7 +314,7 @@ UPPER = np.log([100.0, 5.0, 10.0, 9.99, 2.0])
 def parameter_draws(f: Fit, size: int, rng: np.random.Generator) -> FloatArray:
     """Draws of the fitted vector from N(estimate, covariance), clipped to the fit's bounds."""
     vs = rng.multivariate_normal(f.params.vector(), np.asarray(f.covariance), size=size, method="eigh")
-    return np.clip(vs, LOWER, UPPER)
+    return np.asarray(np.clip(vs, LOWER, UPPER), dtype=np.float64)
 
 
 def _start() -> BenefitParams:
@@ -255,11 +329,11 @@ def fit(n: int = FIT_N, seed: int = FIT_SEED, start: BenefitParams | None = None
     base = start or _start()
     pts = sample_patients(n, seed)
     fitted = tuple(t for t in TARGETS if t.fitted)
-    observed = np.array([t.published for t in fitted])
+    observed: FloatArray = np.array([t.published for t in fitted], dtype=np.float64)
 
     def residuals(v: FloatArray) -> FloatArray:
         p = base.with_vector(v)
-        return np.array([t.predict(p, pts) for t in fitted]) - observed
+        return np.array([t.predict(p, pts) for t in fitted], dtype=np.float64) - observed
 
     result = least_squares(
         residuals, base.vector(), method="trf", bounds=(LOWER, UPPER), diff_step=1e-4, max_nfev=80, xtol=1e-6
@@ -316,8 +390,20 @@ def calibration_table(fit_: Fit | None = None, draws: int = 20, seed: int = 7) -
             within = abs(point - t.published) <= t.tolerance
             band = f"+/-{t.tolerance:g} absolute (no group size)"
         rows.append(
-            TargetRow(t.id, t.label, t.source_id, t.fitted, t.published, interval, point, (lo, hi),
-                      point - t.published, within, band, t.note)  # fmt: skip
+            TargetRow(
+                t.id,
+                t.label,
+                t.source_id,
+                t.fitted,
+                t.published,
+                interval,
+                point,
+                (lo, hi),
+                point - t.published,
+                within,
+                band,
+                t.note,
+            )  # fmt: skip
         )
     return tuple(rows)
 
@@ -358,5 +444,5 @@ if __name__ == "__main__":  # pragma: no cover - the recording script
     print("residual_sd", result.residual_sd)  # noqa: T201
     print("covariance", result.covariance)  # noqa: T201
     for row in calibration_table(result):
-        print(row.id, round(row.published, 3), round(row.predicted, 3), [round(x, 3) for x in row.predicted_interval],
-              row.within)  # fmt: skip  # noqa: T201
+        interval = [round(x, 3) for x in row.predicted_interval]
+        print(row.id, round(row.published, 3), round(row.predicted, 3), interval, row.within)  # noqa: T201

@@ -72,7 +72,7 @@ def racemic_exposure_typical(mg_per_kg: float, weight_kg: float = 70.0) -> float
     """
     if not (math.isfinite(mg_per_kg) and 0.0 < mg_per_kg <= 2.0):
         raise InputError("mg_per_kg", mg_per_kg, "more than 0 and at most 2 mg/kg")
-    return mg_per_kg * weight_kg / (RACEMIC_CL_L_PER_H_70KG * (weight_kg / 70.0) ** 0.75) * 1000.0
+    return float(mg_per_kg * weight_kg / (RACEMIC_CL_L_PER_H_70KG * (weight_kg / 70.0) ** 0.75) * 1000.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +145,7 @@ class BenefitParams:
 
 
 X50_FIXED_NG_H_PER_ML = 8.75
-"""Fast-stimulus x50, fixed at the exposure of 0.01 mg/kg IV (a tenth of the lowest studied dose): saturated acute effect."""
+"""Fast-stimulus x50 (ng*h/mL), fixed at the exposure of 0.01 mg/kg IV, a tenth of the lowest studied dose."""
 
 OMEGA_KF_ASSUMED = 0.5
 """SD of log kf between patients: an assumption (not identifiable from the published group results)."""

@@ -3,7 +3,8 @@
 The patient's two random effects (``z_theta``: how strongly they respond; ``z_kf``: how fast a
 dose's benefit fades) have the population prior N(0, 1) each. Given the patient's baseline MADRS
 and their ratings after doses, the posterior is computed exactly on a grid (61 x 61 points over
-+/-4 SD): likelihood ``y_j ~ N(baseline (1 - I(t_j)), residual_sd^2)``. From the posterior: the
++/-4 SD): likelihood ``y_j ~ N(baseline (1 - I(t_j)), residual_sd^2)``, a rating of 0 left-censored
+(the scale's floor). From the posterior: the
 predicted course with a band, and when benefit is expected to fade (the improvement falling
 below 50%) after the last dose, with a suggested window for the next session.
 
@@ -23,6 +24,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import log_ndtr
 
 from ketamine_trd.errors import InputError
 from ketamine_trd.pharmacology.benefit.model import (
@@ -42,6 +44,7 @@ RESIDUAL_SD_POINTS = 3.0
 (inter-rater and visit-to-visit noise), not a published value; pass your own with ``residual_sd``."""
 
 GRID = np.linspace(-4.0, 4.0, 61)
+GRID_LIMIT = 6.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,21 +79,30 @@ class PatientPosterior:
     weights: FloatArray  # (61*61,) posterior mass per grid point, theta-major
     z_theta: FloatArray  # grid values, same order
     z_kf: FloatArray
+    grid_theta: FloatArray  # the axes of the (fine) grid
+    grid_kf: FloatArray
 
     def _quantile(self, values: FloatArray, q: float) -> float:
         order = np.argsort(values)
         cum = np.cumsum(self.weights[order])
         return float(values[order][min(int(np.searchsorted(cum, q)), values.shape[0] - 1)])
 
-    def z_theta_interval(self, level: float) -> tuple[float, float]:
-        """Central posterior interval of the patient's sensitivity deviate."""
+    def _marginal_interval(self, axis: int, level: float) -> tuple[float, float]:
+        grid = self.grid_theta if axis == 0 else self.grid_kf
+        w = self.weights.reshape(self.grid_theta.shape[0], self.grid_kf.shape[0]).sum(axis=1 - axis)
+        cdf = np.concatenate([[0.0], np.cumsum(w)])  # CDF at cell edges (midpoint rule)
+        step = float(grid[1] - grid[0])
+        edges = np.concatenate([grid - step / 2.0, [grid[-1] + step / 2.0]])
         a = (1.0 - level) / 2.0
-        return self._quantile(self.z_theta, a), self._quantile(self.z_theta, 1.0 - a)
+        return float(np.interp(a, cdf, edges)), float(np.interp(1.0 - a, cdf, edges))
+
+    def z_theta_interval(self, level: float) -> tuple[float, float]:
+        """Central posterior interval of the patient's sensitivity deviate (interpolated marginal CDF)."""
+        return self._marginal_interval(0, level)
 
     def z_kf_interval(self, level: float) -> tuple[float, float]:
         """Central posterior interval of the patient's fade-rate deviate."""
-        a = (1.0 - level) / 2.0
-        return self._quantile(self.z_kf, a), self._quantile(self.z_kf, 1.0 - a)
+        return self._marginal_interval(1, level)
 
     def course(self, times_d: FloatArray, doses: DoseSeries | None = None) -> dict[str, FloatArray]:
         """Predicted MADRS (posterior median and 10th-90th percentile band) at ``times_d``."""
@@ -128,18 +140,46 @@ class PatientPosterior:
         return f["p10"], f["p50"]
 
 
-def update(params: BenefitParams, scores: PatientScores) -> PatientPosterior:
-    """Exact grid posterior of the patient's (z_theta, z_kf) given their ratings."""
-    zt, zk = np.meshgrid(GRID, GRID, indexing="ij")
-    zt, zk = zt.ravel(), zk.ravel()
+def _log_posterior(
+    params: BenefitParams, scores: PatientScores, gt: FloatArray, gk: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    mt, mk = np.meshgrid(gt, gk, indexing="ij")
+    zt, zk = mt.ravel(), mk.ravel()
     log_prior = -0.5 * (zt * zt + zk * zk)
     if scores.times_d:
         times = np.asarray(scores.times_d, dtype=np.float64)
         imp = improvement(params, scores.doses, np.exp(params.omega_theta * zt), params.omega_kf * zk, times)
         pred = scores.baseline_madrs * (1.0 - imp)
-        resid = (np.asarray(scores.madrs)[None, :] - pred) / scores.residual_sd
-        log_post = log_prior - 0.5 * (resid * resid).sum(axis=1)
+        y = np.asarray(scores.madrs)[None, :]
+        resid = (y - pred) / scores.residual_sd
+        # a rating of 0 is the floor of the scale: left-censored (the latent score may be below it)
+        floor = y <= 0.0
+        loglik = np.where(floor, log_ndtr(-pred / scores.residual_sd), -0.5 * resid * resid)
+        log_post = log_prior + loglik.sum(axis=1)
     else:
         log_post = log_prior
+    return log_post, zt, zk
+
+
+def _span(values: FloatArray, w: FloatArray, step: float) -> FloatArray:
+    mean = float((values * w).sum())
+    sd = math.sqrt(max(float((w * (values - mean) ** 2).sum()), 0.0))
+    half = max(6.0 * sd, 4.0 * step)
+    return np.linspace(max(mean - half, -GRID_LIMIT), min(mean + half, GRID_LIMIT), GRID.shape[0])
+
+
+def update(params: BenefitParams, scores: PatientScores) -> PatientPosterior:
+    """Grid posterior of the patient's (z_theta, z_kf) given their ratings.
+
+    A coarse 61 x 61 grid over +/-4 SD locates the posterior; a second 61 x 61 grid spans +/-6
+    posterior SD around it (the posterior of a well-rated patient is much narrower than the coarse
+    spacing), so intervals are not limited by the grid.
+    """
+    log_post, zt, zk = _log_posterior(params, scores, GRID, GRID)
     w = np.exp(log_post - log_post.max())
-    return PatientPosterior(params, scores, w / w.sum(), zt, zk)
+    w /= w.sum()
+    step = float(GRID[1] - GRID[0])
+    gt, gk = _span(zt, w, step), _span(zk, w, step)
+    log_post, zt, zk = _log_posterior(params, scores, gt, gk)
+    w = np.exp(log_post - log_post.max())
+    return PatientPosterior(params, scores, w / w.sum(), zt, zk, gt, gk)

@@ -107,7 +107,7 @@ class PopulationOutcomes:
         return float(self.p_response.mean(axis=0).sum() * step)
 
     def relapse_free(self, after_d: float, days: float) -> float:
-        """Among responders ``after_d`` (usually 1 day after the last dose), the share still responding ``days`` later."""
+        """Among responders at ``after_d`` (1 day after the last dose), the share still responding ``days`` later."""
         return 1.0 - self.relapsed_by(after_d, after_d + days)
 
     def median_time_to_relapse_d(self, after_d: float) -> float:

@@ -205,6 +205,4 @@ def search(
         days[start : start + len(part)] = prob.mean(axis=1).sum(axis=1) * STEP_D
         at_h[start : start + len(part)] = prob[:, :, -1].mean(axis=1)
     best = _best(aim, sessions, days, at_h, min_response)
-    return SearchResult(
-        aim, cands, tuple(int(s) for s in sessions), tuple(days.tolist()), tuple(at_h.tolist()), best
-    )
+    return SearchResult(aim, cands, tuple(int(s) for s in sessions), tuple(days.tolist()), tuple(at_h.tolist()), best)

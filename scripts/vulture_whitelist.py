@@ -17,7 +17,6 @@ updated_at; created_by; signed_off_by; override_reason; overridden_by; overridde
 _.updated_at; _.signed_off_by; _.override_reason; _.overridden_by; _.overridden_at; _.submitted_by
 reassessment_due_on; prescriber  # records.Course
 discharge_ready; _.discharge_ready  # records.Session: set when signing (the discharge verdict at sign-off)
-checklist_result; discharge_note  # records.Session: never written; dropped by the migration of issue 18 (see below)
 PRE_DOSE; POST_40; DISCHARGE  # records.Timepoint choices
 recorded_by; submitted_by  # records vitals, ratings, events, REMS rows
 MILD; MODERATE; SEVERE  # records.Severity choices

@@ -77,8 +77,6 @@ def _seed_course(people: Personas, patient: Patient, *, start: dt.date, product:
             dose_mg=Decimal("56.00") if product == "esketamine-nasal" else Decimal("35.00"),
             lot_number="LOT-QX-99871",
             monitoring_hcp_name="Ottoline Brackenbury",
-            notes=FREE_TEXT,
-            discharge_note=FREE_TEXT,
         )
         SessionRating.objects.create(session=session, instrument_id="cadss-23", value=10 + n, taken_at=at)
         if n == 1:

@@ -3,7 +3,11 @@
 Transcribed from ``shared/reference/evidence.md`` with each row's source id and confidence tag
 (H, M, L, NF). Values the reference marks as not found are kept as ``NF`` rows so that the gap
 shows; nothing is filled from memory. Rows whose arms report event counts carry them in
-``counts`` (treatment events, total, control events, total) for :mod:`.meta`.
+``counts`` (treatment events, total, control events, total) for :mod:`.meta`, with what makes
+two rows poolable: ``outcome_key`` (the same outcome, defined the same way), ``comparator_type``
+(placebo, active, ...) and ``measure`` (what the counts count). :func:`rows_to_pool` refuses a
+selection whose rows differ in any of the three, naming them: a relapse proportion against
+placebo and a remission proportion against quetiapine are not one effect.
 
 >>> rows = evidence_rows()
 >>> any(r.trial == "ESCAPE-TRD" and r.counts == (91, 336, 60, 340) for r in rows)
@@ -37,12 +41,22 @@ class EvidenceRow:
     confidence: str
     population: str = "unipolar"
     counts: tuple[int, int, int, int] | None = None
+    outcome_key: str | None = None
+    comparator_type: str | None = None
+    measure: str | None = None
+
+    def pool_key(self) -> tuple[str | None, str | None, str | None]:
+        """(outcome, comparator type, measure): rows pool only when these agree."""
+        return (self.outcome_key, self.comparator_type, self.measure)
 
 
 def _r(trial: str, year: int | None, n: int | None, design: str, comparison: str, outcome: str, result: str,
        *, source: str, confidence: str, population: str = "unipolar",
-       counts: tuple[int, int, int, int] | None = None) -> EvidenceRow:  # fmt: skip
-    return EvidenceRow(trial, year, n, design, comparison, outcome, result, source, confidence, population, counts)
+       counts: tuple[int, int, int, int] | None = None,
+       pool_key: tuple[str, str, str] | None = None) -> EvidenceRow:  # fmt: skip
+    key: tuple[str | None, str | None, str | None] = pool_key or (None, None, None)
+    return EvidenceRow(trial, year, n, design, comparison, outcome, result, source, confidence, population, counts,
+                       *key)  # fmt: skip
 
 
 _ROWS: tuple[EvidenceRow, ...] = (
@@ -57,25 +71,29 @@ _ROWS: tuple[EvidenceRow, ...] = (
         source="berman-2000",
         confidence="H",
     ),
+    # Zarate 2006 (Arch Gen Psychiatry 63:856): n = 18, randomised double-blind crossover, as stated by the
+    # issue-11 review; the response and remission rates were not found in a citable text (evidence.md s10).
     _r(
         "Zarate 2006",
         2006,
-        None,
+        18,
         "RCT crossover",
         "ketamine 0.5 mg/kg IV vs saline",
         "not verified",
-        "NF: results not verified in the reference (evidence.md s10)",
+        "n = 18 (crossover); response/remission NF (evidence.md s10)",
         source="zarate-2006",
         confidence="L",
     ),
+    # Murrough 2013 (Am J Psychiatry 170:1134, PMID 23982301): 24-h response 64% vs 28% as stated by the issue-11
+    # review; the primary's results text was not retrievable in this session, so the rate carries its own tag (L).
     _r(
         "Murrough 2013 (AJP)",
         2013,
         73,
         "RCT, active placebo",
         "ketamine 0.5 mg/kg vs midazolam 0.045 mg/kg",
-        "MADRS change at 24 h",
-        "-16.5 vs -8.8; 24-h response NF",
+        "MADRS change at 24 h; response at 24 h",
+        "-16.5 vs -8.8 (M); 24-h response 64% vs 28% (L: not verified in the primary text)",
         source="murrough-2013-ajp",
         confidence="M",
     ),
@@ -180,6 +198,7 @@ _ROWS: tuple[EvidenceRow, ...] = (
         source="S13",
         confidence="H",
         counts=(24, 90, 39, 86),
+        pool_key=("relapse", "placebo", "proportion relapsed"),
     ),
     _r(
         "SUSTAIN-1 (stable responders)",
@@ -192,6 +211,7 @@ _ROWS: tuple[EvidenceRow, ...] = (
         source="S13",
         confidence="H",
         counts=(16, 62, 34, 59),
+        pool_key=("relapse", "placebo", "proportion relapsed"),
     ),
     _r(
         "SUSTAIN-2",
@@ -237,6 +257,7 @@ _ROWS: tuple[EvidenceRow, ...] = (
         source="S45",
         confidence="H",
         counts=(91, 336, 60, 340),
+        pool_key=("remission (MADRS <= 10) at week 8", "active (quetiapine XR)", "proportion remitted"),
     ),
     _r(
         "KetECT",
@@ -400,10 +421,32 @@ def evidence_rows(population: str | None = None) -> tuple[EvidenceRow, ...]:
 
 
 def rows_to_pool(outcome_contains: str) -> tuple[EvidenceRow, ...]:
-    """The rows with counts whose outcome contains ``outcome_contains`` (case-insensitive): what gets pooled."""
-    rows = tuple(r for r in _ROWS if r.counts is not None and outcome_contains.lower() in r.outcome.lower())
+    """The rows with counts whose outcome contains ``outcome_contains`` (case-insensitive): what gets pooled.
+
+    Refused (``InputError`` naming the rows) unless every selected row shares outcome, comparator
+    type and measure.
+
+    >>> [r.trial for r in rows_to_pool("relapse")]
+    ['SUSTAIN-1 (stable remitters)', 'SUSTAIN-1 (stable responders)']
+    >>> rows_to_pool("")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ketamine_trd.errors.InputError: pool: '' is not allowed (allowed: rows that share outcome, comparator type ...
+    """
+    text = outcome_contains.strip().lower()
+    rows = tuple(r for r in _ROWS if r.counts is not None and text in r.outcome.lower())
     if not rows:
         raise InputError("outcome", outcome_contains, "an outcome of a row that reports counts")
+    keys = {r.pool_key() for r in rows}
+    if len(keys) > 1 or None in next(iter(keys)):
+        named = "; ".join(
+            f"{r.trial} [outcome {r.outcome_key}, comparator {r.comparator_type}, measure {r.measure}]" for r in rows
+        )
+        raise InputError(
+            "pool",
+            outcome_contains,
+            f"rows that share outcome, comparator type and measure; this selects {named}",
+        )
     return rows
 
 

@@ -13,4 +13,5 @@ MODULES: tuple[str, ...] = (
     "clinic",
     "interop",
     "security",
+    "benefit",  # helper benefit: ktrd benefit (the exposure-to-benefit model); its module imports lazily
 )

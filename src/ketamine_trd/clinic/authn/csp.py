@@ -33,8 +33,7 @@ class CSPMiddleware:
         nonce = secrets.token_urlsafe(16)
         request.csp_nonce = nonce
         response = self.get_response(request)
-        policy = getattr(settings, "KTRD_CSP", None)
-        if policy and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = policy_header(policy, nonce)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy_header(settings.KTRD_CSP, nonce)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
         return response

@@ -36,9 +36,9 @@ class LockoutPolicy:
 def policy() -> LockoutPolicy:
     """The policy from the settings."""
     return LockoutPolicy(
-        max_failures=int(getattr(settings, "KTRD_LOCKOUT_MAX_FAILURES", 5)),
-        window_minutes=int(getattr(settings, "KTRD_LOCKOUT_WINDOW_MINUTES", 15)),
-        lock_minutes=int(getattr(settings, "KTRD_LOCKOUT_MINUTES", 15)),
+        max_failures=int(settings.KTRD_LOCKOUT_MAX_FAILURES),
+        window_minutes=int(settings.KTRD_LOCKOUT_WINDOW_MINUTES),
+        lock_minutes=int(settings.KTRD_LOCKOUT_MINUTES),
     )
 
 

@@ -22,7 +22,7 @@ _TOUCH_EVERY_S = 30
 
 
 def idle_timeout_seconds() -> int:
-    return int(getattr(settings, "KTRD_IDLE_TIMEOUT_MINUTES", 30)) * 60
+    return int(settings.KTRD_IDLE_TIMEOUT_MINUTES) * 60
 
 
 def _refuse(request: HttpRequest, target: str, message: str) -> HttpResponse:

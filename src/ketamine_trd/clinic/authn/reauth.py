@@ -34,7 +34,7 @@ class ReauthRequired(PermissionDenied):
 
 def window() -> dt.timedelta:
     """How long a password entry counts as recent."""
-    return dt.timedelta(minutes=int(getattr(settings, "KTRD_REAUTH_MINUTES", 5)))
+    return dt.timedelta(minutes=int(settings.KTRD_REAUTH_MINUTES))
 
 
 def mark_authenticated(request: HttpRequest, now: dt.datetime) -> None:

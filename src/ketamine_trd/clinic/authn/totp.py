@@ -25,7 +25,7 @@ def required_for(user: object) -> bool:
     """Whether ``user`` must use a second factor (admins, unless the setting turns it off)."""
     from django.conf import settings
 
-    return getattr(user, "role", "") == "admin" and bool(getattr(settings, "KTRD_ADMIN_TOTP_REQUIRED", True))
+    return getattr(user, "role", "") == "admin" and bool(settings.KTRD_ADMIN_TOTP_REQUIRED)
 
 
 def start_enrolment(user: object, now: dt.datetime) -> TotpDevice:

@@ -24,7 +24,7 @@ SOURCES: tuple[Source, ...] = (
         year="2006",
         citation="Arch Gen Psychiatry 63(8):856-864 (citation recalled; verify)",
         kind="trial",
-        provides="Citation only; results not verified (L, evidence.md s10)",
+        provides="n = 18, randomised crossover (as stated by the issue-11 review, L); results not verified (evidence.md s10)",
     ),
     Source(
         "murrough-2013-ajp",
@@ -32,7 +32,25 @@ SOURCES: tuple[Source, ...] = (
         year="2013",
         citation="Am J Psychiatry 170:1134-1142; PMID 23982301",
         kind="trial",
-        provides="MADRS change at 24 h vs midazolam (M)",
+        provides="MADRS change at 24 h vs midazolam (M); 24-h response 64% vs 28% as stated by the issue-11 review (L)",
+    ),
+    Source(
+        "han-2016",
+        "Han et al., efficacy of ketamine in the rapid treatment of major depressive disorder: a meta-analysis",
+        year="2016",
+        citation="Neuropsychiatr Dis Treat 2016;12:2859-2867",
+        kind="review",
+        provides="Ketamine response / remission at 24 h 52.2% / 20.6%, 72 h 47.9% / 23.8%, day 7 39.8% / 26.2% "
+        "(9 RCTs, 368 patients; M, evidence.md s5); fitted by the benefit model",
+    ),
+    Source(
+        "ge-bu-2021",
+        "Geneesmiddelenbulletin, Esketamine bij ernstige depressie",
+        year="2021",
+        location="https://www.ge-bu.nl/artikel/esketamine-bij-ernstige-depressie",
+        kind="review",
+        provides="Esketamine's analgesic and anaesthetic potency is about twice that of racemic ketamine (M); "
+        "the benefit model assumes the same ratio for mood",
     ),
     Source(
         "phillips-2019",

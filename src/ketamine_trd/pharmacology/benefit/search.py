@@ -1,0 +1,208 @@
+"""Schedule search by predicted benefit, within the label's or the studied ranges only.
+
+A candidate is a dose, an induction (sessions x interval) and an optional maintenance interval
+over a horizon. Every candidate is scored on the same virtual patients. The vectorised path
+exploits linearity: the drive is the convolution of each schedule's dose train with the
+patients' kernels (fast, per patient; slow, shared), done by FFT for a block of schedules at a
+time; :func:`score_one` is the direct, per-schedule computation (:func:`.population.outcomes`)
+that the tests compare it with by brute force.
+
+Aims: ``days-per-session`` (expected days in response over the horizon per session) or
+``fewest-sessions`` (fewest sessions keeping at least ``min_response`` of patients responding at
+the horizon; ties by days in response).
+
+>>> space = SearchSpace.racemic_studied(horizon_d=28.0, doses_mg_per_kg=(0.5,), induction_sessions=(2, 4),
+...                                     induction_intervals_d=(2.0, 3.0), maintenance_intervals_d=(0.0,))
+>>> len(space.candidates())
+4
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtr
+
+from ketamine_trd.errors import InputError
+from ketamine_trd.pharmacology.benefit.model import (
+    RESPONSE_FRACTION,
+    X_REF_NG_H_PER_ML,
+    BenefitParams,
+    DoseSeries,
+    FloatArray,
+    racemic_exposure_typical,
+)
+from ketamine_trd.pharmacology.benefit.population import VirtualPatients, outcomes
+
+__all__ = ["AIMS", "Candidate", "SearchResult", "SearchSpace", "score_one", "search"]
+
+AIMS = ("days-per-session", "fewest-sessions")
+STEP_D = 0.25
+
+# Studied ranges (each with its source; nothing outside them is searched).
+RACEMIC_MG_PER_KG = (0.1, 1.0)  # Fava 2020 (S23): single doses 0.1-1.0 mg/kg
+RACEMIC_INDUCTION_SESSIONS = (1, 12)  # up to 12 sessions: KetECT (S27); six: Murrough 2013b (S25)
+RACEMIC_INDUCTION_INTERVAL_D = (2.0, 7.0)  # thrice weekly to weekly (Singh 2016, S24; Phillips 2019)
+MAINTENANCE_INTERVAL_D = (7.0, 14.0)  # weekly (Phillips 2019) / every other week (esketamine label, S13)
+ESKETAMINE_DOSES_MG = (56.0, 84.0)  # SPRAVATO label: 56 or 84 mg
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One schedule: exposure per dose (racemic-equivalent ng*h/mL), induction, maintenance (0 = none)."""
+
+    label_dose: str
+    exposure: float
+    induction_sessions: int
+    induction_interval_d: float
+    maintenance_interval_d: float
+
+    def doses(self, horizon_d: float) -> DoseSeries:
+        """The dose times up to ``horizon_d`` (on the 6-hour grid)."""
+        times = [i * self.induction_interval_d for i in range(self.induction_sessions)]
+        if self.maintenance_interval_d > 0.0:
+            t = times[-1] + self.maintenance_interval_d
+            while t < horizon_d:
+                times.append(t)
+                t += self.maintenance_interval_d
+        times = [round(t / STEP_D) * STEP_D for t in times if t < horizon_d]
+        return DoseSeries(tuple(times), (self.exposure,) * len(times))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchSpace:
+    """The grid of candidates and the horizon (days)."""
+
+    horizon_d: float
+    doses: tuple[tuple[str, float], ...]  # (label, exposure)
+    induction_sessions: tuple[int, ...]
+    induction_intervals_d: tuple[float, ...]
+    maintenance_intervals_d: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.horizon_d) and 7.0 <= self.horizon_d <= 365.0):
+            raise InputError("horizon_d", self.horizon_d, "7 to 365 days")
+
+    @staticmethod
+    def racemic_studied(
+        horizon_d: float = 84.0,
+        doses_mg_per_kg: tuple[float, ...] = (0.5, 0.75, 1.0),
+        induction_sessions: tuple[int, ...] = (2, 4, 6, 8),
+        induction_intervals_d: tuple[float, ...] = (2.0, 3.0, 3.5, 7.0),
+        maintenance_intervals_d: tuple[float, ...] = (0.0, 7.0, 14.0),
+    ) -> SearchSpace:
+        """IV racemic ketamine within the studied ranges (refuses values outside them, naming the field)."""
+        for d in doses_mg_per_kg:
+            if not RACEMIC_MG_PER_KG[0] <= d <= RACEMIC_MG_PER_KG[1]:
+                raise InputError("mg_per_kg", d, "0.1 to 1.0 mg/kg (studied range, Fava 2020)")
+        for n in induction_sessions:
+            if not RACEMIC_INDUCTION_SESSIONS[0] <= n <= RACEMIC_INDUCTION_SESSIONS[1]:
+                raise InputError("induction_sessions", n, "1 to 12 sessions (studied range)")
+        for i in induction_intervals_d:
+            if not RACEMIC_INDUCTION_INTERVAL_D[0] <= i <= RACEMIC_INDUCTION_INTERVAL_D[1]:
+                raise InputError("induction_interval_d", i, "2 to 7 days (thrice weekly to weekly)")
+        for m in maintenance_intervals_d:
+            if m != 0.0 and not MAINTENANCE_INTERVAL_D[0] <= m <= MAINTENANCE_INTERVAL_D[1]:
+                raise InputError("maintenance_interval_d", m, "0 (none) or 7 to 14 days (studied)")
+        doses = tuple((f"{d:g} mg/kg IV", racemic_exposure_typical(d)) for d in doses_mg_per_kg)
+        return SearchSpace(horizon_d, doses, induction_sessions, induction_intervals_d, maintenance_intervals_d)
+
+    def candidates(self) -> tuple[Candidate, ...]:
+        """Every combination, in a fixed order."""
+        return tuple(
+            Candidate(label, x, n, i, m)
+            for label, x in self.doses
+            for n in self.induction_sessions
+            for i in self.induction_intervals_d
+            for m in self.maintenance_intervals_d
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Scores of every candidate and the best one under the aim."""
+
+    aim: str
+    candidates: tuple[Candidate, ...]
+    sessions: tuple[int, ...]
+    days_in_response: tuple[float, ...]
+    response_at_horizon: tuple[float, ...]
+    best: int
+
+    def score(self, i: int) -> float:
+        """Days in response per session of candidate ``i``."""
+        return self.days_in_response[i] / self.sessions[i]
+
+
+def score_one(p: BenefitParams, c: Candidate, patients: VirtualPatients, horizon_d: float) -> tuple[int, float, float]:
+    """(sessions, expected days in response, proportion responding at the horizon) of one candidate, directly."""
+    doses = c.doses(horizon_d)
+    out = outcomes(p, doses, patients, horizon_d, STEP_D)
+    return len(doses.times_d), out.days_in_response(), out.response_at(horizon_d)
+
+
+def _kernels(p: BenefitParams, patients: VirtualPatients, n_t: int) -> tuple[FloatArray, FloatArray]:
+    lag = np.arange(n_t) * STEP_D
+    rise = -np.expm1(-p.ka_per_d * lag)
+    _, eta_kf = patients.etas(p)
+    fast = rise[None, :] * np.exp(-(p.kf_per_d * np.exp(eta_kf))[:, None] * lag[None, :])
+    slow = rise * np.exp(-p.ks_per_d * lag)
+    return fast, slow
+
+
+def _best(aim: str, sessions: FloatArray, days: FloatArray, at_h: FloatArray, min_response: float) -> int:
+    if aim == "days-per-session":
+        return int(np.argmax(days / sessions))
+    ok = at_h >= min_response
+    if not ok.any():
+        return int(np.argmax(at_h))
+    key = np.where(ok, sessions * 1e6 - days, np.inf)  # fewest sessions, then most days in response
+    return int(np.argmin(key))
+
+
+def search(
+    p: BenefitParams,
+    space: SearchSpace,
+    patients: VirtualPatients,
+    aim: str = "days-per-session",
+    min_response: float = 0.5,
+    block: int = 64,
+) -> SearchResult:
+    """Score every candidate of ``space`` on ``patients`` (vectorised: FFT convolution per block of schedules)."""
+    if aim not in AIMS:
+        raise InputError("aim", aim, ", ".join(AIMS))
+    if not 0.0 <= min_response <= 1.0:
+        raise InputError("min_response", min_response, "a proportion from 0 to 1")
+    cands = space.candidates()
+    n_t = int(round(space.horizon_d / STEP_D)) + 1
+    n_fft = 1 << int(math.ceil(math.log2(2 * n_t)))
+    fast_k, slow_k = _kernels(p, patients, n_t)
+    fk = np.fft.rfft(fast_k, n_fft, axis=1)  # patients x freq
+    sk = np.fft.rfft(slow_k, n_fft)
+    theta = p.theta * np.exp(p.omega_theta * patients.z_theta)
+    sessions = np.zeros(len(cands))
+    days = np.zeros(len(cands))
+    at_h = np.zeros(len(cands))
+    for start in range(0, len(cands), block):
+        part = cands[start : start + block]
+        fast_train = np.zeros((len(part), n_t))
+        slow_train = np.zeros((len(part), n_t))
+        for j, c in enumerate(part):
+            ds = c.doses(space.horizon_d)
+            idx = np.rint(np.asarray(ds.times_d) / STEP_D).astype(np.int64)
+            x = np.asarray(ds.exposures)
+            np.add.at(fast_train[j], idx, x / (p.x50_ng_h_per_ml + x))
+            np.add.at(slow_train[j], idx, p.phi * x / X_REF_NG_H_PER_ML)
+            sessions[start + j] = idx.shape[0]
+        ft = np.fft.rfft(fast_train, n_fft, axis=1)
+        st = np.fft.rfft(slow_train, n_fft, axis=1)
+        drive = np.fft.irfft(ft[:, None, :] * fk[None, :, :], n_fft, axis=2)[:, :, :n_t]
+        drive += np.fft.irfft(st * sk[None, :], n_fft, axis=1)[:, None, :n_t]
+        imp = -np.expm1(-theta[None, :, None] * np.maximum(drive, 0.0))
+        prob = ndtr((imp - RESPONSE_FRACTION) / p.tau_rating)
+        days[start : start + len(part)] = prob.mean(axis=1).sum(axis=1) * STEP_D
+        at_h[start : start + len(part)] = prob[:, :, -1].mean(axis=1)
+    best = _best(aim, sessions, days, at_h, min_response)
+    return SearchResult(aim, cands, tuple(int(s) for s in sessions), tuple(days.tolist()), tuple(at_h.tolist()), best)

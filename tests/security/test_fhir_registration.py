@@ -30,7 +30,7 @@ BAD = [
 ]
 
 
-def _bundle_with(clinics: Clinics, where: str, value: str) -> dict:  # type: ignore[type-arg]
+def _bundle_with(clinics: Clinics, where: str, value: str) -> dict:  # type: ignore[type-arg]  # noqa: F811
     bundle = fhir_bridge.export_patient(clinics.nurse, "MRN-7", now=NOW)
     patient = resources(bundle, "Patient")[0]
     if where == "identifier":

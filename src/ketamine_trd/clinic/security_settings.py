@@ -11,6 +11,12 @@ environment:
   ``KTRD_ADMIN_TOTP_REQUIRED`` (1), ``KTRD_HSTS_SECONDS`` (31536000 in production, else 0),
   ``KTRD_SSL_REDIRECT`` (0), ``KTRD_BEHIND_TLS_PROXY`` (0: trust ``X-Forwarded-Proto``/``-For``
   from the TLS terminator in front of the server; see docs/security.md).
+- ``KTRD_TRUSTED_PROXY``: the address of the reverse proxy (``ktrd serve --trusted-proxy``). waitress then
+  takes the scheme and the client address from that peer's ``X-Forwarded-*`` headers only, and drops them
+  from any other peer; it implies ``KTRD_BEHIND_TLS_PROXY=1``. ``KTRD_TRUSTED_PROXY_HEADERS`` (space or
+  comma separated, default ``x-forwarded-for x-forwarded-proto x-forwarded-host``).
+- ``KTRD_CSRF_TRUSTED_ORIGINS``: comma-separated ``https://host[:port]`` origins allowed to POST besides
+  the request's own host (Django's ``CSRF_TRUSTED_ORIGINS``).
 """
 
 from __future__ import annotations
@@ -19,11 +25,12 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from ketamine_trd.clinic.env import env_bool, env_int
+from ketamine_trd.clinic.env import env_bool, env_int, env_list, env_str
 
 __all__ = [
     "AUTH_PASSWORD_VALIDATORS",
     "CSRF_COOKIE_NAME",
+    "CSRF_TRUSTED_ORIGINS",
     "KTRD_ADMIN_TOTP_REQUIRED",
     "KTRD_CSP",
     "KTRD_IDLE_TIMEOUT_MINUTES",
@@ -31,6 +38,8 @@ __all__ = [
     "KTRD_LOCKOUT_MINUTES",
     "KTRD_LOCKOUT_WINDOW_MINUTES",
     "KTRD_REAUTH_MINUTES",
+    "KTRD_TRUSTED_PROXY",
+    "KTRD_TRUSTED_PROXY_HEADERS",
     "KTRD_TRUST_X_FORWARDED_FOR",
     "LOGGING",
     "MIDDLEWARE",
@@ -72,9 +81,22 @@ KTRD_LOCKOUT_MAX_FAILURES = env_int("KTRD_LOCKOUT_MAX_FAILURES", 5, 1, 100)
 KTRD_LOCKOUT_WINDOW_MINUTES = env_int("KTRD_LOCKOUT_WINDOW_MINUTES", 15, 1, 24 * 60)
 KTRD_LOCKOUT_MINUTES = env_int("KTRD_LOCKOUT_MINUTES", 15, 1, 24 * 60)
 KTRD_ADMIN_TOTP_REQUIRED = env_bool("KTRD_ADMIN_TOTP_REQUIRED", True)
-_behind_proxy = env_bool("KTRD_BEHIND_TLS_PROXY", False)
-KTRD_TRUST_X_FORWARDED_FOR = _behind_proxy
+KTRD_TRUSTED_PROXY = env_str("KTRD_TRUSTED_PROXY")
+KTRD_TRUSTED_PROXY_HEADERS = tuple(
+    sorted(
+        {
+            h.strip().lower()
+            for h in env_str("KTRD_TRUSTED_PROXY_HEADERS", "x-forwarded-for x-forwarded-proto x-forwarded-host")
+            .replace(",", " ")
+            .split()
+        }
+    )
+)
+_behind_proxy = env_bool("KTRD_BEHIND_TLS_PROXY", False) or bool(KTRD_TRUSTED_PROXY)
+# with a trusted proxy, waitress has already put the client's address in REMOTE_ADDR (and only for that peer)
+KTRD_TRUST_X_FORWARDED_FOR = _behind_proxy and not KTRD_TRUSTED_PROXY
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _behind_proxy else None
+CSRF_TRUSTED_ORIGINS = env_list("KTRD_CSRF_TRUSTED_ORIGINS", [])
 
 # Sessions: 12 h at most (OWASP ASVS 4.0 V3.3.2), ended when the browser closes; idle logoff by middleware.
 SESSION_COOKIE_AGE = 12 * 60 * 60
@@ -165,6 +187,9 @@ def production_problems(settings: Any) -> list[str]:
     hosts = list(getattr(settings, "ALLOWED_HOSTS", []))
     if not hosts or "*" in hosts:
         problems.append("production needs KTRD_ALLOWED_HOSTS (explicit host names)")
+    bad_origins = [o for o in getattr(settings, "CSRF_TRUSTED_ORIGINS", []) if not str(o).startswith("https://")]
+    if bad_origins:
+        problems.append(f"production CSRF trusted origins must be https:// origins: {', '.join(bad_origins)}")
     if not getattr(settings, "SESSION_COOKIE_SECURE", False) or not getattr(settings, "CSRF_COOKIE_SECURE", False):
         problems.append("production needs Secure session and CSRF cookies (SESSION_COOKIE_SECURE, CSRF_COOKIE_SECURE)")
     return problems

@@ -32,13 +32,18 @@ _MAX_DETAIL = 500
 
 
 def client_ip(request: Any) -> str:
-    """The client address: ``REMOTE_ADDR``, or the first ``X-Forwarded-For`` hop when the
-    deployment sets ``KTRD_TRUST_X_FORWARDED_FOR`` (only behind a TLS terminator you control)."""
+    """The client address for the audit trail.
+
+    ``REMOTE_ADDR``: behind ``ktrd serve --trusted-proxy`` waitress has already replaced it with the address
+    that the trusted proxy forwarded (and only for requests from that proxy). Under another WSGI server with
+    ``KTRD_BEHIND_TLS_PROXY`` (``KTRD_TRUST_X_FORWARDED_FOR``), the **last** ``X-Forwarded-For`` hop: the one
+    the proxy in front added, not the first, which any client can write.
+    """
     from django.conf import settings
 
     meta = getattr(request, "META", {}) or {}
     if getattr(settings, "KTRD_TRUST_X_FORWARDED_FOR", False):
-        forwarded = str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")[0].strip()
+        forwarded = str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")[-1].strip()
         if forwarded:
             return forwarded[:45]
     return str(meta.get("REMOTE_ADDR", ""))[:45]

@@ -7,6 +7,7 @@ code and a one-line message on stderr: never a traceback for bad input.
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import import_module
 
@@ -51,10 +52,13 @@ for _name in MODULES:
 def main(argv: list[str] | None = None) -> int:
     """Run ``ktrd``; returns the exit code (see ``ketamine_trd.errors``)."""
     command = typer.main.get_command(app)
+    for stream in (sys.stdout, sys.stderr):  # a value that cannot be encoded is escaped, never a traceback
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         command.main(args=argv, prog_name="ktrd", standalone_mode=False)
     except KtrdError as error:
-        message = " ".join(str(error).split())
+        message = " ".join(str(error).split()).encode("utf-8", "backslashreplace").decode("utf-8")
         print(f"error: {message}", file=sys.stderr)  # noqa: T201
         return exit_code_for(error)
     except typer.Abort:
@@ -65,6 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     except typer.Exit as done:
         return done.exit_code
+    except Exception as error:  # a bug, not bad input: one line, no traceback (KTRD_TRACEBACK=1 shows it)
+        if os.environ.get("KTRD_TRACEBACK") == "1":
+            raise
+        print(f"error: internal error ({type(error).__name__}); please report it", file=sys.stderr)  # noqa: T201
+        return 1
     return 0
 
 

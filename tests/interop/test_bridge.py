@@ -189,6 +189,7 @@ def test_a_new_patient_with_an_overlong_mrn_is_rejected_not_truncated(clinics: C
     patient["identifier"][0]["value"] = "M" * 41
     report = fhir_bridge.import_bundle(clinics.empty_nurse, bundle, now=NOW)
     patient_entry = next(e for e in report.entries if e.resource_type == "Patient")
-    assert patient_entry.outcome == "rejected" and "longer than 40" in patient_entry.reasons[0]
+    assert patient_entry.outcome == "rejected" and "mrn" in patient_entry.reasons[0]
+    assert "1 to 40" in patient_entry.reasons[0]
     assert not Patient.objects.filter(clinic=clinics.empty).exists()
     assert report.counts["created"] == 0  # its assessments have no patient to belong to

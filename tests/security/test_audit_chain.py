@@ -233,3 +233,28 @@ def test_admin_shows_the_trail_read_only(make_user) -> None:  # type: ignore[no-
     assert client.get("/admin/audit/auditevent/add/").status_code == 403
     assert client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_emptied_chain_beside_patient_records_is_a_break(clinic, capsys) -> None:  # type: ignore[no-untyped-def]
+    from tests.clinic.builders import make_patient
+
+    assert verify_chain().ok  # an empty database has an empty chain, and that is fine
+    make_patient(clinic)
+    _seed(3)
+    if connection.vendor == "postgresql":
+        from django.db import DatabaseError, transaction
+
+        # the owner cannot TRUNCATE the audit tables: a statement trigger refuses it
+        for table in ("audit_auditevent", "audit_auditchainhead"):
+            with pytest.raises(DatabaseError, match="TRUNCATE refused"), transaction.atomic():
+                connection.cursor().execute(f"TRUNCATE {table}")
+        _raw("DELETE FROM audit_auditevent", [])
+        _raw("DELETE FROM audit_auditchainhead", [])
+    else:
+        _raw("DELETE FROM audit_auditevent", [])
+        _raw("DELETE FROM audit_auditchainhead", [])
+    report = verify_chain()
+    assert not report.ok and report.breaks[-1].problem == "empty_chain"
+    assert main(["audit", "verify"]) == 7
+    assert "empty" in capsys.readouterr().out

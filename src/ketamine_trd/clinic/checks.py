@@ -103,6 +103,11 @@ def production_problems(config: Any) -> list[CheckMessage]:
     hosts = list(getattr(config, "ALLOWED_HOSTS", []))
     if not hosts or "*" in hosts:
         problems.append(Error("production needs KTRD_ALLOWED_HOSTS (explicit host names, not '*')", id="ktrd.S103"))
+    bad_origins = [o for o in getattr(config, "CSRF_TRUSTED_ORIGINS", []) if not str(o).startswith("https://")]
+    if bad_origins:
+        problems.append(
+            Error(f"production CSRF trusted origins must be https:// origins: {', '.join(bad_origins)}", id="ktrd.S105")
+        )
     if not getattr(config, "SESSION_COOKIE_SECURE", False) or not getattr(config, "CSRF_COOKIE_SECURE", False):
         problems.append(
             Error(

@@ -30,8 +30,9 @@ from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Assessment
 from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
 from ketamine_trd.clinic.records.models import Course, Patient, Session
+from ketamine_trd.clinic.records.services.patients import PatientInput
 from ketamine_trd.clinical.products import Product
-from ketamine_trd.errors import KtrdError, NotFoundError
+from ketamine_trd.errors import InputError, KtrdError, NotFoundError
 from ketamine_trd.interop.fhir.bundle import export_bundle
 from ketamine_trd.interop.fhir.parse import AssessmentCandidate, PatientCandidate, parse_bundle
 from ketamine_trd.interop.fhir.report import ImportEntry, ImportReport
@@ -193,29 +194,58 @@ def export_clinic(actor: Actor, *, now: dt.datetime, clinic: Any = None) -> dict
 # -- import ------------------------------------------------------------------------------------
 
 
-def _register(actor: Actor, clinic: Any, found: PatientCandidate, now: dt.datetime) -> ImportEntry:
-    existing = Patient.objects.filter(clinic=clinic, mrn=found.mrn).first()
-    if existing is not None:
-        return ImportEntry(
-            found.index, "Patient", found.resource_id, "unchanged", ("matched by MRN",), str(existing.pk)
-        )
-    problems = [f"{name} is missing" for name, value in (
+def _by_mrn(clinic: Any, mrn: str) -> Patient | None:
+    """The clinic's patient with this MRN; none for an MRN no registration accepts (a NUL, which PostgreSQL
+    cannot even compare)."""
+    if "\x00" in mrn:
+        return None
+    return Patient.objects.filter(clinic=clinic, mrn=mrn).first()
+
+
+def _registration_problems(found: PatientCandidate, now: dt.datetime) -> tuple[PatientInput | None, list[str]]:
+    """The Patient as the registration form would take it (``PatientInput`` and its date checks), or why not.
+
+    One rule set: the MRN pattern, name lengths and characters, sex, and a birth date in the past and within
+    a human lifetime are those of ``records.services.patients``; the import adds only what a FHIR Patient can
+    lack (a name part or a birth date).
+    """
+    missing = [f"{name} is missing" for name, value in (
         ("name.given", found.given_name), ("name.family", found.family_name), ("birthDate", found.birth_date),
     ) if not value]  # fmt: skip
-    problems += [f"{name} is longer than {limit} characters" for name, value, limit in (
-        ("the MRN", found.mrn, 40), ("name.given", found.given_name, 100), ("name.family", found.family_name, 100),
-    ) if len(value) > limit]  # fmt: skip
-    if problems:
-        reasons = tuple(f"cannot register a new patient: {p}" for p in problems)
-        return ImportEntry(found.index, "Patient", found.resource_id, "rejected", reasons)
-    with transaction.atomic():
-        patient = Patient.objects.create(
-            clinic=clinic,
+    if missing or found.birth_date is None:
+        return None, missing
+    try:
+        data = PatientInput(
             mrn=found.mrn,
             given_name=found.given_name,
             family_name=found.family_name,
             date_of_birth=found.birth_date,
             sex=found.sex if found.sex in SEXES else "unknown",
+        )
+        data.check_dates(now.date())
+    except InputError as error:
+        return None, [str(error)]
+    return data, []
+
+
+def _register(actor: Actor, clinic: Any, found: PatientCandidate, now: dt.datetime) -> ImportEntry:
+    existing = _by_mrn(clinic, found.mrn)
+    if existing is not None:
+        return ImportEntry(
+            found.index, "Patient", found.resource_id, "unchanged", ("matched by MRN",), str(existing.pk)
+        )
+    data, problems = _registration_problems(found, now)
+    if data is None:
+        reasons = tuple(f"cannot register a new patient: {p}" for p in problems)
+        return ImportEntry(found.index, "Patient", found.resource_id, "rejected", reasons)
+    with transaction.atomic():
+        patient = Patient.objects.create(
+            clinic=clinic,
+            mrn=data.mrn,
+            given_name=data.given_name,
+            family_name=data.family_name,
+            date_of_birth=data.date_of_birth,
+            sex=data.sex,
             created_at=now,
             updated_at=now,
             created_by=user_of(actor) if actor is not None else None,
@@ -249,7 +279,7 @@ def _fill(assessment: Assessment, found: AssessmentCandidate) -> None:
 
 
 def _apply(actor: Actor, clinic: Any, found: AssessmentCandidate, now: dt.datetime) -> tuple[str, Assessment]:
-    patient = Patient.objects.filter(clinic=clinic, mrn=found.mrn).first()
+    patient = _by_mrn(clinic, found.mrn)
     if patient is None:
         raise _Reject("unknown patient: no patient of this clinic has the subject's MRN")
     if found.administered_at > now:

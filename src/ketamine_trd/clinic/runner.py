@@ -74,10 +74,44 @@ def check_port(port: int) -> int:
     return port
 
 
+def check_proxy_address(address: str) -> str:
+    """An IP address (v4 or v6) of a trusted proxy, or ``*`` (any peer: only where the port is firewalled)."""
+    import ipaddress
+
+    text = address.strip()
+    if text == "*":
+        return text
+    try:
+        return str(ipaddress.ip_address(text.strip("[]")))
+    except ValueError:
+        raise InputError("--trusted-proxy", address, "an IP address such as 127.0.0.1, or *") from None
+
+
 def serve(host: str, port: int, *, threads: int = 8) -> None:  # pragma: no cover - blocks until stopped
-    """Serve the WSGI application with waitress (a production-grade server, not Django's runserver)."""
+    """Serve the WSGI application with waitress (a production-grade server, not Django's runserver).
+
+    With ``KTRD_TRUSTED_PROXY`` set (``ktrd serve --trusted-proxy``), waitress reads the scheme and the
+    client address from that proxy's ``X-Forwarded-*`` headers and drops those headers from anyone else.
+    """
     from waitress import serve as waitress_serve
 
     from ketamine_trd.clinic.wsgi import application
 
-    waitress_serve(application, host=host, port=check_port(port), threads=threads, ident="ketamine-trd")
+    waitress_serve(
+        application, host=host, port=check_port(port), threads=threads, ident="ketamine-trd", **proxy_options()
+    )
+
+
+def proxy_options() -> dict[str, object]:
+    """waitress's trusted-proxy options from the settings (empty when no proxy is trusted)."""
+    from django.conf import settings
+
+    proxy = str(getattr(settings, "KTRD_TRUSTED_PROXY", "") or "")
+    if not proxy:
+        return {}
+    return {
+        "trusted_proxy": proxy,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": set(getattr(settings, "KTRD_TRUSTED_PROXY_HEADERS", ())),
+        "clear_untrusted_proxy_headers": True,
+    }

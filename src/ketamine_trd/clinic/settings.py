@@ -24,6 +24,12 @@ timeout, re-authentication and TOTP:
   ``KTRD_ADMIN_TOTP_REQUIRED`` (1), ``KTRD_HSTS_SECONDS`` (31536000 in production, else 0),
   ``KTRD_SSL_REDIRECT`` (0), ``KTRD_BEHIND_TLS_PROXY`` (0: trust ``X-Forwarded-Proto``/``-For``
   from the TLS terminator in front of the server; see docs/security.md).
+- ``KTRD_TRUSTED_PROXY``: the address of the reverse proxy (``ktrd serve --trusted-proxy``). waitress then
+  takes the scheme and the client address from that peer's ``X-Forwarded-*`` headers only, and drops them
+  from any other peer; it implies ``KTRD_BEHIND_TLS_PROXY=1``. ``KTRD_TRUSTED_PROXY_HEADERS`` (space or
+  comma separated, default ``x-forwarded-for x-forwarded-proto x-forwarded-host``).
+- ``KTRD_CSRF_TRUSTED_ORIGINS``: comma-separated ``https://host[:port]`` origins allowed to POST besides
+  the request's own host (Django's ``CSRF_TRUSTED_ORIGINS``).
 
 What a production start refuses (the development secret key, ``DEBUG``, missing hosts, insecure cookies, a
 missing security control) is checked in one place, the system checks of ``ketamine_trd.clinic.checks``, which
@@ -207,9 +213,22 @@ KTRD_LOCKOUT_MINUTES: int = env_int("KTRD_LOCKOUT_MINUTES", 15, 1, 24 * 60)
 KTRD_ADMIN_TOTP_REQUIRED: bool = env_bool("KTRD_ADMIN_TOTP_REQUIRED", True)
 
 # -- behind a TLS terminator (docs/security.md) ---------------------------------------------------------------
-_behind_proxy = env_bool("KTRD_BEHIND_TLS_PROXY", False)
-KTRD_TRUST_X_FORWARDED_FOR: bool = _behind_proxy
+KTRD_TRUSTED_PROXY: str = env_str("KTRD_TRUSTED_PROXY")
+KTRD_TRUSTED_PROXY_HEADERS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            h.strip().lower()
+            for h in env_str("KTRD_TRUSTED_PROXY_HEADERS", "x-forwarded-for x-forwarded-proto x-forwarded-host")
+            .replace(",", " ")
+            .split()
+        }
+    )
+)
+_behind_proxy = env_bool("KTRD_BEHIND_TLS_PROXY", False) or bool(KTRD_TRUSTED_PROXY)
+# with a trusted proxy, waitress has already put the client's address in REMOTE_ADDR (and only for that peer)
+KTRD_TRUST_X_FORWARDED_FOR: bool = _behind_proxy and not KTRD_TRUSTED_PROXY
 SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = ("HTTP_X_FORWARDED_PROTO", "https") if _behind_proxy else None
+CSRF_TRUSTED_ORIGINS: list[str] = env_list("KTRD_CSRF_TRUSTED_ORIGINS", [])
 
 # -- HTTP security headers (OWASP ASVS 4.0 V14.4) ------------------------------------------------------------
 SECURE_HSTS_SECONDS: int = env_int("KTRD_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, 0)

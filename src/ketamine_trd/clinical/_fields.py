@@ -22,6 +22,12 @@ __all__ = ["boolean", "choice", "dotted", "mapping", "number", "refuse_unknown_k
 
 _MISSING = object()
 
+MAX_LIST_ITEMS = 500
+"""The most entries a list of one person's history or profile may hold (trials, medicines, conditions).
+
+A platform-defined bound, not a clinical value: it keeps a run bounded in time (a 1M-trial history ran for
+minutes) and is far above any real history."""
+
 
 def dotted(prefix: str, key: str | int) -> str:
     """``trials[0]`` + ``weeks`` -> ``trials[0].weeks``; an int key gives an index."""
@@ -38,12 +44,16 @@ def mapping(value: Any, field: str) -> Mapping[str, Any]:
 
 
 def sequence(data: Mapping[str, Any], key: str, prefix: str) -> list[Any]:
-    """The list under ``key`` (absent means empty)."""
+    """The list under ``key`` (absent means empty; at most :data:`MAX_LIST_ITEMS` entries)."""
     value = data.get(key, [])
     if value is None:
         return []
     if not isinstance(value, list):
         raise InputError(dotted(prefix, key), value, "a JSON list")
+    if len(value) > MAX_LIST_ITEMS:
+        raise InputError(
+            dotted(prefix, key), f"{len(value)} entries", f"a list of at most {MAX_LIST_ITEMS} entries (platform bound)"
+        )
     return value
 
 

@@ -6,14 +6,13 @@ Every problem raises ``InputError`` naming the file, line and column (or the ans
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from ketamine_trd.clinical import instruments
 from ketamine_trd.clinical.measurement_timeline import Assessment, DoseRecord, RelapseEvent, ScreenRecord
+from ketamine_trd.commands import _files
 from ketamine_trd.errors import InputError
 
 MISSING_TOKENS = {"", "-", "na", "n/a", "none", "null"}
@@ -51,10 +50,7 @@ def parse_answers(answers: str | None, answers_file: Path | None) -> list[int | 
     if answers is not None:
         return [_int_or_none(tok, f"answers[{n}]") for n, tok in enumerate(answers.split(","), 1)]
     assert answers_file is not None
-    try:
-        data = json.loads(answers_file.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise InputError("--answers-file", str(answers_file), "a readable JSON object {item_id: value}") from error
+    data = _files.read_json(answers_file, "--answers-file")
     if not isinstance(data, dict):
         raise InputError("--answers-file", type(data).__name__, "a JSON object {item_id: value}")
     out: dict[str, int | None] = {}
@@ -66,21 +62,20 @@ def parse_answers(answers: str | None, answers_file: Path | None) -> list[int | 
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[str, dict[str, str]]]:
-    """Yield (``file:line``, row) with lower-cased, stripped column names; check required columns."""
-    try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError:
-        raise InputError(str(path), str(path), "a readable CSV file") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        columns = [c.strip().lower() for c in (reader.fieldnames or [])]
-        for column in required:
-            if column not in columns:
-                raise InputError(f"{path.name} columns", ",".join(columns), f"a '{column}' column", reason="lack")
-        for number, row in enumerate(reader, start=2):
-            clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-            if any(clean.values()):
-                yield f"{path.name}:{number}", clean
+    """Yield (``file:line``, row) with lower-cased, stripped column names; check required columns.
+
+    The file is read through the CLI's one reader (``commands._files``: size, encoding, field limits).
+    """
+    rows = _files.csv_rows(path, str(path))
+    header = next(rows, None)
+    columns = [c.strip().lower() for c in (header[1] if header else [])]
+    for column in required:
+        if column not in columns:
+            raise InputError(f"{path.name} columns", ",".join(columns), f"a '{column}' column", reason="lack")
+    for line, cells in rows:
+        clean = {name: (cells[i] if i < len(cells) else "").strip() for i, name in enumerate(columns)}
+        if any(clean.values()):
+            yield f"{path.name}:{line}", clean
 
 
 def _number(text: str, where: str) -> float | None:

@@ -42,11 +42,22 @@ def register(app: typer.Typer) -> None:
         port: int = PORT,
         data_dir: Path | None = DATA_DIR,
         threads: int = typer.Option(8, "--threads", min=1, max=64, help="Worker threads."),
+        trusted_proxy: str | None = typer.Option(
+            None,
+            "--trusted-proxy",
+            envvar="KTRD_TRUSTED_PROXY",
+            help="Address of the TLS reverse proxy in front (e.g. 127.0.0.1): its X-Forwarded-Proto/-For/-Host "
+            "are trusted, anyone else's dropped. See docs/security.md.",
+        ),
     ) -> None:
         """Apply migrations, collect static files and serve the clinic application with waitress."""
+        import os
+
         from ketamine_trd.clinic import runner
 
         runner.check_port(port)
+        if trusted_proxy:
+            os.environ["KTRD_TRUSTED_PROXY"] = runner.check_proxy_address(trusted_proxy)
         folder = runner.prepare(data_dir, demo=False)
         console.print(f"ketamine-trd clinic: data in {folder}; serving {_url(host, port)}")
         runner.serve(host, port, threads=threads)

@@ -8,7 +8,6 @@ error tree's ``InputError`` (exit code 2, one line naming the field).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -63,15 +62,10 @@ _DECISION_STYLE = {"not_eligible": "bold red", "eligible_with_cautions": "bold y
 
 
 def read_json(path: Path, field: str) -> Any:
-    """The JSON document at ``path``; an unreadable or malformed file is an ``InputError`` naming ``field``."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InputError(
-            field, str(path), "a readable JSON file", reason=f"cannot be read ({error.strerror})"
-        ) from None
-    except json.JSONDecodeError as error:
-        raise InputError(field, str(path), "valid JSON", reason=f"is not valid JSON (line {error.lineno})") from None
+    """The JSON document at ``path``, read through the CLI's one reader (``commands._files``)."""
+    from ketamine_trd.commands._files import read_json as read
+
+    return read(path, field)
 
 
 def _date(text: str, field: str) -> dt.date:

@@ -115,12 +115,9 @@ def import_command(
     as_json: bool = JSON,
 ) -> None:
     """Import a Bundle's patients and assessments; print created, updated, unchanged, rejected and skipped."""
-    try:
-        bundle = json.loads(Path(bundle_file).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InputError("FILE", str(bundle_file), "a readable JSON file", reason=str(error)) from None
-    except json.JSONDecodeError as error:
-        raise InputError("FILE", str(bundle_file), "a JSON FHIR Bundle", reason=f"is not JSON ({error.msg})") from None
+    from ketamine_trd.commands._files import read_json
+
+    bundle = read_json(Path(bundle_file), "BUNDLE_FILE")
     _setup(data_dir)
     from ketamine_trd.clinic import fhir_bridge
 

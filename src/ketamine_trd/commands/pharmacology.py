@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -213,15 +212,13 @@ def _request(
     threshold: list[float] | None,
 ) -> tuple[Any, Any]:
     """Read a course file into a population request (and the parsed course)."""
+    from ketamine_trd.commands._files import read_json
     from ketamine_trd.pharmacology.course_input import course_from_json
     from ketamine_trd.pharmacology.parameters import Covariates
     from ketamine_trd.pharmacology.pd import DISSOCIATIVE_LOWER_NG_PER_ML
     from ketamine_trd.pharmacology.population import PopulationRequest
 
-    try:
-        raw = json.loads(course.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise InputError("course", str(course), "a readable JSON file", reason=f"failed ({error})") from None
+    raw = read_json(course, "--course")
     parsed = course_from_json(raw, weight_kg)
     thresholds = tuple(threshold) if threshold else (DISSOCIATIVE_LOWER_NG_PER_ML,)
     covariates = Covariates(parsed.weight_kg or 70.0, age)

@@ -132,7 +132,10 @@ def restore_command(
     replace: bool = typer.Option(False, "--replace", help="Overwrite an existing database."),
     as_json: bool = JSON,
 ) -> None:
-    """Restore a backup after checking its checksum, then verify the restored audit chain."""
+    """Restore a backup into a new database, verify it whole (schema, migrations, audit chain), then swap it in.
+
+    On any failure the live database is left as it was.
+    """
     db = setup_django(data_dir)
     from django.db import connections
 

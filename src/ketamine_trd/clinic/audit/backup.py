@@ -3,7 +3,9 @@
 SQLite: the online backup API (a consistent copy while the server runs). PostgreSQL:
 ``pg_dump -Fc`` and ``pg_restore`` (from ``KTRD_PG_BIN`` when set, else ``PATH``). The
 checksum is written next to the backup as ``<file>.sha256`` (``sha256sum`` format) and
-checked before anything is restored.
+checked before anything is restored, and the restore itself goes through a new database that is
+verified whole before it replaces the live one (:mod:`ketamine_trd.clinic.audit.restore`).
+Backups and their checksum files are created readable by their owner only (0600), their folders 0700.
 """
 
 from __future__ import annotations
@@ -42,22 +44,66 @@ def checksum_path(path: Path) -> Path:
     return path.with_name(path.name + ".sha256")
 
 
+_CHECKSUM_MAX_BYTES = 4096
+_HEX = frozenset("0123456789abcdef")
+
+
+def create_private(path: Path) -> None:
+    """Create the new, empty file ``path`` readable and writable by its owner only (0600).
+
+    ``ConflictError`` when it exists already; ``InputError`` when it cannot be created.
+    """
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise ConflictError(f"{path} exists already; choose a new file name") from None
+    except OSError as error:
+        raise InputError("--out", str(path), "a new file in a folder this user can write", reason=str(error)) from None
+
+
 def write_checksum(path: Path) -> str:
     value = file_sha256(path)
-    checksum_path(path).write_text(f"{value}  {path.name}\n", encoding="utf-8")
+    sums = checksum_path(path)
+    sums.unlink(missing_ok=True)
+    create_private(sums)
+    sums.write_text(f"{value}  {path.name}\n", encoding="utf-8")
     return value
+
+
+def _expected_sum(sums: Path) -> str:
+    """The SHA-256 named by a ``sha256sum`` line; ``IntegrityFailure`` for anything else."""
+    try:
+        with sums.open("rb") as handle:
+            raw = handle.read(_CHECKSUM_MAX_BYTES + 1)
+    except OSError as error:
+        raise IntegrityFailure(f"checksum file {sums.name} cannot be read ({error.strerror})") from None
+    if len(raw) > _CHECKSUM_MAX_BYTES:
+        raise IntegrityFailure(f"checksum file {sums.name} is not a sha256sum line (over {_CHECKSUM_MAX_BYTES} bytes)")
+    try:
+        words = raw.decode("ascii").split()
+    except UnicodeDecodeError:
+        raise IntegrityFailure(f"checksum file {sums.name} is not a sha256sum line (not ASCII text)") from None
+    expected = words[0].lower() if words else ""
+    if len(expected) != 64 or not set(expected) <= _HEX:
+        raise IntegrityFailure(f"checksum file {sums.name} is not a sha256sum line (no 64-digit SHA-256)")
+    return expected
 
 
 def check_checksum(path: Path) -> str:
     """The file's SHA-256 once it matches its checksum file; ``IntegrityFailure`` otherwise."""
+    if path.exists() and not path.is_file():
+        raise InputError("BACKUP_FILE", str(path), "a backup file", reason="is not a file")
     if not path.is_file():
         raise NotFoundError(f"backup file {path} does not exist")
     sums = checksum_path(path)
     if not sums.is_file():
         raise IntegrityFailure(f"checksum file {sums} is missing: the backup cannot be trusted")
-    words = sums.read_text(encoding="utf-8").split()
-    expected = words[0].lower() if words else ""
-    actual = file_sha256(path)
+    expected = _expected_sum(sums)
+    try:
+        actual = file_sha256(path)
+    except OSError as error:
+        raise InputError("BACKUP_FILE", str(path), "a readable backup file", reason=error.strerror) from None
     if expected != actual:
         raise IntegrityFailure(
             f"backup {path.name} does not match its checksum (expected {expected[:12]}..., got {actual[:12]}...)"
@@ -109,11 +155,12 @@ def backup(db: dict[str, Any], out: Path) -> BackupResult:
     out = Path(out)
     if out.exists():
         raise ConflictError(f"{out} exists already; choose a new file name")
-    out.parent.mkdir(parents=True, exist_ok=True)
     if engine == "sqlite":
         source_path = Path(str(db["NAME"]))
         if not source_path.is_file():
             raise NotFoundError(f"database {source_path} does not exist")
+    create_private(out)
+    if engine == "sqlite":
         source = sqlite3.connect(source_path)
         target = sqlite3.connect(out)
         try:
@@ -131,30 +178,25 @@ def backup(db: dict[str, Any], out: Path) -> BackupResult:
 def restore(db: dict[str, Any], backup_file: Path, *, replace: bool = False) -> BackupResult:
     """Restore ``backup_file`` into the database ``db`` after checking its checksum.
 
-    SQLite: refuses to overwrite an existing database file unless ``replace``. PostgreSQL:
-    restores into the named database (``--clean --if-exists`` when ``replace``).
+    The backup goes into a new database that is verified whole (our schema and migrations, the
+    audit chain) before it is swapped in; on any failure the live database is untouched (see
+    :mod:`ketamine_trd.clinic.audit.restore`). An existing database is replaced only with ``replace``.
     """
+    from ketamine_trd.clinic.audit import restore as restoring
+
     engine = _engine(db)
     backup_file = Path(backup_file)
     digest = check_checksum(backup_file)
     if engine == "sqlite":
-        target_path = Path(str(db["NAME"]))
-        if target_path.exists() and target_path.stat().st_size > 0 and not replace:
-            raise ConflictError(f"database {target_path} exists; pass --replace to overwrite it")
-        target_path.parent.mkdir(parents=True, exist_ok=True)
-        source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
-        target = sqlite3.connect(target_path)
-        try:
-            check = source.execute("PRAGMA integrity_check").fetchone()
-            if not check or check[0] != "ok":
-                raise IntegrityFailure(f"backup {backup_file.name} fails SQLite's integrity check")
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        restoring.restore_sqlite(db, backup_file, digest, replace=replace)
     else:
         args, env = _pg_env(db)
-        extra = ["--clean", "--if-exists"] if replace else []
-        _run([_pg_tool("pg_restore"), "--no-owner", "--exit-on-error", *extra, *args, str(backup_file)], env)
+        tool = _pg_tool("pg_restore")
+
+        def run_restore(dbname: str) -> None:
+            target = [*args]
+            target[1] = dbname
+            _run([tool, "--no-owner", "--exit-on-error", *target, str(backup_file)], env)
+
+        restoring.restore_postgres(db, backup_file, run_restore, replace=replace)
     return BackupResult(backup_file, digest, backup_file.stat().st_size, engine)

@@ -32,13 +32,18 @@ _MAX_DETAIL = 500
 
 
 def client_ip(request: Any) -> str:
-    """The client address: ``REMOTE_ADDR``, or the first ``X-Forwarded-For`` hop when the
-    deployment sets ``KTRD_TRUST_X_FORWARDED_FOR`` (only behind a TLS terminator you control)."""
+    """The client address for the audit trail.
+
+    ``REMOTE_ADDR``: behind ``ktrd serve --trusted-proxy`` waitress has already replaced it with the address
+    that the trusted proxy forwarded (and only for requests from that proxy). Under another WSGI server with
+    ``KTRD_BEHIND_TLS_PROXY`` (``KTRD_TRUST_X_FORWARDED_FOR``), the **last** ``X-Forwarded-For`` hop: the one
+    the proxy in front added, not the first, which any client can write.
+    """
     from django.conf import settings
 
     meta = getattr(request, "META", {}) or {}
     if getattr(settings, "KTRD_TRUST_X_FORWARDED_FOR", False):
-        forwarded = str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")[0].strip()
+        forwarded = str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",")[-1].strip()
         if forwarded:
             return forwarded[:45]
     return str(meta.get("REMOTE_ADDR", ""))[:45]
@@ -145,38 +150,56 @@ def record(
     return event
 
 
-def iter_events(batch: int = 2000, **filters: Any) -> Iterator[AuditEvent]:
-    """All events (optionally filtered) in sequence order, read in batches."""
+def iter_events(batch: int = 2000, *, using: str = "default", **filters: Any) -> Iterator[AuditEvent]:
+    """All events (optionally filtered) in sequence order, read in batches from database ``using``."""
     last = 0
     while True:
-        rows = list(AuditEvent.objects.filter(seq__gt=last, **filters).order_by("seq")[:batch])
+        rows = list(AuditEvent.objects.using(using).filter(seq__gt=last, **filters).order_by("seq")[:batch])
         if not rows:
             return
         yield from rows
         last = rows[-1].seq
 
 
-def verify_chain(*, raise_on_break: bool = False, expect_head: str | None = None) -> chain.ChainReport:
-    """Check every entry and the chain head; ``IntegrityFailure`` on a break when asked.
+def verify_chain(
+    *, raise_on_break: bool = False, expect_head: str | None = None, using: str = "default"
+) -> chain.ChainReport:
+    """Check every entry and the chain head of database ``using``; ``IntegrityFailure`` on a break when asked.
 
     ``expect_head`` is a head hash kept elsewhere (printed by an earlier ``ktrd audit
     verify``): the chain must still contain it, which detects a rewrite of the whole chain.
     """
-    head = AuditChainHead.objects.filter(pk=1).first()
-    stored = (chain.StoredEntry(e.hashed_fields(), e.prev_hash, e.hash) for e in iter_events())
+    head = AuditChainHead.objects.using(using).filter(pk=1).first()
+    stored = (chain.StoredEntry(e.hashed_fields(), e.prev_hash, e.hash) for e in iter_events(using=using))
     report = chain.check_chain(stored, head_seq=head.seq if head else None, head_hash=head.hash if head else None)
-    if expect_head and not AuditEvent.objects.filter(hash=expect_head).exists() and expect_head != report.head_hash:
+    found = AuditEvent.objects.using(using).filter(hash=expect_head).exists() if expect_head else False
+    if expect_head and not found and expect_head != report.head_hash:
         breaks = (
             *report.breaks,
             chain.ChainBreak(report.head_seq, "anchor_missing", "the expected head hash is not in the chain"),
         )
         report = chain.ChainReport(report.entries, report.head_seq, report.head_hash, breaks)
+    if report.entries == 0:
+        report = _refuse_empty_chain(report, using)
     if raise_on_break and not report.ok:
         first = report.breaks[0]
         raise IntegrityFailure(
             f"audit chain broken at entry {first.seq}: {first.message} ({len(report.breaks)} problem(s))"
         )
     return report
+
+
+def _refuse_empty_chain(report: chain.ChainReport, using: str) -> chain.ChainReport:
+    """An empty chain is a break when the database holds patient records (a TRUNCATE of the audit tables)."""
+    from django.apps import apps
+
+    patients = apps.get_model("records", "Patient").objects.using(using).count()
+    if not patients:
+        return report
+    empty = chain.ChainBreak(
+        0, "empty_chain", f"the audit chain is empty but the database holds {patients} patient record(s)"
+    )
+    return chain.ChainReport(report.entries, report.head_seq, report.head_hash, (*report.breaks, empty))
 
 
 def changed(before: dict[str, Any], after: dict[str, Any], names: Sequence[str] | None = None) -> list[str]:

@@ -4,6 +4,11 @@ Settings: ``KTRD_LOCKOUT_MAX_FAILURES`` failures (default 5) within
 ``KTRD_LOCKOUT_WINDOW_MINUTES`` (default 15) lock the username for
 ``KTRD_LOCKOUT_MINUTES`` (default 15). The lock applies to a username whether or not an
 account has it, so that the response does not reveal which accounts exist.
+
+The count is taken atomically **before** the password is checked: :func:`begin_attempt` reserves one
+attempt under the row lock (counted as a failure until it succeeds), so that concurrent attempts
+cannot outrun the lock: however many arrive at once, at most ``max_failures`` passwords are checked
+before the username is locked.
 """
 
 from __future__ import annotations
@@ -55,20 +60,57 @@ def locked_until(username: str, now: dt.datetime) -> dt.datetime | None:
     return until
 
 
-def register_failure(username: str, now: dt.datetime, rules: LockoutPolicy | None = None) -> bool:
-    """Count one failure; returns True when this failure locks the username."""
+def _locked_row(username: str) -> LoginThrottle:
+    row, _ = LoginThrottle.objects.select_for_update().get_or_create(username=_key(username))
+    return row
+
+
+def _lock(row: LoginThrottle, now: dt.datetime, rules: LockoutPolicy) -> None:
+    row.locked_until = now + dt.timedelta(minutes=rules.lock_minutes)
+    row.failures, row.window_start = 0, None
+
+
+def begin_attempt(username: str, now: dt.datetime, rules: LockoutPolicy | None = None) -> bool:
+    """Reserve one login attempt for ``username``; False when it is locked (no password may be checked).
+
+    The attempt counts as a failure until :func:`register_success` clears the count or
+    :func:`release_attempt` gives it back.
+    """
     rules = rules or policy()
     with transaction.atomic():
-        row, _ = LoginThrottle.objects.select_for_update().get_or_create(username=_key(username))
+        row = _locked_row(username)
+        if row.locked_until is not None and row.locked_until > now:
+            return False
         window = dt.timedelta(minutes=rules.window_minutes)
         if row.window_start is None or now - row.window_start > window:
             row.window_start, row.failures = now, 0
+        if row.failures >= rules.max_failures:  # the allowance is taken by attempts still in flight
+            _lock(row, now, rules)
+            row.save()
+            return False
         row.failures += 1
+        row.save()
+    return True
+
+
+def release_attempt(username: str) -> None:
+    """Give back an attempt that was neither a failure nor a success (a second factor is still to come)."""
+    with transaction.atomic():
+        row = _locked_row(username)
+        if row.failures > 0:
+            row.failures -= 1
+            row.save(update_fields=["failures"])
+
+
+def register_failure(username: str, now: dt.datetime, rules: LockoutPolicy | None = None) -> bool:
+    """Settle a reserved attempt as a failure; returns True when it locks the username."""
+    rules = rules or policy()
+    with transaction.atomic():
+        row = _locked_row(username)
         locks = bool(row.failures >= rules.max_failures)
         if locks:
-            row.locked_until = now + dt.timedelta(minutes=rules.lock_minutes)
-            row.failures, row.window_start = 0, None
-        row.save()
+            _lock(row, now, rules)
+            row.save()
     return locks
 
 

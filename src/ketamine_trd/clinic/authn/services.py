@@ -56,7 +56,7 @@ def _ip(request: HttpRequest) -> str:
 def attempt_login(request: HttpRequest, username: str, password: str, code: str, now: dt.datetime) -> LoginResult:
     """Check the lock, the password and (where the user has a device) the TOTP code; log in on success."""
     username = username.strip()
-    if lockout.locked_until(username, now) is not None:
+    if not lockout.begin_attempt(username, now):
         record(
             None,
             "login_failed",
@@ -73,6 +73,7 @@ def attempt_login(request: HttpRequest, username: str, password: str, code: str,
         return _fail(request, username, "bad_credentials", now)
     has_device = totp.has_device(user)
     if has_device and not code.strip():
+        lockout.release_attempt(username)
         return LoginResult(False, "code_required", "Enter the 6-digit code from your authenticator app.")
     if has_device and not totp.verify(user, code, now):
         return _fail(request, username, "bad_code", now, user)
@@ -98,7 +99,7 @@ def attempt_reauth(request: HttpRequest, password: str, code: str, now: dt.datet
     """Re-authenticate the logged-in user (password, and TOTP code where they have a device)."""
     user = request.user
     username = user.get_username()
-    if lockout.locked_until(username, now) is not None:
+    if not lockout.begin_attempt(username, now):
         return LoginResult(False, "locked", LOCKED)
     if authenticate(request, username=username, password=password) is None:
         return _fail(request, username, "reauth_bad_credentials", now, user)

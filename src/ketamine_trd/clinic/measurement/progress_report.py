@@ -20,6 +20,7 @@ from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement import trajectory as trajectories
 from ketamine_trd.clinic.measurement.models import Alert
 from ketamine_trd.clinic.measurement.services import get_patient
+from ketamine_trd.clinic.pdf_markup import paragraph
 from ketamine_trd.errors import DependencyMissing
 
 __all__ = ["build_progress_report", "chart_png"]
@@ -101,7 +102,7 @@ def build_progress_report(actor: Actor, patient_id: int, *, now: dt.datetime) ->
         story += [banner, Spacer(1, 0.2 * cm)]
     story.append(Paragraph("Patient progress report", styles["Title"]))
     story.append(
-        Paragraph(
+        paragraph(
             f"{patient.display_name} · MRN {patient.mrn} · born {patient.date_of_birth:%Y-%m-%d}", styles["Normal"]
         )
     )
@@ -122,7 +123,7 @@ def build_progress_report(actor: Actor, patient_id: int, *, now: dt.datetime) ->
             ]
         )
     story.append(_table(rows, Table, TableStyle, colors) if courses else Paragraph("No course.", styles["Normal"]))
-    story.append(Paragraph(f"Trajectory: {traj.instrument_name}", styles["Heading2"]))
+    story.append(paragraph(f"Trajectory: {traj.instrument_name}", styles["Heading2"]))
     if traj.empty:
         story.append(Paragraph("No scores recorded.", styles["Normal"]))
     else:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ketamine_trd.clinic.pdf_markup import paragraph
+
 Rows = list[tuple[str, str]]
 
 
@@ -77,20 +79,19 @@ def pmf_pdf(title: str, sections: list[tuple[str, Rows]], footer: str) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     styles = getSampleStyleSheet()
     out = BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, title=title, leftMargin=40, rightMargin=40, topMargin=40, bottomMargin=40)
-    story: list[Any] = [Paragraph(title, styles["Title"])]
+    story: list[Any] = [paragraph(title, styles["Title"])]
     for heading, rows in sections:
-        story += [Spacer(1, 6), Paragraph(heading, styles["Heading3"])]
-        cells = [
-            [Paragraph(label, styles["BodyText"]), Paragraph(str(value), styles["BodyText"])] for label, value in rows
-        ]
+        story += [Spacer(1, 6), paragraph(heading, styles["Heading3"])]
+        # every label and value is escaped: names, lot numbers and free text are stored values
+        cells = [[paragraph(label, styles["BodyText"]), paragraph(value, styles["BodyText"])] for label, value in rows]
         grid = Table(cells, colWidths=[210, 300])
         grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(grid)
-    story += [Spacer(1, 10), Paragraph(footer, styles["Italic"])]
+    story += [Spacer(1, 10), paragraph(footer, styles["Italic"])]
     doc.build(story)
     return out.getvalue()

@@ -48,7 +48,7 @@ DROP FUNCTION IF EXISTS audit_head_forward_only();
 
 def seed_head(apps, schema_editor):  # type: ignore[no-untyped-def]
     head = apps.get_model("audit", "AuditChainHead")
-    head.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
+    head.objects.using(schema_editor.connection.alias).get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
 
 
 def add_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]

@@ -20,6 +20,7 @@ from ketamine_trd.errors import ConflictError, InputError
 
 MRN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
 OLDEST_YEARS = 120
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,8 @@ class PatientInput:
             value = getattr(self, name)
             if not value or not value.strip() or len(value) > 100:
                 raise InputError(name, value, "1 to 100 characters")
+            if _CONTROL.search(value):
+                raise InputError(name, value, "1 to 100 characters without control characters (NUL, tab, line breaks)")
         if self.sex not in Sex.values:
             raise InputError("sex", self.sex, ", ".join(Sex.values))
         for name in ("weight_kg", "height_cm"):

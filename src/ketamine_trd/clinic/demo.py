@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from ketamine_trd.clinic.accounts.models import Clinic, User
@@ -28,6 +27,7 @@ from ketamine_trd.clinic.records.services.session_writes import (
     RatingInput,
     VitalsInput,
 )
+from ketamine_trd.clinic.transactions import writing
 
 DEMO_SLUG = "demo"
 ROLES = ("prescriber", "nurse", "front_desk", "researcher", "admin")
@@ -150,7 +150,7 @@ def ensure_demo_clinic(*, seed: int = 20260301, patients: int = 50) -> DemoResul
             False, "The demo clinic already exists here; nothing was changed.", _counts(existing), _logins()
         )
     now = timezone.now().replace(microsecond=0)
-    with transaction.atomic():
+    with writing():
         clinic, staff = _clinic_and_staff()
         seeder = _Seeder(random.Random(seed), clinic, staff, now)
         for i in range(patients):

@@ -17,7 +17,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -93,8 +92,7 @@ def _scope(clinic: Any, actor: Any) -> int | None:
         return clinic_id
     require(user, "research.view")
     if clinic_id is not None and clinic_id != user.clinic_id:
-        with transaction.atomic():
-            record(actor, "denied", outcome="denied", detail="research.view of another clinic")
+        record(actor, "denied", outcome="denied", detail="research.view of another clinic")
         raise PermissionDenied("a researcher exports only the data of their own clinic")
     return int(user.clinic_id)
 
@@ -118,16 +116,14 @@ def build_export(*, clinic: Any = None, actor: Any = None, now: dt.datetime | No
         _refuse_weak(builder.deid, builder.real_patients)
         _validate(builder.tables)
     except Exception as error:
-        with transaction.atomic():
-            record(actor, "export", object_type="research_export", outcome="failure", now=moment,
-                   detail=f"research export refused: {type(error).__name__}")  # fmt: skip
+        record(actor, "export", object_type="research_export", outcome="failure", now=moment,
+               detail=f"research export refused: {type(error).__name__}")  # fmt: skip
         raise
     counts = " ".join(f"{name}={len(rows)}" for name, rows in builder.tables.items())
     left_out = "; ".join(f"{n} {reason}" for reason, n in sorted(builder.omitted.items()))
-    with transaction.atomic():
-        record(actor, "export", object_type="research_export", object_id="" if clinic_id is None else str(clinic_id),
-               detail=f"de-identified research export: {counts}" + (f"; left out: {left_out}" if left_out else ""),
-               now=moment)  # fmt: skip
+    record(actor, "export", object_type="research_export", object_id="" if clinic_id is None else str(clinic_id),
+           detail=f"de-identified research export: {counts}" + (f"; left out: {left_out}" if left_out else ""),
+           now=moment)  # fmt: skip
     return ExportResult(builder.tables, dict(builder.omitted))
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import IntakeKind, IntakeResult
 from ketamine_trd.clinic.records.services._scope import patient_for, require
+from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.history import TreatmentHistory
 from ketamine_trd.clinical.medical_profile import MedicalProfile
 from ketamine_trd.clinical.screening import screen
@@ -45,7 +44,7 @@ def record_trd_intake(
     """Judge ``history`` (the JSON shape of ``clinical.history``) under ``profile`` and store the result."""
     user = require(actor, "intake.record")
     assessment = assess_trd(TreatmentHistory.from_dict(history), profile)
-    with transaction.atomic():
+    with writing():
         patient = patient_for(user, patient_id)
         result = IntakeResult.objects.create(
             patient=patient,
@@ -75,7 +74,7 @@ def record_screening_intake(
 ) -> IntakeResult:
     """Screen the medical profile for ``product``; the age is computed from the date of birth."""
     user = require(actor, "intake.record")
-    with transaction.atomic():
+    with writing():
         patient = patient_for(user, patient_id)
         data = {**profile_data, "age": age_years(patient.date_of_birth, now.date())}
         result_value = screen(MedicalProfile.from_dict(data), product, bp_profile)
@@ -115,7 +114,7 @@ def _intake_for(user: Any, intake_id: int) -> IntakeResult:
 def sign_off_intake(actor: Any, intake_id: int, *, now: dt.datetime) -> IntakeResult:
     """A prescriber signs the result off (once)."""
     user = require(actor, "intake.sign_off")
-    with transaction.atomic():
+    with writing():
         result = _intake_for(user, intake_id)
         if result.signed_off_at is not None:
             raise ConflictError(f"intake result {intake_id} was already signed off")
@@ -128,9 +127,9 @@ def sign_off_intake(actor: Any, intake_id: int, *, now: dt.datetime) -> IntakeRe
 def intake_to_override(actor: Any, intake_id: int, *, now: dt.datetime) -> IntakeResult:
     """The intake result of the user's clinic that an override would replace (a ``read``; else ``NotFoundError``)."""
     user = require(actor, "intake.override")
-    with transaction.atomic():
+    with reading():
         result = _intake_for(user, intake_id)
-        record(actor, "read", obj=result, now=now)
+    record(actor, "read", obj=result, now=now)
     return result
 
 
@@ -140,7 +139,7 @@ def override_intake(actor: Any, intake_id: int, *, verdict: str, reason: str, no
     text = (reason or "").strip()
     if len(text) < MIN_REASON_CHARS:
         raise InputError("override_reason", text, f"a written reason of at least {MIN_REASON_CHARS} characters")
-    with transaction.atomic():
+    with writing():
         result = _intake_for(user, intake_id)
         allowed = OVERRIDE_VERDICTS[result.kind]
         if verdict not in allowed:
@@ -158,10 +157,10 @@ def override_intake(actor: Any, intake_id: int, *, verdict: str, reason: str, no
 def intake_results(actor: Any, patient_id: int, *, now: dt.datetime) -> list[IntakeResult]:
     """The patient's intake results, newest first (a ``read``)."""
     user = require(actor, "intake.view")
-    with transaction.atomic():
+    with reading():
         patient = patient_for(user, patient_id)
         rows = list(
             IntakeResult.objects.filter(patient=patient).select_related("created_by", "signed_off_by", "overridden_by")
         )
-        record(actor, "read", object_type="records.intakeresult", patient_id=patient.pk, now=now)
+    record(actor, "read", object_type="records.intakeresult", patient_id=patient.pk, now=now)
     return rows

@@ -6,14 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
 from ketamine_trd.clinic import access
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import Course, IntakeKind, IntakeResult, Patient, RemsRecord, Session
 from ketamine_trd.clinic.records.services._scope import patient_for, require
 from ketamine_trd.clinic.records.services.intake import age_years
 from ketamine_trd.clinic.records.services.rems import core_record
+from ketamine_trd.clinic.transactions import reading
 from ketamine_trd.clinical.rems import rems_status
 
 
@@ -40,7 +39,7 @@ def patient_page(actor: Any, patient_id: int, *, now: dt.datetime, session_limit
     """Demographics for every role allowed to see the patient; intake, courses and sessions for clinicians."""
     user = require(actor, "patient.view")
     clinical = access.can(user, "course.view")
-    with transaction.atomic():
+    with reading():
         patient = patient_for(user, patient_id)
         intake: list[IntakeResult] = []
         courses: list[Course] = []
@@ -54,7 +53,7 @@ def patient_page(actor: Any, patient_id: int, *, now: dt.datetime, session_limit
             )
             courses = list(Course.objects.filter(patient=patient).select_related("prescriber"))
             rems = list(RemsRecord.objects.filter(patient=patient).order_by("-due_at")[:20])
-        record(actor, "read", obj=patient, now=now)
+    record(actor, "read", obj=patient, now=now)
     return PatientPage(
         patient=patient,
         age_years=age_years(patient.date_of_birth, now.date()),

@@ -10,11 +10,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import RemsRecord, RemsStatus, Session
 from ketamine_trd.clinic.records.services._scope import not_in_future, require
+from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.monitoring.signoff import SessionRecord
 from ketamine_trd.clinical.rems import (
     BloodPressure,
@@ -117,9 +116,9 @@ def worklist(actor: Any, *, now: dt.datetime, include_submitted: bool = False) -
     rows = RemsRecord.objects.filter(clinic_id=user.clinic_id).select_related("patient")
     if not include_submitted:
         rows = rows.exclude(status=RemsStatus.SUBMITTED)
-    with transaction.atomic():
+    with reading():
         by_session = {str(r.session_id): r for r in rows}
-        record(actor, "read", object_type="records.rems_list", detail=f"{len(by_session)} rows", now=now)
+    record(actor, "read", object_type="records.rems_list", detail=f"{len(by_session)} rows", now=now)
     items = rems_worklist([core_record(r) for r in by_session.values()], now, include_submitted=include_submitted)
     return [(by_session[i.session_id], i) for i in items]
 
@@ -129,7 +128,7 @@ def get_record(
 ) -> tuple[RemsRecord, str, tuple[Any, ...]]:
     """One PMF record with its status and problems at ``now`` (audited as ``read``, or ``export`` for the PDF)."""
     user = require(actor, "rems.view")
-    with transaction.atomic():
+    with reading():
         row = (
             RemsRecord.objects.select_related("patient", "session")
             .filter(pk=record_id, clinic_id=user.clinic_id)
@@ -137,7 +136,7 @@ def get_record(
         )
         if row is None:
             raise NotFoundError(f"REMS record {record_id} not found")
-        record(actor, action, obj=row, now=now)
+    record(actor, action, obj=row, now=now)
     core = core_record(row)
     return row, rems_status(core, now).value, rems_problems(core)
 
@@ -150,7 +149,7 @@ def submit(actor: Any, record_id: int, *, submitted_at: dt.datetime, now: dt.dat
 
         require_recent_auth(actor, now)
     not_in_future("submitted_at", submitted_at, now)
-    with transaction.atomic():
+    with writing():
         row = RemsRecord.objects.select_for_update().filter(pk=record_id, clinic_id=user.clinic_id).first()
         if row is None:
             raise NotFoundError(f"REMS record {record_id} not found")
@@ -183,6 +182,5 @@ def export_rows(actor: Any, *, now: dt.datetime, include_submitted: bool = True)
         flat.update({"status": item.status.value, "due_at": item.due_at.isoformat(), "session_id": row.session_id})
         flat["submitted_at"] = row.submitted_at.isoformat() if row.submitted_at else ""
         rows.append({k: flat.get(k, "") for k in CSV_COLUMNS})
-    with transaction.atomic():
-        record(actor, "export", object_type="records.remsrecord", detail=f"{len(rows)} rows (csv)", now=now)
+    record(actor, "export", object_type="records.remsrecord", detail=f"{len(rows)} rows (csv)", now=now)
     return rows

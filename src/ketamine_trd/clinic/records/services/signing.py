@@ -10,13 +10,12 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db import transaction
-
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import RemsRecord, SessionStatus
 from ketamine_trd.clinic.records.services import rems
 from ketamine_trd.clinic.records.services._scope import require, session_for
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows
+from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical.monitoring.signoff import MissingField
 from ketamine_trd.errors import ConflictError, InputError
 
@@ -44,7 +43,7 @@ def sign_session(actor: Any, session_id: int, *, now: dt.datetime) -> SignOutcom
     """Sign the session if nothing is missing; otherwise save nothing and say what is missing."""
     user = require(actor, "session.sign")
     _require_recent_auth(actor, now)
-    with transaction.atomic():
+    with writing():
         session = session_for(user, session_id, lock=True)
         if session.status == SessionStatus.SIGNED:
             raise ConflictError(f"session {session_id} is already signed")
@@ -61,7 +60,8 @@ def sign_session(actor: Any, session_id: int, *, now: dt.datetime) -> SignOutcom
             return SignOutcome(False, tuple(missing))
         session.status, session.signed_by, session.signed_at, session.updated_at = SessionStatus.SIGNED, user, now, now
         session.discharge_ready = bool(judged["discharge"] and judged["discharge"].ready)
-        session.save(update_fields=["status", "signed_by", "signed_at", "updated_at", "discharge_ready"])
+        session.version += 1
+        session.save(update_fields=["status", "signed_by", "signed_at", "updated_at", "discharge_ready", "version"])
         record(actor, "sign", obj=session, changed_fields=["status", "signed_by", "signed_at"], now=now)
         row = None
         if esketamine_pmf:

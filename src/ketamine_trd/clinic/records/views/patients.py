@@ -57,11 +57,13 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     initial = {
         f: getattr(patient, f) for f in ("mrn", "given_name", "family_name", "date_of_birth", "sex", "phone", "email")
     }
-    initial |= {"weight": patient.weight_kg or "", "height": patient.height_cm or ""}
+    initial |= {"weight": patient.weight_kg or "", "height": patient.height_cm or "", "version": patient.version}
     form = PatientForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            patients.update_patient(request, patient.pk, form.to_input(), now=now())
+            patients.update_patient(
+                request, patient.pk, form.to_input(), now=now(), expected_version=form.cleaned_data.get("version")
+            )
         except (InputError, ConflictError) as error:
             add_domain_error(form, error)
         else:

@@ -138,37 +138,65 @@ def get_session(request: HttpRequest, session_id: int) -> Any:
 @router.post("/sessions/{session_id}/checklist", response={200: s.SessionOut, **ERRORS})
 def session_checklist(request: HttpRequest, session_id: int, payload: s.ChecklistIn) -> Any:
     data = payload.dict() | {"concomitant": frozenset(payload.concomitant)}
-    session_writes.record_checklist(request, session_id, session_writes.ChecklistInput(**data), now=_now(), expected_version=_if_match(request))
+    session_writes.record_checklist(
+        request, session_id, session_writes.ChecklistInput(**data), now=_now(), expected_version=_if_match(request)
+    )
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/dose", response={200: s.SessionOut, **ERRORS})
 def session_dose(request: HttpRequest, session_id: int, payload: s.DoseIn) -> Any:
-    session_writes.record_dose(request, session_id, session_writes.DoseInput(**payload.dict()), now=_now(), expected_version=_if_match(request))
+    session_writes.record_dose(
+        request, session_id, session_writes.DoseInput(**payload.dict()), now=_now(), expected_version=_if_match(request)
+    )
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/vitals", response={200: s.SessionOut, **ERRORS})
 def session_vitals(request: HttpRequest, session_id: int, payload: s.VitalsIn) -> Any:
-    session_writes.add_vitals(request, session_id, session_writes.VitalsInput(**payload.dict()), now=_now(), expected_version=_if_match(request))
+    session_writes.add_vitals(
+        request,
+        session_id,
+        session_writes.VitalsInput(**payload.dict()),
+        now=_now(),
+        expected_version=_if_match(request),
+    )
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/ratings", response={200: s.SessionOut, **ERRORS})
 def session_rating(request: HttpRequest, session_id: int, payload: s.RatingIn) -> Any:
-    session_writes.add_rating(request, session_id, session_writes.RatingInput(**payload.dict()), now=_now(), expected_version=_if_match(request))
+    session_writes.add_rating(
+        request,
+        session_id,
+        session_writes.RatingInput(**payload.dict()),
+        now=_now(),
+        expected_version=_if_match(request),
+    )
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/adverse-events", response={200: s.SessionOut, **ERRORS})
 def session_event(request: HttpRequest, session_id: int, payload: s.EventIn) -> Any:
-    session_writes.add_adverse_event(request, session_id, session_writes.EventInput(**payload.dict()), now=_now(), expected_version=_if_match(request))
+    session_writes.add_adverse_event(
+        request,
+        session_id,
+        session_writes.EventInput(**payload.dict()),
+        now=_now(),
+        expected_version=_if_match(request),
+    )
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/discharge", response={200: s.SessionOut, **ERRORS})
 def session_discharge(request: HttpRequest, session_id: int, payload: s.DischargeIn) -> Any:
-    session_writes.record_discharge(request, session_id, session_writes.DischargeInput(**payload.dict()), now=_now(), expected_version=_if_match(request))
+    session_writes.record_discharge(
+        request,
+        session_id,
+        session_writes.DischargeInput(**payload.dict()),
+        now=_now(),
+        expected_version=_if_match(request),
+    )
     return _session_out(request, session_id)
 
 

@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0003_course_due_date_indexes'),
+        ("records", "0003_course_due_date_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='patient',
-            name='version',
-            field=models.PositiveIntegerField(default=1, help_text='Raised by every update; a change sent from an older version is refused (409)'),
+            model_name="patient",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1, help_text="Raised by every update; a change sent from an older version is refused (409)"
+            ),
         ),
         migrations.AddField(
-            model_name='session',
-            name='version',
-            field=models.PositiveIntegerField(default=1, help_text='Raised by every charted change; a change sent from an older version is refused (409)'),
+            model_name="session",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                help_text="Raised by every charted change; a change sent from an older version is refused (409)",
+            ),
         ),
     ]

@@ -14,6 +14,7 @@ from ketamine_trd.clinic.records.services.intake import age_years
 from ketamine_trd.clinic.records.services.rems import core_record
 from ketamine_trd.clinic.transactions import reading
 from ketamine_trd.clinical.rems import rems_status
+from ketamine_trd.errors import IntegrityFailure
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,15 @@ class PatientPage:
     courses: tuple[Course, ...]
     sessions: tuple[Session, ...]
     rems_records: tuple[tuple[RemsRecord, str], ...]
+
+
+def _rems_status(row: RemsRecord, now: dt.datetime) -> str:
+    """The record's clock as the core computes it; ``unreadable`` (shown, never a crashed page) when the stored
+    form cannot be read back: the REMS record's own page names the field."""
+    try:
+        return rems_status(core_record(row), now).value
+    except IntegrityFailure:
+        return "unreadable"
 
 
 def _latest(rows: list[IntakeResult], kind: str) -> IntakeResult | None:
@@ -63,5 +73,5 @@ def patient_page(actor: Any, patient_id: int, *, now: dt.datetime, session_limit
         intake_history=tuple(intake),
         courses=tuple(courses),
         sessions=tuple(sessions.order_by("-scheduled_at")[:session_limit]),
-        rems_records=tuple((r, rems_status(core_record(r), now).value) for r in rems),
+        rems_records=tuple((r, _rems_status(r, now)) for r in rems),
     )

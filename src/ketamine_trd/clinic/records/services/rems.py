@@ -28,7 +28,7 @@ from ketamine_trd.clinical.rems import (
     rems_worklist,
 )
 from ketamine_trd.commands._output import to_jsonable
-from ketamine_trd.errors import NotFoundError
+from ketamine_trd.errors import IntegrityFailure, NotFoundError
 
 CSV_COLUMNS = (
     "session_id", "status", "due_at", "rems_profile", "patient.first_name", "patient.last_name",
@@ -93,7 +93,19 @@ def _time(value: Any) -> dt.datetime | None:
 
 
 def core_record(row: RemsRecord) -> RemsPatientMonitoringRecord:
-    """The stored fields as the core's record again (for its clock and its problem list)."""
+    """The stored fields as the core's record again (for its clock and its problem list).
+
+    Stored fields that the core cannot read back (a record not written by :func:`create_for_session`, with
+    a block or a field missing) are an ``IntegrityFailure`` naming the record and the field, never a crash.
+    """
+    try:
+        return _core_record(row)
+    except (KeyError, TypeError, ValueError) as error:
+        missing = f"field {error.args[0]!r} missing" if isinstance(error, KeyError) else str(error)
+        raise IntegrityFailure(f"REMS record {row.pk}: its stored form cannot be read ({missing})") from None
+
+
+def _core_record(row: RemsRecord) -> RemsPatientMonitoringRecord:
     f = dict(row.fields)
     p, c = f.pop("patient"), f.pop("contact")
     for name in ("bp_predose", "bp_post_40_min", "bp_before_completion"):

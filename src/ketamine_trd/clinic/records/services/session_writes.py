@@ -167,7 +167,9 @@ def _chart(
     return session
 
 
-def record_checklist(actor: Any, session_id: int, data: ChecklistInput, *, now: dt.datetime, expected_version: int | None = None) -> Session:
+def record_checklist(
+    actor: Any, session_id: int, data: ChecklistInput, *, now: dt.datetime, expected_version: int | None = None
+) -> Session:
     """Store the pre-dose checklist (validated as the core's ``PredoseChecklist``)."""
     for name in ("checked_at", "last_food_at", "last_liquid_at", "nasal_medicine_at"):
         value = getattr(data, name)
@@ -186,7 +188,9 @@ def record_checklist(actor: Any, session_id: int, data: ChecklistInput, *, now: 
     return _chart(actor, session_id, now, write, expected_version=expected_version)
 
 
-def record_dose(actor: Any, session_id: int, data: DoseInput, *, now: dt.datetime, expected_version: int | None = None) -> Session:
+def record_dose(
+    actor: Any, session_id: int, data: DoseInput, *, now: dt.datetime, expected_version: int | None = None
+) -> Session:
     """Store the dose given (esketamine: devices and lot; IV: infusion settings)."""
     not_in_future("dosed_at", data.dosed_at, now)
     if data.infusion_ended_at is not None:
@@ -229,7 +233,9 @@ def record_dose(actor: Any, session_id: int, data: DoseInput, *, now: dt.datetim
     return _chart(actor, session_id, now, write, expected_version=expected_version)
 
 
-def add_vitals(actor: Any, session_id: int, data: VitalsInput, *, now: dt.datetime, expected_version: int | None = None) -> Session:
+def add_vitals(
+    actor: Any, session_id: int, data: VitalsInput, *, now: dt.datetime, expected_version: int | None = None
+) -> Session:
     """Add one timed set of vital signs (BP 300/20 and the like are refused by the core, naming the field)."""
     not_in_future("taken_at", data.taken_at, now)
     if data.timepoint not in Timepoint.values:
@@ -248,7 +254,9 @@ def add_vitals(actor: Any, session_id: int, data: VitalsInput, *, now: dt.dateti
     return _chart(actor, session_id, now, write, expected_version=expected_version)
 
 
-def add_rating(actor: Any, session_id: int, data: RatingInput, *, now: dt.datetime, expected_version: int | None = None) -> Session:
+def add_rating(
+    actor: Any, session_id: int, data: RatingInput, *, now: dt.datetime, expected_version: int | None = None
+) -> Session:
     """Add a MOAA/S (0-5) or CADSS total (CADSS-23 0-92, CADSS-6 0-24), checked by the core."""
     not_in_future("rated_at", data.rated_at, now)
     if data.instrument_id not in charting.RATING_INSTRUMENTS:
@@ -266,7 +274,9 @@ def add_rating(actor: Any, session_id: int, data: RatingInput, *, now: dt.dateti
     return _chart(actor, session_id, now, write, expected_version=expected_version)
 
 
-def add_adverse_event(actor: Any, session_id: int, data: EventInput, *, now: dt.datetime, expected_version: int | None = None) -> Session:
+def add_adverse_event(
+    actor: Any, session_id: int, data: EventInput, *, now: dt.datetime, expected_version: int | None = None
+) -> Session:
     """Add an adverse event (kinds of the monitoring core; ``other`` needs details)."""
     not_in_future("noted_at", data.noted_at, now)
     if data.resolved_at is not None:
@@ -308,7 +318,9 @@ def resolve_adverse_event(
     return _chart(actor, session_id, now, write, expected_version=expected_version)
 
 
-def record_discharge(actor: Any, session_id: int, data: DischargeInput, *, now: dt.datetime, expected_version: int | None = None) -> Session:
+def record_discharge(
+    actor: Any, session_id: int, data: DischargeInput, *, now: dt.datetime, expected_version: int | None = None
+) -> Session:
     """Store the end of monitoring and the REMS form answers."""
     not_in_future("monitoring_completed_at", data.monitoring_completed_at, now)
     if data.ready_to_leave_minutes is not None and not 0 <= data.ready_to_leave_minutes <= 1440:

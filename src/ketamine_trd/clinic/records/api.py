@@ -80,6 +80,8 @@ def get_patient(request: HttpRequest, patient_id: int, response: HttpResponse) -
 def update_patient(request: HttpRequest, patient_id: int, payload: s.PatientIn, response: HttpResponse) -> Any:
     """Change the patient. ``If-Match`` (the ``ETag`` of your last read) is required; a stale one answers 409."""
     expected = _if_match(request)
+    if expected is None:
+        raise InputError("If-Match", None, 'the ETag of the patient as you last read it, e.g. "3"', reason="is missing")
     return _etag(response, patients.update_patient(request, patient_id, _patient_input(payload), now=_now(),
                                                    expected_version=expected))  # fmt: skip
 

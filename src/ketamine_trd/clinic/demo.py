@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from ketamine_trd.clinic.accounts.models import Clinic, User
+from ketamine_trd.clinic.admin_scope import grant_admin_permissions
 from ketamine_trd.clinic.records.models import Course, Patient, Phase, RemsRecord, Session
 from ketamine_trd.clinic.records.services import courses, intake, patients, rems, session_writes, sessions, signing
 from ketamine_trd.clinic.records.services.patients import PatientInput
@@ -177,11 +178,12 @@ def _clinic_and_staff() -> tuple[Clinic, dict[str, User]]:
             first_name=first,
             last_name=last,
             email=f"{username_for(role)}@example.org",
-            is_staff=role == "admin",
-            is_superuser=role == "admin",
+            is_staff=role == "admin",  # the app's admin role with explicit model permissions, never a superuser
         )
         user.set_password(password_for(role))
         user.save()
+        if role == "admin":
+            grant_admin_permissions(user)
         staff[role] = user
     return clinic, staff
 

@@ -37,6 +37,32 @@ TARGET_MS = 100.0
 # --------------------------------------------------------------------------- child process: seed and measure
 
 
+def _rems_row(session: Any, clinic: Any, now: dt.datetime) -> Any:
+    """A REMS record with every PMF field filled, as the signing service stores it (the core's record as JSON)."""
+    from ketamine_trd.clinic.records.models import RemsRecord
+    from ketamine_trd.clinical.rems import PmfContact, PmfPatient, RemsPatientMonitoringRecord
+    from ketamine_trd.commands._output import to_jsonable
+
+    p = session.patient
+    done = session.scheduled_at + dt.timedelta(hours=2)
+    core = RemsPatientMonitoringRecord(
+        session_id=str(session.pk), rems_profile="spravato-rems@2024-12",
+        patient=PmfPatient(p.given_name, p.family_name, p.date_of_birth, p.sex), first_treatment=False,
+        patient_enrolled=True, benzodiazepines=False, non_benzodiazepine_sedative_hypnotics=False,
+        psychostimulants=False, maois=False, opioids=False,
+        contact=PmfContact("Bench Nurse", "555-0100", "nurse@bench.invalid", clinic.name, "1 Bench Street"),
+        session_date=session.scheduled_at.date(), dose_administered="56 mg", dose_mg=56, lot_number="BENCH1",
+        treatment_duration_minutes=125, ready_to_leave_minutes=90, vitals_acceptable_before_administration=True,
+        vitals_acceptable_before_completion=True, bp_predose=None, bp_post_40_min=None, bp_before_completion=None,
+        sedation=False, dissociation=True, respiratory_depression=False, adverse_event_details="",
+        min_monitoring_minutes=120, due_at=done + dt.timedelta(days=7), due_soon_from=done + dt.timedelta(days=5),
+    )  # fmt: skip
+    return RemsRecord(
+        session=session, patient_id=session.patient_id, clinic=clinic, form_version=core.rems_profile,
+        fields=to_jsonable(core), due_at=core.due_at, due_soon_from=core.due_soon_from, created_at=now,
+    )  # fmt: skip
+
+
 def _setup(data_dir: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ketamine_trd.clinic.settings")
     os.environ["KTRD_DATA_DIR"] = data_dir
@@ -174,21 +200,7 @@ def _seed(n_patients: int, n_assessments: int, now: dt.datetime) -> dict[str, An
     with transaction.atomic():
         Alert.objects.bulk_create(alerts, batch_size=BATCH)
         signed = Session.objects.filter(patient__clinic=clinic, status="signed").order_by("-scheduled_at")[:200]
-        RemsRecord.objects.bulk_create(
-            [
-                RemsRecord(
-                    session=s,
-                    patient_id=s.patient_id,
-                    clinic=clinic,
-                    form_version="bench",
-                    fields={},
-                    due_at=s.scheduled_at + dt.timedelta(days=7),
-                    due_soon_from=s.scheduled_at + dt.timedelta(days=5),
-                    created_at=now,
-                )
-                for s in signed
-            ]
-        )
+        RemsRecord.objects.bulk_create([_rems_row(s, clinic, now) for s in signed.select_related("patient")])
     return {
         "clinic_id": clinic.pk,
         "nurse_id": nurse.pk,

@@ -19,11 +19,16 @@ class                      CLI exit     HTTP        meaning
 ``ConflictError``          4            409         a duplicate (MRN), or a change that the
                                                     record's state forbids (a signed
                                                     session)
+``StaleVersion``           4            409         a ConflictError: the change was made from an
+                                                    out-of-date copy (``If-Match`` / version)
 ``PermissionDenied``       5            403         the user's role or scope forbids it
 ``DependencyMissing``      6            501         an optional extra (``jax``, ``dask``) is
                                                     not installed; says which extra
 ``IntegrityFailure``       7            500         stored data fails a check (a broken
                                                     audit chain, a bad backup checksum)
+``Busy``                   8            503         the database stayed busy (locked) through
+                                                    every retry; nothing was saved; try again
+                                                    after ``retry_after_s`` (``Retry-After``)
 =========================  ===========  ==========  =====================================
 
 The tables ``EXIT_CODES`` and ``HTTP_STATUS`` below are the single source of that
@@ -43,6 +48,7 @@ from typing import Any
 __all__ = [
     "EXIT_CODES",
     "HTTP_STATUS",
+    "Busy",
     "ConflictError",
     "DependencyMissing",
     "InputError",
@@ -50,6 +56,7 @@ __all__ = [
     "KtrdError",
     "NotFoundError",
     "PermissionDenied",
+    "StaleVersion",
     "UnitError",
     "UnknownTermError",
     "exit_code_for",
@@ -110,6 +117,33 @@ class ConflictError(KtrdError):
     """A duplicate, or a change that the record's current state forbids."""
 
 
+class StaleVersion(ConflictError):
+    """A change made from an out-of-date copy of a record (optimistic concurrency): reload and redo it.
+
+    ``record`` names the record (``patient 70``), ``expected`` the version the client sent (``If-Match`` or
+    the form's hidden version), ``current`` the version stored now.
+    """
+
+    def __init__(self, record: str, expected: object, current: object) -> None:
+        self.record, self.expected, self.current = record, expected, current
+        super().__init__(
+            f"{record} was changed by someone else since you loaded it (your version {expected}, "
+            f"now {current}): reload it and make your change again"
+        )
+
+
+class Busy(KtrdError):
+    """The database stayed busy through every retry; nothing was saved, the same request may be sent again.
+
+    >>> Busy("the database stayed busy", 1).retry_after_s
+    1
+    """
+
+    def __init__(self, message: str, retry_after_s: int = 1) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
+
+
 class PermissionDenied(KtrdError):
     """The caller's role or scope does not allow this action."""
 
@@ -134,6 +168,7 @@ EXIT_CODES: dict[type[KtrdError], int] = {
     PermissionDenied: 5,
     DependencyMissing: 6,
     IntegrityFailure: 7,
+    Busy: 8,
     KtrdError: 1,
 }
 
@@ -144,6 +179,7 @@ HTTP_STATUS: dict[type[KtrdError], int] = {
     PermissionDenied: 403,
     DependencyMissing: 501,
     IntegrityFailure: 500,
+    Busy: 503,
     KtrdError: 500,
 }
 

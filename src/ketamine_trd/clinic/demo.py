@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from ketamine_trd.clinic.accounts.models import Clinic, User
+from ketamine_trd.clinic.admin_scope import grant_admin_permissions
 from ketamine_trd.clinic.records.models import Course, Patient, Phase, RemsRecord, Session
 from ketamine_trd.clinic.records.services import courses, intake, patients, rems, session_writes, sessions, signing
 from ketamine_trd.clinic.records.services.patients import PatientInput
@@ -28,6 +28,7 @@ from ketamine_trd.clinic.records.services.session_writes import (
     RatingInput,
     VitalsInput,
 )
+from ketamine_trd.clinic.transactions import writing
 
 DEMO_SLUG = "demo"
 ROLES = ("prescriber", "nurse", "front_desk", "researcher", "admin")
@@ -150,7 +151,7 @@ def ensure_demo_clinic(*, seed: int = 20260301, patients: int = 50) -> DemoResul
             False, "The demo clinic already exists here; nothing was changed.", _counts(existing), _logins()
         )
     now = timezone.now().replace(microsecond=0)
-    with transaction.atomic():
+    with writing():
         clinic, staff = _clinic_and_staff()
         seeder = _Seeder(random.Random(seed), clinic, staff, now)
         for i in range(patients):
@@ -177,11 +178,12 @@ def _clinic_and_staff() -> tuple[Clinic, dict[str, User]]:
             first_name=first,
             last_name=last,
             email=f"{username_for(role)}@example.org",
-            is_staff=role == "admin",
-            is_superuser=role == "admin",
+            is_staff=role == "admin",  # the app's admin role with explicit model permissions, never a superuser
         )
         user.set_password(password_for(role))
         user.save()
+        if role == "admin":
+            grant_admin_permissions(user)
         staff[role] = user
     return clinic, staff
 

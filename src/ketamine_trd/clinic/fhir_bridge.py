@@ -31,6 +31,7 @@ from ketamine_trd.clinic.measurement.models import Assessment
 from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
 from ketamine_trd.clinic.records.models import Course, Patient, Session
 from ketamine_trd.clinic.records.services.patients import PatientInput
+from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.errors import InputError, KtrdError, NotFoundError
 from ketamine_trd.interop.fhir.bundle import export_bundle
@@ -166,10 +167,11 @@ def patient_export(patient: Patient) -> PatientExport:
 
 
 def _export(actor: Actor, clinic: Any, patients: Iterable[Patient], now: dt.datetime) -> dict[str, Any]:
-    exports = []
-    with transaction.atomic():
-        for patient in patients:
-            exports.append(patient_export(patient))
+    with reading():
+        chosen = list(patients)
+        exports = [patient_export(patient) for patient in chosen]
+    with writing():  # every export event in one short write, after the rows were read
+        for patient in chosen:
             record(actor, "export", obj=patient, detail="fhir bundle")
     bundle = export_bundle(exports, system=clinic.slug, now=now)
     validate_bundle(bundle)
@@ -238,7 +240,7 @@ def _register(actor: Actor, clinic: Any, found: PatientCandidate, now: dt.dateti
     if data is None:
         reasons = tuple(f"cannot register a new patient: {p}" for p in problems)
         return ImportEntry(found.index, "Patient", found.resource_id, "rejected", reasons)
-    with transaction.atomic():
+    with writing():
         patient = Patient.objects.create(
             clinic=clinic,
             mrn=data.mrn,
@@ -333,7 +335,7 @@ def _apply(actor: Actor, clinic: Any, found: AssessmentCandidate, now: dt.dateti
 
 def _import_one(actor: Actor, clinic: Any, found: AssessmentCandidate, now: dt.datetime) -> ImportEntry:
     try:
-        with transaction.atomic():
+        with writing():
             outcome, assessment = _apply(actor, clinic, found, now)
     except (_Reject, KtrdError) as refused:
         return ImportEntry(found.index, found.resource_type, found.resource_id, "rejected", (str(refused),))
@@ -359,7 +361,7 @@ def import_bundle(
     entries = [ImportEntry(r.index, r.resource_type, r.resource_id, "rejected", r.reasons) for r in parsed.rejected]
     entries += [ImportEntry(s.index, s.resource_type, s.resource_id, "skipped", (s.reason,)) for s in parsed.skipped]
     # a dry run holds one transaction that is rolled back; a real run commits each resource on its own
-    with transaction.atomic() if dry_run else contextlib.nullcontext():
+    with writing() if dry_run else contextlib.nullcontext():
         entries += [_register(actor, clinic, p, now) for p in parsed.patients]
         entries += [_import_one(actor, clinic, a, now) for a in parsed.assessments]
         if dry_run:

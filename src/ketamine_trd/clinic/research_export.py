@@ -17,7 +17,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -115,16 +114,14 @@ def build_export(*, clinic: Any = None, actor: Actor | None = None, now: dt.date
         _refuse_weak(builder.deid, builder.real_patients)
         _validate(builder.tables)
     except Exception as error:
-        with transaction.atomic():
-            record(actor, "export", object_type="research_export", outcome="failure", now=moment,
-                   detail=f"research export refused: {type(error).__name__}")  # fmt: skip
+        record(actor, "export", object_type="research_export", outcome="failure", now=moment,
+               detail=f"research export refused: {type(error).__name__}")  # fmt: skip
         raise
     counts = " ".join(f"{name}={len(rows)}" for name, rows in builder.tables.items())
     left_out = "; ".join(f"{n} {reason}" for reason, n in sorted(builder.omitted.items()))
-    with transaction.atomic():
-        record(actor, "export", object_type="research_export", object_id="" if clinic_id is None else str(clinic_id),
-               detail=f"de-identified research export: {counts}" + (f"; left out: {left_out}" if left_out else ""),
-               now=moment)  # fmt: skip
+    record(actor, "export", object_type="research_export", object_id="" if clinic_id is None else str(clinic_id),
+           detail=f"de-identified research export: {counts}" + (f"; left out: {left_out}" if left_out else ""),
+           now=moment)  # fmt: skip
     return ExportResult(builder.tables, dict(builder.omitted))
 
 

@@ -107,6 +107,8 @@ INSTALLED_APPS: list[str] = [
 ]
 
 MIDDLEWARE: list[str] = [
+    # outermost: a database that stayed busy answers 503 with Retry-After, never 500 (write_requests.py)
+    "ketamine_trd.clinic.write_requests.BusyEdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ketamine_trd.clinic.authn.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -119,6 +121,8 @@ MIDDLEWARE: list[str] = [
     "ketamine_trd.clinic.middleware.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # innermost: each write request is one transaction (chain head first), retried whole; idempotency keys
+    "ketamine_trd.clinic.write_requests.WriteRequestMiddleware",
 ]
 
 ROOT_URLCONF = "ketamine_trd.clinic.urls"
@@ -151,10 +155,15 @@ else:
             "NAME": DATA_DIR / "ktrd.sqlite3",
             # WAL for concurrent readers; synchronous=FULL so that an acknowledged commit survives a power loss
             # or an OS crash too, not only a killed process (NORMAL may roll the last commits back then).
+            # Writes open with BEGIN IMMEDIATE (the write lock first: the lock order of transactions.py); reads
+            # run in BEGIN DEFERRED transactions (transactions.reading), which in WAL mode never wait for a writer.
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;",
                 "transaction_mode": "IMMEDIATE",
             },
+            # one connection per server thread, kept between requests (no connect + PRAGMAs per request)
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 

@@ -111,3 +111,27 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head #{self.seq}"
+
+
+class IdempotentRequest(models.Model):
+    """The stored answer to an API write sent with an ``Idempotency-Key`` header (one per user and key).
+
+    Written in the same transaction as the write it answers, so that a client retry of a write that
+    committed gets this answer again instead of writing twice. ``body_sha256`` is the hash of the
+    method, path and body the key was first used with: the same key with another request is refused.
+    Kept ``IDEMPOTENCY_HOURS`` hours (``ketamine_trd.clinic.write_requests``).
+    """
+
+    user_id = models.BigIntegerField()
+    key = models.CharField(max_length=255)
+    request_sha256 = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=100)
+    body = models.BinaryField()
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_id", "key"], name="audit_idempotent_user_key")]
+
+    def __str__(self) -> str:
+        return f"idempotency key of user {self.user_id} ({self.status})"

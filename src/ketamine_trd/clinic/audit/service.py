@@ -1,13 +1,29 @@
 """Writing and checking the audit trail.
 
-Other apps call :func:`record` from their services, inside the transaction of the change
-(or read) it records::
+Other apps call :func:`record` from their services, inside the write transaction of the
+change it records, opened by :func:`ketamine_trd.clinic.transactions.writing` (or the
+``write_service`` decorator)::
 
     from ketamine_trd.clinic.audit.service import record
+    from ketamine_trd.clinic.transactions import writing
 
-    with transaction.atomic():
+    with writing():                      # takes the chain head first
+        patient = patient_for(user, patient_id, lock=True)   # then the rows
         patient.save(update_fields=["phone"])
         record(request, "update", obj=patient, patient_id=patient.pk, changed_fields=["phone"])
+
+**Lock order** (the rule that keeps writers from deadlocking; ``transactions`` explains it):
+*the audit chain head first, then the rows* (patient, course, session, alert, REMS record).
+:func:`record` warns (``LockOrderWarning``) when it runs in a transaction that was not opened
+by ``writing()``, because that transaction may have locked rows before the head.
+
+A read is audited *after* its rows were read in a ``reading()`` transaction, by a call of
+:func:`record` outside any transaction: that call is then a short write transaction of its
+own, so that readers never hold the write lock while they query and render::
+
+    with reading():
+        patient = patient_for(user, patient_id)
+    record(request, "read", obj=patient)   # before the patient is shown
 
 Pass field *names* in ``changed_fields``, never values, and keep ``detail`` free of
 patient data (no names, MRNs, dates of birth, free text).
@@ -19,11 +35,11 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from ketamine_trd.clinic.audit import chain
 from ketamine_trd.clinic.audit.models import ACTIONS, OUTCOMES, AuditChainHead, AuditEvent
+from ketamine_trd.clinic.transactions import lock_head, run_write, warn_if_out_of_order
 from ketamine_trd.errors import InputError, IntegrityFailure
 
 __all__ = ["client_ip", "iter_events", "record", "verify_chain"]
@@ -78,24 +94,6 @@ def _object_fields(obj: Any, object_type: str, object_id: str, patient_id: Any) 
     return object_type[:100], str(object_id)[:64], "" if patient_id is None else str(patient_id)[:64]
 
 
-def _lock_head() -> AuditChainHead:
-    """Lock the chain head so that concurrent writers keep one chain.
-
-    PostgreSQL: ``SELECT ... FOR UPDATE`` on the head row. SQLite has no row locks; its
-    writers are serialised by the database lock, which the first write of a transaction
-    takes (the settings open transactions with ``BEGIN IMMEDIATE``).
-    """
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
-        head, _ = AuditChainHead.objects.get_or_create(
-            pk=1, defaults={"seq": last.seq if last else 0, "hash": last.hash if last else chain.GENESIS_HASH}
-        )
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    locked: AuditChainHead = head
-    return locked
-
-
 def record(
     actor: Any,
     action: str,
@@ -116,6 +114,10 @@ def record(
     (the system). ``action`` is one of ``ACTIONS``; ``outcome`` one of ``OUTCOMES``.
     ``obj`` (a model instance) fills ``object_type``/``object_id`` and, for a patient or a
     row with ``patient_id``, the patient. ``now`` defaults to the current UTC time.
+
+    Outside a transaction the event is written in a short write transaction of its own (retried
+    when the database is busy); inside one, in that transaction (which should have been opened by
+    ``writing()``: see the lock order).
     """
     if action not in ACTIONS:
         raise InputError("action", action, ", ".join(ACTIONS))
@@ -126,8 +128,10 @@ def record(
     actor_id, username, role = _user_fields(user)
     otype, oid, pid = _object_fields(obj, object_type, object_id, patient_id)
     at = (now or timezone.now()).astimezone(dt.UTC)
-    with transaction.atomic():
-        head = _lock_head()
+    warn_if_out_of_order()
+
+    def append() -> AuditEvent:
+        head = lock_head()
         event = AuditEvent(
             seq=head.seq + 1,
             at=at,
@@ -147,7 +151,9 @@ def record(
         event.hash = chain.entry_hash(event.hashed_fields(), event.prev_hash)
         event.save()
         AuditChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
-    return event
+        return event
+
+    return run_write(append)
 
 
 def iter_events(batch: int = 2000, *, using: str = "default", **filters: Any) -> Iterator[AuditEvent]:

@@ -10,6 +10,7 @@ from ketamine_trd.clinic.records.interface import ReadOnlyAdmin
 
 @admin.register(Assessment)
 class AssessmentAdmin(ReadOnlyAdmin):
+    app_action = "measurement.view"
     list_display = (
         "id",
         "patient_id",
@@ -26,5 +27,6 @@ class AssessmentAdmin(ReadOnlyAdmin):
 
 @admin.register(Alert)
 class AlertAdmin(ReadOnlyAdmin):
+    app_action = "measurement.view"
     list_display = ("id", "patient_id", "kind", "level", "rule", "source", "raised_at", "acknowledged_at")
     list_filter = ("kind", "level")

@@ -10,11 +10,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Alert
+from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical import sources
 from ketamine_trd.errors import ConflictError, InputError, NotFoundError
 
@@ -74,7 +75,7 @@ def raise_alert(
     if existing is not None:
         return existing, False
     try:
-        with transaction.atomic():
+        with writing():
             alert = Alert.objects.create(
                 patient=patient,
                 course=course,
@@ -101,7 +102,7 @@ def acknowledge_alert(actor: Actor, alert_id: int, *, now: dt.datetime, note: st
     user = authorize(actor, "alert.acknowledge")
     if len(note) > 2000:
         raise InputError("note", f"{len(note)} characters", "at most 2000 characters")
-    with transaction.atomic():
+    with writing():
         rows = Alert.objects.for_clinic(user.clinic_id).select_for_update().select_related("patient")
         alert: Alert | None = rows.filter(pk=alert_id).first()
         if alert is None:

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
 from ketamine_trd.clinic.access import Actor
 from ketamine_trd.clinic.audit.service import record
@@ -151,8 +150,7 @@ def build_progress_report(actor: Actor, patient_id: int, *, now: dt.datetime) ->
     )
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, title="Patient progress report").build(story)
-    with transaction.atomic():
-        record(actor, "export", obj=patient, patient_id=patient.pk, detail="progress report PDF")
+    record(actor, "export", obj=patient, patient_id=patient.pk, detail="progress report PDF")
     return out.getvalue()
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-
 from ketamine_trd.clinic.access import Actor
 from ketamine_trd.clinic.measurement import safety, trajectory
 from ketamine_trd.clinic.measurement.alerts import raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
+from ketamine_trd.clinic.transactions import writing
 
 __all__ = ["OUTCOME_ALERTS", "refresh_patient_alerts"]
 
@@ -36,7 +35,7 @@ def refresh_patient_alerts(
     )
     doses = trajectory.dose_records(patient)
     raised: list[Alert] = []
-    with transaction.atomic():
+    with writing():
         for instrument_id in ids:
             rows = list(
                 Assessment.objects.filter(patient=patient, instrument_id=instrument_id, total__isnull=False)

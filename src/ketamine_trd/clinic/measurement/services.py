@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.alerts import acknowledge_alert, level_from, open_alerts, raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
+from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical import instruments
 from ketamine_trd.errors import InputError
 
@@ -110,7 +109,7 @@ def record_assessment(
     result = instruments.score(instrument.id, dict(answers))
     from ketamine_trd.clinic.records.interface import patient_for
 
-    with transaction.atomic():
+    with writing():
         patient = patient_for(user, patient_id)  # the role was checked above, before the transaction
         course, session = _check_links(patient, course_id, session_id)
         total = result.total

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
@@ -16,6 +16,7 @@ from ketamine_trd.clinic.records import schemas as s
 from ketamine_trd.clinic.records.quantities import parse_quantity
 from ketamine_trd.clinic.records.services import courses, patients, rems, session_writes, sessions, signing
 from ketamine_trd.clinic.records.services.patients import PatientInput
+from ketamine_trd.errors import InputError
 
 router = Router(tags=["records"])
 ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 401, 403, 404, 409, 422), s.ErrorOut)
@@ -23,6 +24,23 @@ ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 401, 403, 404, 409, 422), 
 
 def _now() -> Any:
     return timezone.now()
+
+
+def _if_match(request: HttpRequest) -> int | None:
+    """The version in an ``If-Match`` header (``"3"`` or ``W/"3"``, as the ``ETag`` gave it), or None when absent."""
+    raw = request.headers.get("If-Match")
+    if raw is None:
+        return None
+    text = raw.strip().removeprefix("W/").strip('"')
+    if not text.isdigit() or len(text) > 9:
+        raise InputError("If-Match", raw[:40], 'the ETag of the record as you last read it, e.g. "3"')
+    return int(text)
+
+
+def _etag(response: HttpResponse, row: Any) -> Any:
+    """Send the row's version as its ``ETag`` (the ``If-Match`` of the next change); returns the row."""
+    response["ETag"] = f'"{row.version}"'
+    return row
 
 
 def _patient_input(payload: s.PatientIn) -> PatientInput:
@@ -53,13 +71,19 @@ def create_patient(request: HttpRequest, payload: s.PatientIn) -> Any:
 
 
 @router.get("/patients/{patient_id}", response={200: s.PatientOut, **ERRORS})
-def get_patient(request: HttpRequest, patient_id: int) -> Any:
-    return patients.get_patient(request, patient_id, now=_now())
+def get_patient(request: HttpRequest, patient_id: int, response: HttpResponse) -> Any:
+    """The patient; its ``ETag`` is the version to send back in ``If-Match`` with a change."""
+    return _etag(response, patients.get_patient(request, patient_id, now=_now()))
 
 
 @router.put("/patients/{patient_id}", response={200: s.PatientOut, **ERRORS})
-def update_patient(request: HttpRequest, patient_id: int, payload: s.PatientIn) -> Any:
-    return patients.update_patient(request, patient_id, _patient_input(payload), now=_now())
+def update_patient(request: HttpRequest, patient_id: int, payload: s.PatientIn, response: HttpResponse) -> Any:
+    """Change the patient. ``If-Match`` (the ``ETag`` of your last read) is required; a stale one answers 409."""
+    expected = _if_match(request)
+    if expected is None:
+        raise InputError("If-Match", None, 'the ETag of the patient as you last read it, e.g. "3"', reason="is missing")
+    return _etag(response, patients.update_patient(request, patient_id, _patient_input(payload), now=_now(),
+                                                   expected_version=expected))  # fmt: skip
 
 
 @router.get("/patients/{patient_id}/courses", response={200: list[s.CourseOut], **ERRORS})
@@ -116,37 +140,65 @@ def get_session(request: HttpRequest, session_id: int) -> Any:
 @router.post("/sessions/{session_id}/checklist", response={200: s.SessionOut, **ERRORS})
 def session_checklist(request: HttpRequest, session_id: int, payload: s.ChecklistIn) -> Any:
     data = payload.dict() | {"concomitant": frozenset(payload.concomitant)}
-    session_writes.record_checklist(request, session_id, session_writes.ChecklistInput(**data), now=_now())
+    session_writes.record_checklist(
+        request, session_id, session_writes.ChecklistInput(**data), now=_now(), expected_version=_if_match(request)
+    )
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/dose", response={200: s.SessionOut, **ERRORS})
 def session_dose(request: HttpRequest, session_id: int, payload: s.DoseIn) -> Any:
-    session_writes.record_dose(request, session_id, session_writes.DoseInput(**payload.dict()), now=_now())
+    session_writes.record_dose(
+        request, session_id, session_writes.DoseInput(**payload.dict()), now=_now(), expected_version=_if_match(request)
+    )
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/vitals", response={200: s.SessionOut, **ERRORS})
 def session_vitals(request: HttpRequest, session_id: int, payload: s.VitalsIn) -> Any:
-    session_writes.add_vitals(request, session_id, session_writes.VitalsInput(**payload.dict()), now=_now())
+    session_writes.add_vitals(
+        request,
+        session_id,
+        session_writes.VitalsInput(**payload.dict()),
+        now=_now(),
+        expected_version=_if_match(request),
+    )
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/ratings", response={200: s.SessionOut, **ERRORS})
 def session_rating(request: HttpRequest, session_id: int, payload: s.RatingIn) -> Any:
-    session_writes.add_rating(request, session_id, session_writes.RatingInput(**payload.dict()), now=_now())
+    session_writes.add_rating(
+        request,
+        session_id,
+        session_writes.RatingInput(**payload.dict()),
+        now=_now(),
+        expected_version=_if_match(request),
+    )
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/adverse-events", response={200: s.SessionOut, **ERRORS})
 def session_event(request: HttpRequest, session_id: int, payload: s.EventIn) -> Any:
-    session_writes.add_adverse_event(request, session_id, session_writes.EventInput(**payload.dict()), now=_now())
+    session_writes.add_adverse_event(
+        request,
+        session_id,
+        session_writes.EventInput(**payload.dict()),
+        now=_now(),
+        expected_version=_if_match(request),
+    )
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/discharge", response={200: s.SessionOut, **ERRORS})
 def session_discharge(request: HttpRequest, session_id: int, payload: s.DischargeIn) -> Any:
-    session_writes.record_discharge(request, session_id, session_writes.DischargeInput(**payload.dict()), now=_now())
+    session_writes.record_discharge(
+        request,
+        session_id,
+        session_writes.DischargeInput(**payload.dict()),
+        now=_now(),
+        expected_version=_if_match(request),
+    )
     return _session_out(request, session_id)
 
 

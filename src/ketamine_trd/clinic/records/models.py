@@ -36,6 +36,9 @@ class Patient(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every update; a change sent from an older version is refused (409)"
+    )
 
     class Meta:
         ordering = ["family_name", "given_name", "id"]
@@ -167,6 +170,9 @@ class Session(models.Model):
     signed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every charted change; a change sent from an older version is refused (409)"
+    )
 
     class Meta:
         ordering = ["-scheduled_at", "-id"]

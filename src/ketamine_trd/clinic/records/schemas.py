@@ -32,6 +32,7 @@ class PatientOut(Schema):
     height_cm: Decimal | None
     created_at: dt.datetime
     updated_at: dt.datetime
+    version: int = Field(..., description="Raised by every change; send it back as If-Match (also the ETag)")
 
 
 class CourseIn(Schema):
@@ -206,6 +207,7 @@ class SessionOut(Schema):
     monitoring_completed_at: dt.datetime | None
     signed_at: dt.datetime | None
     monitoring_profile: str = ""
+    version: int = Field(1, description="Raised by every charted change; If-Match on a write refuses a stale copy")
     vitals: list[VitalsOut] = []
     ratings: list[RatingOut] = []
     adverse_events: list[EventOut] = []

@@ -25,6 +25,8 @@ class PatientForm(forms.Form):
     height_unit = forms.ChoiceField(choices=[("cm", "cm"), ("in", "in")], initial="cm")
     phone = forms.CharField(required=False, max_length=40)
     email = forms.EmailField(required=False)
+    #: editing only: the version of the patient the form was filled from (a stale one is refused, 409)
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def _quantity(self, name: str, stored: str) -> Decimal | None:
         raw = (self.cleaned_data.get(name) or "").strip()

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import Course, Phase, Session, SessionStatus
 from ketamine_trd.clinic.records.services._scope import course_for, patient_for
+from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.courses import EsketamineCourseRequest, IvCourseRequest, plan_course
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.errors import ConflictError, InputError
@@ -76,7 +75,7 @@ def plan_new_course(actor: Actor, patient_id: int, data: CourseInput, *, now: dt
     product = Product.parse(data.product)
     if abs(data.start_date - now.date()) > MAX_START_DISTANCE:
         raise InputError("start_date", data.start_date.isoformat(), "within two years of today")
-    with transaction.atomic():
+    with writing():
         patient = patient_for(user, patient_id)
         if Course.objects.filter(patient=patient).exclude(phase=Phase.ENDED).exists():
             raise ConflictError("this patient already has a course that has not ended: end it first")
@@ -96,7 +95,7 @@ def plan_new_course(actor: Actor, patient_id: int, data: CourseInput, *, now: dt
 def change_phase(actor: Actor, course_id: int, *, phase: str, reason: str = "", now: dt.datetime) -> Course:
     """Move the course to its next phase; ending needs a written reason."""
     user = authorize(actor, "course.change_phase")
-    with transaction.atomic():
+    with writing():
         course = course_for(user, course_id, lock=True)
         allowed = NEXT_PHASES[course.phase]
         if phase not in allowed:
@@ -124,7 +123,8 @@ def _cancel_planned_sessions(actor: Actor, course: Course, *, now: dt.datetime) 
     planned = Session.objects.select_for_update().filter(course=course, status=SessionStatus.PLANNED)
     for session in planned:
         session.status, session.updated_at = SessionStatus.CANCELLED, now
-        session.save(update_fields=["status", "updated_at"])
+        session.version += 1
+        session.save(update_fields=["status", "updated_at", "version"])
         record(actor, "update", obj=session, patient_id=course.patient_id, changed_fields=("status",), now=now)
 
 
@@ -138,18 +138,18 @@ class CoursePage:
 def course_page(actor: Actor, course_id: int, *, now: dt.datetime) -> CoursePage:
     """The course with its sessions (a ``read``)."""
     user = authorize(actor, "course.view")
-    with transaction.atomic():
+    with reading():
         course = course_for(user, course_id)
         sessions = tuple(course.sessions.order_by("scheduled_at", "id"))
-        record(actor, "read", obj=course, now=now)
+    record(actor, "read", obj=course, now=now)
     return CoursePage(course, sessions, tuple(NEXT_PHASES[course.phase]))
 
 
 def patient_courses(actor: Actor, patient_id: int, *, now: dt.datetime) -> list[Course]:
     """The patient's courses, newest first (a ``read``)."""
     user = authorize(actor, "course.view")
-    with transaction.atomic():
+    with reading():
         patient = patient_for(user, patient_id)
         found = list(Course.objects.filter(patient=patient))
-        record(actor, "read", object_type="records.course_list", patient_id=patient.pk, now=now)
+    record(actor, "read", object_type="records.course_list", patient_id=patient.pk, now=now)
     return found

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import IntakeKind, IntakeResult
 from ketamine_trd.clinic.records.services._scope import patient_for
+from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.history import TreatmentHistory
 from ketamine_trd.clinical.medical_profile import MedicalProfile
 from ketamine_trd.clinical.screening import screen
@@ -46,7 +45,7 @@ def record_trd_intake(
     """Judge ``history`` (the JSON shape of ``clinical.history``) under ``profile`` and store the result."""
     user = authorize(actor, "intake.record")
     assessment = assess_trd(TreatmentHistory.from_dict(history), profile)
-    with transaction.atomic():
+    with writing():
         patient = patient_for(user, patient_id)
         result = IntakeResult.objects.create(
             patient=patient,
@@ -76,7 +75,7 @@ def record_screening_intake(
 ) -> IntakeResult:
     """Screen the medical profile for ``product``; the age is computed from the date of birth."""
     user = authorize(actor, "intake.record")
-    with transaction.atomic():
+    with writing():
         patient = patient_for(user, patient_id)
         data = {**profile_data, "age": age_years(patient.date_of_birth, now.date())}
         result_value = screen(MedicalProfile.from_dict(data), product, bp_profile)
@@ -116,7 +115,7 @@ def _intake_for(user: Any, intake_id: int) -> IntakeResult:
 def sign_off_intake(actor: Actor, intake_id: int, *, now: dt.datetime) -> IntakeResult:
     """A prescriber signs the result off (once)."""
     user = authorize(actor, "intake.sign_off")
-    with transaction.atomic():
+    with writing():
         result = _intake_for(user, intake_id)
         if result.signed_off_at is not None:
             raise ConflictError(f"intake result {intake_id} was already signed off")
@@ -129,9 +128,9 @@ def sign_off_intake(actor: Actor, intake_id: int, *, now: dt.datetime) -> Intake
 def intake_to_override(actor: Actor, intake_id: int, *, now: dt.datetime) -> IntakeResult:
     """The intake result of the user's clinic that an override would replace (a ``read``; else ``NotFoundError``)."""
     user = authorize(actor, "intake.override")
-    with transaction.atomic():
+    with reading():
         result = _intake_for(user, intake_id)
-        record(actor, "read", obj=result, now=now)
+    record(actor, "read", obj=result, now=now)
     return result
 
 
@@ -141,7 +140,7 @@ def override_intake(actor: Actor, intake_id: int, *, verdict: str, reason: str, 
     text = (reason or "").strip()
     if len(text) < MIN_REASON_CHARS:
         raise InputError("override_reason", text, f"a written reason of at least {MIN_REASON_CHARS} characters")
-    with transaction.atomic():
+    with writing():
         result = _intake_for(user, intake_id)
         allowed = OVERRIDE_VERDICTS[result.kind]
         if verdict not in allowed:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from ketamine_trd.clinic import access
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
@@ -14,7 +12,9 @@ from ketamine_trd.clinic.records.models import Course, IntakeKind, IntakeResult,
 from ketamine_trd.clinic.records.services._scope import patient_for
 from ketamine_trd.clinic.records.services.intake import age_years
 from ketamine_trd.clinic.records.services.rems import core_record
+from ketamine_trd.clinic.transactions import reading
 from ketamine_trd.clinical.rems import rems_status
+from ketamine_trd.errors import IntegrityFailure
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,15 @@ class PatientPage:
     rems_records: tuple[tuple[RemsRecord, str], ...]
 
 
+def _rems_status(row: RemsRecord, now: dt.datetime) -> str:
+    """The record's clock as the core computes it; ``unreadable`` (shown, never a crashed page) when the stored
+    form cannot be read back: the REMS record's own page names the field."""
+    try:
+        return rems_status(core_record(row), now).value
+    except IntegrityFailure:
+        return "unreadable"
+
+
 def _latest(rows: list[IntakeResult], kind: str) -> IntakeResult | None:
     return next((r for r in rows if r.kind == kind), None)
 
@@ -39,7 +48,7 @@ def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_lim
     """Demographics for every role allowed to see the patient; intake, courses and sessions for clinicians."""
     user = authorize(actor, "patient.view")
     clinical = access.can(user, "course.view")
-    with transaction.atomic():
+    with reading():
         patient = patient_for(user, patient_id)
         intake: list[IntakeResult] = []
         courses: list[Course] = []
@@ -53,7 +62,7 @@ def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_lim
             )
             courses = list(Course.objects.filter(patient=patient).select_related("prescriber"))
             rems = list(RemsRecord.objects.filter(patient=patient).order_by("-due_at")[:20])
-        record(actor, "read", obj=patient, now=now)
+    record(actor, "read", obj=patient, now=now)
     return PatientPage(
         patient=patient,
         age_years=age_years(patient.date_of_birth, now.date()),
@@ -62,5 +71,5 @@ def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_lim
         screening=_latest(intake, IntakeKind.SCREENING),
         courses=tuple(courses),
         sessions=tuple(sessions.order_by("-scheduled_at")[:session_limit]),
-        rems_records=tuple((r, rems_status(core_record(r), now).value) for r in rems),
+        rems_records=tuple((r, _rems_status(r, now)) for r in rems),
     )

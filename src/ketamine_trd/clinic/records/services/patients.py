@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q, QuerySet
 
 from ketamine_trd.clinic.access import Actor, authorize
@@ -16,7 +16,8 @@ from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import Patient, Sex
 from ketamine_trd.clinic.records.quantities import PLAUSIBLE
 from ketamine_trd.clinic.records.services._scope import date_not_in_future, patient_for
-from ketamine_trd.errors import ConflictError, InputError
+from ketamine_trd.clinic.transactions import reading, writing
+from ketamine_trd.errors import ConflictError, InputError, StaleVersion
 
 MRN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
 OLDEST_YEARS = 120
@@ -75,7 +76,7 @@ def register_patient(actor: Actor, data: PatientInput, *, now: dt.datetime) -> P
     user = authorize(actor, "patient.register")
     data.check_dates(now.date())
     try:
-        with transaction.atomic():
+        with writing():
             if Patient.objects.filter(clinic_id=user.clinic_id, mrn=data.mrn).exists():
                 raise _duplicate(data.mrn)
             patient = Patient.objects.create(
@@ -87,13 +88,40 @@ def register_patient(actor: Actor, data: PatientInput, *, now: dt.datetime) -> P
     return patient
 
 
-def update_patient(actor: Actor, patient_id: int, data: PatientInput, *, now: dt.datetime) -> Patient:
-    """Change a patient's demographics; the audit event names the fields that changed."""
+def check_version(what: str, expected: int | None, current: int) -> None:
+    """Optimistic concurrency: refuse a change made from an older copy (``StaleVersion``, HTTP 409).
+
+    ``expected`` is the version the client last read (``If-Match`` or the form's hidden field); it is required.
+
+    >>> check_version("patient 7", 3, 3)
+    >>> check_version("patient 7", 2, 3)
+    Traceback (most recent call last):
+    ...
+    ketamine_trd.errors.StaleVersion: patient 7 was changed by someone else since you loaded it (your version 2, \
+now 3): reload it and make your change again
+    """
+    if expected is None:
+        raise InputError(
+            "version", None, f"the version of {what} you last read (API: an If-Match header)", reason="is missing"
+        )
+    if expected != current:
+        raise StaleVersion(what, expected, current)
+
+
+def update_patient(
+    actor: Actor, patient_id: int, data: PatientInput, *, now: dt.datetime, expected_version: int | None
+) -> Patient:
+    """Change a patient's demographics if nobody changed them since ``expected_version`` was read.
+
+    A stale version is ``StaleVersion`` (409) and nothing is saved; each update raises ``version`` by one.
+    The audit event names the fields that changed.
+    """
     user = authorize(actor, "patient.edit")
     data.check_dates(now.date())
     try:
-        with transaction.atomic():
+        with writing():
             patient = patient_for(user, patient_id, lock=True)
+            check_version(f"patient {patient_id}", expected_version, patient.version)
             new = _values(data)
             changed = [name for name, value in new.items() if getattr(patient, name) != value]
             if data.mrn != patient.mrn and Patient.objects.filter(clinic_id=user.clinic_id, mrn=data.mrn).exists():
@@ -101,7 +129,8 @@ def update_patient(actor: Actor, patient_id: int, data: PatientInput, *, now: dt
             for name in changed:
                 setattr(patient, name, new[name])
             patient.updated_at = now
-            patient.save(update_fields=[*changed, "updated_at"])
+            patient.version += 1
+            patient.save(update_fields=[*changed, "updated_at", "version"])
             record(actor, "update", obj=patient, changed_fields=changed, now=now)
     except IntegrityError:
         raise _duplicate(data.mrn) from None
@@ -111,9 +140,9 @@ def update_patient(actor: Actor, patient_id: int, data: PatientInput, *, now: dt
 def get_patient(actor: Actor, patient_id: int, *, now: dt.datetime, action: str = "patient.view") -> Patient:
     """A patient of the actor's clinic (``NotFoundError`` otherwise); records a ``read``."""
     user = authorize(actor, action)
-    with transaction.atomic():
+    with reading():
         patient = patient_for(user, patient_id)
-        record(actor, "read", obj=patient, now=now)
+    record(actor, "read", obj=patient, now=now)
     return patient
 
 
@@ -134,7 +163,7 @@ def search_patients(
         rows = rows.filter(
             Q(mrn__istartswith=text) | Q(family_name__istartswith=text) | Q(given_name__istartswith=text)
         )
-    with transaction.atomic():
+    with reading():
         found = list(rows.order_by("family_name", "given_name", "id")[offset : offset + limit])
-        record(actor, "read", object_type="records.patient_list", detail=f"{len(found)} rows", now=now)
+    record(actor, "read", object_type="records.patient_list", detail=f"{len(found)} rows", now=now)
     return found

@@ -10,12 +10,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import RemsRecord, RemsStatus, Session
 from ketamine_trd.clinic.records.services._scope import not_in_future
+from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.monitoring.signoff import SessionRecord
 from ketamine_trd.clinical.rems import (
     BloodPressure,
@@ -29,7 +28,7 @@ from ketamine_trd.clinical.rems import (
     rems_status,
     rems_worklist,
 )
-from ketamine_trd.errors import NotFoundError
+from ketamine_trd.errors import IntegrityFailure, NotFoundError
 from ketamine_trd.jsonable import to_jsonable
 
 CSV_COLUMNS = (
@@ -95,7 +94,19 @@ def _time(value: Any) -> dt.datetime | None:
 
 
 def core_record(row: RemsRecord) -> RemsPatientMonitoringRecord:
-    """The stored fields as the core's record again (for its clock and its problem list)."""
+    """The stored fields as the core's record again (for its clock and its problem list).
+
+    Stored fields that the core cannot read back (a record not written by :func:`create_for_session`, with
+    a block or a field missing) are an ``IntegrityFailure`` naming the record and the field, never a crash.
+    """
+    try:
+        return _core_record(row)
+    except (KeyError, TypeError, ValueError) as error:
+        missing = f"field {error.args[0]!r} missing" if isinstance(error, KeyError) else str(error)
+        raise IntegrityFailure(f"REMS record {row.pk}: its stored form cannot be read ({missing})") from None
+
+
+def _core_record(row: RemsRecord) -> RemsPatientMonitoringRecord:
     f = dict(row.fields)
     p, c = f.pop("patient"), f.pop("contact")
     for name in ("bp_predose", "bp_post_40_min", "bp_before_completion"):
@@ -120,9 +131,9 @@ def worklist(
     rows = RemsRecord.objects.filter(clinic_id=user.clinic_id).select_related("patient")
     if not include_submitted:
         rows = rows.exclude(status=RemsStatus.SUBMITTED)
-    with transaction.atomic():
+    with reading():
         by_session = {str(r.session_id): r for r in rows}
-        record(actor, "read", object_type="records.rems_list", detail=f"{len(by_session)} rows", now=now)
+    record(actor, "read", object_type="records.rems_list", detail=f"{len(by_session)} rows", now=now)
     items = rems_worklist([core_record(r) for r in by_session.values()], now, include_submitted=include_submitted)
     return [(by_session[i.session_id], i) for i in items]
 
@@ -132,7 +143,7 @@ def get_record(
 ) -> tuple[RemsRecord, str, tuple[Any, ...]]:
     """One PMF record with its status and problems at ``now`` (audited as ``read``, or ``export`` for the PDF)."""
     user = authorize(actor, "rems.view")
-    with transaction.atomic():
+    with reading():
         row = (
             RemsRecord.objects.select_related("patient", "session")
             .filter(pk=record_id, clinic_id=user.clinic_id)
@@ -140,7 +151,7 @@ def get_record(
         )
         if row is None:
             raise NotFoundError(f"REMS record {record_id} not found")
-        record(actor, action, obj=row, now=now)
+    record(actor, action, obj=row, now=now)
     core = core_record(row)
     return row, rems_status(core, now).value, rems_problems(core)
 
@@ -153,7 +164,7 @@ def submit(actor: Actor, record_id: int, *, submitted_at: dt.datetime, now: dt.d
 
         require_recent_auth(actor, now)
     not_in_future("submitted_at", submitted_at, now)
-    with transaction.atomic():
+    with writing():
         row = RemsRecord.objects.select_for_update().filter(pk=record_id, clinic_id=user.clinic_id).first()
         if row is None:
             raise NotFoundError(f"REMS record {record_id} not found")
@@ -186,6 +197,5 @@ def export_rows(actor: Actor, *, now: dt.datetime, include_submitted: bool = Tru
         flat.update({"status": item.status.value, "due_at": item.due_at.isoformat(), "session_id": row.session_id})
         flat["submitted_at"] = row.submitted_at.isoformat() if row.submitted_at else ""
         rows.append({k: flat.get(k, "") for k in CSV_COLUMNS})
-    with transaction.atomic():
-        record(actor, "export", object_type="records.remsrecord", detail=f"{len(rows)} rows (csv)", now=now)
+    record(actor, "export", object_type="records.remsrecord", detail=f"{len(rows)} rows (csv)", now=now)
     return rows

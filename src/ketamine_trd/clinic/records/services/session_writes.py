@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from django.db import transaction
-
 from ketamine_trd.clinic.access import Actor, authorize, user_of
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.interface import raise_alert
@@ -21,12 +19,13 @@ from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRat
 from ketamine_trd.clinic.records.services import charting
 from ketamine_trd.clinic.records.services._scope import not_in_future, session_for
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows
+from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical.checklist import CONCOMITANT_CLASSES, PredoseChecklist
 from ketamine_trd.clinical.monitoring.observations import AdverseEvent as CoreEvent
 from ketamine_trd.clinical.monitoring.observations import DissociationRating, SedationRating
 from ketamine_trd.clinical.monitoring.signoff import SessionRecord
 from ketamine_trd.clinical.monitoring.vitals import VitalSigns
-from ketamine_trd.errors import ConflictError, InputError, UnknownTermError
+from ketamine_trd.errors import ConflictError, InputError, StaleVersion, UnknownTermError
 
 Writer = Callable[[Session], list[str]]
 #: rules shown live at the chair but not put on the worklist (they clear themselves once the reading is charted)
@@ -131,10 +130,26 @@ def raise_monitoring_alerts(actor: Actor, session: Session, now: dt.datetime) ->
     return raised
 
 
-def _chart(actor: Actor, session_id: int, now: dt.datetime, write: Writer, *, action: str = "session.chart") -> Session:
+def _chart(
+    actor: Actor,
+    session_id: int,
+    now: dt.datetime,
+    write: Writer,
+    *,
+    action: str = "session.chart",
+    expected_version: int | None = None,
+) -> Session:
+    """One charted change: session locked (after the chain head), state checked, written, audited, alerts raised.
+
+    ``expected_version`` (the API's ``If-Match``), when given, must be the stored version (else ``StaleVersion``,
+    409): appending vitals at the chair from two devices needs no version, overwriting a dose from an old copy
+    does. Every change raises the session's ``version`` by one.
+    """
     user = authorize(actor, action)
-    with transaction.atomic():
+    with writing():
         session = session_for(user, session_id, lock=True)
+        if expected_version is not None and expected_version != session.version:
+            raise StaleVersion(f"session {session_id}", expected_version, session.version)
         if session.status == SessionStatus.SIGNED:
             raise ConflictError(f"session {session_id} is signed: it can no longer change")
         if session.status == SessionStatus.CANCELLED:
@@ -144,13 +159,17 @@ def _chart(actor: Actor, session_id: int, now: dt.datetime, write: Writer, *, ac
             session.status = SessionStatus.IN_PROGRESS
             changed.append("status")
         session.updated_at = now
-        session.save(update_fields=sorted({*changed, "updated_at"} & {f.name for f in Session._meta.concrete_fields}))
+        session.version += 1
+        fields_saved = {*changed, "updated_at", "version"} & {f.name for f in Session._meta.concrete_fields}
+        session.save(update_fields=sorted(fields_saved))
         record(actor, "update", obj=session, changed_fields=changed, now=now)
         raise_monitoring_alerts(actor, session, now)
     return session
 
 
-def record_checklist(actor: Actor, session_id: int, data: ChecklistInput, *, now: dt.datetime) -> Session:
+def record_checklist(
+    actor: Actor, session_id: int, data: ChecklistInput, *, now: dt.datetime, expected_version: int | None = None
+) -> Session:
     """Store the pre-dose checklist (validated as the core's ``PredoseChecklist``)."""
     for name in ("checked_at", "last_food_at", "last_liquid_at", "nasal_medicine_at"):
         value = getattr(data, name)
@@ -166,10 +185,12 @@ def record_checklist(actor: Actor, session_id: int, data: ChecklistInput, *, now
         session.checklist = charting.checklist_json(values)
         return ["checklist"]
 
-    return _chart(actor, session_id, now, write)
+    return _chart(actor, session_id, now, write, expected_version=expected_version)
 
 
-def record_dose(actor: Actor, session_id: int, data: DoseInput, *, now: dt.datetime) -> Session:
+def record_dose(
+    actor: Actor, session_id: int, data: DoseInput, *, now: dt.datetime, expected_version: int | None = None
+) -> Session:
     """Store the dose given (esketamine: devices and lot; IV: infusion settings)."""
     not_in_future("dosed_at", data.dosed_at, now)
     if data.infusion_ended_at is not None:
@@ -209,10 +230,12 @@ def record_dose(actor: Actor, session_id: int, data: DoseInput, *, now: dt.datet
         return ["dose_given_at", "dose_mg", "lot_number", "devices_count", "dose_mg_per_kg", "infusion_rate_ml_per_h",
                 "infusion_duration_min", "concentration_mg_per_ml", "infusion_ended_at"]  # fmt: skip
 
-    return _chart(actor, session_id, now, write)
+    return _chart(actor, session_id, now, write, expected_version=expected_version)
 
 
-def add_vitals(actor: Actor, session_id: int, data: VitalsInput, *, now: dt.datetime) -> Session:
+def add_vitals(
+    actor: Actor, session_id: int, data: VitalsInput, *, now: dt.datetime, expected_version: int | None = None
+) -> Session:
     """Add one timed set of vital signs (BP 300/20 and the like are refused by the core, naming the field)."""
     not_in_future("taken_at", data.taken_at, now)
     if data.timepoint not in Timepoint.values:
@@ -228,10 +251,12 @@ def add_vitals(actor: Actor, session_id: int, data: VitalsInput, *, now: dt.date
         )  # fmt: skip
         return ["vitals"]
 
-    return _chart(actor, session_id, now, write)
+    return _chart(actor, session_id, now, write, expected_version=expected_version)
 
 
-def add_rating(actor: Actor, session_id: int, data: RatingInput, *, now: dt.datetime) -> Session:
+def add_rating(
+    actor: Actor, session_id: int, data: RatingInput, *, now: dt.datetime, expected_version: int | None = None
+) -> Session:
     """Add a MOAA/S (0-5) or CADSS total (CADSS-23 0-92, CADSS-6 0-24), checked by the core."""
     not_in_future("rated_at", data.rated_at, now)
     if data.instrument_id not in charting.RATING_INSTRUMENTS:
@@ -246,10 +271,12 @@ def add_rating(actor: Actor, session_id: int, data: RatingInput, *, now: dt.date
                                      taken_at=data.rated_at, recorded_by=user_of(actor))  # fmt: skip
         return ["ratings"]
 
-    return _chart(actor, session_id, now, write)
+    return _chart(actor, session_id, now, write, expected_version=expected_version)
 
 
-def add_adverse_event(actor: Actor, session_id: int, data: EventInput, *, now: dt.datetime) -> Session:
+def add_adverse_event(
+    actor: Actor, session_id: int, data: EventInput, *, now: dt.datetime, expected_version: int | None = None
+) -> Session:
     """Add an adverse event (kinds of the monitoring core; ``other`` needs details)."""
     not_in_future("noted_at", data.noted_at, now)
     if data.resolved_at is not None:
@@ -264,11 +291,17 @@ def add_adverse_event(actor: Actor, session_id: int, data: EventInput, *, now: d
                                     recorded_by=user_of(actor))  # fmt: skip
         return ["adverse_events"]
 
-    return _chart(actor, session_id, now, write)
+    return _chart(actor, session_id, now, write, expected_version=expected_version)
 
 
 def resolve_adverse_event(
-    actor: Actor, session_id: int, event_id: int, resolved_at: dt.datetime, *, now: dt.datetime
+    actor: Actor,
+    session_id: int,
+    event_id: int,
+    resolved_at: dt.datetime,
+    *,
+    now: dt.datetime,
+    expected_version: int | None = None,
 ) -> Session:
     """Record when an adverse event resolved."""
     not_in_future("resolved_at", resolved_at, now)
@@ -282,10 +315,12 @@ def resolve_adverse_event(
         event.save(update_fields=["resolved_at"])
         return ["adverse_events"]
 
-    return _chart(actor, session_id, now, write)
+    return _chart(actor, session_id, now, write, expected_version=expected_version)
 
 
-def record_discharge(actor: Actor, session_id: int, data: DischargeInput, *, now: dt.datetime) -> Session:
+def record_discharge(
+    actor: Actor, session_id: int, data: DischargeInput, *, now: dt.datetime, expected_version: int | None = None
+) -> Session:
     """Store the end of monitoring and the REMS form answers."""
     not_in_future("monitoring_completed_at", data.monitoring_completed_at, now)
     if data.ready_to_leave_minutes is not None and not 0 <= data.ready_to_leave_minutes <= 1440:
@@ -303,4 +338,4 @@ def record_discharge(actor: Actor, session_id: int, data: DischargeInput, *, now
             setattr(session, name, value.strip() if isinstance(value, str) else value)
         return names
 
-    return _chart(actor, session_id, now, write)
+    return _chart(actor, session_id, now, write, expected_version=expected_version)

@@ -6,13 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db import transaction
-
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, Session, SessionStatus
 from ketamine_trd.clinic.records.services import charting
 from ketamine_trd.clinic.records.services._scope import course_for, session_for
+from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.checklist import PredoseResult, evaluate_predose
 from ketamine_trd.clinical.monitoring.alerts import evaluate_monitoring
 from ketamine_trd.clinical.monitoring.discharge import DischargeReadiness, discharge_readiness
@@ -33,7 +32,7 @@ def schedule_session(
         raise InputError("scheduled_at", scheduled_at.isoformat(timespec="minutes"), "within 400 days of today")
     if len(chair) > 40:
         raise InputError("chair", chair, "at most 40 characters")
-    with transaction.atomic():
+    with writing():
         course = course_for(user, course_id, lock=True)
         if course.phase == Phase.ENDED:
             raise ConflictError(f"course {course_id} has ended: no new sessions")
@@ -64,9 +63,9 @@ def sessions_on(actor: Actor, day_start: dt.datetime, day_end: dt.datetime, *, n
         .select_related("patient", "course")
         .order_by("scheduled_at", "chair", "id")
     )
-    with transaction.atomic():
+    with reading():
         found = [row for row in rows if row.patient.clinic_id == user.clinic_id]
-        record(actor, "read", object_type="records.session_list", detail=f"{len(found)} rows", now=now)
+    record(actor, "read", object_type="records.session_list", detail=f"{len(found)} rows", now=now)
     return found
 
 
@@ -132,11 +131,11 @@ def assess(session: Session, rows: tuple[list[Any], list[Any], list[Any]], now: 
 def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
     """The session with the core's live checks, alerts, missing fields and discharge readiness (a ``read``)."""
     user = authorize(actor, "session.view")
-    with transaction.atomic():
+    with reading():
         session = session_for(user, session_id)
         rows = load_rows(session)
         rems = RemsRecord.objects.filter(session=session).first()
-        record(actor, "read", obj=session, now=now)
+    record(actor, "read", obj=session, now=now)
     empty: dict[str, Any] = {
         "profile": "",
         "predose": None,

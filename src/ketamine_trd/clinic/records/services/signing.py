@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from django.db import transaction
-
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import RemsRecord, SessionStatus
 from ketamine_trd.clinic.records.services import rems
 from ketamine_trd.clinic.records.services._scope import session_for
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows
+from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical.monitoring.signoff import MissingField
 from ketamine_trd.errors import ConflictError, InputError
 
@@ -42,7 +41,7 @@ def sign_session(actor: Actor, session_id: int, *, now: dt.datetime) -> SignOutc
     """Sign the session if nothing is missing; otherwise save nothing and say what is missing."""
     user = authorize(actor, "session.sign")
     _require_recent_auth(actor, now)
-    with transaction.atomic():
+    with writing():
         session = session_for(user, session_id, lock=True)
         if session.status == SessionStatus.SIGNED:
             raise ConflictError(f"session {session_id} is already signed")
@@ -59,7 +58,8 @@ def sign_session(actor: Actor, session_id: int, *, now: dt.datetime) -> SignOutc
             return SignOutcome(False, tuple(missing))
         session.status, session.signed_by, session.signed_at, session.updated_at = SessionStatus.SIGNED, user, now, now
         session.discharge_ready = bool(judged["discharge"] and judged["discharge"].ready)
-        session.save(update_fields=["status", "signed_by", "signed_at", "updated_at", "discharge_ready"])
+        session.version += 1
+        session.save(update_fields=["status", "signed_by", "signed_at", "updated_at", "discharge_ready", "version"])
         record(actor, "sign", obj=session, changed_fields=["status", "signed_by", "signed_at"], now=now)
         row = None
         if esketamine_pmf:

@@ -12,7 +12,7 @@ from ketamine_trd.clinic.records.forms._errors import add_domain_error
 from ketamine_trd.clinic.records.forms.patients import PatientForm, PatientSearchForm
 from ketamine_trd.clinic.records.services import overview, patients
 from ketamine_trd.clinic.records.views._edge import as_http, now
-from ketamine_trd.errors import ConflictError, InputError, KtrdError
+from ketamine_trd.errors import ConflictError, InputError, KtrdError, StaleVersion
 
 PAGE = 50
 _PAGE_ACTIONS = ("intake.record", "intake.sign_off", "course.plan", "session.schedule", "patient.edit")
@@ -57,18 +57,22 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     initial = {
         f: getattr(patient, f) for f in ("mrn", "given_name", "family_name", "date_of_birth", "sex", "phone", "email")
     }
-    initial |= {"weight": patient.weight_kg or "", "height": patient.height_cm or ""}
+    initial |= {"weight": patient.weight_kg or "", "height": patient.height_cm or "", "version": patient.version}
     form = PatientForm(request.POST or None, initial=initial)
+    stale = False
     if request.method == "POST" and form.is_valid():
         try:
-            patients.update_patient(request, patient.pk, form.to_input(), now=now())
+            patients.update_patient(
+                request, patient.pk, form.to_input(), now=now(), expected_version=form.cleaned_data.get("version")
+            )
         except (InputError, ConflictError) as error:
+            stale = isinstance(error, StaleVersion)
             add_domain_error(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("records:patient_detail", patient_id=patient.pk)
     context = {"form": form, "title": f"Edit {patient.display_name}", "patient": patient}
-    return render(request, "records/patient_form.html", context, status=_status(form))
+    return render(request, "records/patient_form.html", context, status=_status(form, stale=stale))
 
 
 @require_GET
@@ -82,5 +86,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "records/patient_detail.html", {"page": page, "p": page.patient, "can_do": perms})
 
 
-def _status(form: PatientForm) -> int:
+def _status(form: PatientForm, *, stale: bool = False) -> int:
+    if stale:
+        return 409  # changed by someone else since the form was loaded (StaleVersion): reload, then change
     return 422 if form.is_bound and form.errors else 200

@@ -1,0 +1,65 @@
+"""The ceiling of the load benchmark: a bare Django 5.2 + django-ninja app returning recorded bytes.
+
+``python bench/_ceiling.py RESPONSES.json PORT THREADS`` serves, with waitress (the server ``ktrd serve`` uses,
+same thread count), every path recorded in ``RESPONSES.json`` (``{path: [status, content_type, base64 body]}``)
+with exactly the bytes the clinic application answered: API paths through one django-ninja route, pages through
+one plain Django view. No middleware, no database, no templates: what the framework and the server cost alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+from typing import Any
+
+
+def build(responses: dict[str, list[Any]]) -> Any:
+    import django
+    from django.conf import settings
+
+    settings.configure(
+        DEBUG=False,
+        SECRET_KEY="bench-ceiling-not-secret",  # nosec B106 - a local benchmark server
+        ALLOWED_HOSTS=["*"],
+        ROOT_URLCONF=__name__,
+        MIDDLEWARE=[],
+        INSTALLED_APPS=[],
+        USE_TZ=True,
+    )
+    django.setup()
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import path
+    from ninja import NinjaAPI
+
+    table = {p: (int(s), ctype, base64.b64decode(body)) for p, (s, ctype, body) in responses.items()}
+
+    def answer(request: HttpRequest) -> HttpResponse:
+        status, ctype, body = table.get(request.get_full_path(), (404, "text/plain", b"not recorded"))
+        return HttpResponse(body, status=status, content_type=ctype)
+
+    api = NinjaAPI(urls_namespace="ceiling", docs_url=None, openapi_url=None)
+
+    @api.get("/{path:rest}")
+    def api_read(request: HttpRequest, rest: str) -> HttpResponse:
+        return answer(request)
+
+    module = sys.modules[__name__]
+    module.urlpatterns = [path("api/", api.urls), path("<path:rest>", lambda r, rest: answer(r)),  # type: ignore[attr-defined]
+                          path("", answer)]  # fmt: skip
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+def main() -> None:
+    responses = json.loads(open(sys.argv[1], encoding="utf-8").read())
+    port, threads = int(sys.argv[2]), int(sys.argv[3])
+    application = build(responses)
+    from waitress import serve
+
+    serve(application, host="127.0.0.1", port=port, threads=threads, ident="ceiling")
+
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("records", "0003_course_due_date_indexes"),
+        ("records", "0004_patient_session_version"),
     ]
 
     operations = [

@@ -42,6 +42,6 @@ def drop_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0002_append_only")]
+    dependencies = [("audit", "0003_idempotent_request")]
 
     operations = [migrations.RunPython(add_triggers, drop_triggers)]

@@ -12,10 +12,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from ketamine_trd.clinic.inputs import schema_for
 from ketamine_trd.clinic.records import schemas as s
-from ketamine_trd.clinic.records.quantities import parse_quantity
 from ketamine_trd.clinic.records.services import courses, patients, rems, session_writes, sessions, signing
-from ketamine_trd.clinic.records.services.patients import PatientInput
+from ketamine_trd.clinical.inputs.registration import PatientSearchInput
 
 router = Router(tags=["records"])
 ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 401, 403, 404, 409, 422), s.ErrorOut)
@@ -25,31 +25,17 @@ def _now() -> Any:
     return timezone.now()
 
 
-def _patient_input(payload: s.PatientIn) -> PatientInput:
-    def qty(field: str, value: Any, unit: str) -> Any:
-        return None if value in (None, "") else parse_quantity(field, value, unit)
-
-    return PatientInput(
-        mrn=payload.mrn.strip(), given_name=payload.given_name.strip(), family_name=payload.family_name.strip(),
-        date_of_birth=payload.date_of_birth, sex=payload.sex, weight_kg=qty("weight_kg", payload.weight_kg, "kg"),
-        height_cm=qty("height_cm", payload.height_cm, "cm"), phone=payload.phone, email=payload.email,
-    )  # fmt: skip
-
-
-class PatientQuery(Schema):
-    q: str = ""
-    limit: int = 50
-    offset: int = 0
+PatientQuery = schema_for(PatientSearchInput, "PatientQuery")
 
 
 @router.get("/patients", response={200: list[s.PatientOut], **ERRORS}, summary="Search patients")
-def list_patients(request: HttpRequest, query: Query[PatientQuery]) -> Any:
+def list_patients(request: HttpRequest, query: Query[PatientQuery]) -> Any:  # type: ignore[valid-type]
     return patients.search_patients(request, query.q, now=_now(), limit=query.limit, offset=query.offset)
 
 
 @router.post("/patients", response={201: s.PatientOut, **ERRORS}, summary="Register a patient")
 def create_patient(request: HttpRequest, payload: s.PatientIn) -> Any:
-    return Status(201, patients.register_patient(request, _patient_input(payload), now=_now()))
+    return Status(201, patients.register_patient(request, payload.to_input(), now=_now()))
 
 
 @router.get("/patients/{patient_id}", response={200: s.PatientOut, **ERRORS})
@@ -59,7 +45,7 @@ def get_patient(request: HttpRequest, patient_id: int) -> Any:
 
 @router.put("/patients/{patient_id}", response={200: s.PatientOut, **ERRORS})
 def update_patient(request: HttpRequest, patient_id: int, payload: s.PatientIn) -> Any:
-    return patients.update_patient(request, patient_id, _patient_input(payload), now=_now())
+    return patients.update_patient(request, patient_id, payload.to_input(), now=_now())
 
 
 @router.get("/patients/{patient_id}/courses", response={200: list[s.CourseOut], **ERRORS})
@@ -91,7 +77,8 @@ def course_sessions(request: HttpRequest, course_id: int) -> Any:
 @router.post("/courses/{course_id}/sessions", response={201: s.SessionSummaryOut, **ERRORS}, summary="Schedule")
 def schedule(request: HttpRequest, course_id: int, payload: s.ScheduleIn) -> Any:
     now = _now()
-    row = sessions.schedule_session(request, course_id, scheduled_at=payload.scheduled_at, chair=payload.chair, now=now)
+    data = payload.to_input()
+    row = sessions.schedule_session(request, course_id, scheduled_at=data.scheduled_at, chair=data.chair, now=now)
     return Status(201, row)
 
 
@@ -115,38 +102,37 @@ def get_session(request: HttpRequest, session_id: int) -> Any:
 
 @router.post("/sessions/{session_id}/checklist", response={200: s.SessionOut, **ERRORS})
 def session_checklist(request: HttpRequest, session_id: int, payload: s.ChecklistIn) -> Any:
-    data = payload.dict() | {"concomitant": frozenset(payload.concomitant)}
-    session_writes.record_checklist(request, session_id, session_writes.ChecklistInput(**data), now=_now())
+    session_writes.record_checklist(request, session_id, payload.to_input(), now=_now())
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/dose", response={200: s.SessionOut, **ERRORS})
 def session_dose(request: HttpRequest, session_id: int, payload: s.DoseIn) -> Any:
-    session_writes.record_dose(request, session_id, session_writes.DoseInput(**payload.dict()), now=_now())
+    session_writes.record_dose(request, session_id, payload.to_input(), now=_now())
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/vitals", response={200: s.SessionOut, **ERRORS})
 def session_vitals(request: HttpRequest, session_id: int, payload: s.VitalsIn) -> Any:
-    session_writes.add_vitals(request, session_id, session_writes.VitalsInput(**payload.dict()), now=_now())
+    session_writes.add_vitals(request, session_id, payload.to_input(), now=_now())
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/ratings", response={200: s.SessionOut, **ERRORS})
 def session_rating(request: HttpRequest, session_id: int, payload: s.RatingIn) -> Any:
-    session_writes.add_rating(request, session_id, session_writes.RatingInput(**payload.dict()), now=_now())
+    session_writes.add_rating(request, session_id, payload.to_input(), now=_now())
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/adverse-events", response={200: s.SessionOut, **ERRORS})
 def session_event(request: HttpRequest, session_id: int, payload: s.EventIn) -> Any:
-    session_writes.add_adverse_event(request, session_id, session_writes.EventInput(**payload.dict()), now=_now())
+    session_writes.add_adverse_event(request, session_id, payload.to_input(), now=_now())
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/discharge", response={200: s.SessionOut, **ERRORS})
 def session_discharge(request: HttpRequest, session_id: int, payload: s.DischargeIn) -> Any:
-    session_writes.record_discharge(request, session_id, session_writes.DischargeInput(**payload.dict()), now=_now())
+    session_writes.record_discharge(request, session_id, payload.to_input(), now=_now())
     return _session_out(request, session_id)
 
 

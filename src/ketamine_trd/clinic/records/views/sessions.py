@@ -102,9 +102,8 @@ def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResp
     if form.is_valid():
         try:
             if part == "resolve":
-                session_writes.resolve_adverse_event(
-                    request, session_id, form.cleaned_data["event_id"], form.cleaned_data["resolved_at"], now=now()
-                )
+                value = form.to_input()
+                session_writes.resolve_adverse_event(request, session_id, value.event_id, value.resolved_at, now=now())
             else:
                 WRITERS[part](request, session_id, form.to_input(), now=now())  # type: ignore[operator]
         except (InputError, ConflictError) as error:

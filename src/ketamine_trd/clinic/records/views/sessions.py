@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ketamine_trd.clinic.access import can, require_role
+from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
 from ketamine_trd.clinic.records.forms._errors import add_domain_error
 from ketamine_trd.clinic.records.forms.courses import ScheduleForm
 from ketamine_trd.clinic.records.forms.sessions import PARTS
@@ -122,9 +123,9 @@ def _sign(request: HttpRequest, session_id: int) -> HttpResponse:
     except ConflictError as error:
         messages.error(request, str(error))
         return redirect("records:session_detail", session_id=session_id)
+    except ReauthRequired:
+        return redirect(reauth_url(f"/sessions/{session_id}/"))
     except KtrdError as error:
-        if type(error).__name__ == "ReauthRequired":
-            return redirect(f"/accounts/reauth/?next=/sessions/{session_id}/")
         raise as_http(error) from error
     if not outcome.signed:
         missing = "; ".join(f"{m.field}: {m.reason}" for m in outcome.missing)

@@ -49,7 +49,6 @@ EARLIEST_RECORD = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MAX_NUMBER_TEXT = 40
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f]")
-_MISSING_VALUES = (None, "")
 _WITH_UNIT = re.compile(r"^\s*([-+]?[0-9][0-9.,]*)\s*([A-Za-z/%\"]+)\s*$")
 
 
@@ -66,8 +65,8 @@ class Spec:
         return self.help
 
     def missing(self, name: str, raw: object) -> bool:
-        """Whether ``raw`` is absent; a required field that is absent is refused naming ``name``."""
-        if raw not in _MISSING_VALUES:
+        """Whether ``raw`` is absent (``None``, empty or blank text); a required field absent is refused naming ``name``."""
+        if raw is not None and not (isinstance(raw, str) and not raw.strip()):
             return False
         if self.required:
             raise InputError(name, None, self.allowed(), reason="is missing")
@@ -242,7 +241,7 @@ class Many(Spec):
         return [(o, o.replace("_", " ").replace("-", " ")) for o in sorted(self.options)]
 
     def parse(self, name: str, raw: object) -> frozenset[str]:
-        if raw in _MISSING_VALUES:
+        if raw is None or raw == "":
             return frozenset()
         if isinstance(raw, str) or not isinstance(raw, (Sequence, set, frozenset)):
             raise InputError(name, type(raw).__name__, f"a list of: {self.allowed()}")

@@ -70,7 +70,7 @@ def _form_result(form_class: type[InputForm], data: dict[str, str], name: str) -
 
 
 def _schema_result(schema: Any, data: dict[str, str]) -> tuple[bool, str]:
-    body = {k: v for k, v in data.items()}
+    body = dict(data)
     try:
         schema.model_validate(body).to_input()
     except pydantic.ValidationError as error:
@@ -94,7 +94,9 @@ def test_form_and_schema_accept_and_refuse_the_same_values_with_the_same_message
             data = VALID[input_type] | {name: value}
             form_ok, form_message = _form_result(form_class, data, name)
             api_ok, api_message = _schema_result(schema, data)
-            assert form_ok == api_ok, f"{input_type.__name__}.{name}={value!r}: form {form_message!r}, API {api_message!r}"
+            assert form_ok == api_ok, (
+                f"{input_type.__name__}.{name}={value!r}: form {form_message!r}, API {api_message!r}"
+            )
             assert form_message == api_message, f"{input_type.__name__}.{name}={value!r}"
             checked += 1
     assert checked >= len(specs_of(input_type)) or input_type is c.ChecklistInput

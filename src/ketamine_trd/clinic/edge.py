@@ -119,4 +119,3 @@ class ErrorTreeMiddleware:
         if isinstance(exception, KtrdError):
             return refused(request, exception)
         return None
-

@@ -128,9 +128,11 @@ def form_for(input_type: type[Any], *, exclude: tuple[str, ...] = (), name: str 
 def _json_schema(field_spec: Spec, default: Any) -> dict[str, Any]:
     described: dict[str, Any] = {"description": f"{field_spec.label}: {field_spec.allowed()}"}
     if isinstance(field_spec, Number):
-        kind: dict[str, Any] = {"type": "integer" if field_spec.places == 0 else "number",
-                                "minimum": float(field_spec.low) if field_spec.places else int(field_spec.low),
-                                "maximum": float(field_spec.high) if field_spec.places else int(field_spec.high)}
+        kind: dict[str, Any] = {
+            "type": "integer" if field_spec.places == 0 else "number",
+            "minimum": float(field_spec.low) if field_spec.places else int(field_spec.low),
+            "maximum": float(field_spec.high) if field_spec.places else int(field_spec.high),
+        }
         if field_spec.places:
             kind["multipleOf"] = float(Decimal(1).scaleb(-field_spec.places))
             described["description"] += " (a number, or the same as text)"
@@ -183,7 +185,7 @@ def schema_for(input_type: type[Any], name: str) -> type[InputSchema]:
     for field_name, field_spec in specs_of(input_type):
         default = defaults[field_name]
         default = ... if default is dataclasses.MISSING else default
-        typed = _python_type(field_spec)
+        typed: Any = _python_type(field_spec)
         if not field_spec.required:
             typed = typed | None
         parse = _parser(field_name, field_spec)

@@ -6,13 +6,13 @@ mapped to HTTP by the API's one handler (``clinic.api``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from ketamine_trd.clinic.inputs import schema_for
+from ketamine_trd.clinic.inputs import InputSchema, schema_for
 from ketamine_trd.clinic.records import schemas as s
 from ketamine_trd.clinic.records.services import courses, patients, rems, session_writes, sessions, signing
 from ketamine_trd.clinical.inputs.registration import PatientSearchInput
@@ -25,12 +25,16 @@ def _now() -> Any:
     return timezone.now()
 
 
-PatientQuery = schema_for(PatientSearchInput, "PatientQuery")
+if TYPE_CHECKING:
+    PatientQuery = InputSchema
+else:
+    PatientQuery = schema_for(PatientSearchInput, "PatientQuery")
 
 
 @router.get("/patients", response={200: list[s.PatientOut], **ERRORS}, summary="Search patients")
-def list_patients(request: HttpRequest, query: Query[PatientQuery]) -> Any:  # type: ignore[valid-type]
-    return patients.search_patients(request, query.q, now=_now(), limit=query.limit, offset=query.offset)
+def list_patients(request: HttpRequest, query: Query[PatientQuery]) -> Any:
+    asked = query.to_input()
+    return patients.search_patients(request, asked.q, now=_now(), limit=asked.limit, offset=asked.offset)
 
 
 @router.post("/patients", response={201: s.PatientOut, **ERRORS}, summary="Register a patient")

@@ -29,7 +29,9 @@ TO_STORED: dict[str, tuple[str, Decimal]] = {
 }
 #: plausibility ranges in the stored unit: the registration input type's (one copy, in the core)
 PLAUSIBLE: dict[str, tuple[Decimal, Decimal]] = {
-    name: (field_spec.low, field_spec.high) for name, field_spec in specs_of(PatientInput) if isinstance(field_spec, Number)
+    name: (field_spec.low, field_spec.high)
+    for name, field_spec in specs_of(PatientInput)
+    if isinstance(field_spec, Number)
 }
 _UNIT_WORDS = {
     "kg": "kg", "kgs": "kg", "kilograms": "kg", "kilogram": "kg",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ninja import Field, Schema
 
-from ketamine_trd.clinic.inputs import schema_for
+from ketamine_trd.clinic.inputs import InputSchema, schema_for
 from ketamine_trd.clinical.inputs import charting as c
 from ketamine_trd.clinical.inputs.registration import PatientInput
 
@@ -63,14 +63,24 @@ class PhaseIn(Schema):
     end_reason: str = ""
 
 
-PatientIn = schema_for(PatientInput, "PatientIn")
-ScheduleIn = schema_for(c.ScheduleInput, "ScheduleIn")
-VitalsIn = schema_for(c.VitalsInput, "VitalsIn")
-DoseIn = schema_for(c.DoseInput, "DoseIn")
-ChecklistIn = schema_for(c.ChecklistInput, "ChecklistIn")
-RatingIn = schema_for(c.RatingInput, "RatingIn")
-EventIn = schema_for(c.EventInput, "EventIn")
-DischargeIn = schema_for(c.DischargeInput, "DischargeIn")
+if TYPE_CHECKING:  # generated classes: mypy sees what they all are
+    PatientIn: TypeAlias = InputSchema
+    ScheduleIn: TypeAlias = InputSchema
+    VitalsIn: TypeAlias = InputSchema
+    DoseIn: TypeAlias = InputSchema
+    ChecklistIn: TypeAlias = InputSchema
+    RatingIn: TypeAlias = InputSchema
+    EventIn: TypeAlias = InputSchema
+    DischargeIn: TypeAlias = InputSchema
+else:
+    PatientIn = schema_for(PatientInput, "PatientIn")
+    ScheduleIn = schema_for(c.ScheduleInput, "ScheduleIn")
+    VitalsIn = schema_for(c.VitalsInput, "VitalsIn")
+    DoseIn = schema_for(c.DoseInput, "DoseIn")
+    ChecklistIn = schema_for(c.ChecklistInput, "ChecklistIn")
+    RatingIn = schema_for(c.RatingInput, "RatingIn")
+    EventIn = schema_for(c.EventInput, "EventIn")
+    DischargeIn = schema_for(c.DischargeInput, "DischargeIn")
 
 
 class VitalsOut(Schema):

@@ -65,7 +65,7 @@ class Spec:
         return self.help
 
     def missing(self, name: str, raw: object) -> bool:
-        """Whether ``raw`` is absent (``None``, empty or blank text); a required field absent is refused naming ``name``."""
+        """Whether ``raw`` is absent (``None``, empty or blank text); if required, refused naming ``name``."""
         if raw is not None and not (isinstance(raw, str) and not raw.strip()):
             return False
         if self.required:

@@ -54,8 +54,14 @@ _HEIGHT = Number("Height", False, low=_decimal(HEIGHT_RANGE_CM[0]), high=_decima
 class PatientInput(InputType):
     """Demographics; weight in kg and height in cm (other units are converted before, never guessed)."""
 
-    mrn: str = spec(Text("MRN", max_length=40, pattern=MRN_PATTERN,
-                         pattern_words="1 to 40 letters, digits or . _ / - (starting with a letter or digit)"))
+    mrn: str = spec(
+        Text(
+            "MRN",
+            max_length=40,
+            pattern=MRN_PATTERN,
+            pattern_words="1 to 40 letters, digits or . _ / - (starting with a letter or digit)",
+        )
+    )
     given_name: str = spec(Text("Given name", max_length=100))
     family_name: str = spec(Text("Family name", max_length=100))
     date_of_birth: dt.date = spec(Day("Date of birth", help="a date (YYYY-MM-DD) in the past 120 years"))

@@ -6,16 +6,19 @@ by ``quantities.parse_quantity`` and then checked by the core's ranges, like eve
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
-from ketamine_trd.clinic.inputs import form_for
+from ketamine_trd.clinic.inputs import InputForm, form_for
 from ketamine_trd.clinic.records.quantities import PLAUSIBLE, parse_quantity
 from ketamine_trd.clinical.inputs.registration import PatientInput
 from ketamine_trd.errors import InputError
 
-_Generated = form_for(PatientInput, exclude=("weight_kg", "height_cm"), name="PatientFormBase")
+if TYPE_CHECKING:
+    _Generated = InputForm
+else:
+    _Generated = form_for(PatientInput, exclude=("weight_kg", "height_cm"), name="PatientFormBase")
 _LB_PER_KG, _IN_PER_CM = 1 / 0.45359237, 1 / 2.54
 
 

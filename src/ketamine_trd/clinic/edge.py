@@ -4,9 +4,10 @@
 ``errors.HTTP_STATUS`` (a page naming the field for ``InputError``; the API maps the same tree in
 ``clinic.api``), and a re-authentication request into the re-authentication page.
 
-``InputGuardMiddleware`` refuses a NUL (and other control characters but tab, CR and LF) anywhere in the path,
-the query, a form body or a JSON body with 422 naming the field, before any view runs: PostgreSQL cannot store
-NUL in text, and no clinician types one. It runs on every endpoint, the API included.
+``InputGuardMiddleware`` refuses a NUL anywhere in the path, the query, a form body or a JSON body with 422
+naming the field, before any view runs: PostgreSQL cannot store NUL in text, and no clinician types one. It
+runs on every endpoint, the API and the login included. (Other control characters are refused by the core's
+``Text`` fields of each input type, naming the field.)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ketamine_trd.errors import InputError, KtrdError, http_status_for
 
 __all__ = ["ErrorTreeMiddleware", "InputGuardMiddleware", "refused_field"]
 
-_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BAD = re.compile("\x00")
 _MAX_DEPTH = 64
 _HEADINGS = {403: "Not allowed", 404: "Not found", 409: "Not done: the record changed or forbids it",
              422: "Not saved: a value is not allowed"}  # fmt: skip
@@ -64,7 +65,7 @@ def _walk(value: Any, path: str, depth: int = 0) -> Iterator[tuple[str, str]]:
 
 
 def refused_field(request: HttpRequest) -> InputError | None:
-    """The first field of ``request`` holding a control character, as an ``InputError`` (``None`` if clean)."""
+    """The first field of ``request`` holding a NUL, as an ``InputError`` (``None`` if there is none)."""
     found: list[tuple[str, str]] = []
     if _BAD.search(request.path):
         found.append(("(path)", request.path))
@@ -85,12 +86,12 @@ def refused_field(request: HttpRequest) -> InputError | None:
     field, value = found[0]
     shown = value[:20].encode("unicode_escape").decode("ascii")
     return InputError(
-        field, shown, "text without control characters", reason="contains a control character (such as NUL)"
+        field, shown, "text without NUL characters", reason="contains a NUL character"
     )
 
 
 class InputGuardMiddleware:
-    """Refuse a request carrying NUL or another control character, naming the field (422), before any view."""
+    """Refuse a request carrying a NUL, naming the field (422), before any view."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response

@@ -36,7 +36,7 @@ from ketamine_trd.clinical.monitoring.observations import (
     DissociationRating,
     SedationRating,
 )
-from ketamine_trd.clinical.monitoring.vitals import PLAUSIBLE_RANGES
+from ketamine_trd.clinical.monitoring.vitals import PLAUSIBLE_RANGES, VitalSigns
 from ketamine_trd.errors import InputError
 
 __all__ = [
@@ -157,10 +157,8 @@ class VitalsInput(InputType):
                                  labels=tuple(label for _, label in VITALS_TIMEPOINTS)), "other")  # fmt: skip
 
     def _check(self) -> None:
-        if self.diastolic_mmhg >= self.systolic_mmhg:
-            raise InputError(
-                "diastolic_mmhg", self.diastolic_mmhg, f"below the systolic value ({self.systolic_mmhg} mmHg)"
-            )
+        VitalSigns(self.taken_at, self.systolic_mmhg, self.diastolic_mmhg, self.heart_rate_bpm,
+                   self.spo2_percent, self.respiratory_rate_per_min)  # fmt: skip  (diastolic below systolic)
         if not self.timepoint:
             object.__setattr__(self, "timepoint", "other")
 

@@ -85,9 +85,7 @@ def refused_field(request: HttpRequest) -> InputError | None:
         return None
     field, value = found[0]
     shown = value[:20].encode("unicode_escape").decode("ascii")
-    return InputError(
-        field, shown, "text without NUL characters", reason="contains a NUL character"
-    )
+    return InputError(field, shown, "text without NUL characters", reason="contains a NUL character")
 
 
 class InputGuardMiddleware:

@@ -157,8 +157,9 @@ class VitalsInput(InputType):
                                  labels=tuple(label for _, label in VITALS_TIMEPOINTS)), "other")  # fmt: skip
 
     def _check(self) -> None:
+        # the one rule for diastolic below systolic (and the ranges) is the core's VitalSigns
         VitalSigns(self.taken_at, self.systolic_mmhg, self.diastolic_mmhg, self.heart_rate_bpm,
-                   self.spo2_percent, self.respiratory_rate_per_min)  # fmt: skip  (diastolic below systolic)
+                   self.spo2_percent, self.respiratory_rate_per_min)  # fmt: skip
         if not self.timepoint:
             object.__setattr__(self, "timepoint", "other")
 

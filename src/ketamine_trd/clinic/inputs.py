@@ -39,7 +39,7 @@ class SpecField(forms.Field):
 
     def __init__(self, name: str, field_spec: Spec, inner: forms.Field) -> None:
         self.spec_name, self.spec, self.inner = name, field_spec, inner
-        super().__init__(required=False, label=field_spec.label, help_text=field_spec.allowed(),
+        super().__init__(required=False, label=field_spec.label, help_text=_help_text(field_spec),
                          widget=inner.widget, initial=inner.initial)  # fmt: skip
         self.required = field_spec.required and not isinstance(inner, forms.BooleanField)
 
@@ -54,6 +54,16 @@ class SpecField(forms.Field):
             return self.spec.parse(self.spec_name, typed)
         except InputError as error:
             raise forms.ValidationError(str(error), code="input") from None
+
+
+def _help_text(field_spec: Spec) -> str:
+    """What a clinician reads under the field: the range and unit of a number, the rule of a patterned text.
+
+    Dates, times, choices and yes/no fields say what they take through their widget, so they carry no help.
+    """
+    if isinstance(field_spec, Number) or (isinstance(field_spec, Text) and field_spec.pattern_words):
+        return field_spec.allowed()
+    return field_spec.help if isinstance(field_spec, (Day, Text)) else ""
 
 
 def _form_inner(field_spec: Spec, default: Any) -> forms.Field:

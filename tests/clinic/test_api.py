@@ -46,7 +46,7 @@ def test_register_and_read_a_patient(people) -> None:  # type: ignore[no-untyped
 @pytest.mark.parametrize(
     ("change", "field", "allowed"),
     [
-        ({"weight_kg": 0}, "weight_kg", "20 to 300 kg"),
+        ({"weight_kg": 0}, "weight_kg", "30 to 300 kg"),
         ({"weight_kg": "180 lb"}, "weight_kg", "a number in kg"),
         ({"date_of_birth": "2999-01-01"}, "date_of_birth", "not after today"),
         ({"sex": "F"}, "sex", "female, male"),

@@ -1,7 +1,9 @@
 """Outcome definitions the analytics apply, as named and versioned profiles with their sources.
 
 Remission cut-offs differ by scale and by trial (MADRS <= 12 in the Janssen programme, <= 10 in
-ESCAPE-TRD and KetECT), so the cut-offs are a profile chosen per study, recorded with each result.
+ESCAPE-TRD and KetECT), so the cut-offs are a profile chosen per study, recorded with each result. The
+cut-offs and their sources are not restated here: each profile is built from the one definition of
+remission per scale, ``clinical.measurement_rules.remission_rule``.
 
 >>> profile = REMISSION_PROFILES["remission-default-v1"]
 >>> profile.remitted("phq9", 4), profile.remitted("phq9", 5), profile.remitted("madrs", 12)
@@ -12,8 +14,10 @@ ESCAPE-TRD and KetECT), so the cut-offs are a profile chosen per study, recorded
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+from ketamine_trd.clinical.measurement_rules import remission_rule
 from ketamine_trd.errors import UnknownTermError
 
 __all__ = [
@@ -96,26 +100,25 @@ class RemissionProfile:
 DEFAULT_REMISSION_PROFILE = "remission-default-v1"
 """The profile used when none is chosen (and the only one the Dask path applies)."""
 
+#: the analytics' scale names -> the clinical instrument ids whose remission rules they apply
+_SCALES = (("madrs", "madrs"), ("phq9", "phq9"), ("qids_sr16", "qids-sr16"), ("hamd17", "hamd17"))
+
+
+def _profile(profile_id: str, madrs_threshold: float | None) -> RemissionProfile:
+    """A profile from the one definition of remission (``clinical.measurement_rules``), per scale.
+
+    Totals are whole numbers, so ``< 5`` (PHQ-9, CMS159) is a highest remitted score of 4.
+    """
+    rows = []
+    for scale, instrument in _SCALES:
+        rule = remission_rule(instrument, madrs_threshold if scale == "madrs" else None)
+        if rule is None:  # pragma: no cover - every scale above has a published rule
+            raise UnknownTermError("scale", scale, "a scale with a published remission cut-off")
+        highest = int(rule.threshold) if rule.comparator == "<=" else int(math.ceil(rule.threshold)) - 1
+        rows.append((scale, highest, rule.source))
+    return RemissionProfile(profile_id, tuple(rows))
+
+
 REMISSION_PROFILES: dict[str, RemissionProfile] = {
-    p.id: p
-    for p in (
-        RemissionProfile(
-            DEFAULT_REMISSION_PROFILE,
-            (
-                ("madrs", 12, "popova-2019"),  # MADRS <= 12, Janssen programme
-                ("phq9", 4, "mcinnes-2022"),  # PHQ-9 < 5
-                ("qids_sr16", 5, "trivedi-2006"),
-                ("hamd17", 7, "trivedi-2006"),
-            ),
-        ),
-        RemissionProfile(
-            "remission-madrs-le10-v1",
-            (
-                ("madrs", 10, "S45"),  # ESCAPE-TRD, KetECT
-                ("phq9", 4, "mcinnes-2022"),
-                ("qids_sr16", 5, "trivedi-2006"),
-                ("hamd17", 7, "trivedi-2006"),
-            ),
-        ),
-    )
+    p.id: p for p in (_profile(DEFAULT_REMISSION_PROFILE, None), _profile("remission-madrs-le10-v1", 10.0))
 }

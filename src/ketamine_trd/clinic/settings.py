@@ -112,6 +112,7 @@ MIDDLEWARE: list[str] = [
     "django.middleware.security.SecurityMiddleware",
     "ketamine_trd.clinic.authn.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ketamine_trd.clinic.edge.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,6 +122,7 @@ MIDDLEWARE: list[str] = [
     "ketamine_trd.clinic.middleware.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ketamine_trd.clinic.edge.ErrorTreeMiddleware",
     # innermost: each write request is one transaction (chain head first), retried whole; idempotency keys
     "ketamine_trd.clinic.write_requests.WriteRequestMiddleware",
 ]

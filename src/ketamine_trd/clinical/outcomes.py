@@ -25,9 +25,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from ketamine_trd.clinical import instruments
+from ketamine_trd.clinical.inputs.fields import Number
 from ketamine_trd.clinical.measurement_events import OutcomeEvent
 from ketamine_trd.clinical.measurement_fading import fading_benefit_events
 from ketamine_trd.clinical.measurement_rules import OutcomeConfig, RelapseRule, relapse_rule, remission_rule
@@ -340,6 +342,10 @@ def evaluate_outcomes(
     inst = instruments.get(instrument)
     if inst.total_range is None:
         raise InputError("instrument", instrument, "an instrument with a total score")
+    low, high = inst.total_range
+    for name, cut in (("remission_threshold", remission_threshold), ("relapse_threshold", relapse_threshold)):
+        if cut is not None:
+            Number(name, low=Decimal(low), high=Decimal(high), unit=f"{inst.id} points", places=2).parse(name, cut)
     scores, dose_list = _check_inputs(assessments, doses, inst.id)
     if not inst.higher_is_worse:
         return _trend_only(inst.id, inst.name, scores, dose_list, cfg)

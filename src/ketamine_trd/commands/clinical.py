@@ -39,6 +39,7 @@ from ketamine_trd.clinical.products import RACEMIC_NON_IV, Product
 from ketamine_trd.clinical.scheduling import parse_weekdays
 from ketamine_trd.clinical.screening import screen
 from ketamine_trd.clinical.trd import DEFAULT_TRD_PROFILE, TRD_PROFILES, assess_trd
+from ketamine_trd.commands._numbers import finite
 from ketamine_trd.commands._output import console, emit, err_console
 from ketamine_trd.errors import InputError
 
@@ -193,15 +194,21 @@ course_app = typer.Typer(help="Course plans: the calendar of sessions with revie
 
 @dose_app.command("ketamine-iv")
 def dose_iv(
-    weight_kg: float = typer.Option(..., "--weight-kg", help="Actual body weight in kg."),
-    mg_per_kg: float = typer.Option(..., "--mg-per-kg", help="Dose in mg per kg of dosing weight."),
-    minutes: float | None = typer.Option(None, "--minutes", help="Infusion time in minutes (default 40)."),
+    weight_kg: float = typer.Option(..., "--weight-kg", help="Actual body weight in kg.", parser=finite),
+    mg_per_kg: float = typer.Option(..., "--mg-per-kg", help="Dose in mg per kg of dosing weight.", parser=finite),
+    minutes: float | None = typer.Option(
+        None, "--minutes", help="Infusion time in minutes (default 40).", parser=finite
+    ),
     weight_basis: str = typer.Option("actual", "--weight-basis", help="actual, ideal (Devine) or adjusted."),
-    height_cm: float | None = typer.Option(None, "--height-cm", help="Height in cm (ideal/adjusted basis)."),
+    height_cm: float | None = typer.Option(
+        None, "--height-cm", help="Height in cm (ideal/adjusted basis).", parser=finite
+    ),
     sex: str | None = typer.Option(None, "--sex", help="female or male (ideal/adjusted basis)."),
-    bag_ml: float | None = typer.Option(None, "--bag-ml", help="Infusion bag volume in mL: gives the pump rate."),
+    bag_ml: float | None = typer.Option(
+        None, "--bag-ml", help="Infusion bag volume in mL: gives the pump rate.", parser=finite
+    ),
     stock_mg_per_ml: float | None = typer.Option(
-        None, "--stock-mg-per-ml", help="Stock concentration: volume to draw."
+        None, "--stock-mg-per-ml", help="Stock concentration: volume to draw.", parser=finite
     ),
     profile: str | None = typer.Option(None, "--dosing-profile", help="IV dosing profile (default fava-2018-range)."),
     old_profile: str | None = typer.Option(None, "--profile", hidden=True, help=OLD_PROFILE_HELP),
@@ -235,9 +242,11 @@ def dose_esketamine(
 
 def _route_command(product: Product) -> Any:
     def command(
-        dose_mg: float | None = typer.Option(None, "--dose-mg", help="Dose in mg."),
-        mg_per_kg: float | None = typer.Option(None, "--mg-per-kg", help="Dose in mg/kg (needs --weight-kg)."),
-        weight_kg: float | None = typer.Option(None, "--weight-kg", help="Body weight in kg."),
+        dose_mg: float | None = typer.Option(None, "--dose-mg", help="Dose in mg.", parser=finite),
+        mg_per_kg: float | None = typer.Option(
+            None, "--mg-per-kg", help="Dose in mg/kg (needs --weight-kg).", parser=finite
+        ),
+        weight_kg: float | None = typer.Option(None, "--weight-kg", help="Body weight in kg.", parser=finite),
         as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     ) -> None:
         result = racemic_route_dose(product, dose_mg=dose_mg, mg_per_kg=mg_per_kg, weight_kg=weight_kg)
@@ -254,14 +263,18 @@ for _product in RACEMIC_NON_IV:
 @course_app.command("ketamine-iv")
 def course_iv(
     start: str = typer.Option(..., "--start", help="First infusion date, YYYY-MM-DD."),
-    mg_per_kg: float = typer.Option(0.5, "--mg-per-kg", help="Dose in mg/kg."),
+    mg_per_kg: float = typer.Option(0.5, "--mg-per-kg", help="Dose in mg/kg.", parser=finite),
     infusions: int = typer.Option(6, "--infusions", help="Induction infusions."),
     per_week: int = typer.Option(2, "--per-week", help="Induction infusions a week: 2 or 3."),
     maintenance: str = typer.Option("none", "--maintenance", help="none, weekly, every-2-weeks, monthly, taper."),
     maintenance_sessions: int = typer.Option(0, "--maintenance-sessions", help="Number of maintenance infusions."),
-    weight_kg: float | None = typer.Option(None, "--weight-kg", help="Weight in kg: adds the dose in mg."),
+    weight_kg: float | None = typer.Option(
+        None, "--weight-kg", help="Weight in kg: adds the dose in mg.", parser=finite
+    ),
     weight_basis: str = typer.Option("actual", "--weight-basis", help="actual, ideal or adjusted."),
-    height_cm: float | None = typer.Option(None, "--height-cm", help="Height in cm (ideal/adjusted basis)."),
+    height_cm: float | None = typer.Option(
+        None, "--height-cm", help="Height in cm (ideal/adjusted basis).", parser=finite
+    ),
     sex: str | None = typer.Option(None, "--sex", help="female or male (ideal/adjusted basis)."),
     min_gap_days: int = typer.Option(2, "--min-gap-days", help="Minimum days between sessions."),
     closed: str = typer.Option("sat,sun", "--closed", help="Closed weekdays, e.g. sat,sun or none."),
@@ -344,9 +357,11 @@ def profiles_command(as_json: bool = typer.Option(False, "--json", help=JSON_HEL
 def _route_course_command(product: Product) -> Any:
     def command(
         start: str = typer.Option(..., "--start", help="First dose, YYYY-MM-DD."),
-        dose_mg: float | None = typer.Option(None, "--dose-mg", help="Dose in mg."),
-        mg_per_kg: float | None = typer.Option(None, "--mg-per-kg", help="Dose in mg/kg (needs --weight-kg)."),
-        weight_kg: float | None = typer.Option(None, "--weight-kg", help="Body weight in kg."),
+        dose_mg: float | None = typer.Option(None, "--dose-mg", help="Dose in mg.", parser=finite),
+        mg_per_kg: float | None = typer.Option(
+            None, "--mg-per-kg", help="Dose in mg/kg (needs --weight-kg).", parser=finite
+        ),
+        weight_kg: float | None = typer.Option(None, "--weight-kg", help="Body weight in kg.", parser=finite),
         sessions: int = typer.Option(6, "--sessions", help="Number of doses."),
         every_days: int = typer.Option(3, "--every-days", help="Days between doses (platform-defined)."),
         min_gap_days: int = typer.Option(1, "--min-gap-days", help="Minimum days between sessions."),

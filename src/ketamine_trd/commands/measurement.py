@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ketamine_trd.commands._numbers import finite
 from ketamine_trd.commands._output import console, emit
 
 JSON_HELP = "Print JSON instead of a table."
@@ -105,7 +106,9 @@ def outcomes_command(
     assessments: Annotated[Path, typer.Option("--assessments", help="CSV with date,total (optional instrument).")],
     doses: Annotated[Path | None, typer.Option("--doses", help="CSV with date (optional dose_mg, phase).")] = None,
     events: Annotated[Path | None, typer.Option("--events", help="CSV of recorded relapse events: date,kind.")] = None,
-    remission_threshold: Annotated[float | None, typer.Option("--remission-threshold", help="Cut-off.")] = None,
+    remission_threshold: Annotated[
+        float | None, typer.Option("--remission-threshold", help="Cut-off.", parser=finite)
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Evaluate response, remission, relapse and fading benefit over a patient's timeline."""

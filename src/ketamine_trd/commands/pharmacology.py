@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ketamine_trd.commands._numbers import finite
 from ketamine_trd.commands._output import console, emit, err_console
 from ketamine_trd.errors import InputError
 
@@ -92,11 +93,11 @@ def register(app: typer.Typer) -> None:
             "--route",
             help="ketamine-iv|ketamine-im|ketamine-oral|ketamine-sublingual|ketamine-intranasal|esketamine-nasal",
         ),
-        dose_mg: float = typer.Option(None, "--dose-mg", help="Dose in mg."),
-        minutes: float = typer.Option(None, "--minutes", help="Infusion minutes (IV; default 40)."),
-        weight_kg: float = typer.Option(70.0, "--weight-kg", help="Body weight in kg."),
-        age: float = typer.Option(45.0, "--age", help="Age in years."),
-        hours: float = typer.Option(24.0, "--hours", help="Hours to simulate."),
+        dose_mg: float = typer.Option(None, "--dose-mg", help="Dose in mg.", parser=finite),
+        minutes: float = typer.Option(None, "--minutes", help="Infusion minutes (IV; default 40).", parser=finite),
+        weight_kg: float = typer.Option(70.0, "--weight-kg", help="Body weight in kg.", parser=finite),
+        age: float = typer.Option(45.0, "--age", help="Age in years.", parser=finite),
+        hours: float = typer.Option(24.0, "--hours", help="Hours to simulate.", parser=finite),
         plot: Annotated[Path | None, typer.Option("--plot", help="Write the curve to this PNG file.")] = None,
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
@@ -135,11 +136,18 @@ def register(app: typer.Typer) -> None:
         backend: str = typer.Option("cpu", "--backend", help=BACKEND_HELP),
         scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786)."),
         weight_kg: float = typer.Option(
-            None, "--weight-kg", help="Body weight in kg (overrides the file's; default: the file's, or 70)."
+            None,
+            "--weight-kg",
+            help="Body weight in kg (overrides the file's; default: the file's, or 70).",
+            parser=finite,
         ),
-        age: float = typer.Option(45.0, "--age", help="Age in years."),
-        hours: float = typer.Option(None, "--hours", help="Horizon in h (default: 24 h after the last dose)."),
-        threshold: Annotated[list[float] | None, typer.Option("--threshold", help="Threshold, ng/mL (repeat).")] = None,
+        age: float = typer.Option(45.0, "--age", help="Age in years.", parser=finite),
+        hours: float = typer.Option(
+            None, "--hours", help="Horizon in h (default: 24 h after the last dose).", parser=finite
+        ),
+        threshold: Annotated[
+            list[float] | None, typer.Option("--threshold", help="Threshold, ng/mL (repeat).", parser=finite)
+        ] = None,
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         request, parsed = _request(course, n, seed, backend, weight_kg, age, hours, threshold)
@@ -164,10 +172,16 @@ def register(app: typer.Typer) -> None:
         n: int = typer.Option(1000, "--n", help="Number of virtual subjects (the same subjects for each)."),
         seed: int = typer.Option(..., "--seed", help="Random seed (required: runs are reproducible)."),
         backend: str = typer.Option("cpu", "--backend", help=BACKEND_HELP),
-        weight_kg: float = typer.Option(None, "--weight-kg", help="Body weight in kg (overrides the files')."),
-        age: float = typer.Option(45.0, "--age", help="Age in years."),
-        hours: float = typer.Option(None, "--hours", help="Common horizon in h (default: 24 h after the last dose)."),
-        threshold: Annotated[list[float] | None, typer.Option("--threshold", help="Threshold, ng/mL (repeat).")] = None,
+        weight_kg: float = typer.Option(
+            None, "--weight-kg", help="Body weight in kg (overrides the files').", parser=finite
+        ),
+        age: float = typer.Option(45.0, "--age", help="Age in years.", parser=finite),
+        hours: float = typer.Option(
+            None, "--hours", help="Common horizon in h (default: 24 h after the last dose).", parser=finite
+        ),
+        threshold: Annotated[
+            list[float] | None, typer.Option("--threshold", help="Threshold, ng/mL (repeat).", parser=finite)
+        ] = None,
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
         """Schedules side by side on the same virtual subjects (same seed), over a common window."""

@@ -30,7 +30,7 @@ View = Callable[..., HttpResponseBase]
 
 
 def clinic_view(view: View) -> View:
-    """Login required; the error tree mapped to 403/404 (bad input is handled by each form)."""
+    """Login required; the error tree mapped to 403/404 (bad input: a form error, or 422 by ``clinic.edge``)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -56,10 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @clinic_view
 def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    try:
-        instrument = instruments.get(request.GET.get("instrument") or request.POST.get("instrument") or "phq9")
-    except InputError as error:
-        raise Http404(str(error)) from None
+    instrument = instruments.get(request.GET.get("instrument") or request.POST.get("instrument") or "phq9")
     form_class = forms.assessment_form_class(instrument)
     form = form_class(request.POST or None, initial={"administered_at": timezone.localtime()})
     if request.method == "POST" and form.is_valid():
@@ -98,10 +95,7 @@ def _total(assessment: Any) -> str:
 @require_GET
 @clinic_view
 def patient_measurement(request: HttpRequest, patient_id: int) -> HttpResponse:
-    try:
-        data = page.patient_page(request, patient_id, request.GET.get("instrument") or None)
-    except InputError as error:
-        raise Http404(str(error)) from None
+    data = page.patient_page(request, patient_id, request.GET.get("instrument") or None)
     context = {
         "patient": data.patient,
         "trajectory": data.trajectory,
@@ -117,10 +111,7 @@ def patient_measurement(request: HttpRequest, patient_id: int) -> HttpResponse:
 @clinic_view
 def worklist(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or None
-    try:
-        alerts = services.open_alerts(request, kind=kind)
-    except InputError as error:
-        raise Http404(str(error)) from None
+    alerts = services.open_alerts(request, kind=kind)
     kinds = Alert.Kind.choices
     return render(request, "measurement/worklist.html", {"alerts": alerts, "kind": kind, "kinds": kinds})
 

@@ -6,16 +6,16 @@ mapped to HTTP by the API's one handler (``clinic.api``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from ketamine_trd.clinic.inputs import InputSchema, schema_for
 from ketamine_trd.clinic.records import schemas as s
-from ketamine_trd.clinic.records.quantities import parse_quantity
 from ketamine_trd.clinic.records.services import courses, patients, rems, session_writes, sessions, signing
-from ketamine_trd.clinic.records.services.patients import PatientInput
+from ketamine_trd.clinical.inputs.registration import PatientSearchInput
 from ketamine_trd.errors import InputError
 
 router = Router(tags=["records"])
@@ -43,31 +43,21 @@ def _etag(response: HttpResponse, row: Any) -> Any:
     return row
 
 
-def _patient_input(payload: s.PatientIn) -> PatientInput:
-    def qty(field: str, value: Any, unit: str) -> Any:
-        return None if value in (None, "") else parse_quantity(field, value, unit)
-
-    return PatientInput(
-        mrn=payload.mrn.strip(), given_name=payload.given_name.strip(), family_name=payload.family_name.strip(),
-        date_of_birth=payload.date_of_birth, sex=payload.sex, weight_kg=qty("weight_kg", payload.weight_kg, "kg"),
-        height_cm=qty("height_cm", payload.height_cm, "cm"), phone=payload.phone, email=payload.email,
-    )  # fmt: skip
-
-
-class PatientQuery(Schema):
-    q: str = ""
-    limit: int = 50
-    offset: int = 0
+if TYPE_CHECKING:
+    PatientQuery = InputSchema
+else:
+    PatientQuery = schema_for(PatientSearchInput, "PatientQuery")
 
 
 @router.get("/patients", response={200: list[s.PatientOut], **ERRORS}, summary="Search patients")
 def list_patients(request: HttpRequest, query: Query[PatientQuery]) -> Any:
-    return patients.search_patients(request, query.q, now=_now(), limit=query.limit, offset=query.offset)
+    asked = query.to_input()
+    return patients.search_patients(request, asked.q, now=_now(), limit=asked.limit, offset=asked.offset)
 
 
 @router.post("/patients", response={201: s.PatientOut, **ERRORS}, summary="Register a patient")
 def create_patient(request: HttpRequest, payload: s.PatientIn) -> Any:
-    return Status(201, patients.register_patient(request, _patient_input(payload), now=_now()))
+    return Status(201, patients.register_patient(request, payload.to_input(), now=_now()))
 
 
 @router.get("/patients/{patient_id}", response={200: s.PatientOut, **ERRORS})
@@ -82,7 +72,7 @@ def update_patient(request: HttpRequest, patient_id: int, payload: s.PatientIn, 
     expected = _if_match(request)
     if expected is None:
         raise InputError("If-Match", None, 'the ETag of the patient as you last read it, e.g. "3"', reason="is missing")
-    return _etag(response, patients.update_patient(request, patient_id, _patient_input(payload), now=_now(),
+    return _etag(response, patients.update_patient(request, patient_id, payload.to_input(), now=_now(),
                                                    expected_version=expected))  # fmt: skip
 
 
@@ -115,7 +105,8 @@ def course_sessions(request: HttpRequest, course_id: int) -> Any:
 @router.post("/courses/{course_id}/sessions", response={201: s.SessionSummaryOut, **ERRORS}, summary="Schedule")
 def schedule(request: HttpRequest, course_id: int, payload: s.ScheduleIn) -> Any:
     now = _now()
-    row = sessions.schedule_session(request, course_id, scheduled_at=payload.scheduled_at, chair=payload.chair, now=now)
+    data = payload.to_input()
+    row = sessions.schedule_session(request, course_id, scheduled_at=data.scheduled_at, chair=data.chair, now=now)
     return Status(201, row)
 
 
@@ -139,53 +130,34 @@ def get_session(request: HttpRequest, session_id: int) -> Any:
 
 @router.post("/sessions/{session_id}/checklist", response={200: s.SessionOut, **ERRORS})
 def session_checklist(request: HttpRequest, session_id: int, payload: s.ChecklistIn) -> Any:
-    data = payload.dict() | {"concomitant": frozenset(payload.concomitant)}
     session_writes.record_checklist(
-        request, session_id, session_writes.ChecklistInput(**data), now=_now(), expected_version=_if_match(request)
+        request, session_id, payload.to_input(), now=_now(), expected_version=_if_match(request)
     )
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/dose", response={200: s.SessionOut, **ERRORS})
 def session_dose(request: HttpRequest, session_id: int, payload: s.DoseIn) -> Any:
-    session_writes.record_dose(
-        request, session_id, session_writes.DoseInput(**payload.dict()), now=_now(), expected_version=_if_match(request)
-    )
+    session_writes.record_dose(request, session_id, payload.to_input(), now=_now(), expected_version=_if_match(request))
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/vitals", response={200: s.SessionOut, **ERRORS})
 def session_vitals(request: HttpRequest, session_id: int, payload: s.VitalsIn) -> Any:
-    session_writes.add_vitals(
-        request,
-        session_id,
-        session_writes.VitalsInput(**payload.dict()),
-        now=_now(),
-        expected_version=_if_match(request),
-    )
+    session_writes.add_vitals(request, session_id, payload.to_input(), now=_now(), expected_version=_if_match(request))
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/ratings", response={200: s.SessionOut, **ERRORS})
 def session_rating(request: HttpRequest, session_id: int, payload: s.RatingIn) -> Any:
-    session_writes.add_rating(
-        request,
-        session_id,
-        session_writes.RatingInput(**payload.dict()),
-        now=_now(),
-        expected_version=_if_match(request),
-    )
+    session_writes.add_rating(request, session_id, payload.to_input(), now=_now(), expected_version=_if_match(request))
     return _session_out(request, session_id)
 
 
 @router.post("/sessions/{session_id}/adverse-events", response={200: s.SessionOut, **ERRORS})
 def session_event(request: HttpRequest, session_id: int, payload: s.EventIn) -> Any:
     session_writes.add_adverse_event(
-        request,
-        session_id,
-        session_writes.EventInput(**payload.dict()),
-        now=_now(),
-        expected_version=_if_match(request),
+        request, session_id, payload.to_input(), now=_now(), expected_version=_if_match(request)
     )
     return _session_out(request, session_id)
 
@@ -193,11 +165,7 @@ def session_event(request: HttpRequest, session_id: int, payload: s.EventIn) -> 
 @router.post("/sessions/{session_id}/discharge", response={200: s.SessionOut, **ERRORS})
 def session_discharge(request: HttpRequest, session_id: int, payload: s.DischargeIn) -> Any:
     session_writes.record_discharge(
-        request,
-        session_id,
-        session_writes.DischargeInput(**payload.dict()),
-        now=_now(),
-        expected_version=_if_match(request),
+        request, session_id, payload.to_input(), now=_now(), expected_version=_if_match(request)
     )
     return _session_out(request, session_id)
 

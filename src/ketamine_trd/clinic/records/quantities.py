@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from ketamine_trd.clinical.inputs.base import specs_of
+from ketamine_trd.clinical.inputs.fields import Number
+from ketamine_trd.clinical.inputs.registration import PatientInput
 from ketamine_trd.errors import InputError, UnitError
 
 #: exact conversion factors to the stored unit (international pound and inch, 1959 definitions)
@@ -24,10 +27,11 @@ TO_STORED: dict[str, tuple[str, Decimal]] = {
     "cm": ("cm", Decimal(1)),
     "in": ("cm", Decimal("2.54")),
 }
-#: plausibility ranges in the stored unit (platform-defined, adults)
+#: plausibility ranges in the stored unit: the registration input type's (one copy, in the core)
 PLAUSIBLE: dict[str, tuple[Decimal, Decimal]] = {
-    "weight_kg": (Decimal(20), Decimal(300)),
-    "height_cm": (Decimal(100), Decimal(250)),
+    name: (field_spec.low, field_spec.high)
+    for name, field_spec in specs_of(PatientInput)
+    if isinstance(field_spec, Number)
 }
 _UNIT_WORDS = {
     "kg": "kg", "kgs": "kg", "kilograms": "kg", "kilogram": "kg",
@@ -70,4 +74,4 @@ def parse_quantity(field: str, raw: object, unit: str) -> Decimal:
 
 def _allowed(field: str, stored_unit: str) -> str:
     low, high = PLAUSIBLE.get(field, (Decimal(0), Decimal(10**6)))
-    return f"{low} to {high} {stored_unit} (platform-defined plausibility range)"
+    return f"{low:f} to {high:f} {stored_unit} (platform-defined plausibility range)"

@@ -1,24 +1,16 @@
-"""API schemas of the records router: inputs validate at the edge, outputs list their fields."""
+"""API schemas of the records router: inputs generated from the core's input types, outputs list their fields."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ninja import Field, Schema
 
-
-class PatientIn(Schema):
-    mrn: str = Field(..., max_length=40, description="unique within the clinic")
-    given_name: str = Field(..., max_length=100)
-    family_name: str = Field(..., max_length=100)
-    date_of_birth: dt.date
-    sex: str = Field("unknown", description="female, male, other or unknown")
-    weight_kg: float | str | None = Field(None, description="kilograms, 20 to 300; a unit other than kg is refused")
-    height_cm: float | str | None = Field(None, description="centimetres, 100 to 250; a unit other than cm is refused")
-    phone: str = Field("", max_length=40)
-    email: str = Field("", max_length=254)
+from ketamine_trd.clinic.inputs import InputSchema, schema_for
+from ketamine_trd.clinical.inputs import charting as c
+from ketamine_trd.clinical.inputs.registration import PatientInput
 
 
 class PatientOut(Schema):
@@ -72,71 +64,24 @@ class PhaseIn(Schema):
     end_reason: str = ""
 
 
-class ScheduleIn(Schema):
-    scheduled_at: dt.datetime
-    chair: str = ""
-
-
-class VitalsIn(Schema):
-    taken_at: dt.datetime
-    systolic_mmhg: int
-    diastolic_mmhg: int
-    heart_rate_bpm: int | None = None
-    spo2_percent: int | None = None
-    respiratory_rate_per_min: int | None = None
-    timepoint: str = "other"
-
-
-class DoseIn(Schema):
-    dosed_at: dt.datetime
-    dose_mg: Decimal
-    lot_number: str
-    devices_used: int | None = None
-    mg_per_kg: Decimal | None = None
-    infusion_rate_ml_per_h: Decimal | None = None
-    infusion_duration_min: int | None = None
-    concentration_mg_per_ml: Decimal | None = None
-    infusion_ended_at: dt.datetime | None = None
-
-
-class ChecklistIn(Schema):
-    checked_at: dt.datetime
-    first_treatment: bool | None = None
-    rems_enrolled: bool | None = None
-    last_food_at: dt.datetime | None = None
-    last_liquid_at: dt.datetime | None = None
-    nasal_medicine_at: dt.datetime | None = None
-    concomitant: list[str] = []
-    concomitant_reviewed: bool = False
-    safe_departure_arranged: bool | None = None
-
-
-class RatingIn(Schema):
-    instrument_id: str = Field(..., description="moaas, cadss-23 or cadss-6")
-    value: int
-    rated_at: dt.datetime
-
-
-class EventIn(Schema):
-    kind: str
-    noted_at: dt.datetime
-    resolved_at: dt.datetime | None = None
-    details: str = ""
-    severity: str = ""
-    serious: bool = False
-
-
-class DischargeIn(Schema):
-    monitoring_completed_at: dt.datetime
-    ready_to_leave_minutes: int | None = None
-    vitals_ok_before_administration: bool | None = None
-    vitals_ok_before_completion: bool | None = None
-    sedation_observed: bool | None = None
-    dissociation_observed: bool | None = None
-    respiratory_depression_observed: bool | None = None
-    clinically_stable: bool | None = None
-    safe_departure_arranged: bool | None = None
-    monitoring_hcp_name: str = ""
+if TYPE_CHECKING:  # generated classes: mypy sees what they all are
+    PatientIn: TypeAlias = InputSchema
+    ScheduleIn: TypeAlias = InputSchema
+    VitalsIn: TypeAlias = InputSchema
+    DoseIn: TypeAlias = InputSchema
+    ChecklistIn: TypeAlias = InputSchema
+    RatingIn: TypeAlias = InputSchema
+    EventIn: TypeAlias = InputSchema
+    DischargeIn: TypeAlias = InputSchema
+else:
+    PatientIn = schema_for(PatientInput, "PatientIn")
+    ScheduleIn = schema_for(c.ScheduleInput, "ScheduleIn")
+    VitalsIn = schema_for(c.VitalsInput, "VitalsIn")
+    DoseIn = schema_for(c.DoseInput, "DoseIn")
+    ChecklistIn = schema_for(c.ChecklistInput, "ChecklistIn")
+    RatingIn = schema_for(c.RatingInput, "RatingIn")
+    EventIn = schema_for(c.EventInput, "EventIn")
+    DischargeIn = schema_for(c.DischargeInput, "DischargeIn")
 
 
 class VitalsOut(Schema):
@@ -157,7 +102,7 @@ class RatingOut(Schema):
     taken_at: dt.datetime
 
 
-class EventOut(Schema):
+class AdverseEventOut(Schema):
     id: int
     kind: str
     severity: str
@@ -173,7 +118,7 @@ class FindingOut(Schema):
     source: str
 
 
-class AlertOut(Schema):
+class SessionAlertOut(Schema):
     rule_id: str
     level: str
     message: str
@@ -210,9 +155,9 @@ class SessionOut(Schema):
     version: int = Field(1, description="Raised by every charted change; If-Match on a write refuses a stale copy")
     vitals: list[VitalsOut] = []
     ratings: list[RatingOut] = []
-    adverse_events: list[EventOut] = []
+    adverse_events: list[AdverseEventOut] = []
     missing: list[FindingOut] = []
-    alerts: list[AlertOut] = []
+    alerts: list[SessionAlertOut] = []
 
 
 class SignOut(Schema):

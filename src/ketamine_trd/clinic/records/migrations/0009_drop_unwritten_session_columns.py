@@ -10,7 +10,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("records", "0004_patient_session_version"),
+        ("records", "0008_repair_unreadable_dose_values"),
     ]
 
     operations = [

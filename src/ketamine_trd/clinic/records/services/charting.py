@@ -13,6 +13,7 @@ from ketamine_trd.clinic.records.models import AdverseEvent as AdverseEventRow
 from ketamine_trd.clinic.records.models import Session, SessionRating, VitalSign
 from ketamine_trd.clinic.records.services.intake import age_years
 from ketamine_trd.clinical.checklist import PredoseChecklist
+from ketamine_trd.clinical.inputs import charting as inputs_charting
 from ketamine_trd.clinical.monitoring.observations import (
     AdverseEvent,
     DissociationRating,
@@ -24,7 +25,7 @@ from ketamine_trd.clinical.monitoring.vitals import VitalSigns
 from ketamine_trd.clinical.monitoring_profiles import MonitoringProfile, default_profile, get_profile
 
 #: chair-side rating instruments and the core value each becomes
-RATING_INSTRUMENTS = ("moaas", "cadss-23", "cadss-6")
+RATING_INSTRUMENTS = tuple(i for i, _ in inputs_charting.RATING_INSTRUMENTS)
 CHECKLIST_TIMES = ("checked_at", "last_food_at", "last_liquid_at", "nasal_medicine_at", "planned_dose_at")
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, fields
-from decimal import Decimal
+from dataclasses import fields
 from typing import Any
 
 from django.db import IntegrityError
@@ -13,54 +11,13 @@ from django.db.models import Q, QuerySet
 
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
-from ketamine_trd.clinic.records.models import Patient, Sex
-from ketamine_trd.clinic.records.quantities import PLAUSIBLE
-from ketamine_trd.clinic.records.services._scope import date_not_in_future, patient_for
+from ketamine_trd.clinic.records.models import Patient
+from ketamine_trd.clinic.records.services._scope import patient_for
 from ketamine_trd.clinic.transactions import reading, writing
+from ketamine_trd.clinical.inputs.registration import PatientInput, PatientSearchInput
 from ketamine_trd.errors import ConflictError, InputError, StaleVersion
 
-MRN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
-OLDEST_YEARS = 120
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-@dataclass(frozen=True, slots=True)
-class PatientInput:
-    """Demographics as validated at the edge; weight in kg and height in cm (already converted)."""
-
-    mrn: str
-    given_name: str
-    family_name: str
-    date_of_birth: dt.date
-    sex: str = Sex.UNKNOWN
-    weight_kg: Decimal | None = None
-    height_cm: Decimal | None = None
-    phone: str = ""
-    email: str = ""
-
-    def __post_init__(self) -> None:
-        if not MRN_PATTERN.match(self.mrn or ""):
-            raise InputError("mrn", self.mrn, "1 to 40 letters, digits or . _ / - (starting with a letter or digit)")
-        for name in ("given_name", "family_name"):
-            value = getattr(self, name)
-            if not value or not value.strip() or len(value) > 100:
-                raise InputError(name, value, "1 to 100 characters")
-            if _CONTROL.search(value):
-                raise InputError(name, value, "1 to 100 characters without control characters (NUL, tab, line breaks)")
-        if self.sex not in Sex.values:
-            raise InputError("sex", self.sex, ", ".join(Sex.values))
-        for name in ("weight_kg", "height_cm"):
-            value = getattr(self, name)
-            low, high = PLAUSIBLE[name]
-            if value is not None and not low <= value <= high:
-                unit = name.rsplit("_", 1)[1]
-                raise InputError(name, value, f"{low} to {high} {unit} (platform-defined plausibility range)")
-
-    def check_dates(self, today: dt.date) -> None:
-        """The date of birth is in the past and within a human lifetime."""
-        date_not_in_future("date_of_birth", self.date_of_birth, today)
-        if self.date_of_birth.year < today.year - OLDEST_YEARS:
-            raise InputError("date_of_birth", self.date_of_birth.isoformat(), f"a date after {today.year - 120}")
+__all__ = ["PatientInput", "check_version", "get_patient", "register_patient", "search_patients", "update_patient"]
 
 
 def _values(data: PatientInput) -> dict[str, Any]:
@@ -151,14 +108,9 @@ def search_patients(
 ) -> list[Patient]:
     """Patients of the actor's clinic whose MRN, given or family name starts with ``query``."""
     user = authorize(actor, "patient.view")
-    if not 1 <= limit <= 200:
-        raise InputError("limit", limit, "1 to 200")
-    if offset < 0:
-        raise InputError("offset", offset, "0 or more")
+    asked = PatientSearchInput(q=query, limit=limit, offset=offset)
+    text, limit, offset = asked.q, asked.limit, asked.offset
     rows: QuerySet[Patient] = Patient.objects.filter(clinic_id=user.clinic_id)
-    text = query.strip()
-    if len(text) > 100:
-        raise InputError("q", text[:20] + "...", "at most 100 characters")
     if text:
         rows = rows.filter(
             Q(mrn__istartswith=text) | Q(family_name__istartswith=text) | Q(given_name__istartswith=text)

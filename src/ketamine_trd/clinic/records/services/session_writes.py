@@ -9,95 +9,48 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, fields
-from decimal import Decimal
+from dataclasses import fields
 
 from ketamine_trd.clinic.access import Actor, authorize, user_of
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.interface import raise_alert
-from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, Timepoint, VitalSign
+from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, VitalSign
 from ketamine_trd.clinic.records.services import charting
 from ketamine_trd.clinic.records.services._scope import not_in_future, session_for
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows
 from ketamine_trd.clinic.transactions import writing
-from ketamine_trd.clinical.checklist import CONCOMITANT_CLASSES, PredoseChecklist
+from ketamine_trd.clinical.checklist import PredoseChecklist
+from ketamine_trd.clinical.inputs.charting import (
+    ChecklistInput,
+    DischargeInput,
+    DoseInput,
+    EventInput,
+    RatingInput,
+    VitalsInput,
+)
 from ketamine_trd.clinical.monitoring.observations import AdverseEvent as CoreEvent
-from ketamine_trd.clinical.monitoring.observations import DissociationRating, SedationRating
 from ketamine_trd.clinical.monitoring.signoff import SessionRecord
-from ketamine_trd.clinical.monitoring.vitals import VitalSigns
-from ketamine_trd.errors import ConflictError, InputError, StaleVersion, UnknownTermError
+from ketamine_trd.errors import ConflictError, InputError, StaleVersion
+
+__all__ = [
+    "ChecklistInput",
+    "DischargeInput",
+    "DoseInput",
+    "EventInput",
+    "RatingInput",
+    "VitalsInput",
+    "add_adverse_event",
+    "add_rating",
+    "add_vitals",
+    "record_checklist",
+    "record_discharge",
+    "record_dose",
+    "resolve_adverse_event",
+]
 
 Writer = Callable[[Session], list[str]]
 #: rules shown live at the chair but not put on the worklist (they clear themselves once the reading is charted)
 LIVE_ONLY_RULES = frozenset({"vitals-overdue"})
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistInput:
-    checked_at: dt.datetime
-    first_treatment: bool | None = None
-    rems_enrolled: bool | None = None
-    last_food_at: dt.datetime | None = None
-    last_liquid_at: dt.datetime | None = None
-    nasal_medicine_at: dt.datetime | None = None
-    concomitant: frozenset[str] = frozenset()
-    concomitant_reviewed: bool = False
-    safe_departure_arranged: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DoseInput:
-    dosed_at: dt.datetime
-    dose_mg: Decimal
-    lot_number: str
-    devices_used: int | None = None
-    mg_per_kg: Decimal | None = None
-    infusion_rate_ml_per_h: Decimal | None = None
-    infusion_duration_min: int | None = None
-    concentration_mg_per_ml: Decimal | None = None
-    infusion_ended_at: dt.datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class VitalsInput:
-    taken_at: dt.datetime
-    systolic_mmhg: int
-    diastolic_mmhg: int
-    heart_rate_bpm: int | None = None
-    spo2_percent: int | None = None
-    respiratory_rate_per_min: int | None = None
-    timepoint: str = Timepoint.OTHER
-
-
-@dataclass(frozen=True, slots=True)
-class RatingInput:
-    instrument_id: str
-    value: int
-    rated_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class EventInput:
-    kind: str
-    noted_at: dt.datetime
-    resolved_at: dt.datetime | None = None
-    details: str = ""
-    severity: str = ""
-    serious: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class DischargeInput:
-    monitoring_completed_at: dt.datetime
-    ready_to_leave_minutes: int | None
-    vitals_ok_before_administration: bool | None
-    vitals_ok_before_completion: bool | None
-    sedation_observed: bool | None
-    dissociation_observed: bool | None
-    respiratory_depression_observed: bool | None
-    clinically_stable: bool | None
-    safe_departure_arranged: bool | None
-    monitoring_hcp_name: str
 
 
 def _alert_kind(rule_id: str) -> str:
@@ -175,9 +128,6 @@ def record_checklist(
         value = getattr(data, name)
         if value is not None:
             not_in_future(name, value, now)
-    unknown = sorted(set(data.concomitant) - CONCOMITANT_CLASSES)
-    if unknown:
-        raise UnknownTermError("concomitant", unknown[0], ", ".join(sorted(CONCOMITANT_CLASSES)))
     values = {f.name: getattr(data, f.name) for f in fields(data)}
 
     def write(session: Session) -> list[str]:
@@ -195,10 +145,6 @@ def record_dose(
     not_in_future("dosed_at", data.dosed_at, now)
     if data.infusion_ended_at is not None:
         not_in_future("infusion_ended_at", data.infusion_ended_at, now)
-        if data.infusion_ended_at < data.dosed_at:
-            raise InputError("infusion_ended_at", data.infusion_ended_at.isoformat(), "at or after dosed_at")
-    if not data.lot_number.strip() or len(data.lot_number) > 40:
-        raise InputError("lot_number", data.lot_number, "1 to 40 characters")
 
     def write(session: Session) -> list[str]:
         esketamine = session.course.product == "esketamine-nasal"
@@ -238,16 +184,12 @@ def add_vitals(
 ) -> Session:
     """Add one timed set of vital signs (BP 300/20 and the like are refused by the core, naming the field)."""
     not_in_future("taken_at", data.taken_at, now)
-    if data.timepoint not in Timepoint.values:
-        raise InputError("timepoint", data.timepoint, ", ".join(Timepoint.values))
-    core = VitalSigns(data.taken_at, data.systolic_mmhg, data.diastolic_mmhg, data.heart_rate_bpm,
-                      data.spo2_percent, data.respiratory_rate_per_min)  # fmt: skip
 
     def write(session: Session) -> list[str]:
         VitalSign.objects.create(
-            session=session, taken_at=core.taken_at, timepoint=data.timepoint, systolic_mmhg=core.systolic_mmhg,
-            diastolic_mmhg=core.diastolic_mmhg, heart_rate_bpm=core.heart_rate_bpm, spo2_percent=data.spo2_percent,
-            respiratory_rate_per_min=core.respiratory_rate_per_min, recorded_by=user_of(actor),
+            session=session, taken_at=data.taken_at, timepoint=data.timepoint, systolic_mmhg=data.systolic_mmhg,
+            diastolic_mmhg=data.diastolic_mmhg, heart_rate_bpm=data.heart_rate_bpm, spo2_percent=data.spo2_percent,
+            respiratory_rate_per_min=data.respiratory_rate_per_min, recorded_by=user_of(actor),
         )  # fmt: skip
         return ["vitals"]
 
@@ -259,12 +201,6 @@ def add_rating(
 ) -> Session:
     """Add a MOAA/S (0-5) or CADSS total (CADSS-23 0-92, CADSS-6 0-24), checked by the core."""
     not_in_future("rated_at", data.rated_at, now)
-    if data.instrument_id not in charting.RATING_INSTRUMENTS:
-        raise UnknownTermError("instrument_id", data.instrument_id, ", ".join(charting.RATING_INSTRUMENTS))
-    if data.instrument_id == "moaas":
-        SedationRating(data.rated_at, data.value)
-    else:
-        DissociationRating(data.rated_at, data.value, data.instrument_id)
 
     def write(session: Session) -> list[str]:
         SessionRating.objects.create(session=session, instrument_id=data.instrument_id, value=data.value,
@@ -281,9 +217,6 @@ def add_adverse_event(
     not_in_future("noted_at", data.noted_at, now)
     if data.resolved_at is not None:
         not_in_future("resolved_at", data.resolved_at, now)
-    CoreEvent(data.noted_at, data.kind, data.resolved_at, data.details)
-    if data.severity not in ("", *AdverseEvent.Severity.values):
-        raise InputError("severity", data.severity, ", ".join(AdverseEvent.Severity.values))
 
     def write(session: Session) -> list[str]:
         AdverseEvent.objects.create(session=session, kind=data.kind, severity=data.severity, serious=data.serious,
@@ -323,10 +256,6 @@ def record_discharge(
 ) -> Session:
     """Store the end of monitoring and the REMS form answers."""
     not_in_future("monitoring_completed_at", data.monitoring_completed_at, now)
-    if data.ready_to_leave_minutes is not None and not 0 <= data.ready_to_leave_minutes <= 1440:
-        raise InputError("ready_to_leave_minutes", data.ready_to_leave_minutes, "0 to 1440 minutes")
-    if len(data.monitoring_hcp_name) > 120:
-        raise InputError("monitoring_hcp_name", data.monitoring_hcp_name[:20], "at most 120 characters")
 
     def write(session: Session) -> list[str]:
         if session.dose_given_at is not None and data.monitoring_completed_at < session.dose_given_at:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ketamine_trd.clinic.access import authorized, can
+from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
 from ketamine_trd.clinic.records.forms._errors import add_domain_error
 from ketamine_trd.clinic.records.forms.courses import ScheduleForm
 from ketamine_trd.clinic.records.forms.sessions import PARTS
@@ -102,9 +103,8 @@ def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResp
     if form.is_valid():
         try:
             if part == "resolve":
-                session_writes.resolve_adverse_event(
-                    request, session_id, form.cleaned_data["event_id"], form.cleaned_data["resolved_at"], now=now()
-                )
+                value = form.to_input()
+                session_writes.resolve_adverse_event(request, session_id, value.event_id, value.resolved_at, now=now())
             else:
                 WRITERS[part](request, session_id, form.to_input(), now=now())  # type: ignore[operator]
         except (InputError, ConflictError) as error:
@@ -123,9 +123,9 @@ def _sign(request: HttpRequest, session_id: int) -> HttpResponse:
     except ConflictError as error:
         messages.error(request, str(error))
         return redirect("records:session_detail", session_id=session_id)
+    except ReauthRequired:
+        return redirect(reauth_url(f"/sessions/{session_id}/"))
     except KtrdError as error:
-        if type(error).__name__ == "ReauthRequired":
-            return redirect(f"/accounts/reauth/?next=/sessions/{session_id}/")
         raise as_http(error) from error
     if not outcome.signed:
         missing = "; ".join(f"{m.field}: {m.reason}" for m in outcome.missing)

@@ -1,0 +1,229 @@
+"""The chair-side input types: checklist, dose, vitals, rating, adverse event, discharge, scheduling.
+
+Each is the one description of what that charting step accepts (units, ranges, sources); the HTML form and the
+API schema are derived from it (``clinic/inputs.py``), the service takes it. Ranges are plausibility ranges
+that refuse typing errors (platform-defined, wide, and they say so); whether a dose is right for the patient
+is judged by the dosing rules, not here.
+
+>>> t0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+>>> VitalsInput(taken_at=t0, systolic_mmhg=128, diastolic_mmhg=82).diastolic_mmhg
+82
+>>> try:
+...     VitalsInput(taken_at=t0, systolic_mmhg=120, diastolic_mmhg=130)
+... except InputError as error:
+...     print(error)
+diastolic_mmhg: 130 is not allowed (allowed: below the systolic value (120 mmHg))
+>>> try:
+...     DoseInput(dosed_at=t0, dose_mg="35", lot_number="L1", infusion_rate_ml_per_h="1e10")
+... except InputError as error:
+...     print(error.field)
+infusion_rate_ml_per_h
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ketamine_trd.clinical.checklist import CONCOMITANT_CLASSES
+from ketamine_trd.clinical.inputs.base import InputType, spec
+from ketamine_trd.clinical.inputs.fields import Choice, Flag, Many, Moment, Number, Text
+from ketamine_trd.clinical.monitoring.observations import (
+    ADVERSE_EVENT_KINDS,
+    CADSS_MAX,
+    AdverseEvent,
+    DissociationRating,
+    SedationRating,
+)
+from ketamine_trd.clinical.monitoring.vitals import PLAUSIBLE_RANGES, VitalSigns
+from ketamine_trd.errors import InputError
+
+__all__ = [
+    "ADVERSE_EVENT_SEVERITIES",
+    "RATING_INSTRUMENTS",
+    "VITALS_TIMEPOINTS",
+    "ChecklistInput",
+    "DischargeInput",
+    "DoseInput",
+    "EventInput",
+    "RatingInput",
+    "ResolveEventInput",
+    "ScheduleInput",
+    "VitalsInput",
+]
+
+#: when a set of vital signs was taken, with the words the chart shows (S1 p7, S8)
+VITALS_TIMEPOINTS: tuple[tuple[str, str], ...] = (
+    ("pre_dose", "Before dosing"),
+    ("post_40", "About 40 minutes after dosing"),
+    ("discharge", "Before discharge"),
+    ("other", "Other"),
+)
+ADVERSE_EVENT_SEVERITIES: tuple[tuple[str, str], ...] = (("mild", "Mild"), ("moderate", "Moderate"),
+                                                          ("severe", "Severe"))  # fmt: skip
+#: ratings charted at the chair: MOAA/S (0-5) and CADSS totals (CADSS-23 0-92, CADSS-6 0-24)
+RATING_INSTRUMENTS: tuple[tuple[str, str], ...] = (
+    ("moaas", "MOAA/S (0-5)"),
+    ("cadss-23", "CADSS total (0-92)"),
+    ("cadss-6", "CADSS-6 (0-24)"),
+)
+_VITAL_UNITS = {"systolic_mmhg": ("Systolic", "mmHg"), "diastolic_mmhg": ("Diastolic", "mmHg"),
+                "heart_rate_bpm": ("Heart rate", "beats/min"), "spo2_percent": ("SpO2", "%"),
+                "respiratory_rate_per_min": ("Respiratory rate", "breaths/min")}  # fmt: skip
+
+
+def _vital(name: str, required: bool = True) -> Number:
+    low, high = PLAUSIBLE_RANGES[name].value
+    label, unit = _VITAL_UNITS[name]
+    return Number(label, required, help=f"{low:g} to {high:g} {unit} (platform-defined plausibility range)",
+                  low=Decimal(str(low)), high=Decimal(str(high)), unit=unit, places=0,
+                  source=PLAUSIBLE_RANGES[name].source)  # fmt: skip
+
+
+def _when(label: str, required: bool = True) -> Moment:
+    return Moment(label, required)
+
+
+def _optional_flag(label: str) -> Flag:
+    return Flag(label, required=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleInput(InputType):
+    """A session booked for ``scheduled_at`` in ``chair`` (optional)."""
+
+    scheduled_at: dt.datetime = spec(_when("Scheduled for"))
+    chair: str = spec(Text("Chair", required=False, max_length=40), "")
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistInput(InputType):
+    """The pre-dose checklist (judged by ``clinical.checklist.PredoseChecklist``)."""
+
+    checked_at: dt.datetime = spec(_when("Checked at"))
+    first_treatment: bool | None = spec(_optional_flag("First treatment"))
+    rems_enrolled: bool | None = spec(_optional_flag("Enrolled in the SPRAVATO REMS (esketamine)"))
+    last_food_at: dt.datetime | None = spec(_when("Last food", False))
+    last_liquid_at: dt.datetime | None = spec(_when("Last liquid", False))
+    nasal_medicine_at: dt.datetime | None = spec(_when("Nasal corticosteroid or decongestant today", False))
+    concomitant: frozenset[str] = spec(
+        Many("Takes (sedatives, stimulants, MAOIs, opioids)", False, options=CONCOMITANT_CLASSES), frozenset()
+    )
+    concomitant_reviewed: bool = spec(Flag("Concomitant medicines reviewed", False), False)
+    safe_departure_arranged: bool | None = spec(_optional_flag("Ride home arranged"))
+
+    def _check(self) -> None:
+        if self.concomitant_reviewed is None:
+            object.__setattr__(self, "concomitant_reviewed", False)
+
+
+@dataclass(frozen=True, slots=True)
+class DoseInput(InputType):
+    """The dose given: mg always; esketamine devices; IV mg/kg and infusion settings (mL/h, minutes, mg/mL)."""
+
+    dosed_at: dt.datetime = spec(_when("First device / infusion start"))
+    dose_mg: Decimal = spec(Number("Dose", low=Decimal("0.01"), high=Decimal(1000), unit="mg", places=2,
+                                   help="more than 0 to 1000 mg (platform-defined plausibility range)"))  # fmt: skip
+    lot_number: str = spec(Text("Lot number", max_length=40))
+    devices_used: int | None = spec(Number("SPRAVATO devices", False, help="esketamine: 1 to 3 devices",
+                                           low=Decimal(1), high=Decimal(3), unit="devices"))  # fmt: skip
+    mg_per_kg: Decimal | None = spec(Number("Dose per kg (IV)", False, low=Decimal("0.01"), high=Decimal(5),
+                                            unit="mg/kg", places=3))  # fmt: skip
+    infusion_rate_ml_per_h: Decimal | None = spec(Number("Infusion rate (IV)", False, low=Decimal("0.1"),
+                                                         high=Decimal(2000), unit="mL/h", places=2))  # fmt: skip
+    infusion_duration_min: int | None = spec(Number("Infusion duration (IV)", False, low=Decimal(1),
+                                                    high=Decimal(600), unit="minutes"))  # fmt: skip
+    concentration_mg_per_ml: Decimal | None = spec(Number("Concentration (IV)", False, low=Decimal("0.01"),
+                                                          high=Decimal(100), unit="mg/mL", places=2))  # fmt: skip
+    infusion_ended_at: dt.datetime | None = spec(_when("Infusion ended", False))
+
+    def _check(self) -> None:
+        if self.infusion_ended_at is not None and self.infusion_ended_at < self.dosed_at:
+            raise InputError("infusion_ended_at", self.infusion_ended_at.isoformat(), "at or after dosed_at")
+
+
+@dataclass(frozen=True, slots=True)
+class VitalsInput(InputType):
+    """One timed set of vital signs; blood pressure required, the rest optional; diastolic below systolic."""
+
+    taken_at: dt.datetime = spec(_when("Taken at"))
+    systolic_mmhg: int = spec(_vital("systolic_mmhg"))
+    diastolic_mmhg: int = spec(_vital("diastolic_mmhg"))
+    heart_rate_bpm: int | None = spec(_vital("heart_rate_bpm", False))
+    spo2_percent: int | None = spec(_vital("spo2_percent", False))
+    respiratory_rate_per_min: int | None = spec(_vital("respiratory_rate_per_min", False))
+    timepoint: str = spec(Choice("Time point", False, options=tuple(t for t, _ in VITALS_TIMEPOINTS),
+                                 labels=tuple(label for _, label in VITALS_TIMEPOINTS)), "other")  # fmt: skip
+
+    def _check(self) -> None:
+        # the one rule for diastolic below systolic (and the ranges) is the core's VitalSigns
+        VitalSigns(self.taken_at, self.systolic_mmhg, self.diastolic_mmhg, self.heart_rate_bpm,
+                   self.spo2_percent, self.respiratory_rate_per_min)  # fmt: skip
+        if not self.timepoint:
+            object.__setattr__(self, "timepoint", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class RatingInput(InputType):
+    """A MOAA/S rating (0-5) or a CADSS total (CADSS-23 0-92, CADSS-6 0-24) at ``rated_at``."""
+
+    instrument_id: str = spec(Choice("Rating", options=tuple(i for i, _ in RATING_INSTRUMENTS),
+                                     labels=tuple(label for _, label in RATING_INSTRUMENTS),
+                                     unknown_term=True))  # fmt: skip
+    value: int = spec(Number("Score", low=Decimal(0), high=Decimal(max(CADSS_MAX.values())), unit="points",
+                             help="MOAA/S 0 to 5; CADSS 0 to 92; CADSS-6 0 to 24"))  # fmt: skip
+    rated_at: dt.datetime = spec(_when("Rated at"))
+
+    def _check(self) -> None:
+        try:
+            if self.instrument_id == "moaas":
+                SedationRating(self.rated_at, self.value)
+            else:
+                DissociationRating(self.rated_at, self.value, self.instrument_id)
+        except InputError as error:
+            raise InputError("value", self.value, error.allowed) from None
+
+
+@dataclass(frozen=True, slots=True)
+class EventInput(InputType):
+    """An adverse event of a known kind (``other`` needs details), noted and perhaps resolved."""
+
+    kind: str = spec(Choice("Event", options=tuple(sorted(ADVERSE_EVENT_KINDS)), unknown_term=True))
+    noted_at: dt.datetime = spec(_when("Noted at"))
+    resolved_at: dt.datetime | None = spec(_when("Resolved at", False))
+    details: str = spec(Text("Details", False, max_length=1000, multiline=True), "")
+    severity: str = spec(Choice("Severity", False, options=tuple(s for s, _ in ADVERSE_EVENT_SEVERITIES),
+                                labels=tuple(label for _, label in ADVERSE_EVENT_SEVERITIES)), "")  # fmt: skip
+    serious: bool = spec(Flag("Serious", False), False)
+
+    def _check(self) -> None:
+        if self.serious is None:
+            object.__setattr__(self, "serious", False)
+        AdverseEvent(self.noted_at, self.kind, self.resolved_at, self.details)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveEventInput(InputType):
+    """When a charted adverse event resolved."""
+
+    event_id: int = spec(Number("Event", low=Decimal(1), high=Decimal(2**31 - 1), help="an adverse event id"))
+    resolved_at: dt.datetime = spec(_when("Resolved at"))
+
+
+@dataclass(frozen=True, slots=True)
+class DischargeInput(InputType):
+    """The end of monitoring and the REMS patient monitoring form's answers (S8, S9)."""
+
+    monitoring_completed_at: dt.datetime = spec(_when("Monitoring completed at"))
+    ready_to_leave_minutes: int | None = spec(Number(
+        "REMS: minutes after the first device the patient would have been ready to leave", False,
+        low=Decimal(0), high=Decimal(1440), unit="minutes"))  # fmt: skip
+    vitals_ok_before_administration: bool | None = spec(_optional_flag("Vital signs acceptable before administration"))
+    vitals_ok_before_completion: bool | None = spec(_optional_flag("Vital signs acceptable before completion"))
+    sedation_observed: bool | None = spec(_optional_flag("Sedation"))
+    dissociation_observed: bool | None = spec(_optional_flag("Dissociation"))
+    respiratory_depression_observed: bool | None = spec(_optional_flag("Respiratory depression"))
+    clinically_stable: bool | None = spec(_optional_flag("Clinically stable"))
+    safe_departure_arranged: bool | None = spec(_optional_flag("Ride home confirmed"))
+    monitoring_hcp_name: str = spec(Text("Healthcare provider monitoring", False, max_length=120), "")

@@ -117,6 +117,7 @@ def _session(session: Session) -> SessionRecord:
             for r in session.ratings.all()
             if r.instrument_id in RATING_INSTRUMENTS
         ),
+        session.phase,
     )
 
 

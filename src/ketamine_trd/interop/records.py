@@ -178,7 +178,10 @@ class RatingRecord:
 
 @dataclass(frozen=True, slots=True)
 class SessionRecord:
-    """A treatment session: when, its status, the dose given (if any), its vitals."""
+    """A treatment session: when, its status, the dose given (if any), its vitals.
+
+    ``phase`` is the course phase the dose was given in (``""`` when not dosed), never the course's current one.
+    """
 
     record_id: str
     course_id: str
@@ -188,12 +191,15 @@ class SessionRecord:
     vitals: tuple[VitalsRecord, ...] = ()
     ended_at: dt.datetime | None = None
     ratings: tuple[RatingRecord, ...] = ()
+    phase: str = ""
 
     def __post_init__(self) -> None:
         _aware("session.scheduled_at", self.scheduled_at)
         _aware("session.ended_at", self.ended_at)
         if self.status not in _SESSION_STATUSES:
             raise InputError("session.status", self.status, ", ".join(_SESSION_STATUSES))
+        if self.phase and self.phase not in _PHASES:
+            raise InputError("session.phase", self.phase, ", ".join(_PHASES))
 
 
 @dataclass(frozen=True, slots=True)

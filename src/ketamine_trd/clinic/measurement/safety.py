@@ -1,7 +1,9 @@
-"""Long-term safety on the worklist: signals and screens due from ``clinical.surveillance``.
+"""Long-term safety on the worklist: signals, and screens overdue past the grace, from ``clinical.surveillance``.
 
-The screen intervals and signal margins are the site's configuration profile (none is published);
-signals whose rule no publication defines are flagged platform-defined on the alert.
+A screen that is due (or overdue within the profile's grace, a site decision) is not an alert: it is on the
+due list (``due.py``). Only a screen overdue by more than the grace becomes a warning here. The screen
+intervals and signal margins are the site's configuration profile (none is published); signals whose rule no
+publication defines are flagged platform-defined on the alert. Each dose carries the phase it was given in.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from ketamine_trd.clinic.measurement.alerts import raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinical import surveillance
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.measurement_timeline import Assessment as CoreAssessment
 
 __all__ = ["raise_safety_alerts", "survey_patient"]
@@ -25,7 +28,7 @@ def _doses(patient: Any) -> list[surveillance.DoseRecord]:
     rows = list(
         Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dose_given_at__isnull=False)
         .order_by("dose_given_at")
-        .values_list("id", "dose_given_at", "dose_mg", "course__phase")
+        .values_list("id", "dose_given_at", "dose_mg", "phase")
     )
     bp = {
         sid: (sys_, dia)
@@ -66,7 +69,7 @@ def survey_patient(patient: Any, *, today: dt.date) -> surveillance.Surveillance
 
 
 def raise_safety_alerts(actor: Any, patient: Any, *, now: dt.datetime) -> list[Alert]:
-    """Raise alerts for new safety signals and for screens due by today; return the new ones."""
+    """Raise alerts for new safety signals and for screens overdue past the grace; return the new ones."""
     report = survey_patient(patient, today=now.date())
     if report is None:
         return []
@@ -74,8 +77,8 @@ def raise_safety_alerts(actor: Any, patient: Any, *, now: dt.datetime) -> list[A
     for signal in report.signals:
         alert, created = raise_alert(
             patient,
-            kind=str(Alert.Kind.SAFETY_SIGNAL),
-            level="warning",
+            kind=AlertKind.SAFETY_SIGNAL,
+            level=AlertLevel.WARNING,
             rule=signal.rule,
             source=signal.source,
             message=signal.message + (" (platform-defined)" if signal.platform_defined else ""),
@@ -88,17 +91,17 @@ def raise_safety_alerts(actor: Any, patient: Any, *, now: dt.datetime) -> list[A
         if created:
             raised.append(alert)
     for due in report.due:
-        if due.date > report.today:
-            continue
-        state = "overdue" if due.overdue else "due"
+        if not due.warning:
+            continue  # due, or overdue within the grace: on the due list, not an alert
         alert, created = raise_alert(
             patient,
-            kind=str(Alert.Kind.SCREEN_DUE),
-            level="warning" if due.overdue else "info",
-            rule=f"surveillance.screen_due.{due.screen}",
+            kind=AlertKind.SCREEN_OVERDUE,
+            level=AlertLevel.WARNING,
+            rule=f"surveillance.screen_overdue.{due.screen}",
             source=due.source,
-            message=f"{due.screen.replace('_', ' ').capitalize()} screen {state} since {due.date:%Y-%m-%d} "
-            f"(every {due.interval_days} days under the site profile {report.profile}).",
+            message=f"{due.screen.replace('_', ' ').capitalize()} screen overdue since {due.date:%Y-%m-%d} "
+            f"({due.days_overdue} days; every {due.interval_days} days under the site profile {report.profile}, "
+            "counted from the first dose).",
             object_key=f"{due.screen}:{due.date.isoformat()}",
             now=now,
             data={"screen": due.screen, "due": due.date.isoformat(), "profile": report.profile},

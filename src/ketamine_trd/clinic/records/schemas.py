@@ -8,6 +8,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
+
 
 class PatientIn(Schema):
     mrn: str = Field(..., max_length=40, description="unique within the clinic")
@@ -172,9 +174,12 @@ class FindingOut(Schema):
     source: str
 
 
-class AlertOut(Schema):
+class SessionAlertOut(Schema):
+    """A live monitoring alert of the session (the core's; the worklist's stored alerts are ``AlertOut``)."""
+
     rule_id: str
-    level: str
+    kind: AlertKind
+    level: AlertLevel
     message: str
     source: str
     profile: str
@@ -210,7 +215,7 @@ class SessionOut(Schema):
     ratings: list[RatingOut] = []
     adverse_events: list[EventOut] = []
     missing: list[FindingOut] = []
-    alerts: list[AlertOut] = []
+    alerts: list[SessionAlertOut] = []
 
 
 class SignOut(Schema):

@@ -116,12 +116,12 @@ def care_plan(rec: CourseRecord, ids: Ids, patient_ref: str, session_refs: list[
 
 
 def encounter(rec: SessionRecord, ids: Ids, patient_ref: str) -> dict[str, Any]:
-    """The Encounter of a session (ambulatory), from its scheduled time or dose to its end."""
+    """The Encounter of a session (ambulatory), from its scheduled time or dose to its end; its type is the phase."""
     start = rec.dose.given_at if rec.dose else rec.scheduled_at
     period = {"start": instant(start)}
     if rec.ended_at and rec.ended_at >= start:
         period["end"] = instant(rec.ended_at)
-    return {
+    resource: dict[str, Any] = {
         "resourceType": "Encounter",
         "id": ids.id("session", rec.record_id),
         "identifier": [{"system": identifier_system(ids.system, "session"), "value": rec.record_id}],
@@ -130,6 +130,9 @@ def encounter(rec: SessionRecord, ids: Ids, patient_ref: str) -> dict[str, Any]:
         "subject": {"reference": patient_ref},
         "period": period,
     }
+    if rec.phase:  # the phase the dose was given in, not the course's current phase
+        resource["type"] = [{"coding": [{"system": COURSE_PHASE_SYSTEM, "code": rec.phase}]}]
+    return resource
 
 
 def medication_administration(

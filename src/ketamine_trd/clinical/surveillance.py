@@ -35,6 +35,7 @@ from ketamine_trd.clinical.measurement_timeline import Assessment, DoseRecord, S
 from ketamine_trd.errors import InputError
 
 __all__ = [
+    "DEFAULT_SCREEN_OVERDUE_GRACE_DAYS",
     "DoseRecord",
     "SafetySignal",
     "ScreenDue",
@@ -51,6 +52,10 @@ SCREEN_SOURCES: dict[str, tuple[str, ...]] = {
     "liver_enzymes": (),
     "blood_pressure_review": (),
 }
+
+#: site decision (no source sets a grace; source "site-configuration"): days a screen may be overdue before it is
+#: a warning on the worklist rather than a row of the due list
+DEFAULT_SCREEN_OVERDUE_GRACE_DAYS = 14
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +80,7 @@ class SurveillanceConfig:
     cognitive_interval_days: int = 180
     liver_enzymes_interval_days: int = 180
     blood_pressure_review_interval_days: int = 30
-    screen_overdue_grace_days: int = 14  # site decision (no source sets a grace): source "site-configuration"
+    screen_overdue_grace_days: int = DEFAULT_SCREEN_OVERDUE_GRACE_DAYS
     bladder_rise_points: float = 4.0
     cognitive_fall_points: float = 2.0
     bp_sessions: int = 3

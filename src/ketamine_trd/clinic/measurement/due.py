@@ -18,6 +18,7 @@ from django.db.models import Max, Min
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Assessment
 from ketamine_trd.clinic.measurement.roles import CLINICAL_ROLES, require_role
+from ketamine_trd.clinic.measurement.safety import site_config
 from ketamine_trd.clinical import surveillance
 from ketamine_trd.clinical.measurement_timeline import ScreenRecord
 
@@ -78,9 +79,10 @@ def screens_due_list(clinic_id: int, *, today: dt.date) -> list[DueRow]:
     ):
         last_done[patient_id].append(ScreenRecord(at.date(), _SCREEN_OF[instrument_id]))
     due: dict[int, tuple[surveillance.ScreenDue, ...]] = {}
+    config = site_config()
     for patient_id, first in first_doses.items():
         dose = surveillance.DoseRecord(first.date(), None)
-        found = surveillance.screens_due([dose], (), today, screens=last_done[patient_id])
+        found = surveillance.screens_due([dose], (), today, config, screens=last_done[patient_id])
         screens = [s for s in found if s.date <= today]
         if screens:
             due[patient_id] = tuple(sorted(screens, key=lambda s: (s.date, s.screen)))

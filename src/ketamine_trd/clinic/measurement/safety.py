@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
+
 from ketamine_trd.clinic.measurement.alerts import raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinical import surveillance
 from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.measurement_timeline import Assessment as CoreAssessment
 
-__all__ = ["raise_safety_alerts", "survey_patient"]
+__all__ = ["raise_safety_alerts", "site_config", "survey_patient"]
 
 _SCREEN_INSTRUMENTS = tuple(sorted({i for ids in surveillance.SCREEN_SOURCES.values() for i in ids}))
 
@@ -51,6 +53,11 @@ def _doses(patient: Any) -> list[surveillance.DoseRecord]:
     ]
 
 
+def site_config() -> surveillance.SurveillanceConfig:
+    """The surveillance profile with the site's grace for overdue screens (``KTRD_SCREEN_OVERDUE_GRACE_DAYS``)."""
+    return surveillance.SurveillanceConfig(screen_overdue_grace_days=settings.KTRD_SCREEN_OVERDUE_GRACE_DAYS)
+
+
 def survey_patient(patient: Any, *, today: dt.date) -> surveillance.SurveillanceReport | None:
     """The core's surveillance report for a patient (None before the first signed dose)."""
     doses = _doses(patient)
@@ -65,7 +72,7 @@ def survey_patient(patient: Any, *, today: dt.date) -> surveillance.Surveillance
         .values_list("instrument_id", "administered_at", "total")
         if total is not None
     ]
-    return surveillance.survey(doses, scores, today)
+    return surveillance.survey(doses, scores, today, site_config())
 
 
 def raise_safety_alerts(actor: Any, patient: Any, *, now: dt.datetime) -> list[Alert]:

@@ -192,7 +192,7 @@ def test_the_form_refuses_a_critical_acknowledgement_without_a_note(nurse: Any, 
     alert = _critical(patient)
     client = _client(nurse)
     page = client.get(reverse("measurement:worklist")).content.decode()
-    assert 'placeholder="what was done (required)"' in page and " required " in page
+    assert 'placeholder="required: what was done"' in page and " required " in page
     url = reverse("measurement:acknowledge", args=[alert.pk])
     refused = client.post(url, {"note": ""}, follow=True).content.decode()
     assert "a critical alert needs a note saying what was done" in refused

@@ -87,6 +87,9 @@ def test_only_a_screen_overdue_past_the_grace_becomes_a_warning(nurse: Any, clin
     ]
     assert "61 days" in warned[0].message and "first dose" in warned[0].message
     assert _screen_alerts(recent) == []  # 10 days late: on the due list only
+    ended = _treated(clinic, 200, phase="ended")
+    refresh.refresh_patient_alerts(nurse, ended, now=NOW)
+    assert _screen_alerts(ended) == []  # out of treatment: neither on the due list nor a warning
 
 
 @override_settings(KTRD_SCREEN_OVERDUE_GRACE_DAYS=0)

@@ -75,6 +75,13 @@ def survey_patient(patient: Any, *, today: dt.date) -> surveillance.Surveillance
     return surveillance.survey(doses, scores, today, site_config())
 
 
+def _in_treatment(patient: Any) -> bool:
+    """Whether the patient has a course in induction or maintenance (the due list's patients)."""
+    from ketamine_trd.clinic.records.models import Course, Phase
+
+    return Course.objects.filter(patient=patient, phase__in=(Phase.INDUCTION, Phase.MAINTENANCE)).exists()
+
+
 def raise_safety_alerts(actor: Any, patient: Any, *, now: dt.datetime) -> list[Alert]:
     """Raise alerts for new safety signals and for screens overdue past the grace; return the new ones."""
     report = survey_patient(patient, today=now.date())
@@ -97,9 +104,10 @@ def raise_safety_alerts(actor: Any, patient: Any, *, now: dt.datetime) -> list[A
         )
         if created:
             raised.append(alert)
+    in_treatment = _in_treatment(patient)
     for due in report.due:
-        if not due.warning:
-            continue  # due, or overdue within the grace: on the due list, not an alert
+        if not due.warning or not in_treatment:
+            continue  # due, or overdue within the grace: on the due list (patients in treatment), not an alert
         alert, created = raise_alert(
             patient,
             kind=AlertKind.SCREEN_OVERDUE,

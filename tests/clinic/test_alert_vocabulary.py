@@ -87,3 +87,21 @@ def test_the_api_documents_the_enums(nurse: Any) -> None:
     schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
     assert schemas["AlertLevel"]["enum"] == [level.value for level in AlertLevel]
     assert schemas["AlertKind"]["enum"] == [kind.value for kind in AlertKind]
+
+
+@pytest.mark.django_db
+def test_fhir_exports_open_alerts_as_flags_in_the_same_vocabulary(nurse: Any, patient: Any) -> None:
+    from ketamine_trd.clinic.fhir_bridge import export_patient
+    from ketamine_trd.interop.fhir.codes import ALERT_KIND_SYSTEM, ALERT_LEVEL_SYSTEM
+    from ketamine_trd.interop.fhir.parse import parse_bundle
+
+    services.record_assessment(nurse, patient.pk, "phq9", {**{f"q{i}": 0 for i in range(1, 9)}, "q9": 2},
+                               administered_at=NOW, now=NOW)  # fmt: skip
+    bundle = export_patient(nurse, patient.mrn, now=NOW)  # validated against the R4 models on the way out
+    flags = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Flag"]
+    first = flags[0]  # most urgent first, as on the worklist
+    assert {c["system"]: c["code"] for c in first["code"]["coding"]} == {ALERT_KIND_SYSTEM: "suicide_item"}
+    priority = {c["system"]: c["code"] for c in first["extension"][0]["valueCodeableConcept"]["coding"]}
+    assert priority == {"http://hl7.org/fhir/flag-priority-code": "PH", ALERT_LEVEL_SYSTEM: "critical"}
+    assert len(flags) == Alert.objects.open().filter(patient=patient).count()
+    assert parse_bundle(bundle).assessments  # a bundle with Flags still imports its scores

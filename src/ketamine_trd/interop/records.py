@@ -18,10 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.errors import InputError
 
 __all__ = [
+    "AlertRecord",
     "RATING_INSTRUMENTS",
     "SEXES",
     "AdverseEventRecord",
@@ -219,6 +221,25 @@ class CourseRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertRecord:
+    """An open alert of the worklist: what it is about and how urgent, in the core's one vocabulary."""
+
+    record_id: str
+    kind: AlertKind
+    level: AlertLevel
+    message: str
+    raised_at: dt.datetime
+    rule: str = ""
+    source: str = ""
+    session_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _aware("alert.raised_at", self.raised_at)
+        AlertKind.parse(self.kind, "alert.kind")
+        AlertLevel.parse(self.level, "alert.level")
+
+
+@dataclass(frozen=True, slots=True)
 class PatientExport:
     """Everything exported for one patient."""
 
@@ -227,3 +248,4 @@ class PatientExport:
     sessions: tuple[SessionRecord, ...] = ()
     assessments: tuple[AssessmentRecord, ...] = ()
     adverse_events: tuple[AdverseEventRecord, ...] = ()
+    alerts: tuple[AlertRecord, ...] = ()

@@ -70,9 +70,13 @@ def test_roles_and_scope(front_desk: Any, outsider: Any, patient: Any) -> None:
 def test_alert_list_and_acknowledge(nurse: Any, patient: Any) -> None:
     client = _client(nurse)
     _post(client, patient, phq9(0, 0, 0, 0, 0, 0, 0, 0, 3))
-    alerts = client.get(f"{BASE}/alerts").json()
+    listed = client.get(f"{BASE}/alerts").json()
+    alerts = listed["items"]
+    assert listed["total"] == 2 and listed["page"] == 1 and listed["pages"] == 1
     assert alerts[0]["kind"] == "suicide_item" and alerts[0]["level"] == "critical"
     alert_id = alerts[0]["id"]
+    bare = client.post(f"{BASE}/alerts/{alert_id}/acknowledge", {"note": "  "}, content_type="application/json")
+    assert bare.status_code == 422 and bare.json()["field"] == "note"  # a critical alert needs a note
     done = client.post(f"{BASE}/alerts/{alert_id}/acknowledge", {"note": "ok"}, content_type="application/json")
     assert done.status_code == 200 and done.json()["acknowledged_by_id"] == nurse.pk
     again = client.post(f"{BASE}/alerts/{alert_id}/acknowledge", {"note": ""}, content_type="application/json")

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from ketamine_trd.clinic.measurement import refresh, services, trajectory
 from ketamine_trd.clinic.measurement.models import Alert
 from ketamine_trd.clinical import instruments
+from ketamine_trd.clinical.alert_vocabulary import AlertKind
 from tests.clinic.test_measurement_builders import (  # noqa: F401  (fixtures)
     NOW,
     clinic,
@@ -48,16 +49,16 @@ def _series(nurse: Any, patient: Any, points: list[tuple[int, int]]) -> list[ser
 def test_relapse_after_remission_is_an_alert_sustain1(nurse: Any, patient: Any) -> None:
     # NCT02493868 (SUSTAIN-1): MADRS >= 22 on 2 consecutive assessments 5-15 days apart, after remission.
     _series(nurse, patient, [(-1, 34), (28, 10), (60, 24), (70, 26)])
-    relapse = Alert.objects.get(patient=patient, kind=Alert.Kind.RELAPSE)
+    relapse = Alert.objects.get(patient=patient, kind=AlertKind.RELAPSE)
     assert relapse.data["date"] == (DAY0 + dt.timedelta(days=70)).date().isoformat()
     assert relapse.source == "nct02493868" and not relapse.platform_defined
     assert refresh.refresh_patient_alerts(nurse, patient, now=NOW) == []  # idempotent
-    assert Alert.objects.filter(kind=Alert.Kind.RELAPSE).count() == 1
+    assert Alert.objects.filter(kind=AlertKind.RELAPSE).count() == 1
 
 
 def test_loss_of_response_is_labelled_platform_defined(nurse: Any, patient: Any) -> None:
     _series(nurse, patient, [(-1, 34), (28, 10), (40, 20), (50, 21)])
-    alert = Alert.objects.get(patient=patient, kind=Alert.Kind.LOSS_OF_RESPONSE)
+    alert = Alert.objects.get(patient=patient, kind=AlertKind.LOSS_OF_RESPONSE)
     assert alert.platform_defined and "platform-defined" in alert.message
     traj = trajectory.build_trajectory(nurse, patient, "madrs")
     assert traj.baseline == 34 and traj.response_threshold == 17 and traj.remission_threshold is not None
@@ -88,22 +89,25 @@ def test_item9_alert_iff_item9_above_zero_whatever_the_total(nurse: Any, clinic:
     saved = services.record_assessment(
         nurse, fresh.pk, "phq9", {f"q{i}": v for i, v in enumerate(answers, 1)}, administered_at=NOW, now=NOW
     )
-    suicide = Alert.objects.filter(patient=fresh, kind=Alert.Kind.SUICIDE_ITEM).exists()
+    suicide = Alert.objects.filter(patient=fresh, kind=AlertKind.SUICIDE_ITEM).exists()
     assert suicide == (answers[8] > 0)
     assert int(saved.assessment.total) == instruments.score("phq9", answers).total == sum(answers)
 
 
 def test_screens_due_and_safety_signals_reach_the_worklist_once(nurse: Any, patient: Any) -> None:
-    # Surveillance intervals are the site's configuration profile (site-configuration); no screen done yet,
-    # so every screen is due from the first dose; a dose rise without a reason is a platform-defined signal.
+    # Surveillance intervals are the site's configuration profile (site-configuration); no screen done yet, so
+    # each is due its interval after the first dose (2025-12-01): on NOW (day 91) the BP review (every 30 days)
+    # is 61 days overdue, past the 14-day grace, so it is a warning; the bladder screen (every 90 days) is one
+    # day overdue, within the grace, so it is on the due list only. A dose rise without a reason is a signal.
     course = make_course(patient, phase="maintenance", start_date=DAY0.date())
     make_session(course, scheduled_at=DAY0, status="signed", dose_given_at=DAY0, dose_mg=56)
     later = DAY0 + dt.timedelta(days=7)
     make_session(course, scheduled_at=later, status="signed", dose_given_at=later, dose_mg=84)
     raised = refresh.refresh_patient_alerts(nurse, patient, now=NOW)
-    screens = sorted(a.data["screen"] for a in raised if a.kind == Alert.Kind.SCREEN_DUE)
-    assert screens == ["bladder", "blood_pressure_review", "cognitive", "liver_enzymes"]
-    assert all(a.source == "site-configuration" for a in raised if a.kind == Alert.Kind.SCREEN_DUE)
-    signals = [a for a in raised if a.kind == Alert.Kind.SAFETY_SIGNAL]
+    screens = sorted(a.data["screen"] for a in raised if a.kind == AlertKind.SCREEN_OVERDUE)
+    assert screens == ["blood_pressure_review"]
+    assert [a.level for a in raised if a.kind == AlertKind.SCREEN_OVERDUE] == ["warning"]
+    assert all(a.source == "site-configuration" for a in raised if a.kind == AlertKind.SCREEN_OVERDUE)
+    signals = [a for a in raised if a.kind == AlertKind.SAFETY_SIGNAL]
     assert [a.data["type"] for a in signals] == ["dose_escalation_without_reason"]
     assert refresh.refresh_patient_alerts(nurse, patient, now=NOW) == []

@@ -11,6 +11,7 @@ import pytest
 from ketamine_trd.clinic.measurement import services
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinical import instruments
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from tests.clinic.test_measurement_builders import (  # noqa: F401  (fixtures)
     NOW,
@@ -44,27 +45,25 @@ def test_phq9_saved_with_engine_total_and_band_kroenke_2001(nurse: Any, patient:
 def test_phq9_item9_alerts_whatever_the_total_and_makes_cssrs_due(nurse: Any, patient: Any) -> None:
     saved = _record(nurse, patient, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1))
     kinds = sorted(a.kind for a in saved.alerts)
-    assert kinds == [Alert.Kind.ASSESSMENT_DUE, Alert.Kind.SUICIDE_ITEM]
-    suicide = next(a for a in saved.alerts if a.kind == Alert.Kind.SUICIDE_ITEM)
+    assert kinds == [AlertKind.ASSESSMENT_DUE, AlertKind.SUICIDE_ITEM]
+    suicide = next(a for a in saved.alerts if a.kind == AlertKind.SUICIDE_ITEM)
     item9_rule = next(r for r in instruments.get("phq9").alert_rules if r.code == "phq9.item9_positive")
-    assert suicide.level == Alert.Level.CRITICAL and suicide.source == item9_rule.source
+    assert suicide.level == AlertLevel.CRITICAL and suicide.source == item9_rule.source
     assert saved.followups == ("cssrs-screener",)
-    due = next(a for a in saved.alerts if a.kind == Alert.Kind.ASSESSMENT_DUE)
+    due = next(a for a in saved.alerts if a.kind == AlertKind.ASSESSMENT_DUE)
     assert due.data["due_instrument_id"] == "cssrs-screener"
 
 
 def test_phq2_positive_makes_phq9_due_kroenke_2003(nurse: Any, patient: Any) -> None:
     saved = _record(nurse, patient, "phq2", {"q1": 2, "q2": 1})
     assert saved.followups == ("phq9",)
-    assert Alert.objects.filter(
-        patient=patient, kind=Alert.Kind.ASSESSMENT_DUE, data__due_instrument_id="phq9"
-    ).exists()
+    assert Alert.objects.filter(patient=patient, kind=AlertKind.ASSESSMENT_DUE, data__due_instrument_id="phq9").exists()
 
 
 @pytest.mark.parametrize(
     ("answers", "risk", "level"),
     [
-        ({"q1": 1, "q2": 1, "q3": 1, "q4": 1, "q5": 0, "q6": 0}, "high", Alert.Level.CRITICAL),
+        ({"q1": 1, "q2": 1, "q3": 1, "q4": 1, "q5": 0, "q6": 0}, "high", AlertLevel.CRITICAL),
         ({"q1": 1, "q2": 0, "q6": 0}, "low", None),
     ],
 )
@@ -73,7 +72,7 @@ def test_cssrs_screener_risk_alert_with_level_cssrs_triage(
 ) -> None:
     saved = _record(nurse, patient, "cssrs-screener", answers)
     assert saved.assessment.risk == risk and saved.assessment.total is None
-    risk_alerts = [a for a in saved.alerts if a.kind == Alert.Kind.CSSRS_RISK]
+    risk_alerts = [a for a in saved.alerts if a.kind == AlertKind.CSSRS_RISK]
     assert [a.level for a in risk_alerts] == ([level] if level else [])
 
 
@@ -125,7 +124,7 @@ def test_course_of_another_patient_is_refused(nurse: Any, patient: Any, clinic: 
 
 def test_raise_alert_is_idempotent_per_rule_and_object(patient: Any) -> None:
     kwargs = {
-        "kind": Alert.Kind.BLOOD_PRESSURE,
+        "kind": AlertKind.BLOOD_PRESSURE,
         "level": "warning",
         "rule": "bp.post_dose_high",
         "source": "S2",
@@ -159,7 +158,7 @@ def test_raise_alert_refuses_unknown_source_and_kind(patient: Any) -> None:
 
 def test_acknowledge_keeps_who_and_when_once(nurse: Any, prescriber: Any, front_desk: Any, patient: Any) -> None:
     saved = _record(nurse, patient, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 2))
-    alert = next(a for a in saved.alerts if a.kind == Alert.Kind.SUICIDE_ITEM)
+    alert = next(a for a in saved.alerts if a.kind == AlertKind.SUICIDE_ITEM)
     with pytest.raises(PermissionDenied):
         services.acknowledge_alert(front_desk, alert.pk, now=NOW)
     later = NOW + dt.timedelta(minutes=3)
@@ -176,7 +175,7 @@ def test_acknowledge_keeps_who_and_when_once(nurse: Any, prescriber: Any, front_
 
 def test_an_alert_of_another_clinic_is_not_found(nurse: Any, outsider: Any, patient: Any) -> None:
     saved = _record(nurse, patient, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 2))
-    alert = next(a for a in saved.alerts if a.kind == Alert.Kind.SUICIDE_ITEM)
+    alert = next(a for a in saved.alerts if a.kind == AlertKind.SUICIDE_ITEM)
     with pytest.raises(NotFoundError):
         services.acknowledge_alert(outsider, alert.pk, now=NOW)
     alert.refresh_from_db()
@@ -201,10 +200,10 @@ def test_reads_and_writes_are_audited(nurse: Any, patient: Any) -> None:
 
 def test_entering_the_due_instrument_closes_its_due_alert(nurse: Any, patient: Any) -> None:
     _record(nurse, patient, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1))
-    due = Alert.objects.get(kind=Alert.Kind.ASSESSMENT_DUE, data__due_instrument_id="cssrs-screener")
+    due = Alert.objects.get(kind=AlertKind.ASSESSMENT_DUE, data__due_instrument_id="cssrs-screener")
     screener = _record(nurse, patient, "cssrs-screener", {"q1": 0, "q2": 0, "q6": 0})
     due.refresh_from_db()
     assert due.acknowledged_by == nurse and due.acknowledged_at == NOW
     assert due.acknowledgement_note == f"completed by assessment {screener.assessment.pk}"
-    suicide = Alert.objects.get(kind=Alert.Kind.SUICIDE_ITEM)
+    suicide = Alert.objects.get(kind=AlertKind.SUICIDE_ITEM)
     assert suicide.acknowledged_at is None  # the clinician alert still needs a person

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from ketamine_trd.clinic.measurement import services
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
+from ketamine_trd.clinical.alert_vocabulary import AlertKind
 from tests.clinic.test_measurement_builders import (  # noqa: F401  (fixtures)
     NOW,
     clinic,
@@ -109,7 +110,7 @@ def test_phq9_item9_via_the_form_raises_the_alert_and_shows_it(nurse: Any, patie
     client = _client(nurse)
     response = _post_phq9(client, patient, [0, 0, 0, 0, 0, 0, 0, 0, 1])
     assert response.status_code == 302
-    assert Alert.objects.filter(patient=patient, kind=Alert.Kind.SUICIDE_ITEM).exists()
+    assert Alert.objects.filter(patient=patient, kind=AlertKind.SUICIDE_ITEM).exists()
     page = client.get(response["Location"])
     body = page.content.decode()
     assert "PHQ-9 item 9" in body and "trajectory-chart" in body
@@ -138,7 +139,7 @@ def test_future_date_is_refused(nurse: Any, patient: Any) -> None:
 def test_worklist_acknowledge_keeps_who_and_when(nurse: Any, patient: Any) -> None:
     client = _client(nurse)
     _post_phq9(client, patient, [0, 0, 0, 0, 0, 0, 0, 0, 2])
-    alert = Alert.objects.get(kind=Alert.Kind.SUICIDE_ITEM)
+    alert = Alert.objects.get(kind=AlertKind.SUICIDE_ITEM)
     assert "PHQ-9 item 9" in client.get(reverse("measurement:worklist")).content.decode()
     response = client.post(reverse("measurement:acknowledge", args=[alert.pk]), {"note": "seen"})
     assert response.status_code == 302
@@ -150,7 +151,7 @@ def test_worklist_acknowledge_keeps_who_and_when(nurse: Any, patient: Any) -> No
 
 def test_acknowledge_requires_post_and_a_clinical_role(front_desk: Any, nurse: Any, patient: Any) -> None:
     services.record_assessment(nurse, patient.pk, "phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1), administered_at=NOW, now=NOW)
-    alert = Alert.objects.filter(kind=Alert.Kind.SUICIDE_ITEM).get()
+    alert = Alert.objects.filter(kind=AlertKind.SUICIDE_ITEM).get()
     url = reverse("measurement:acknowledge", args=[alert.pk])
     assert _client(nurse).get(url).status_code == 405
     assert _client(front_desk).post(url).status_code == 403
@@ -192,10 +193,10 @@ def test_dashboard_shows_sections_with_a_bounded_number_of_queries(
     from django.core.cache import cache
 
     cache.clear()
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(21):  # 17 before, + all open criticals (own query) + due list (up to 3)
         response = client.get(reverse("measurement:dashboard"))
     body = response.content.decode()
-    for testid in ("today-sessions", "open-alerts", "assessments-due", "rems-due", "outcome-summary"):
+    for testid in ("today-sessions", "open-alerts", "screens-due", "assessments-due", "rems-due", "outcome-summary"):
         assert f'data-testid="{testid}"' in body
     assert body.count("PHQ-9 item 9") >= 6
 
@@ -296,7 +297,7 @@ def test_dashboard_course_summary_is_cached_but_alerts_are_live(nurse: Any, clin
     client.get(reverse("measurement:dashboard"))
     cache.clear()
     uncached = _dashboard_queries(client)
-    assert _dashboard_queries(client) == uncached - 2  # phases and reassessments from the cache
+    assert _dashboard_queries(client) == uncached - 3  # phases, reassessments and screens due from the cache
     _busy_patient(nurse, clinic, timezone.now())
     assert client.get(reverse("measurement:dashboard")).content.decode().count("PHQ-9 item 9") == 2
 

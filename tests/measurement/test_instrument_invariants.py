@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ketamine_trd.clinical import instruments
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.instruments import Instrument, Item, MissingRule, Scoring
 from ketamine_trd.clinical.instruments._scoring import score_instrument
 from ketamine_trd.errors import InputError, UnknownTermError
@@ -178,7 +179,9 @@ def test_definitions_referring_to_unknown_items_are_refused() -> None:
             **{
                 **_fields(base),
                 "alert_rules": (
-                    instruments.AlertRule("x", "info", "m", "kroenke-2003", items=("q9",), item_at_least=1),
+                    instruments.AlertRule(
+                        "x", AlertLevel.INFO, "m", "kroenke-2003", AlertKind.OTHER, items=("q9",), item_at_least=1
+                    ),
                 ),
             }
         )

@@ -54,7 +54,7 @@ def test_phq9_item9_alert_whatever_the_total_kroenke_2001() -> None:
     result = instruments.score("phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1])
     assert result.total == 1 and result.severity == "none-minimal"
     assert [a.code for a in result.alerts] == ["phq9.item9_positive"]
-    assert result.alerts[0].level == "urgent"
+    assert result.alerts[0].level == "critical" and result.alerts[0].kind == "suicide_item"
     assert result.followups == ("cssrs-screener",)
     quiet = instruments.score("phq9", [3, 3, 3, 3, 3, 3, 3, 3, 0])
     assert quiet.total == 24 and not quiet.alerts and not quiet.followups

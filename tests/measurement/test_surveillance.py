@@ -112,7 +112,9 @@ def test_screens_due_from_first_dose_then_by_interval() -> None:
     assert due["bladder"].date == day(100) and due["bladder"].last_done == day(10) and not due["bladder"].overdue
     assert due["cognitive"].date == day(185)
     assert due["liver_enzymes"].date == day(200)
-    assert due["blood_pressure_review"].date == day(0) and due["blood_pressure_review"].overdue
+    # never done: due its interval after the first dose (day 0 + 30), so 70 days overdue on day 100
+    bp = due["blood_pressure_review"]
+    assert bp.date == day(30) and bp.overdue and bp.days_overdue == 70 and bp.warning
     assert all(d.source == "site-configuration" for d in report.due)
     assert any("placeholders" in n for n in report.notes)  # monitoring intervals are NF: the report says so
     site = SurveillanceConfig(name="site-a", bladder_interval_days=90, placeholder=False)

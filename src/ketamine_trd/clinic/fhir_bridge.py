@@ -27,11 +27,12 @@ from django.db import transaction
 from ketamine_trd.clinic.access import Actor, authorize, user_of
 from ketamine_trd.clinic.audit.models import AuditEvent
 from ketamine_trd.clinic.audit.service import record
-from ketamine_trd.clinic.measurement.models import Assessment
+from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
 from ketamine_trd.clinic.records.models import Course, Patient, Session
 from ketamine_trd.clinic.records.services.patients import PatientInput
 from ketamine_trd.clinic.transactions import reading, writing
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.errors import InputError, KtrdError, NotFoundError
 from ketamine_trd.interop.fhir.bundle import export_bundle
@@ -42,6 +43,7 @@ from ketamine_trd.interop.records import (
     RATING_INSTRUMENTS,
     SEXES,
     AdverseEventRecord,
+    AlertRecord,
     AssessmentRecord,
     CourseRecord,
     DoseRecord,
@@ -114,11 +116,12 @@ def _session(session: Session) -> SessionRecord:
             for r in session.ratings.all()
             if r.instrument_id in RATING_INSTRUMENTS
         ),
+        session.phase,
     )
 
 
 def patient_export(patient: Patient) -> PatientExport:
-    """Everything exported for ``patient``: courses, sessions (doses, vitals), adverse events, assessments."""
+    """Everything exported for ``patient``: courses, sessions (doses, vitals), events, assessments, open alerts."""
     courses = list(Course.objects.filter(patient=patient).order_by("start_date", "id"))
     sessions = list(
         Session.objects.filter(patient=patient)
@@ -163,6 +166,19 @@ def patient_export(patient: Patient) -> PatientExport:
         tuple(_session(s) for s in sessions),
         tuple(assessments),
         tuple(events),
+        tuple(
+            AlertRecord(
+                str(a.pk),
+                AlertKind(a.kind),
+                AlertLevel(a.level),
+                a.message,
+                a.raised_at,
+                a.rule,
+                a.source,
+                str(a.session_id) if a.session_id else None,
+            )
+            for a in Alert.objects.open().filter(patient=patient).most_urgent_first()
+        ),  # fmt: skip
     )
 
 

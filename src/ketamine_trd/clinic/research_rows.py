@@ -158,7 +158,13 @@ class RowBuilder:
         return _local_date(s.dose_given_at or s.scheduled_at, self._tz(course))
 
     def _phase(self, course: Course, s: Session) -> str:
-        """Induction up to the end-of-induction review day, maintenance after (platform-defined)."""
+        """The phase the dose was given in (stored on the session when it was charted).
+
+        A session without one (never dosed) falls back to the calendar: induction up to the end-of-induction
+        review day, maintenance after (platform-defined). The course's current phase is never used.
+        """
+        if s.phase in ("induction", "maintenance"):
+            return s.phase
         review = course.review_due_on
         return "maintenance" if review is not None and self._session_date(course, s) > review else "induction"
 

@@ -12,6 +12,9 @@ Environment variables (all optional in development):
 - ``DATABASE_URL``: ``postgres://user:password@host:port/dbname`` selects PostgreSQL;
   without it, SQLite in WAL mode in the data folder.
 - ``KTRD_DEMO``: ``1`` shows the SYNTHETIC DEMO DATA banner on every page.
+- ``KTRD_SCREEN_OVERDUE_GRACE_DAYS``: days a periodic safety screen may be overdue before it becomes a warning
+  on the alert worklist (until then it is on the screens-due list only); a site decision (source
+  ``site-configuration``), default 14, 0 to 365.
 - ``KTRD_RESEARCH_KEY``: the key of the research export's pseudonymous ids and date shifts (at least
   32 characters; when unset it is derived from the secret key, so rotating that key changes every research id).
 
@@ -49,6 +52,7 @@ from urllib.parse import unquote, urlparse
 from django.core.exceptions import ImproperlyConfigured
 
 from ketamine_trd.clinic.env import DEV_SECRET_KEY, env_bool, env_int, env_list, env_str
+from ketamine_trd.clinical.surveillance import DEFAULT_SCREEN_OVERDUE_GRACE_DAYS
 
 
 def default_data_dir() -> Path:
@@ -91,6 +95,11 @@ ALLOWED_HOSTS: list[str] = env_list(
 KTRD_DEMO: bool = env_bool("KTRD_DEMO", False)
 KTRD_RESEARCH_KEY: str = env_str("KTRD_RESEARCH_KEY")
 DATA_DIR: Path = Path(env_str("KTRD_DATA_DIR") or default_data_dir()).expanduser()
+
+#: site decision (source "site-configuration"): days a screen may be overdue before it is a worklist warning
+KTRD_SCREEN_OVERDUE_GRACE_DAYS: int = env_int(
+    "KTRD_SCREEN_OVERDUE_GRACE_DAYS", DEFAULT_SCREEN_OVERDUE_GRACE_DAYS, low=0, high=365
+)
 
 INSTALLED_APPS: list[str] = [
     "django.contrib.admin",

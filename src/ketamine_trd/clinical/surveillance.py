@@ -34,7 +34,16 @@ from ketamine_trd.clinical.measurement_signals import (
 from ketamine_trd.clinical.measurement_timeline import Assessment, DoseRecord, ScreenRecord
 from ketamine_trd.errors import InputError
 
-__all__ = ["DoseRecord", "SafetySignal", "ScreenDue", "SurveillanceConfig", "SurveillanceReport", "survey"]
+__all__ = [
+    "DEFAULT_SCREEN_OVERDUE_GRACE_DAYS",
+    "DoseRecord",
+    "SafetySignal",
+    "ScreenDue",
+    "SurveillanceConfig",
+    "SurveillanceReport",
+    "screens_due",
+    "survey",
+]
 
 #: Which instruments (or screen records) count as each periodic screen.
 SCREEN_SOURCES: dict[str, tuple[str, ...]] = {
@@ -44,6 +53,10 @@ SCREEN_SOURCES: dict[str, tuple[str, ...]] = {
     "blood_pressure_review": (),
 }
 
+#: site decision (no source sets a grace; source "site-configuration"): days a screen may be overdue before it is
+#: a warning on the worklist rather than a row of the due list
+DEFAULT_SCREEN_OVERDUE_GRACE_DAYS = 14
+
 
 @dataclass(frozen=True, slots=True)
 class SurveillanceConfig:
@@ -51,7 +64,10 @@ class SurveillanceConfig:
 
     Every report made with ``placeholder=True`` (the shipped default) says so in its notes.
 
-    Intervals in days per screen; ``bladder_rise_points`` (ICSI/ICPI rise from the first score),
+    Intervals in days per screen, counted from the first dose of the first course for a screen never done,
+    else from the last one done; ``screen_overdue_grace_days`` (site decision): how many days a screen may be
+    overdue before it becomes a warning on the alert worklist (until then it is on the due list only);
+    ``bladder_rise_points`` (ICSI/ICPI rise from the first score),
     ``cognitive_fall_points`` (MoCA fall from the first score), ``bp_rise_mmhg`` (mean of the last
     ``bp_sessions`` pre-dose systolic values over the mean of the first ones), ``early_requests``
     within ``early_request_window_days``; ``frequency_rise_sessions`` (more maintenance sessions in
@@ -64,6 +80,7 @@ class SurveillanceConfig:
     cognitive_interval_days: int = 180
     liver_enzymes_interval_days: int = 180
     blood_pressure_review_interval_days: int = 30
+    screen_overdue_grace_days: int = DEFAULT_SCREEN_OVERDUE_GRACE_DAYS
     bladder_rise_points: float = 4.0
     cognitive_fall_points: float = 2.0
     bp_sessions: int = 3
@@ -86,6 +103,12 @@ class SurveillanceConfig:
         ):
             if getattr(self, name) < 1:
                 raise InputError(f"surveillance.{name}", getattr(self, name), "a whole number of at least 1")
+        if self.screen_overdue_grace_days < 0:
+            raise InputError(
+                "surveillance.screen_overdue_grace_days",
+                self.screen_overdue_grace_days,
+                "a whole number of days, 0 or more",
+            )
         for name in ("bladder_rise_points", "cognitive_fall_points", "bp_rise_mmhg"):
             if getattr(self, name) <= 0:
                 raise InputError(f"surveillance.{name}", getattr(self, name), "a positive number")
@@ -97,7 +120,11 @@ class SurveillanceConfig:
 
 @dataclass(frozen=True, slots=True)
 class ScreenDue:
-    """A periodic screen and the date it is due (``overdue`` when that date is before ``today``)."""
+    """A periodic screen and the date it is due (``overdue`` when that date is before ``today``).
+
+    ``days_overdue`` counts days since ``date`` (0 when not overdue); ``warning`` is true once the screen is
+    overdue by more than the profile's grace (``screen_overdue_grace_days``, a site decision).
+    """
 
     screen: str
     date: dt.date
@@ -105,6 +132,8 @@ class ScreenDue:
     interval_days: int
     overdue: bool
     source: str = "site-configuration"
+    days_overdue: int = 0
+    warning: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +171,8 @@ class SurveillanceReport:
                     "last_done": d.last_done.isoformat() if d.last_done else None,
                     "interval_days": d.interval_days,
                     "overdue": d.overdue,
+                    "days_overdue": d.days_overdue,
+                    "warning": d.warning,
                     "source": d.source,
                 }
                 for d in self.due
@@ -159,6 +190,8 @@ def _due(
     today: dt.date,
     config: SurveillanceConfig,
 ) -> tuple[ScreenDue, ...]:
+    """Each screen's due date: ``interval`` days after the last one done, or after the first dose (``doses`` are
+    sorted, so ``doses[0]`` is the first dose of the first course) when it was never done."""
     out: list[ScreenDue] = []
     start = doses[0].date if doses else today
     for screen, instrument_ids in SCREEN_SOURCES.items():
@@ -166,9 +199,40 @@ def _due(
         done += [s.date for s in screens if s.screen == screen]
         last = max((d for d in done if d <= today), default=None)
         interval = config.interval(screen)
-        due = start if last is None else last + dt.timedelta(days=interval)
-        out.append(ScreenDue(screen, due, last, interval, due < today))
+        due = (last or start) + dt.timedelta(days=interval)
+        late = max(0, (today - due).days)
+        warning = late > config.screen_overdue_grace_days
+        out.append(ScreenDue(screen, due, last, interval, late > 0, days_overdue=late, warning=warning))
     return tuple(out)
+
+
+def screens_due(
+    doses: Iterable[DoseRecord],
+    assessments: Iterable[Assessment],
+    today: dt.date,
+    config: SurveillanceConfig | None = None,
+    *,
+    screens: Iterable[ScreenRecord] = (),
+) -> tuple[ScreenDue, ...]:
+    """Every periodic screen with its due date on ``today`` (none before the first dose).
+
+    A screen never done is due ``interval`` days after the first dose of the first course; after that,
+    ``interval`` days after the last one done. On day 1 of a first course nothing is due, let alone overdue.
+
+    >>> d = dt.date(2026, 1, 5)
+    >>> due = screens_due([DoseRecord(d, 56)], [], today=d)
+    >>> [(s.screen, s.date.isoformat(), s.overdue) for s in due][:2]
+    [('bladder', '2026-04-05', False), ('cognitive', '2026-07-04', False)]
+    >>> late = screens_due([DoseRecord(d, 56)], [], today=d + dt.timedelta(days=120))[0]
+    >>> late.days_overdue, late.warning
+    (30, True)
+    """
+    cfg = config or SurveillanceConfig()
+    dose_list = sorted((d for d in doses if d.date <= today), key=lambda d: d.date)
+    if not dose_list:
+        return ()
+    scores = [a for a in assessments if a.date <= today]
+    return _due(dose_list, scores, [s for s in screens if s.date <= today], today, cfg)
 
 
 def _sessions_within(doses: Sequence[DoseRecord], today: dt.date, days: int) -> int:

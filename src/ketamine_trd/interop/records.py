@@ -18,10 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.errors import InputError
 
 __all__ = [
+    "AlertRecord",
     "RATING_INSTRUMENTS",
     "SEXES",
     "AdverseEventRecord",
@@ -178,7 +180,10 @@ class RatingRecord:
 
 @dataclass(frozen=True, slots=True)
 class SessionRecord:
-    """A treatment session: when, its status, the dose given (if any), its vitals."""
+    """A treatment session: when, its status, the dose given (if any), its vitals.
+
+    ``phase`` is the course phase the dose was given in (``""`` when not dosed), never the course's current one.
+    """
 
     record_id: str
     course_id: str
@@ -188,12 +193,15 @@ class SessionRecord:
     vitals: tuple[VitalsRecord, ...] = ()
     ended_at: dt.datetime | None = None
     ratings: tuple[RatingRecord, ...] = ()
+    phase: str = ""
 
     def __post_init__(self) -> None:
         _aware("session.scheduled_at", self.scheduled_at)
         _aware("session.ended_at", self.ended_at)
         if self.status not in _SESSION_STATUSES:
             raise InputError("session.status", self.status, ", ".join(_SESSION_STATUSES))
+        if self.phase and self.phase not in _PHASES:
+            raise InputError("session.phase", self.phase, ", ".join(_PHASES))
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +221,25 @@ class CourseRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertRecord:
+    """An open alert of the worklist: what it is about and how urgent, in the core's one vocabulary."""
+
+    record_id: str
+    kind: AlertKind
+    level: AlertLevel
+    message: str
+    raised_at: dt.datetime
+    rule: str = ""
+    source: str = ""
+    session_id: str | None = None
+
+    def __post_init__(self) -> None:
+        _aware("alert.raised_at", self.raised_at)
+        AlertKind.parse(self.kind, "alert.kind")
+        AlertLevel.parse(self.level, "alert.level")
+
+
+@dataclass(frozen=True, slots=True)
 class PatientExport:
     """Everything exported for one patient."""
 
@@ -221,3 +248,4 @@ class PatientExport:
     sessions: tuple[SessionRecord, ...] = ()
     assessments: tuple[AssessmentRecord, ...] = ()
     adverse_events: tuple[AdverseEventRecord, ...] = ()
+    alerts: tuple[AlertRecord, ...] = ()

@@ -7,47 +7,36 @@ surveillance refreshes) puts something on the worklist.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError
+from django.db.models import Count
 
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Alert
 from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical import sources
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.errors import ConflictError, InputError, NotFoundError
 
-__all__ = ["acknowledge_alert", "open_alerts", "raise_alert"]
+__all__ = ["PAGE_SIZE", "AlertPage", "acknowledge_alert", "alert_page", "open_alerts", "raise_alert"]
 
-_LEVEL_WORDS: dict[str, str] = {
-    "info": "info",
-    "low": "info",
-    "notice": "info",
-    "warning": "warning",
-    "moderate": "warning",
-    "caution": "warning",
-    "high": "high",
-    "urgent": "critical",
-    "critical": "critical",
-}
-
-
-def level_from(word: object) -> str:
-    """Map a level word used by the core ('info', 'warning', 'high', 'critical', ...) onto ``Alert.Level``."""
-    text = str(getattr(word, "value", word)).lower()
-    try:
-        return _LEVEL_WORDS[text]
-    except KeyError:
-        raise InputError("level", text, ", ".join(sorted(_LEVEL_WORDS))) from None
+#: alerts per page of the worklist and the API (the API may ask for up to ``MAX_PAGE_SIZE``)
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+#: what a note acknowledging a critical alert must give (platform rule: a critical alert is closed with a reason)
+CRITICAL_NOTE_RULE = "a note saying what was done (required to acknowledge a critical alert)"
 
 
 def raise_alert(
     patient: Any,
     *,
-    kind: str,
-    level: str,
+    kind: AlertKind | str,
+    level: AlertLevel | str,
     rule: str,
     source: str,
     message: str,
@@ -65,9 +54,8 @@ def raise_alert(
     Returns ``(alert, created)``. Re-evaluating the same rule on the same object (``object_key``, e.g.
     ``"session:12"``) returns the existing alert, acknowledged or not, and writes nothing.
     """
-    if kind not in Alert.Kind.values:
-        raise InputError("kind", kind, ", ".join(Alert.Kind.values))
-    level = level_from(level)
+    kind = AlertKind.parse(kind)
+    level = AlertLevel.parse(level)
     sources.get(source)  # an unknown source id is an error at the point of use
     if not rule or not object_key:
         raise InputError("rule" if not rule else "object_key", "", "a non-empty id")
@@ -81,8 +69,8 @@ def raise_alert(
                 course=course,
                 session=session,
                 assessment=assessment,
-                kind=kind,
-                level=level,
+                kind=kind.value,
+                level=level.value,
                 rule=rule,
                 source=source,
                 message=message,
@@ -91,14 +79,18 @@ def raise_alert(
                 platform_defined=platform_defined,
                 raised_at=now,
             )
-            record(actor, "create", obj=alert, patient_id=patient.pk, detail=f"alert {rule} ({level})")
+            record(actor, "create", obj=alert, patient_id=patient.pk, detail=f"alert {rule} ({level.value})")
     except IntegrityError:  # raised concurrently by another request: the first one wins
         return Alert.objects.get(patient=patient, rule=rule, object_key=object_key), False
     return alert, True
 
 
 def acknowledge_alert(actor: Actor, alert_id: int, *, now: dt.datetime, note: str = "") -> Alert:
-    """Mark an open alert as seen by ``user`` at ``now``; only clinical roles may acknowledge."""
+    """Mark an open alert as seen by ``user`` at ``now``; only clinical roles may acknowledge.
+
+    A critical alert needs a note saying what was done (an ``InputError`` naming ``note`` otherwise, nothing
+    saved): the rule lives here, so the form, the API and any other caller meet the same refusal.
+    """
     user = authorize(actor, "alert.acknowledge")
     if len(note) > 2000:
         raise InputError("note", f"{len(note)} characters", "at most 2000 characters")
@@ -111,6 +103,8 @@ def acknowledge_alert(actor: Actor, alert_id: int, *, now: dt.datetime, note: st
             raise ConflictError(
                 f"alert {alert_id} was already acknowledged at {alert.acknowledged_at:%Y-%m-%d %H:%M} UTC"
             )
+        if alert.level == AlertLevel.CRITICAL and not note.strip():
+            raise InputError("note", "", CRITICAL_NOTE_RULE, reason="is missing")
         alert.acknowledged_by = user
         alert.acknowledged_at = now
         alert.acknowledgement_note = note.strip()
@@ -125,20 +119,92 @@ def acknowledge_alert(actor: Actor, alert_id: int, *, now: dt.datetime, note: st
     return alert
 
 
-def open_alerts(
-    actor: Actor, *, kind: str | None = None, patient_id: int | None = None, limit: int = 200, audit: bool = True
-) -> list[Alert]:
-    """The worklist: open alerts of the user's clinic, most severe and newest first (audited as a read)."""
-    user = authorize(actor, "measurement.view")
-    if kind is not None and kind not in Alert.Kind.values:
-        raise InputError("kind", kind, ", ".join(Alert.Kind.values))
-    queryset = Alert.objects.open().for_clinic(user.clinic_id).select_related("patient")
+@dataclass(frozen=True, slots=True)
+class AlertPage:
+    """One page of open alerts, most urgent first, with the total and the open count per level."""
+
+    items: list[Alert]
+    total: int
+    page: int
+    page_size: int
+    level_counts: dict[str, int]
+
+    @property
+    def pages(self) -> int:
+        """How many pages the total fills (at least 1)."""
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @property
+    def level_summary(self) -> list[tuple[str, str, int]]:
+        """(level, its label, open count) for each level with open alerts, most urgent first."""
+        return [(v, AlertLevel(v).label, n) for v, n in self.level_counts.items() if n]
+
+    @property
+    def first(self) -> int:
+        """The 1-based position of the first alert shown (0 when there is none)."""
+        return (self.page - 1) * self.page_size + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        """The 1-based position of the last alert shown (0 when there is none)."""
+        return self.first + len(self.items) - 1 if self.items else 0
+
+
+def _open_queryset(user: Any, kind: str | None, patient_id: int | None) -> Any:
+    queryset = Alert.objects.open().for_clinic(user.clinic_id)
     if kind:
-        queryset = queryset.filter(kind=kind)
+        queryset = queryset.filter(kind=AlertKind.parse(kind).value)
     if patient_id is not None:
         queryset = queryset.filter(patient_id=patient_id)
-    rank = {"critical": 0, "high": 1, "warning": 2, "info": 3}
-    alerts = sorted(queryset[:limit], key=lambda a: (rank.get(a.level, 9), -a.raised_at.timestamp()))
+    return queryset
+
+
+def alert_page(
+    actor: Actor,
+    *,
+    kind: str | None = None,
+    patient_id: int | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    audit: bool = True,
+) -> AlertPage:
+    """The worklist, one page: open alerts of the user's clinic ordered in the database (most urgent, then newest).
+
+    ``page`` counts from 1; a page past the last one, a ``page_size`` outside 1 to ``MAX_PAGE_SIZE`` or an unknown
+    ``kind`` is an ``InputError`` naming the field. Audited as a read.
+    """
+    user = authorize(actor, "measurement.view")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InputError("page_size", page_size, f"1 to {MAX_PAGE_SIZE}")
+    queryset = _open_queryset(user, kind, patient_id)
+    counts = dict(queryset.values_list("level").annotate(n=Count("id")).order_by())
+    total = sum(counts.values())
+    pages = max(1, math.ceil(total / page_size))
+    if not 1 <= page <= pages:
+        raise InputError("page", page, f"1 to {pages}")
+    offset = (page - 1) * page_size
+    items = list(queryset.select_related("patient").most_urgent_first()[offset : offset + page_size])
+    if audit:
+        record(actor, "read", object_type="alert_worklist", object_id=kind or "", patient_id=patient_id)
+    level_counts = {level.value: counts.get(level.value, 0) for level in AlertLevel.descending()}
+    return AlertPage(items, total, page, page_size, level_counts)
+
+
+def open_alerts(
+    actor: Actor,
+    *,
+    kind: str | None = None,
+    patient_id: int | None = None,
+    limit: int = MAX_PAGE_SIZE,
+    audit: bool = True,
+) -> list[Alert]:
+    """The first ``limit`` open alerts of the user's clinic, most urgent then newest first (ordered in the database).
+
+    Audited as a read. Lists that may be longer than ``limit`` show the total through :func:`alert_page`.
+    """
+    user = authorize(actor, "measurement.view")
+    queryset = _open_queryset(user, kind, patient_id).select_related("patient").most_urgent_first()
+    alerts = list(queryset[:limit])
     if audit:
         record(actor, "read", object_type="alert_worklist", object_id=kind or "", patient_id=patient_id)
     return alerts

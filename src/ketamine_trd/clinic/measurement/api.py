@@ -14,7 +14,9 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from ketamine_trd.clinic.measurement import services, trajectory
+from ketamine_trd.clinic.measurement.alerts import PAGE_SIZE
 from ketamine_trd.clinical import instruments
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 
 router = Router(tags=["measurement"])
 
@@ -66,8 +68,8 @@ class AlertOut(Schema):
     course_id: int | None
     session_id: int | None
     assessment_id: int | None
-    kind: str
-    level: str
+    kind: AlertKind
+    level: AlertLevel
     rule: str
     source: str
     message: str
@@ -76,6 +78,18 @@ class AlertOut(Schema):
     raised_at: dt.datetime
     acknowledged_by_id: int | None
     acknowledged_at: dt.datetime | None
+    acknowledgement_note: str
+
+
+class AlertPageOut(Schema):
+    """One page of the worklist, most urgent then newest first; ``total`` counts every open alert that matched."""
+
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    level_counts: dict[AlertLevel, int]
+    items: list[AlertOut]
 
 
 class RecordedOut(Schema):
@@ -85,7 +99,7 @@ class RecordedOut(Schema):
 
 
 class AcknowledgeIn(Schema):
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=2000, description="what was done; required for a critical alert")
 
 
 class EventOut(Schema):
@@ -167,12 +181,27 @@ def get_trajectory(request: HttpRequest, patient_id: int, instrument_id: str = "
     return trajectory.build_trajectory(request, patient, instrument_id)
 
 
-@router.get("/alerts", response=list[AlertOut])
-def list_alerts(request: HttpRequest, kind: str | None = None, patient_id: int | None = None) -> list[Any]:
-    """Open alerts of the user's clinic (the worklist), most severe first."""
-    return services.open_alerts(request, kind=kind, patient_id=patient_id)
+@router.get("/alerts", response=AlertPageOut)
+def list_alerts(
+    request: HttpRequest,
+    kind: AlertKind | None = None,
+    patient_id: int | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> dict[str, Any]:
+    """Open alerts of the user's clinic (the worklist), one page, most urgent then newest, with the total."""
+    found = services.alert_page(request, kind=kind, patient_id=patient_id, page=page, page_size=page_size)
+    return {
+        "total": found.total,
+        "page": found.page,
+        "page_size": found.page_size,
+        "pages": found.pages,
+        "level_counts": found.level_counts,
+        "items": found.items,
+    }
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut)
 def acknowledge_alert(request: HttpRequest, alert_id: int, payload: AcknowledgeIn) -> Any:
+    """Acknowledge an open alert; a critical one needs a note (422 naming ``note`` otherwise, nothing saved)."""
     return services.acknowledge_alert(request, alert_id, now=timezone.now(), note=payload.note)

@@ -1,9 +1,11 @@
-"""The clinic dashboard: today's chairs and sessions, assessments due, open alerts, REMS records due, outcomes.
+"""The clinic dashboard: today's chairs and sessions, open alerts, assessments and screens due, REMS, outcomes.
 
-A fixed number of queries whatever the clinic's size (tests assert the count): every list is one query
-with its joins, every summary one aggregate. Alerts, sessions and REMS records are always live; the course
-summary (courses by phase, reassessments due), which scans every course of the clinic, is cached for
-``SUMMARY_CACHE_SECONDS``.
+Open alerts: every open critical alert (never capped), then the most urgent and newest of the others up to
+``LIST_LIMIT``, with the total open, ordered in the database. Screens due are the due list (one row per
+patient), not alerts. A fixed number of queries whatever the clinic's size (tests assert the count): every list
+is one query with its joins, every summary one aggregate. Alerts, sessions and REMS records are always live;
+the course summary (courses by phase, reassessments due) and the screens-due rows, which scan every course and
+every treated patient of the clinic, are cached for ``SUMMARY_CACHE_SECONDS`` (the screens-due page is live).
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from django.db.models import Count, Q
 
 from ketamine_trd.clinic.access import Actor, authorize, can
 from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.measurement.due import DueRow, screens_due_list
 from ketamine_trd.clinic.measurement.models import Alert
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 
 __all__ = ["Dashboard", "build_dashboard"]
 
-OUTCOME_KINDS = (Alert.Kind.RELAPSE, Alert.Kind.LOSS_OF_RESPONSE, Alert.Kind.FADING_BENEFIT)
+OUTCOME_KINDS = (AlertKind.RELAPSE, AlertKind.LOSS_OF_RESPONSE, AlertKind.FADING_BENEFIT)
 LIST_LIMIT = 15
 #: the course summary (phases, reassessments due) scans every course of the clinic; it may be this stale
 SUMMARY_CACHE_SECONDS = 60
@@ -44,7 +48,10 @@ class Dashboard:
     assessments_due: list[Alert]
     reassessments_due: list[Any]
     open_alerts: list[Alert]
+    open_alert_total: int
     open_alert_counts: dict[str, int]
+    screens_due: list[DueRow]
+    screens_due_total: int
     rems_due: list[tuple[Any, bool]]
     rems_due_count: int
     rems_overdue_count: int
@@ -102,19 +109,23 @@ def build_dashboard(actor: Actor, *, now: dt.datetime) -> Dashboard:
 
     due: list[Alert] = []
     open_list: list[Alert] = []
+    screens: list[DueRow] = []
     reassess: list[Any] = []
     if clinical:
         due = list(
-            alerts.filter(kind=Alert.Kind.ASSESSMENT_DUE)
+            alerts.filter(kind=AlertKind.ASSESSMENT_DUE)
             .select_related("patient")
             .only(*_ALERT_FIELDS)
             .order_by("raised_at")[:LIST_LIMIT]
         )
-        open_list = list(
-            alerts.filter(~Q(kind=Alert.Kind.ASSESSMENT_DUE))
-            .select_related("patient")
-            .only(*_ALERT_FIELDS)
-            .order_by("-raised_at")[:LIST_LIMIT]
+        listed = alerts.filter(~Q(kind=AlertKind.ASSESSMENT_DUE)).select_related("patient").only(*_ALERT_FIELDS)
+        # every open critical alert, however many, then the most urgent and newest others up to LIST_LIMIT
+        open_list = list(listed.filter(level=AlertLevel.CRITICAL).most_urgent_first())
+        open_list += list(listed.exclude(level=AlertLevel.CRITICAL).most_urgent_first()[:LIST_LIMIT])
+        screens = cache.get_or_set(  # type: ignore[assignment]
+            f"ktrd:dashboard:screens-due:{clinic.pk}:{today.isoformat()}",
+            lambda: screens_due_list(clinic.pk, today=today),
+            SUMMARY_CACHE_SECONDS,
         )
         reassess = cache.get_or_set(  # type: ignore[assignment]
             f"ktrd:dashboard:reassess:{clinic.pk}:{today.isoformat()}",
@@ -139,10 +150,13 @@ def build_dashboard(actor: Actor, *, now: dt.datetime) -> Dashboard:
         assessments_due=due,
         reassessments_due=reassess,
         open_alerts=open_list,
-        open_alert_counts={Alert.Kind(k).label: n for k, n in counts.items()},
+        open_alert_total=sum(n for k, n in counts.items() if k != AlertKind.ASSESSMENT_DUE),
+        open_alert_counts={AlertKind(k).label: n for k, n in counts.items()},
+        screens_due=screens[:LIST_LIMIT],
+        screens_due_total=len(screens),
         rems_due=rems_due if identified else [],
         rems_due_count=rems_counts["total"],
         rems_overdue_count=rems_counts["overdue"],
         phase_counts={Phase(k).label: n for k, n in phase_counts.items() if k in Phase.values},
-        outcome_alert_counts={Alert.Kind(k).label: counts.get(k, 0) for k in OUTCOME_KINDS},
+        outcome_alert_counts={k.label: counts.get(k.value, 0) for k in OUTCOME_KINDS},
     )

@@ -11,6 +11,8 @@ from typing import cast
 from django.conf import settings
 from django.db import models
 
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
+
 
 class Assessment(models.Model):
     """One completed instrument: item values as entered, the engine's total and band."""
@@ -46,6 +48,19 @@ class Assessment(models.Model):
         return f"{self.instrument_id} {self.total} at {self.administered_at:%Y-%m-%d}"
 
 
+def _choices(enum: type[AlertKind] | type[AlertLevel]) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum]
+
+
+def level_rank() -> models.Case:
+    """The level's rank as a database expression (critical 3 ... info 0): the database orders by urgency."""
+    return models.Case(
+        *(models.When(level=level.value, then=models.Value(level.rank)) for level in AlertLevel),
+        default=models.Value(-1),
+        output_field=models.SmallIntegerField(),
+    )
+
+
 class AlertQuerySet(models.QuerySet["Alert"]):
     def open(self) -> AlertQuerySet:
         return cast(AlertQuerySet, self.filter(acknowledged_at__isnull=True))
@@ -53,29 +68,16 @@ class AlertQuerySet(models.QuerySet["Alert"]):
     def for_clinic(self, clinic_id: int) -> AlertQuerySet:
         return cast(AlertQuerySet, self.filter(patient__clinic_id=clinic_id))
 
+    def most_urgent_first(self) -> AlertQuerySet:
+        """Ordered in the database: most urgent level first, then newest, then highest id (a total order)."""
+        return cast(AlertQuerySet, self.alias(level_rank=level_rank()).order_by("-level_rank", "-raised_at", "-id"))
+
 
 class Alert(models.Model):
-    """Anything that needs a person; kept until someone acknowledges it (who and when are kept)."""
+    """Anything that needs a person; kept until someone acknowledges it (who and when are kept).
 
-    class Kind(models.TextChoices):
-        SUICIDE_ITEM = "suicide_item", "Suicide item answered"
-        CSSRS_RISK = "cssrs_risk", "C-SSRS risk"
-        ASSESSMENT_DUE = "assessment_due", "Assessment due"
-        RELAPSE = "relapse", "Relapse"
-        LOSS_OF_RESPONSE = "loss_of_response", "Loss of response"
-        FADING_BENEFIT = "fading_benefit", "Fading-benefit signal"
-        SAFETY_SIGNAL = "safety_signal", "Long-term safety signal"
-        SCREEN_DUE = "screen_due", "Screen due"
-        BLOOD_PRESSURE = "blood_pressure", "Blood pressure"
-        MONITORING = "monitoring", "Session monitoring"
-        REMS_DUE = "rems_due", "REMS record due"
-        OTHER = "other", "Other"
-
-    class Level(models.TextChoices):
-        INFO = "info", "Information"
-        WARNING = "warning", "Warning"
-        HIGH = "high", "High"
-        CRITICAL = "critical", "Critical"
+    ``kind`` and ``level`` take the core's one vocabulary (``clinical.alert_vocabulary``).
+    """
 
     patient = models.ForeignKey("records.Patient", on_delete=models.PROTECT, related_name="alerts")
     course = models.ForeignKey("records.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="alerts")
@@ -83,8 +85,8 @@ class Alert(models.Model):
         "records.Session", on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
     )
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    level = models.CharField(max_length=10, choices=Level.choices)
+    kind = models.CharField(max_length=30, choices=_choices(AlertKind))
+    level = models.CharField(max_length=10, choices=_choices(AlertLevel))
     rule = models.CharField(max_length=80, help_text="id (and version) of the rule that raised it")
     source = models.CharField(max_length=80, help_text="source id from ketamine_trd.clinical.sources")
     message = models.TextField()
@@ -109,6 +111,7 @@ class Alert(models.Model):
         ]
         indexes = [
             models.Index(fields=["acknowledged_at", "raised_at"], name="meas_alert_open"),
+            models.Index(fields=["acknowledged_at", "level", "raised_at"], name="meas_alert_open_level"),
         ]
 
     def __str__(self) -> str:

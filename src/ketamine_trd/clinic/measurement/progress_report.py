@@ -20,11 +20,12 @@ from ketamine_trd.clinic.measurement import trajectory as trajectories
 from ketamine_trd.clinic.measurement.models import Alert
 from ketamine_trd.clinic.measurement.services import get_patient
 from ketamine_trd.clinic.pdf_markup import paragraph
+from ketamine_trd.clinical.alert_vocabulary import AlertKind
 from ketamine_trd.errors import DependencyMissing
 
 __all__ = ["build_progress_report", "chart_png"]
 
-SAFETY_KINDS = (Alert.Kind.SAFETY_SIGNAL, Alert.Kind.SCREEN_DUE, Alert.Kind.SUICIDE_ITEM, Alert.Kind.CSSRS_RISK)
+SAFETY_KINDS = (AlertKind.SAFETY_SIGNAL, AlertKind.SCREEN_OVERDUE, AlertKind.SUICIDE_ITEM, AlertKind.CSSRS_RISK)
 
 
 def chart_png(traj: trajectories.Trajectory) -> bytes:

@@ -15,14 +15,15 @@ from ketamine_trd.clinic.measurement import safety, trajectory
 from ketamine_trd.clinic.measurement.alerts import raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinic.transactions import writing
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 
 __all__ = ["OUTCOME_ALERTS", "refresh_patient_alerts"]
 
 #: outcome event type -> (alert kind, level)
-OUTCOME_ALERTS: dict[str, tuple[str, str]] = {
-    "relapse": (str(Alert.Kind.RELAPSE), "high"),
-    "loss_of_response": (str(Alert.Kind.LOSS_OF_RESPONSE), "warning"),
-    "fading_benefit_signal": (str(Alert.Kind.FADING_BENEFIT), "warning"),
+OUTCOME_ALERTS: dict[str, tuple[AlertKind, AlertLevel]] = {
+    "relapse": (AlertKind.RELAPSE, AlertLevel.HIGH),
+    "loss_of_response": (AlertKind.LOSS_OF_RESPONSE, AlertLevel.WARNING),
+    "fading_benefit_signal": (AlertKind.FADING_BENEFIT, AlertLevel.WARNING),
 }
 
 

@@ -1,7 +1,9 @@
-"""Long-term safety on the worklist: signals and screens due from ``clinical.surveillance``.
+"""Long-term safety on the worklist: signals, and screens overdue past the grace, from ``clinical.surveillance``.
 
-The screen intervals and signal margins are the site's configuration profile (none is published);
-signals whose rule no publication defines are flagged platform-defined on the alert.
+A screen that is due (or overdue within the profile's grace, a site decision) is not an alert: it is on the
+due list (``due.py``). Only a screen overdue by more than the grace becomes a warning here. The screen
+intervals and signal margins are the site's configuration profile (none is published); signals whose rule no
+publication defines are flagged platform-defined on the alert. Each dose carries the phase it was given in.
 """
 
 from __future__ import annotations
@@ -9,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
+
 from ketamine_trd.clinic.access import Actor
 from ketamine_trd.clinic.measurement.alerts import raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinical import surveillance
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.measurement_timeline import Assessment as CoreAssessment
 
-__all__ = ["raise_safety_alerts", "survey_patient"]
+__all__ = ["raise_safety_alerts", "site_config", "survey_patient"]
 
 _SCREEN_INSTRUMENTS = tuple(sorted({i for ids in surveillance.SCREEN_SOURCES.values() for i in ids}))
 
@@ -26,7 +31,7 @@ def _doses(patient: Any) -> list[surveillance.DoseRecord]:
     rows = list(
         Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dose_given_at__isnull=False)
         .order_by("dose_given_at")
-        .values_list("id", "dose_given_at", "dose_mg", "course__phase")
+        .values_list("id", "dose_given_at", "dose_mg", "phase")
     )
     bp = {
         sid: (sys_, dia)
@@ -49,6 +54,11 @@ def _doses(patient: Any) -> list[surveillance.DoseRecord]:
     ]
 
 
+def site_config() -> surveillance.SurveillanceConfig:
+    """The surveillance profile with the site's grace for overdue screens (``KTRD_SCREEN_OVERDUE_GRACE_DAYS``)."""
+    return surveillance.SurveillanceConfig(screen_overdue_grace_days=settings.KTRD_SCREEN_OVERDUE_GRACE_DAYS)
+
+
 def survey_patient(patient: Any, *, today: dt.date) -> surveillance.SurveillanceReport | None:
     """The core's surveillance report for a patient (None before the first signed dose)."""
     doses = _doses(patient)
@@ -63,11 +73,18 @@ def survey_patient(patient: Any, *, today: dt.date) -> surveillance.Surveillance
         .values_list("instrument_id", "administered_at", "total")
         if total is not None
     ]
-    return surveillance.survey(doses, scores, today)
+    return surveillance.survey(doses, scores, today, site_config())
+
+
+def _in_treatment(patient: Any) -> bool:
+    """Whether the patient has a course in induction or maintenance (the due list's patients)."""
+    from ketamine_trd.clinic.records.models import Course, Phase
+
+    return Course.objects.filter(patient=patient, phase__in=(Phase.INDUCTION, Phase.MAINTENANCE)).exists()
 
 
 def raise_safety_alerts(actor: Actor, patient: Any, *, now: dt.datetime) -> list[Alert]:
-    """Raise alerts for new safety signals and for screens due by today; return the new ones."""
+    """Raise alerts for new safety signals and for screens overdue past the grace; return the new ones."""
     report = survey_patient(patient, today=now.date())
     if report is None:
         return []
@@ -75,8 +92,8 @@ def raise_safety_alerts(actor: Actor, patient: Any, *, now: dt.datetime) -> list
     for signal in report.signals:
         alert, created = raise_alert(
             patient,
-            kind=str(Alert.Kind.SAFETY_SIGNAL),
-            level="warning",
+            kind=AlertKind.SAFETY_SIGNAL,
+            level=AlertLevel.WARNING,
             rule=signal.rule,
             source=signal.source,
             message=signal.message + (" (platform-defined)" if signal.platform_defined else ""),
@@ -88,18 +105,19 @@ def raise_safety_alerts(actor: Actor, patient: Any, *, now: dt.datetime) -> list
         )
         if created:
             raised.append(alert)
+    in_treatment = _in_treatment(patient)
     for due in report.due:
-        if due.date > report.today:
-            continue
-        state = "overdue" if due.overdue else "due"
+        if not due.warning or not in_treatment:
+            continue  # due, or overdue within the grace: on the due list (patients in treatment), not an alert
         alert, created = raise_alert(
             patient,
-            kind=str(Alert.Kind.SCREEN_DUE),
-            level="warning" if due.overdue else "info",
-            rule=f"surveillance.screen_due.{due.screen}",
+            kind=AlertKind.SCREEN_OVERDUE,
+            level=AlertLevel.WARNING,
+            rule=f"surveillance.screen_overdue.{due.screen}",
             source=due.source,
-            message=f"{due.screen.replace('_', ' ').capitalize()} screen {state} since {due.date:%Y-%m-%d} "
-            f"(every {due.interval_days} days under the site profile {report.profile}).",
+            message=f"{due.screen.replace('_', ' ').capitalize()} screen overdue since {due.date:%Y-%m-%d} "
+            f"({due.days_overdue} days; every {due.interval_days} days under the site profile {report.profile}, "
+            "counted from the first dose).",
             object_key=f"{due.screen}:{due.date.isoformat()}",
             now=now,
             data={"screen": due.screen, "due": due.date.isoformat(), "profile": report.profile},

@@ -15,16 +15,19 @@ from typing import Any
 
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
-from ketamine_trd.clinic.measurement.alerts import acknowledge_alert, level_from, open_alerts, raise_alert
+from ketamine_trd.clinic.measurement.alerts import AlertPage, acknowledge_alert, alert_page, open_alerts, raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
 from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical import instruments
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.errors import InputError
 
 __all__ = [
+    "AlertPage",
     "RecordedAssessment",
     "acknowledge_alert",
+    "alert_page",
     "get_patient",
     "list_assessments",
     "open_alerts",
@@ -57,15 +60,6 @@ def patient_for_entry(actor: Actor, patient_id: int, instrument_id: str) -> Any:
     patient = get_patient(actor, patient_id, "measurement.enter")
     record(actor, "read", obj=patient, patient_id=patient.pk, detail=f"assessment entry {instrument_id}")
     return patient
-
-
-def _kind_for(code: str) -> str:
-    text = code.lower()
-    if "cssrs" in text or "c-ssrs" in text or "c_ssrs" in text:
-        return str(Alert.Kind.CSSRS_RISK)
-    if "item9" in text or "item_9" in text or "suicid" in text or "self_harm" in text:
-        return str(Alert.Kind.SUICIDE_ITEM)
-    return str(Alert.Kind.OTHER)
 
 
 def _check_links(patient: Any, course_id: int | None, session_id: int | None) -> tuple[Any, Any]:
@@ -139,7 +133,7 @@ def record_assessment(
 def _close_due(actor: Actor, user: Any, patient: Any, assessment: Assessment, *, now: dt.datetime) -> None:
     """Entering an instrument that was due acknowledges its open 'assessment due' alerts (who and when kept)."""
     due = Alert.objects.open().filter(
-        patient=patient, kind=Alert.Kind.ASSESSMENT_DUE, data__due_instrument_id=assessment.instrument_id
+        patient=patient, kind=AlertKind.ASSESSMENT_DUE, data__due_instrument_id=assessment.instrument_id
     )
     for alert in due.select_for_update():
         alert.acknowledged_by = user
@@ -157,8 +151,8 @@ def raise_assessment_alerts(
     for alert in result.alerts:
         created_alert, created = raise_alert(
             patient,
-            kind=_kind_for(alert.code),
-            level=level_from(alert.level),
+            kind=alert.kind,
+            level=alert.level,
             rule=f"{assessment.instrument_id}:{alert.code}",
             source=alert.source,
             message=alert.message,
@@ -176,8 +170,8 @@ def raise_assessment_alerts(
         due_instrument = instruments.get(due)
         created_alert, created = raise_alert(
             patient,
-            kind=str(Alert.Kind.ASSESSMENT_DUE),
-            level=str(Alert.Level.HIGH if assessment.alerts.exists() else Alert.Level.INFO),
+            kind=AlertKind.ASSESSMENT_DUE,
+            level=AlertLevel.HIGH if assessment.alerts.exists() else AlertLevel.INFO,
             rule=f"{assessment.instrument_id}:followup:{due_instrument.id}",
             source=due_instrument.source,
             message=f"{due_instrument.name} is due (follow-up of {assessment.instrument_id}).",

@@ -96,13 +96,16 @@ def _event_view(event: outcomes.OutcomeEvent) -> EventView:
 
 
 def dose_records(patient: Any) -> list[tuple[dt.datetime, Decimal | None, str]]:
-    """(given at, dose in mg, course phase) of the patient's signed sessions, oldest first."""
+    """(given at, dose in mg, phase the dose was given in) of the patient's signed sessions, oldest first.
+
+    The phase is the session's own (stored when the dose was charted), never the course's current phase.
+    """
     from ketamine_trd.clinic.records.interface import Session, SessionStatus
 
     rows = (
         Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dose_given_at__isnull=False)
         .order_by("dose_given_at")
-        .values_list("dose_given_at", "dose_mg", "course__phase")
+        .values_list("dose_given_at", "dose_mg", "phase")
     )
     return [(at, mg, phase) for at, mg, phase in rows if at is not None]
 

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ketamine_trd.clinic.measurement import dashboard as dashboard_service
-from ketamine_trd.clinic.measurement import forms, page, progress_report, services
-from ketamine_trd.clinic.measurement.models import Alert
+from ketamine_trd.clinic.measurement import due, forms, page, progress_report, services
 from ketamine_trd.clinical import instruments
+from ketamine_trd.clinical.alert_vocabulary import AlertKind
 from ketamine_trd.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 
 View = Callable[..., HttpResponseBase]
@@ -107,13 +107,33 @@ def patient_measurement(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "measurement/patient.html", context)
 
 
+def _page_number(request: HttpRequest) -> int:
+    text = request.GET.get("page") or "1"
+    return int(text) if text.isdigit() and 0 < len(text) < 7 else 1
+
+
 @require_GET
 @clinic_view
 def worklist(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or None
-    alerts = services.open_alerts(request, kind=kind)
-    kinds = Alert.Kind.choices
-    return render(request, "measurement/worklist.html", {"alerts": alerts, "kind": kind, "kinds": kinds})
+    try:
+        found = services.alert_page(request, kind=kind, page=_page_number(request))
+    except InputError as error:
+        if error.field != "page":
+            raise  # mapped to 422 naming the field by the error tree, never a 404
+        found = services.alert_page(request, kind=kind, page=1)  # past the last page (alerts were acknowledged)
+    context = {"found": found, "alerts": found.items, "kind": kind, "kinds": _KIND_CHOICES}
+    return render(request, "measurement/worklist.html", context)
+
+
+_KIND_CHOICES = [(kind.value, kind.label) for kind in AlertKind]
+
+
+@require_GET
+@clinic_view
+def screens_due(request: HttpRequest) -> HttpResponse:
+    rows = due.due_page(request, now=timezone.now())
+    return render(request, "measurement/screens_due.html", {"rows": rows})
 
 
 @require_POST
@@ -124,11 +144,17 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     try:
         services.acknowledge_alert(request, alert_id, now=timezone.now(), note=note)
     except (ConflictError, InputError) as error:
-        messages.error(request, str(error))
+        messages.error(request, _refusal(error))
     else:
         messages.success(request, "Alert acknowledged.")
     target = request.POST.get("next") or ""
     return redirect(target if target.startswith("/") and not target.startswith("//") else "measurement:worklist")
+
+
+def _refusal(error: Exception) -> str:
+    if isinstance(error, InputError) and error.field == "note" and not error.value:
+        return "Not acknowledged: a critical alert needs a note saying what was done."
+    return str(error)
 
 
 @require_GET

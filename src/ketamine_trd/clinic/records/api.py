@@ -117,7 +117,7 @@ def _session_out(request: HttpRequest, session_id: int) -> dict[str, Any]:
     out.update(
         vitals=list(view.vitals), ratings=list(view.ratings), adverse_events=list(view.events),
         missing=list(view.missing),
-        alerts=[{"rule_id": a.rule_id, "level": a.level.value, "message": a.message, "source": a.source,
+        alerts=[{"rule_id": a.rule_id, "kind": a.kind, "level": a.level, "message": a.message, "source": a.source,
                  "profile": a.profile} for a in view.alerts],
     )  # fmt: skip
     return out

@@ -143,6 +143,12 @@ class Session(models.Model):
     status = models.CharField(max_length=12, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
     checklist = models.JSONField(default=dict, blank=True, help_text="pre-dose checklist item id -> answer")
     dose_given_at = models.DateTimeField(null=True, blank=True)
+    phase = models.CharField(
+        max_length=12,
+        choices=Phase.choices,
+        blank=True,
+        help_text="the course phase the dose was given in ('' before dosing); read, not the course's phase",
+    )
     dose_mg = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     dose_mg_per_kg = models.DecimalField(max_digits=5, decimal_places=3, null=True, blank=True)
     lot_number = models.CharField(max_length=40, blank=True)

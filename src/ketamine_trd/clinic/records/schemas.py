@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from ninja import Field, Schema
 
 from ketamine_trd.clinic.inputs import InputSchema, schema_for
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.inputs import charting as c
 from ketamine_trd.clinical.inputs.registration import PatientInput
 
@@ -119,8 +120,11 @@ class FindingOut(Schema):
 
 
 class SessionAlertOut(Schema):
+    """A live monitoring alert of the session (the core's; the worklist's stored alerts are ``AlertOut``)."""
+
     rule_id: str
-    level: str
+    kind: AlertKind
+    level: AlertLevel
     message: str
     source: str
     profile: str

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.errors import InputError
 
 __all__ = [
@@ -126,12 +127,13 @@ class Gate:
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """A finding that needs a person: code, level (``info``, ``warning``, ``urgent``), a sentence, source."""
+    """A finding that needs a person: code, level and kind (``alert_vocabulary``), a sentence, source."""
 
     code: str
-    level: str
+    level: AlertLevel
     message: str
     source: str
+    kind: AlertKind = AlertKind.OTHER
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
@@ -141,13 +143,15 @@ class Alert:
 class AlertRule:
     """Fires when any of ``items`` is at least ``item_at_least``, or the total crosses a bound.
 
-    ``followups`` are instrument ids that become due when the rule fires.
+    ``followups`` are instrument ids that become due when the rule fires; ``kind`` says what the alert
+    is about (a suicide-item answer, session monitoring, ...), stated here and never guessed from ``code``.
     """
 
     code: str
-    level: str
+    level: AlertLevel
     message: str
     source: str
+    kind: AlertKind
     items: tuple[str, ...] = ()
     item_at_least: int | None = None
     total_at_least: int | None = None
@@ -299,7 +303,10 @@ class Instrument:
             "total_range": list(self.total_range) if self.total_range else None,
             "higher_is_worse": self.higher_is_worse,
             "bands": [{"low": b.low, "high": b.high, "label": b.label, "source": b.source} for b in self.bands],
-            "alert_rules": [{"code": r.code, "level": r.level, "source": r.source} for r in self.alert_rules],
+            "alert_rules": [
+                {"code": r.code, "level": str(r.level), "kind": str(r.kind), "source": r.source}
+                for r in self.alert_rules
+            ],
             "missing_items": {"max_missing": self.missing.max_missing, "source": self.missing.source},
             "loinc": dict(self.loinc),
             "cdisc_prefix": self.cdisc_prefix,
@@ -342,7 +349,8 @@ class ScoreResult:
             "severity_source": self.severity_source,
             "alerts": [str(a) for a in self.alerts],
             "alert_details": [
-                {"code": a.code, "level": a.level, "message": a.message, "source": a.source} for a in self.alerts
+                {"code": a.code, "level": str(a.level), "kind": str(a.kind), "message": a.message, "source": a.source}
+                for a in self.alerts
             ],
             "prorated": self.prorated,
             "followups": list(self.followups),

@@ -136,7 +136,7 @@ def score_instrument(instrument: Instrument, answers: AnswerInput) -> ScoreResul
                 break
     for rule in instrument.alert_rules:
         if rule.fires(values, total):
-            alerts.append(Alert(rule.code, rule.level, rule.message, rule.source))
+            alerts.append(Alert(rule.code, rule.level, rule.message, rule.source, rule.kind))
             followups.extend(f for f in rule.followups if f not in followups)
     if instrument.classifier is not None:
         found = instrument.classifier(values)

@@ -6,6 +6,7 @@ each piece cites its source id. Item labels are short domain names, never item t
 
 from __future__ import annotations
 
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.instruments._model import AlertRule, Band, Instrument, Item, Licence, Scoring
 
 __all__ = ["HAMD17", "MADRS", "PHQ2", "PHQ9", "QIDS_C16", "QIDS_SR16"]
@@ -44,7 +45,7 @@ PHQ9 = Instrument(
     alert_rules=(
         AlertRule(
             "phq9.item9_positive",
-            "urgent",
+            AlertLevel.CRITICAL,
             "PHQ-9 item 9 (thoughts of death or self-harm) is above 0: a clinician must review now and a "
             "C-SSRS screener is due, whatever the total score (suicide-attempt risk rises with this item; the "
             "workflow is the platform's safety rule).",
@@ -52,6 +53,7 @@ PHQ9 = Instrument(
             items=("q9",),
             item_at_least=1,
             followups=("cssrs-screener",),
+            kind=AlertKind.SUICIDE_ITEM,
         ),
     ),
     loinc={"panel": "44249-1", "total": "44261-6"},
@@ -74,11 +76,12 @@ PHQ2 = Instrument(
     alert_rules=(
         AlertRule(
             "phq2.positive",
-            "info",
+            AlertLevel.INFO,
             "PHQ-2 is 3 or more (positive screen): a PHQ-9 is due.",
             source="kroenke-2003",
             total_at_least=3,
             followups=("phq9",),
+            kind=AlertKind.OTHER,  # the PHQ-9 it makes due is its own "assessment due" alert
         ),
     ),
     loinc={"panel": "55757-9", "total": "55758-7"},
@@ -135,12 +138,13 @@ _QIDS_LICENCE = Licence(
 def _suicide_item_rule(code: str, name: str, item: str, item_label: str) -> AlertRule:
     return AlertRule(
         code,
-        "warning",
+        AlertLevel.WARNING,
         f"{name} {item_label} is above 0: a clinician should review; a C-SSRS screener is due (platform-defined rule).",
         source="platform-defined",
         items=(item,),
         item_at_least=1,
         followups=("cssrs-screener",),
+        kind=AlertKind.SUICIDE_ITEM,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.instruments._model import AlertRule, Band, Instrument, Item, Licence, Scoring
 
 __all__ = ["CGI_I", "CGI_S", "GAD7", "SDS"]
@@ -98,11 +99,12 @@ SDS = Instrument(
     alert_rules=(
         AlertRule(
             "sds.significant_impairment",
-            "info",
+            AlertLevel.INFO,
             "An SDS item is 5 or more: significant functional impairment.",
             source="harm-research-sds",
             items=("work", "social", "family"),
             item_at_least=5,
+            kind=AlertKind.OTHER,
         ),
     ),
     cdisc_prefix="SDS01",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.instruments._model import AlertRule, Band, Instrument, Item, Licence, Scoring
 
 __all__ = ["ICPI", "ICSI", "MOCA"]
@@ -72,10 +73,11 @@ MOCA = Instrument(
     alert_rules=(
         AlertRule(
             "moca.below_cutoff",
-            "info",
+            AlertLevel.INFO,
             "MoCA below 26: below the published cut-off; consider a fuller cognitive assessment.",
             source="nasreddine-2005",
             total_at_most=25,
+            kind=AlertKind.OTHER,
         ),
     ),
     loinc={"panel": "72133-2", "total": "72172-0"},

@@ -7,6 +7,7 @@ CADSS-6 item ids match the CADSS-23 ids, so a full CADSS answer set re-scores as
 
 from __future__ import annotations
 
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.instruments._model import AlertRule, Band, Instrument, Item, Licence, Scoring
 
 __all__ = ["BPRS_POSITIVE", "BPRS_POSITIVE_0_6", "CADSS", "CADSS6", "CADSS6_ITEMS", "MOAAS"]
@@ -82,17 +83,19 @@ MOAAS = Instrument(
     alert_rules=(
         AlertRule(
             "moaas.moderate_sedation",
-            "warning",
+            AlertLevel.WARNING,
             "MOAA/S 3 or lower: moderate or greater sedation; keep monitoring and check vital signs.",
             source="jnj-sedation",
             total_at_most=3,
+            kind=AlertKind.MONITORING,
         ),
         AlertRule(
             "moaas.unresponsive",
-            "urgent",
+            AlertLevel.CRITICAL,
             "MOAA/S 0: no response to a painful stimulus (loss of consciousness).",
             source="jnj-sedation",
             total_at_most=0,
+            kind=AlertKind.MONITORING,
         ),
     ),
     cdisc_prefix="MOAA01",

@@ -10,6 +10,7 @@ published rule. Electronic use is licence-gated (``clario-cssrs``): no question 
 
 from __future__ import annotations
 
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.instruments._model import (
     Alert,
     Answers,
@@ -27,13 +28,14 @@ _YES_NO = (0, 1)
 
 
 def _alert(risk: str, why: str) -> Alert:
-    level = "urgent" if risk == "high" else "warning"
+    level = AlertLevel.CRITICAL if risk == "high" else AlertLevel.WARNING
     action = (
         "immediate behavioural-health evaluation and safety precautions"
         if risk == "high"
         else "behavioural-health referral and safety planning"
     )
-    return Alert(f"cssrs.{risk}_risk", level, f"C-SSRS screener triage: {risk} risk ({why}); {action}.", "cssrs-triage")
+    message = f"C-SSRS screener triage: {risk} risk ({why}); {action}."
+    return Alert(f"cssrs.{risk}_risk", level, message, "cssrs-triage", AlertKind.CSSRS_RISK)
 
 
 def cssrs_triage(values: Answers) -> Classification:

@@ -14,6 +14,8 @@ Rules (each alert names its rule, source and data):
 - ``ae-hypertensive-emergency``: a label symptom of hypertensive crisis: refer for emergency care (S1).
 - ``ae-respiratory-depression``, ``ae-open``: adverse events that have not resolved.
 - ``vitals-overdue``: a timed check of the schedule is overdue.
+
+The BP rules are of kind ``blood_pressure``; every other rule is ``monitoring`` (``alert_vocabulary``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Iterator
 
 from ketamine_trd.clinical.monitoring.observations import AdverseEvent, SessionObservations
 from ketamine_trd.clinical.monitoring.vitals import CheckStatus, VitalSigns, vitals_schedule
-from ketamine_trd.clinical.monitoring.vocabulary import Alert, AlertLevel, Datum, require_aware
+from ketamine_trd.clinical.monitoring.vocabulary import Alert, AlertKind, AlertLevel, Datum, require_aware
 from ketamine_trd.clinical.monitoring_profiles import MonitoringProfile
 
 __all__ = ["evaluate_monitoring"]
@@ -53,6 +55,7 @@ def _vital_alerts(obs: SessionObservations, profile: MonitoringProfile) -> Itera
                 tag,
                 v.taken_at,
                 _bp_data(v),
+                kind=AlertKind.BLOOD_PRESSURE,
             )
         rise = profile.monitoring_bp_rise
         if rise is not None and baseline is not None:
@@ -71,6 +74,7 @@ def _vital_alerts(obs: SessionObservations, profile: MonitoringProfile) -> Itera
                         Datum("systolic_rise_mmhg", d_sys, "mmHg"),
                         Datum("diastolic_rise_mmhg", d_dia, "mmHg"),
                     ),
+                    kind=AlertKind.BLOOD_PRESSURE,
                 )
     for v in obs.vitals:
         spo2 = profile.spo2_below_percent

@@ -1,4 +1,4 @@
-"""The words the monitoring rules share: alert levels, alerts with their data, aware times.
+"""The words the monitoring rules share: alerts with their data, aware times (levels and kinds: ``alert_vocabulary``).
 
 >>> Datum("systolic_mmhg", 182, "mmHg")
 Datum(name='systolic_mmhg', value=182, unit='mmHg')
@@ -10,27 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.errors import InputError
 
-__all__ = ["SETTINGS", "Alert", "AlertLevel", "Datum", "minutes_between", "require_aware"]
+__all__ = ["SETTINGS", "Alert", "AlertKind", "AlertLevel", "Datum", "minutes_between", "require_aware"]
 
 #: Healthcare settings as the REMS distinguishes them (S6): outpatient settings enrol patients and file PMFs.
 SETTINGS: tuple[str, ...] = ("outpatient", "inpatient")
-
-
-class AlertLevel(StrEnum):
-    """How urgently an alert needs a person: ``info`` < ``warning`` < ``critical``."""
-
-    INFO = "info"
-    WARNING = "warning"
-    CRITICAL = "critical"
-
-    @property
-    def rank(self) -> int:
-        """0 for info, 1 for warning, 2 for critical (for sorting)."""
-        return ("info", "warning", "critical").index(self.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +34,8 @@ class Alert:
     """A live monitoring alert: rule id, level, a sentence a clinician reads, its source and data.
 
     ``profile`` is ``"<id>@<version>"`` of the profile that produced it; ``observed_at`` is the
-    time of the observation behind it (``None`` for alerts about something missing).
+    time of the observation behind it (``None`` for alerts about something missing); ``kind`` says what
+    it is about (blood pressure or the rest of session monitoring), stated by the rule, never guessed.
     """
 
     rule_id: str
@@ -57,6 +45,7 @@ class Alert:
     profile: str
     observed_at: dt.datetime | None
     data: tuple[Datum, ...] = ()
+    kind: AlertKind = AlertKind.MONITORING
 
 
 def require_aware(field: str, value: dt.datetime) -> dt.datetime:

@@ -34,7 +34,8 @@ def _entry(resource: dict[str, Any]) -> dict[str, Any]:
 
 
 def patient_resources(export: PatientExport, ids: Ids) -> list[dict[str, Any]]:
-    """Every resource of one patient, the Patient first, then courses, sessions, doses, vitals, events, scores."""
+    """Every resource of one patient, the Patient first, then courses, sessions, doses, vitals, events, scores, open
+    alerts (Flags)."""
     rec = export.patient
     patient_ref = ids.ref("patient", rec.record_id)
     out = [care.patient(rec, ids)]
@@ -58,6 +59,9 @@ def patient_resources(export: PatientExport, ids: Ids) -> list[dict[str, Any]]:
     for assessment in export.assessments:
         session_ref = ids.ref("session", assessment.session_id) if assessment.session_id in known_sessions else None
         out.extend(scores.assessment_resources(assessment, ids, patient_ref, session_ref))
+    for alert in export.alerts:
+        session_ref = ids.ref("session", alert.session_id) if alert.session_id in known_sessions else None
+        out.append(care.flag(alert, ids, patient_ref, session_ref))
     return out
 
 

@@ -16,13 +16,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.interop.fhir.codes import (
     ADVERSE_EVENT_SYSTEM,
     AE_OUTCOME,
     AE_SERIOUSNESS,
     AE_SEVERITY,
+    ALERT_KIND_SYSTEM,
+    ALERT_LEVEL_SYSTEM,
     AMBULATORY,
     COURSE_PHASE_SYSTEM,
+    FLAG_PRIORITY_EXTENSION,
+    FLAG_PRIORITY_SYSTEM,
     MRN_TYPE,
     PRODUCT_SYSTEM,
     ROUTE_SYSTEM,
@@ -40,6 +45,7 @@ from ketamine_trd.interop.fhir.ids import Ids
 from ketamine_trd.interop.fhir.values import instant, number
 from ketamine_trd.interop.records import (
     AdverseEventRecord,
+    AlertRecord,
     CourseRecord,
     DoseRecord,
     PatientRecord,
@@ -47,7 +53,7 @@ from ketamine_trd.interop.records import (
     VitalsRecord,
 )
 
-__all__ = ["adverse_event", "care_plan", "encounter", "medication_administration", "patient", "vital_signs"]
+__all__ = ["adverse_event", "care_plan", "encounter", "flag", "medication_administration", "patient", "vital_signs"]
 
 _ENCOUNTER_STATUS = {"planned": "planned", "in_progress": "in-progress", "signed": "finished", "cancelled": "cancelled"}
 _CAREPLAN_STATUS = {"evaluation": "draft", "induction": "active", "maintenance": "active", "ended": "completed"}
@@ -116,12 +122,12 @@ def care_plan(rec: CourseRecord, ids: Ids, patient_ref: str, session_refs: list[
 
 
 def encounter(rec: SessionRecord, ids: Ids, patient_ref: str) -> dict[str, Any]:
-    """The Encounter of a session (ambulatory), from its scheduled time or dose to its end."""
+    """The Encounter of a session (ambulatory), from its scheduled time or dose to its end; its type is the phase."""
     start = rec.dose.given_at if rec.dose else rec.scheduled_at
     period = {"start": instant(start)}
     if rec.ended_at and rec.ended_at >= start:
         period["end"] = instant(rec.ended_at)
-    return {
+    resource: dict[str, Any] = {
         "resourceType": "Encounter",
         "id": ids.id("session", rec.record_id),
         "identifier": [{"system": identifier_system(ids.system, "session"), "value": rec.record_id}],
@@ -130,6 +136,9 @@ def encounter(rec: SessionRecord, ids: Ids, patient_ref: str) -> dict[str, Any]:
         "subject": {"reference": patient_ref},
         "period": period,
     }
+    if rec.phase:  # the phase the dose was given in, not the course's current phase
+        resource["type"] = [{"coding": [{"system": COURSE_PHASE_SYSTEM, "code": rec.phase}]}]
+    return resource
 
 
 def medication_administration(
@@ -245,4 +254,47 @@ def adverse_event(
         resource["severity"] = {"coding": [{"system": AE_SEVERITY, "code": rec.severity}]}
     if dose_ref:
         resource["suspectEntity"] = [{"instance": {"reference": dose_ref}}]
+    return resource
+
+
+#: the core's alert level -> the Flag priority code (high and critical are both "PH"; the level's own code
+#: in ALERT_LEVEL_SYSTEM, beside it, keeps the difference)
+_FLAG_PRIORITY = {
+    AlertLevel.INFO: ("PL", "Low priority"),
+    AlertLevel.WARNING: ("PM", "Medium priority"),
+    AlertLevel.HIGH: ("PH", "High priority"),
+    AlertLevel.CRITICAL: ("PH", "High priority"),
+}
+
+
+def flag(rec: AlertRecord, ids: Ids, patient_ref: str, encounter_ref: str | None) -> dict[str, Any]:
+    """The Flag of an open alert: its kind as the code, its level as the priority (both the core's vocabulary)."""
+    level = AlertLevel.parse(rec.level)
+    kind = AlertKind.parse(rec.kind)
+    priority, display = _FLAG_PRIORITY[level]
+    resource: dict[str, Any] = {
+        "resourceType": "Flag",
+        "id": ids.id("alert", rec.record_id),
+        "identifier": [{"system": identifier_system(ids.system, "alert"), "value": rec.record_id}],
+        "extension": [
+            {
+                "url": FLAG_PRIORITY_EXTENSION,
+                "valueCodeableConcept": {
+                    "coding": [
+                        {"system": FLAG_PRIORITY_SYSTEM, "code": priority, "display": display},
+                        {"system": ALERT_LEVEL_SYSTEM, "code": level.value, "display": level.label},
+                    ]
+                },
+            }
+        ],
+        "status": "active",
+        "code": {
+            "coding": [{"system": ALERT_KIND_SYSTEM, "code": kind.value, "display": kind.label}],
+            "text": rec.message,
+        },
+        "subject": {"reference": patient_ref},
+        "period": {"start": instant(rec.raised_at)},
+    }
+    if encounter_ref:
+        resource["encounter"] = {"reference": encounter_ref}
     return resource

@@ -21,6 +21,10 @@ from ketamine_trd.clinical.sources import cite
 
 __all__ = [
     "ADVERSE_EVENT_SYSTEM",
+    "ALERT_KIND_SYSTEM",
+    "ALERT_LEVEL_SYSTEM",
+    "FLAG_PRIORITY_EXTENSION",
+    "FLAG_PRIORITY_SYSTEM",
     "BASE",
     "INSTRUMENT_SYSTEM",
     "LOINC",
@@ -44,6 +48,12 @@ PRODUCT_SYSTEM = f"{BASE}/CodeSystem/product"
 ROUTE_SYSTEM = f"{BASE}/CodeSystem/route"
 ADVERSE_EVENT_SYSTEM = f"{BASE}/CodeSystem/adverse-event-kind"
 COURSE_PHASE_SYSTEM = f"{BASE}/CodeSystem/course-phase"
+#: the core's one alert vocabulary (``clinical.alert_vocabulary``) as code systems
+ALERT_KIND_SYSTEM = f"{BASE}/CodeSystem/alert-kind"
+ALERT_LEVEL_SYSTEM = f"{BASE}/CodeSystem/alert-level"
+#: R4's Flag priority extension and its codes (IHE PCD alert priority): PN none, PL low, PM medium, PH high
+FLAG_PRIORITY_EXTENSION = "http://hl7.org/fhir/StructureDefinition/flag-priority"
+FLAG_PRIORITY_SYSTEM = "http://hl7.org/fhir/flag-priority-code"
 TIMEPOINT_SYSTEM = f"{BASE}/CodeSystem/session-timepoint"
 TIMEPOINT_EXTENSION = f"{BASE}/StructureDefinition/session-timepoint"
 TAG_SYSTEM = f"{BASE}/CodeSystem/tag"

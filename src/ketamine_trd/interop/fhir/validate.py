@@ -36,6 +36,7 @@ REQUIRED_CODES: dict[tuple[str, str], frozenset[str]] = {
         {"in-progress", "completed", "amended", "entered-in-error", "stopped"}
     ),
     ("Questionnaire", "status"): frozenset({"draft", "active", "retired", "unknown"}),
+    ("Flag", "status"): frozenset({"active", "inactive", "entered-in-error"}),
     ("MedicationAdministration", "status"): frozenset(
         {"in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped", "unknown"}
     ),

@@ -43,6 +43,6 @@ def clear_unreadable(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("records", "0004_patient_session_version")]
+    dependencies = [("records", "0007_fill_session_phase_from_course_history")]
 
     operations = [migrations.RunPython(clear_unreadable, migrations.RunPython.noop)]

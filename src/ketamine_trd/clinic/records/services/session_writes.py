@@ -53,10 +53,6 @@ Writer = Callable[[Session], list[str]]
 LIVE_ONLY_RULES = frozenset({"vitals-overdue"})
 
 
-def _alert_kind(rule_id: str) -> str:
-    return "blood_pressure" if rule_id.startswith("bp-") or rule_id.startswith("predose-bp") else "monitoring"
-
-
 def raise_monitoring_alerts(actor: Actor, session: Session, now: dt.datetime) -> int:
     """Put the core's warning and critical monitoring alerts for ``session`` on the worklist (idempotent)."""
     judged = assess(session, load_rows(session), now)
@@ -67,8 +63,8 @@ def raise_monitoring_alerts(actor: Actor, session: Session, now: dt.datetime) ->
         moment = alert.observed_at.isoformat() if alert.observed_at else "-".join(str(d.value) for d in alert.data)
         _, created = raise_alert(
             session.patient,
-            kind=_alert_kind(alert.rule_id),
-            level=alert.level.value,
+            kind=alert.kind,
+            level=alert.level,
             rule=alert.rule_id,
             source=alert.source,
             message=alert.message,
@@ -165,6 +161,7 @@ def record_dose(
             data.lot_number.strip(),
         )
         session.devices_count, session.dose_mg_per_kg = data.devices_used, data.mg_per_kg
+        session.phase = session.course.phase  # the phase the dose is given in, kept when the course moves on
         session.infusion_rate_ml_per_h, session.infusion_duration_min = (
             data.infusion_rate_ml_per_h,
             data.infusion_duration_min,
@@ -174,7 +171,7 @@ def record_dose(
             data.infusion_ended_at,
         )
         return ["dose_given_at", "dose_mg", "lot_number", "devices_count", "dose_mg_per_kg", "infusion_rate_ml_per_h",
-                "infusion_duration_min", "concentration_mg_per_ml", "infusion_ended_at"]  # fmt: skip
+                "infusion_duration_min", "concentration_mg_per_ml", "infusion_ended_at", "phase"]  # fmt: skip
 
     return _chart(actor, session_id, now, write, expected_version=expected_version)
 

@@ -61,7 +61,7 @@ def screens_due_list(clinic_id: int, *, today: dt.date) -> list[DueRow]:
 
     Oldest due date first. Not audited here: the caller (dashboard or due page) records its own read.
     """
-    from ketamine_trd.clinic.records.models import Patient, Phase, Session, SessionStatus
+    from ketamine_trd.clinic.records.interface import Patient, Phase, Session, SessionStatus
 
     first_doses = dict(
         Session.objects.filter(patient__clinic_id=clinic_id, status=SessionStatus.SIGNED, dose_given_at__isnull=False)

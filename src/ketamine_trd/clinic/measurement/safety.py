@@ -78,7 +78,7 @@ def survey_patient(patient: Any, *, today: dt.date) -> surveillance.Surveillance
 
 def _in_treatment(patient: Any) -> bool:
     """Whether the patient has a course in induction or maintenance (the due list's patients)."""
-    from ketamine_trd.clinic.records.models import Course, Phase
+    from ketamine_trd.clinic.records.interface import Course, Phase
 
     return Course.objects.filter(patient=patient, phase__in=(Phase.INDUCTION, Phase.MAINTENANCE)).exists()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ketamine_trd.clinic.records.admin import ReadOnlyAdmin
 from ketamine_trd.clinic.records.models import (
     Course,
+    Patient,
     Phase,
     RemsRecord,
     RemsStatus,
@@ -22,6 +23,7 @@ from ketamine_trd.clinic.records.services._scope import patient_for
 
 __all__ = [
     "Course",
+    "Patient",
     "Phase",
     "ReadOnlyAdmin",
     "RemsRecord",

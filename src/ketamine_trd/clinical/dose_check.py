@@ -12,6 +12,8 @@ Rules (rule id, what happens, source):
   session; spravato-hcp-dosing, S12 for the EU age-65 profile).
 - ``iv-outside-studied-range`` override: an IV dose outside the studied 0.1-1.0 mg/kg (S23).
 - ``dose-off-plan`` override: more than ``plan_tolerance_percent`` from the planned dose (site decision).
+- ``dose-contraindicated`` override: the patient's screening for this product has a contraindication that no
+  prescriber has overridden (the screening's source, S1 or S5 for the label's).
 
 "Override" findings refuse the dose unless a prescriber gives a written reason; "refused" findings cannot be
 overridden (the entry itself is wrong). The core never reads the clock and never decides who may override.
@@ -29,14 +31,14 @@ overridden (the entry itself is wrong). The core never reads the clock and never
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
 from ketamine_trd.clinical.dosing.esketamine import DEVICE_MG, allowed_doses, get_esketamine_profile
 from ketamine_trd.clinical.dosing.iv import STUDIED_MG_PER_KG
-from ketamine_trd.clinical.monitoring_profiles import ESKETAMINE, Cited, parse_product
 from ketamine_trd.clinical.monitoring.vocabulary import require_aware
+from ketamine_trd.clinical.monitoring_profiles import ESKETAMINE, Cited, parse_product
 from ketamine_trd.clinical.sources import cite
 from ketamine_trd.errors import InputError
 
@@ -96,6 +98,7 @@ class ChartedDose:
 
     ``session_number`` is the 1-based number of the session in its course; ``planned_dose_mg`` the plan's dose for
     it (the label phase's esketamine dose), else ``planned_mg_per_kg`` x ``dosing_weight_kg``.
+    ``contraindications`` are the (sentence, source) of the screening's contraindications not yet overridden.
     """
 
     product: str
@@ -113,6 +116,7 @@ class ChartedDose:
     concentration_mg_per_ml: Decimal | None = None
     indication: str = "trd"
     esketamine_profile: str | None = None
+    contraindications: tuple[tuple[str, str], ...] = ()
     override_reason: str = ""
 
     def __post_init__(self) -> None:
@@ -306,4 +310,9 @@ def judge_charted_dose(dose: ChartedDose, rules: DoseRules = DEFAULT_DOSE_RULES)
     findings = _window(dose, rules)
     findings += _esketamine(dose) if dose.product == ESKETAMINE else _iv(dose, rules)
     findings += _plan(dose, rules, planned)
+    findings += [
+        DoseFinding("dose-contraindicated", Outcome.OVERRIDE, f"Contraindication on the screening, not overridden: "
+                    f"{message}", source, ("dose_mg",))
+        for message, source in dose.contraindications
+    ]  # fmt: skip
     return DoseVerdict(tuple(findings), planned, dose.override_reason.strip())

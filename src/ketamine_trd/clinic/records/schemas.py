@@ -48,6 +48,7 @@ class CourseIn(Schema):
     per_week: int = 2
     maintenance: str = "none"
     maintenance_sessions: int = 0
+    override_reason: str = Field("", description="a prescriber's reason to plan despite the eligibility gate")
 
 
 class CourseOut(Schema):
@@ -69,6 +70,7 @@ class CourseOut(Schema):
 class PhaseIn(Schema):
     phase: str
     end_reason: str = ""
+    override_reason: str = Field("", description="a prescriber's reason to start induction despite the gate")
 
 
 class ScheduleIn(Schema):
@@ -96,6 +98,7 @@ class DoseIn(Schema):
     infusion_duration_min: int | None = None
     concentration_mg_per_ml: Decimal | None = None
     infusion_ended_at: dt.datetime | None = None
+    override_reason: str = Field("", description="a prescriber's reason for a dose outside the core's checks")
 
 
 class ChecklistIn(Schema):
@@ -135,7 +138,7 @@ class DischargeIn(Schema):
     respiratory_depression_observed: bool | None = None
     clinically_stable: bool | None = None
     safe_departure_arranged: bool | None = None
-    monitoring_hcp_name: str = ""
+    monitoring_hcp_id: int | None = None
 
 
 class VitalsOut(Schema):
@@ -211,6 +214,10 @@ class SessionOut(Schema):
     adverse_events: list[EventOut] = []
     missing: list[FindingOut] = []
     alerts: list[AlertOut] = []
+
+
+class SignIn(Schema):
+    override_reason: str = Field("", description="a prescriber's reason to sign while not ready for discharge")
 
 
 class SignOut(Schema):

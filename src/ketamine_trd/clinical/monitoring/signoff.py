@@ -174,7 +174,11 @@ def _esketamine(r: SessionRecord) -> Iterator[MissingField]:
 
 
 def missing_for_signature(
-    session_record: SessionRecord, product: str, profile: MonitoringProfile | None = None, *, at: dt.datetime | None = None
+    session_record: SessionRecord,
+    product: str,
+    profile: MonitoringProfile | None = None,
+    *,
+    at: dt.datetime | None = None,
 ) -> tuple[MissingField, ...]:
     """Each field the session still needs before signature (empty when it can be signed).
 

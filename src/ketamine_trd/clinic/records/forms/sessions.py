@@ -70,6 +70,12 @@ class DoseForm(forms.Form):
         required=False, min_value=Decimal("0.01"), max_value=100, help_text="mg/mL"
     )
     infusion_ended_at = _when(False, "Infusion ended")
+    override_reason = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for a dose outside the checks (prescriber)",
+        help_text="only when the dose is refused as off the plan, the label or the studied range: "
+        "at least 15 characters",
+    )  # fmt: skip
 
     def to_input(self) -> w.DoseInput:
         d = self.cleaned_data
@@ -79,6 +85,7 @@ class DoseForm(forms.Form):
             infusion_rate_ml_per_h=d.get("infusion_rate_ml_per_h"),
             infusion_duration_min=d.get("infusion_duration_min"),
             concentration_mg_per_ml=d.get("concentration_mg_per_ml"), infusion_ended_at=d.get("infusion_ended_at"),
+            override_reason=d.get("override_reason") or "",
         )  # fmt: skip
 
 
@@ -156,12 +163,26 @@ class DischargeForm(forms.Form):
     respiratory_depression_observed = forms.NullBooleanField(required=False, label="Respiratory depression")
     clinically_stable = forms.NullBooleanField(required=False, label="Clinically stable")
     safe_departure_arranged = forms.NullBooleanField(required=False, label="Ride home confirmed")
-    monitoring_hcp_name = forms.CharField(required=False, max_length=120, label="Healthcare provider monitoring")
+    monitoring_hcp_id = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=[("", "—")],
+        label="Healthcare provider who monitored (name, phone and e-mail on the REMS form)",
+    )  # fmt: skip
+
+    def __init__(self, *args: object, providers: tuple[tuple[int, str], ...] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["monitoring_hcp_id"]
+        field.choices = [("", "—"), *providers]  # type: ignore[attr-defined]
 
     def to_input(self) -> w.DischargeInput:
         d = self.cleaned_data
-        return w.DischargeInput(**{name: d.get(name) for name in w.DischargeInput.__dataclass_fields__} | {
-            "monitoring_hcp_name": d.get("monitoring_hcp_name") or ""})  # fmt: skip
+        return w.DischargeInput(**{name: d.get(name) for name in w.DischargeInput.__dataclass_fields__})
+
+
+class SignForm(forms.Form):
+    override_reason = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason to sign although the patient is not ready for discharge (prescriber)",
+    )  # fmt: skip
 
 
 PARTS: dict[str, type[forms.Form]] = {

@@ -12,6 +12,7 @@ from ketamine_trd.clinic import access
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import Course, IntakeKind, IntakeResult, Patient, RemsRecord, Session
 from ketamine_trd.clinic.records.services._scope import patient_for, require
+from ketamine_trd.clinic.records.services.gates import screening_product
 from ketamine_trd.clinic.records.services.intake import age_years
 from ketamine_trd.clinic.records.services.rems import core_record
 from ketamine_trd.clinical.rems import rems_status
@@ -26,6 +27,7 @@ class PatientPage:
     clinical: bool
     trd: IntakeResult | None
     screening: IntakeResult | None
+    screenings: tuple[IntakeResult, ...]
     intake_history: tuple[IntakeResult, ...]
     courses: tuple[Course, ...]
     sessions: tuple[Session, ...]
@@ -34,6 +36,15 @@ class PatientPage:
 
 def _latest(rows: list[IntakeResult], kind: str) -> IntakeResult | None:
     return next((r for r in rows if r.kind == kind), None)
+
+
+def _latest_per_product(rows: list[IntakeResult]) -> tuple[IntakeResult, ...]:
+    """The newest screening for each product (newest first): one product's result never hides another's."""
+    seen: dict[str, IntakeResult] = {}
+    for row in rows:
+        if row.kind == IntakeKind.SCREENING:
+            seen.setdefault(screening_product(row), row)
+    return tuple(seen.values())
 
 
 def patient_page(actor: Any, patient_id: int, *, now: dt.datetime, session_limit: int = 20) -> PatientPage:
@@ -61,6 +72,7 @@ def patient_page(actor: Any, patient_id: int, *, now: dt.datetime, session_limit
         clinical=clinical,
         trd=_latest(intake, IntakeKind.TRD),
         screening=_latest(intake, IntakeKind.SCREENING),
+        screenings=_latest_per_product(intake),
         intake_history=tuple(intake),
         courses=tuple(courses),
         sessions=tuple(sessions.order_by("-scheduled_at")[:session_limit]),

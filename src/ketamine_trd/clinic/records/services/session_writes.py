@@ -15,13 +15,15 @@ from typing import Any
 
 from django.db import transaction
 
+from ketamine_trd.clinic import access
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.services import raise_alert
 from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, Timepoint, VitalSign
-from ketamine_trd.clinic.records.services import charting
+from ketamine_trd.clinic.records.services import charting, gates
 from ketamine_trd.clinic.records.services._scope import not_in_future, require, session_for, user_of
-from ketamine_trd.clinic.records.services.sessions import assess, load_rows
+from ketamine_trd.clinic.records.services.sessions import assess, load_rows, monitoring_providers
 from ketamine_trd.clinical.checklist import CONCOMITANT_CLASSES, PredoseChecklist
+from ketamine_trd.clinical.dose_check import MIN_OVERRIDE_REASON_CHARS, ChartedDose, DoseVerdict, judge_charted_dose
 from ketamine_trd.clinical.monitoring.observations import AdverseEvent as CoreEvent
 from ketamine_trd.clinical.monitoring.observations import DissociationRating, SedationRating
 from ketamine_trd.clinical.monitoring.signoff import SessionRecord
@@ -57,6 +59,7 @@ class DoseInput:
     infusion_duration_min: int | None = None
     concentration_mg_per_ml: Decimal | None = None
     infusion_ended_at: dt.datetime | None = None
+    override_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,7 @@ class DischargeInput:
     respiratory_depression_observed: bool | None
     clinically_stable: bool | None
     safe_departure_arranged: bool | None
-    monitoring_hcp_name: str
+    monitoring_hcp_id: int | None = None
 
 
 def _alert_kind(rule_id: str) -> str:
@@ -169,8 +172,52 @@ def record_checklist(actor: Any, session_id: int, data: ChecklistInput, *, now: 
     return _chart(actor, session_id, now, write)
 
 
+def judge_dose(session: Session, data: DoseInput) -> DoseVerdict:
+    """The core's verdict on ``data`` charted for ``session``: plan, product rules, arithmetic, window, screening."""
+    course = session.course
+    plan = gates.planned_dose(session)
+    screening = gates.course_screening(course)
+    unresolved: tuple[tuple[str, str], ...] = ()
+    if screening is not None and not (course.gate_override_reason or screening.override_reason):
+        unresolved = tuple((n.message, n.source) for n in screening.contraindications)
+    esketamine = course.product == "esketamine-nasal"
+    charted = ChartedDose(
+        product=course.product, dosed_at=data.dosed_at, scheduled_at=session.scheduled_at, dose_mg=data.dose_mg,
+        session_number=plan["number"], planned_dose_mg=plan["dose_mg"], planned_mg_per_kg=plan["mg_per_kg"],
+        dosing_weight_kg=plan["weight_kg"], mg_per_kg=data.mg_per_kg, devices_used=data.devices_used,
+        infusion_rate_ml_per_h=data.infusion_rate_ml_per_h, infusion_duration_min=data.infusion_duration_min,
+        concentration_mg_per_ml=data.concentration_mg_per_ml,
+        indication=str((course.plan_data or {}).get("indication") or "trd"),
+        esketamine_profile=(course.plan_data or {}).get("profile") if esketamine else None,
+        contraindications=unresolved, override_reason=data.override_reason,
+    )  # fmt: skip
+    return judge_charted_dose(charted, gates.dose_rules())
+
+
+def _enforce_dose_verdict(user: Any, data: DoseInput, verdict: DoseVerdict) -> None:
+    """Refuse what the core refuses; what needs an override needs a prescriber's written reason."""
+    if verdict.refused:
+        first = verdict.refused[0]
+        raise InputError(first.fields[0], getattr(data, first.fields[0], data.dose_mg),
+                         " ".join(f.message for f in verdict.refused), reason="was refused")  # fmt: skip
+    if not verdict.needs_override:
+        return
+    problems = " ".join(f.message for f in verdict.needs_override)
+    if not verdict.overridden:
+        raise InputError("dose_mg", data.dose_mg, f"{problems} A prescriber may give this dose with a written reason "
+                         f"(at least {MIN_OVERRIDE_REASON_CHARS} characters) in 'Reason for a dose outside the checks'",
+                         reason="needs a prescriber's reason")  # fmt: skip
+    if not access.can(user, "dose.override"):
+        raise InputError("override_reason", data.override_reason, "a prescriber's reason: ask the prescriber to chart "
+                         "or confirm this dose", reason="cannot come from your role")  # fmt: skip
+
+
 def record_dose(actor: Any, session_id: int, data: DoseInput, *, now: dt.datetime) -> Session:
-    """Store the dose given (esketamine: devices and lot; IV: infusion settings)."""
+    """Store the dose given (esketamine: devices and lot; IV: infusion settings), judged by the core first.
+
+    A dose the core refuses is not saved; one outside the plan, the label's doses for the session or the studied
+    range, or given despite a contraindication, is saved only with a prescriber's reason (stored and audited).
+    """
     not_in_future("dosed_at", data.dosed_at, now)
     if data.infusion_ended_at is not None:
         not_in_future("infusion_ended_at", data.infusion_ended_at, now)
@@ -192,6 +239,11 @@ def record_dose(actor: Any, session_id: int, data: DoseInput, *, now: dt.datetim
             devices_used=data.devices_used,
             lot_number=data.lot_number,
         )  # fmt: skip  (core validation)
+        verdict = judge_dose(session, data)
+        _enforce_dose_verdict(user_of(actor), data, verdict)
+        session.dose_check = verdict.to_dict()
+        session.dose_override_reason = verdict.override_reason if verdict.overridden else ""
+        session.dose_overridden_by = user_of(actor) if verdict.overridden else None
         session.dose_given_at, session.dose_mg, session.lot_number = (
             data.dosed_at,
             data.dose_mg,
@@ -207,7 +259,8 @@ def record_dose(actor: Any, session_id: int, data: DoseInput, *, now: dt.datetim
             data.infusion_ended_at,
         )
         return ["dose_given_at", "dose_mg", "lot_number", "devices_count", "dose_mg_per_kg", "infusion_rate_ml_per_h",
-                "infusion_duration_min", "concentration_mg_per_ml", "infusion_ended_at"]  # fmt: skip
+                "infusion_duration_min", "concentration_mg_per_ml", "infusion_ended_at", "dose_check",
+                "dose_override_reason", "dose_overridden_by"]  # fmt: skip
 
     return _chart(actor, session_id, now, write)
 
@@ -285,22 +338,32 @@ def resolve_adverse_event(
     return _chart(actor, session_id, now, write)
 
 
+def monitoring_provider(clinic_id: int, user_id: int | None) -> Any:
+    """The chosen provider (a clinical user of the clinic), ``None`` when none was chosen; else ``InputError``."""
+    if user_id is None:
+        return None
+    found = next((u for u in monitoring_providers(clinic_id) if u.pk == user_id), None)
+    if found is None:
+        raise InputError("monitoring_hcp_id", user_id, "a nurse or prescriber of this clinic")
+    return found
+
+
 def record_discharge(actor: Any, session_id: int, data: DischargeInput, *, now: dt.datetime) -> Session:
     """Store the end of monitoring and the REMS form answers."""
     not_in_future("monitoring_completed_at", data.monitoring_completed_at, now)
     if data.ready_to_leave_minutes is not None and not 0 <= data.ready_to_leave_minutes <= 1440:
         raise InputError("ready_to_leave_minutes", data.ready_to_leave_minutes, "0 to 1440 minutes")
-    if len(data.monitoring_hcp_name) > 120:
-        raise InputError("monitoring_hcp_name", data.monitoring_hcp_name[:20], "at most 120 characters")
 
     def write(session: Session) -> list[str]:
         if session.dose_given_at is not None and data.monitoring_completed_at < session.dose_given_at:
             raise InputError("monitoring_completed_at", data.monitoring_completed_at.isoformat(timespec="minutes"),
                              "at or after the time of dosing")  # fmt: skip
-        names = [f.name for f in fields(data)]
+        names = [f.name for f in fields(data) if f.name != "monitoring_hcp_id"]
         for name in names:
-            value = getattr(data, name)
-            setattr(session, name, value.strip() if isinstance(value, str) else value)
-        return names
+            setattr(session, name, getattr(data, name))
+        hcp = monitoring_provider(session.patient.clinic_id, data.monitoring_hcp_id)
+        session.monitoring_hcp = hcp
+        session.monitoring_hcp_name = hcp.get_full_name() if hcp is not None else ""
+        return [*names, "monitoring_hcp", "monitoring_hcp_name"]
 
     return _chart(actor, session_id, now, write)

@@ -161,7 +161,8 @@ def screen_command(
     profile: str = typer.Option(..., "--profile", help="Medical profile JSON (docs/formats.md)."),
     product: str = typer.Option(..., "--product", help=PRODUCTS_HELP),
     bp_profile: str | None = typer.Option(
-        None, "--bp-profile", help="BP profile (default: spravato-label-2019 esketamine, site-unset racemic)."
+        None, "--bp-profile", help="BP profile (default: "
+        "spravato-label-2019 esketamine, racemic-hypertensive-crisis racemic)."
     ),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:

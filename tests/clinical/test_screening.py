@@ -77,7 +77,8 @@ def test_racemic_default_is_the_hypertensive_crisis_range(product: Product) -> N
     crisis: SBP > 180 and/or DBP > 120 mmHg (2017 ACC/AHA, acc-aha-2017-htn; Ketalar label S30)."""
     below = screen(_profile(blood_pressure={"systolic": 180, "diastolic": 120}), product)
     assert below.bp_profile == "racemic-hypertensive-crisis" and below.decision == "eligible"
-    crises = ({"systolic": 181, "diastolic": 100}, {"systolic": 170, "diastolic": 121}, {"systolic": 200, "diastolic": 125})
+    crises = ({"systolic": 181, "diastolic": 100}, {"systolic": 170, "diastolic": 121},
+              {"systolic": 200, "diastolic": 125})
     for bp in crises:
         r = screen(_profile(blood_pressure=bp), product)
         assert r.decision == "eligible_with_cautions"

@@ -17,7 +17,7 @@ from ketamine_trd.clinical.courses import EsketamineCourseRequest, IvCourseReque
 from ketamine_trd.clinical.dose_check import MIN_OVERRIDE_REASON_CHARS
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.clinical.treatment_gate import GateVerdict, IntakeSummary
-from ketamine_trd.errors import ConflictError, InputError
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError
 
 #: the course workflow (platform-defined): phases move forward only, and any phase may end with a reason
 NEXT_PHASES: dict[str, tuple[str, ...]] = {
@@ -71,7 +71,8 @@ def pass_gate(actor: Any, patient: Any, product: str, reason: str, *, now: dt.da
             return gates.judge_gate(patient, product, standing.gate_override_reason)
     if not verdict.overridden:
         problems = " ".join(f.message for f in verdict.findings)
-        raise InputError("override_reason", reason.strip(), f"{problems} A prescriber may go ahead with a written "
+        raise CheckRefused("override_reason", reason.strip(), f"Eligibility is not established. {problems} A "
+                           "prescriber may go ahead with a written "
                          f"reason of at least {MIN_OVERRIDE_REASON_CHARS} characters",
                          reason="is needed: eligibility is not established")  # fmt: skip
     _require_recent_auth(actor, now)

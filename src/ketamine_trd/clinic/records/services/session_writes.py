@@ -28,7 +28,7 @@ from ketamine_trd.clinical.monitoring.observations import AdverseEvent as CoreEv
 from ketamine_trd.clinical.monitoring.observations import DissociationRating, SedationRating
 from ketamine_trd.clinical.monitoring.signoff import SessionRecord
 from ketamine_trd.clinical.monitoring.vitals import VitalSigns
-from ketamine_trd.errors import ConflictError, InputError, UnknownTermError
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError, UnknownTermError
 
 Writer = Callable[[Session], list[str]]
 #: rules shown live at the chair but not put on the worklist (they clear themselves once the reading is charted)
@@ -198,18 +198,19 @@ def _enforce_dose_verdict(user: Any, data: DoseInput, verdict: DoseVerdict) -> N
     """Refuse what the core refuses; what needs an override needs a prescriber's written reason."""
     if verdict.refused:
         first = verdict.refused[0]
-        raise InputError(first.fields[0], getattr(data, first.fields[0], data.dose_mg),
+        raise CheckRefused(first.fields[0], getattr(data, first.fields[0], data.dose_mg),
                          " ".join(f.message for f in verdict.refused), reason="was refused")  # fmt: skip
     if not verdict.needs_override:
         return
     problems = " ".join(f.message for f in verdict.needs_override)
     if not verdict.overridden:
-        raise InputError("dose_mg", data.dose_mg, f"{problems} A prescriber may give this dose with a written reason "
+        raise CheckRefused("dose_mg", data.dose_mg, f"{problems} A prescriber may give this dose with a written reason "
                          f"(at least {MIN_OVERRIDE_REASON_CHARS} characters) in 'Reason for a dose outside the checks'",
                          reason="needs a prescriber's reason")  # fmt: skip
     if not access.can(user, "dose.override"):
-        raise InputError("override_reason", data.override_reason, "a prescriber's reason: ask the prescriber to chart "
-                         "or confirm this dose", reason="cannot come from your role")  # fmt: skip
+        raise CheckRefused("override_reason", data.override_reason, "Only a prescriber can give a reason for a dose "
+                         "outside the checks: ask the prescriber to chart or confirm this dose.",
+                           reason="cannot come from your role")  # fmt: skip
 
 
 def record_dose(actor: Any, session_id: int, data: DoseInput, *, now: dt.datetime) -> Session:

@@ -24,7 +24,7 @@ from ketamine_trd.clinic.records.services._scope import require, session_for
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows
 from ketamine_trd.clinical.dose_check import MIN_OVERRIDE_REASON_CHARS
 from ketamine_trd.clinical.monitoring.signoff import MissingField
-from ketamine_trd.errors import ConflictError, InputError
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +55,11 @@ def sign_session(actor: Any, session_id: int, *, now: dt.datetime, override_reas
     user = require(actor, "session.sign")
     reason = (override_reason or "").strip()
     if reason and len(reason) < MIN_OVERRIDE_REASON_CHARS:
-        raise InputError("override_reason", reason, f"a written reason of at least {MIN_OVERRIDE_REASON_CHARS} "
+        raise CheckRefused("override_reason", reason, f"a written reason of at least {MIN_OVERRIDE_REASON_CHARS} "
                          "characters")  # fmt: skip
     if reason and not access.can(user, "session.sign_override"):
-        raise InputError("override_reason", reason, "a prescriber's reason: ask the prescriber to sign",
+        raise CheckRefused("override_reason", reason, "Only a prescriber can sign with a reason: ask the "
+                           "prescriber to sign.",
                          reason="cannot come from your role")  # fmt: skip
     _require_recent_auth(actor, now)
     with transaction.atomic():

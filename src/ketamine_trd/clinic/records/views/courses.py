@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ketamine_trd.clinic.access import can, require_role
 from ketamine_trd.clinic.authn.reauth import ReauthRequired
-from ketamine_trd.clinic.records.forms._errors import add_domain_error
+from ketamine_trd.clinic.records.forms._errors import add_check_error
 from ketamine_trd.clinic.records.forms.courses import CourseForm, PhaseForm, ScheduleForm
 from ketamine_trd.clinic.records.services import courses
 from ketamine_trd.clinic.records.views._edge import as_http, now
-from ketamine_trd.errors import ConflictError, InputError, KtrdError
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError, KtrdError
 
 
 def reauthenticate(request: HttpRequest, form: forms.Form) -> bool:
@@ -42,7 +42,7 @@ def course_new(request: HttpRequest, patient_id: int) -> HttpResponse:
         try:
             course = courses.plan_new_course(request, page.patient.pk, form.to_input(), now=now())
         except (InputError, ConflictError) as error:
-            add_domain_error(form, error, {"start": "start_date"})
+            add_check_error(form, error, {"start": "start_date"})
         except ReauthRequired:
             form.add_error("password", "Enter your password to confirm the override.")
         else:
@@ -82,7 +82,7 @@ def course_phase(request: HttpRequest, course_id: int) -> HttpResponse:
                 override_reason=form.cleaned_data["override_reason"],
             )  # fmt: skip
         except InputError as error:
-            messages.error(request, str(error))
+            messages.error(request, error.allowed if isinstance(error, CheckRefused) else str(error))
         except ReauthRequired:
             messages.error(request, "Enter your password to confirm the override.")
         except KtrdError as error:

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ketamine_trd.clinic.access import can, require_role
-from ketamine_trd.clinic.records.forms._errors import add_domain_error
+from ketamine_trd.clinic.records.forms._errors import add_check_error
 from ketamine_trd.clinic.records.forms.courses import ScheduleForm
 from ketamine_trd.clinic.records.forms.sessions import PARTS, DischargeForm, SignForm
 from ketamine_trd.clinic.records.services import session_writes, sessions, signing
 from ketamine_trd.clinic.records.views._edge import as_http, now
-from ketamine_trd.errors import ConflictError, InputError, KtrdError
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError, KtrdError
 
 WRITERS = {
     "checklist": session_writes.record_checklist,
@@ -129,7 +129,7 @@ def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResp
             else:
                 WRITERS[part](request, session_id, form.to_input(), now=now())  # type: ignore[operator]
         except (InputError, ConflictError) as error:
-            add_domain_error(form, error)
+            add_check_error(form, error)
         except KtrdError as error:
             raise as_http(error) from error
         else:
@@ -144,7 +144,7 @@ def _sign(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
         outcome = signing.sign_session(request, session_id, now=now(), override_reason=reason)
     except (ConflictError, InputError) as error:
-        messages.error(request, str(error))
+        messages.error(request, error.allowed if isinstance(error, CheckRefused) else str(error))
         return redirect("records:session_detail", session_id=session_id)
     except KtrdError as error:
         if type(error).__name__ == "ReauthRequired":

@@ -229,3 +229,23 @@ def test_a_session_not_ready_for_discharge_cannot_be_signed(page: Any, users: di
     assert stored.status == "signed" and stored.sign_override_reason.startswith("Patient transferred")
     assert "Signed while not ready for discharge" in ppage.content()
     _shoot(prescriber, "signed-with-reason")
+
+
+def test_the_demo_clinic_shows_its_overrides_as_such(page: Any, users: dict[str, Any]) -> None:  # noqa: F811
+    from ketamine_trd.clinic.demo import CONTRAINDICATION_REASON, DOSE_REASON, ensure_demo_clinic, password_for
+    from ketamine_trd.clinic.records.models import Course, Session
+
+    ensure_demo_clinic(seed=7, patients=10)
+    j = Journey(page, "demo")
+    page.goto("/accounts/login/")
+    page.fill("[name='username']", "demo-prescriber")
+    page.fill("[name='password']", password_for("prescriber"))
+    j.submit()
+    course = Course.objects.get(gate_override_reason=CONTRAINDICATION_REASON)
+    page.goto(f"/courses/{course.pk}/")
+    assert CONTRAINDICATION_REASON in page.locator("[data-testid='course-gate-override']").inner_text()
+    _shoot(j, "course-contraindication-overridden")
+    session = Session.objects.get(dose_override_reason=DOSE_REASON)
+    page.goto(f"/sessions/{session.pk}/")
+    assert DOSE_REASON in page.locator("[data-testid='dose-override']").inner_text()
+    _shoot(j, "session-dose-overridden")

@@ -13,6 +13,9 @@ class                      CLI exit     HTTP        meaning
                                                     what is allowed
 ``UnitError``              2            422         a quantity without an explicit, known
                                                     unit (units are never guessed)
+``CheckRefused``           2            422         a safety check refused a value (a dose off
+                                                    the plan, eligibility not established);
+                                                    ``allowed`` says why in a clinician's words
 ``UnknownTermError``       2            422         a drug, condition, medication class or
                                                     instrument id that is not known
 ``NotFoundError``          3            404         a patient, course or record is absent
@@ -49,6 +52,7 @@ __all__ = [
     "EXIT_CODES",
     "HTTP_STATUS",
     "Busy",
+    "CheckRefused",
     "ConflictError",
     "DependencyMissing",
     "InputError",
@@ -103,6 +107,11 @@ class InputError(KtrdError, ValueError):
 
 class UnitError(InputError):
     """A quantity whose unit is missing or not the one expected (lb for kg, mg for mg/kg)."""
+
+
+class CheckRefused(InputError):
+    """A safety check of the core refused the value (``allowed`` holds the check's sentences and what would pass,
+    such as a prescriber's written reason); a subclass of ``InputError``, so every edge maps it the same way."""
 
 
 class UnknownTermError(InputError):

@@ -78,3 +78,25 @@ def make_session(course: Course, **overrides: Any) -> Session:
     }
     values.update(overrides)
     return Session.objects.create(**values)
+
+
+def make_eligible(patient: Patient, prescriber: User, *products: str, signed: bool = True) -> None:
+    """A TRD verdict and a screening per product, judged by the core and (by default) signed off by ``prescriber``.
+
+    The history has two adequate failed trials (TRD under EU-PEARL, S14); the medical profile has no condition.
+    """
+    from ketamine_trd.clinic.records.services import intake
+
+    now = timezone.now()
+    history = {"episode": {"duration_months": 18, "severity": "severe"}, "trials": [
+        {"drug": "sertraline", "daily_dose_mg": 100, "weeks": 8, "improvement_percent": 10},
+        {"drug": "venlafaxine", "daily_dose_mg": 225, "weeks": 6, "improvement_percent": 20}]}  # fmt: skip
+    results = [intake.record_trd_intake(prescriber, patient.pk, history, profile=None, now=now)]
+    for product in products or ("esketamine-nasal",):
+        profile = {"sex": patient.sex, "blood_pressure": {"systolic": 124, "diastolic": 78}, "rems_enrolled": True,
+                   "pregnant": False, "hepatic_impairment": "none"}  # fmt: skip
+        results.append(intake.record_screening_intake(prescriber, patient.pk, profile, product=product,
+                                                      bp_profile=None, now=now))  # fmt: skip
+    if signed:
+        for result in results:
+            intake.sign_off_intake(prescriber, result.pk, now=now)

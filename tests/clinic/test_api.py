@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ketamine_trd.clinic.records.models import Course, Patient
-from tests.clinic.builders import make_course, make_patient, make_session
+from tests.clinic.builders import make_course, make_eligible, make_patient, make_session
 
 PATIENT = {"mrn": "API-1", "given_name": "Sam", "family_name": "Rowe", "date_of_birth": "1985-02-03", "sex": "male",
            "weight_kg": 81.5, "height_cm": 180}  # fmt: skip
@@ -76,6 +76,7 @@ def test_wrong_role_is_403_and_other_clinic_is_404(people) -> None:  # type: ign
 
 def test_plan_an_esketamine_course_through_the_api(people) -> None:  # type: ignore[no-untyped-def]
     patient = make_patient(people.clinic)
+    make_eligible(patient, people.prescriber, "esketamine-nasal")
     start = timezone.now().date()
     response = _post(people.client("prescriber"), f"/api/patients/{patient.pk}/courses",
                      {"product": "esketamine-nasal", "start_date": start.isoformat(), "total_weeks": 8})  # fmt: skip

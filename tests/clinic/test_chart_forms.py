@@ -27,6 +27,8 @@ def test_charting_through_every_form_then_signing(people, zone) -> None:  # type
     people.clinic.save()
     people.prescriber.email = "p@example.org"
     people.prescriber.save()
+    people.nurse.first_name, people.nurse.last_name, people.nurse.email = "Nina", "Example", "nina@example.org"
+    people.nurse.save()
     t0 = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=2, minutes=20)
     session = make_session(make_course(make_patient(people.clinic)), scheduled_at=t0 - dt.timedelta(minutes=30))
     nurse, url = people.client("nurse"), f"/sessions/{session.pk}"
@@ -51,13 +53,13 @@ def test_charting_through_every_form_then_signing(people, zone) -> None:  # type
     event = AdverseEvent.objects.get(session=session)
     post("resolve", {"event_id": str(event.pk), "resolved_at": _local(t0 + dt.timedelta(minutes=60))})
     post("vitals", {"taken_at": _local(t0 + dt.timedelta(minutes=115)), "timepoint": "discharge",
-                    "systolic_mmhg": "124", "diastolic_mmhg": "78"})  # fmt: skip
+                    "systolic_mmhg": "124", "diastolic_mmhg": "78", "spo2_percent": "98"})  # fmt: skip
     post("discharge", {"monitoring_completed_at": _local(t0 + dt.timedelta(minutes=125)),
                        "ready_to_leave_minutes": "80", "vitals_ok_before_administration": "true",
                        "vitals_ok_before_completion": "true", "sedation_observed": "false",
                        "dissociation_observed": "true", "respiratory_depression_observed": "false",
                        "clinically_stable": "true", "safe_departure_arranged": "true",
-                       "monitoring_hcp_name": "Nurse Example"})  # fmt: skip
+                       "monitoring_hcp_id": str(people.nurse.pk)})  # fmt: skip
     page = nurse.get(f"{url}/")
     assert b"Nothing missing." in page.content, page.content.decode()
     assert nurse.post(f"{url}/sign/").status_code == 302

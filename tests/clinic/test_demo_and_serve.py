@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,19 @@ def test_ktrd_serve_serves_the_login_page_and_static_files_with_waitress(tmp_pat
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_demo_clinic_shows_an_overridden_contraindication_and_an_overridden_dose(db) -> None:  # type: ignore[no-untyped-def]
+    from ketamine_trd.clinic.demo import CONTRAINDICATION_REASON, DOSE_REASON
+
+    ensure_demo_clinic(seed=7, patients=10)
+    course = Course.objects.get(gate_override_reason=CONTRAINDICATION_REASON)
+    assert [f["rule_id"] for f in course.gate_findings["findings"]] == ["gate-screening-not-eligible"]
+    assert course.product == "esketamine-nasal" and course.gate_overridden_by is not None
+    dosed = Session.objects.get(dose_override_reason=DOSE_REASON)
+    assert dosed.dose_check["overridden"] is True and dosed.dose_mg_per_kg == Decimal("0.75")
+    assert {f["rule_id"] for f in dosed.dose_check["findings"]} == {"dose-off-plan"}
+    # every charted session was signed (the demo's doses pass the checks), and the REMS contact is one person
+    assert not Session.objects.filter(dose_given_at__isnull=False).exclude(status="signed").exists()
+    record = RemsRecord.objects.first()
+    assert record is not None and record.fields["contact"]["hcp_email"] == "demo-nurse@example.org"

@@ -11,7 +11,7 @@ from ketamine_trd.clinic.records.models import Course, IntakeResult
 from ketamine_trd.clinic.records.services import courses, intake
 from ketamine_trd.clinical.trd import RULE_VERSION
 from ketamine_trd.errors import ConflictError, InputError, PermissionDenied
-from tests.clinic.builders import make_patient
+from tests.clinic.builders import make_eligible, make_patient
 
 # Two adequate, failed trials in the current episode (sertraline 100 mg x 8 wk, <25% improvement; venlafaxine
 # 225 mg x 6 wk): TRD under the EU-PEARL definition, >=2 failed treatments each <25% improvement (S14).
@@ -119,6 +119,7 @@ def test_override_page_shows_the_core_verdict_and_is_clinic_scoped(people) -> No
 
 def test_esketamine_course_follows_the_label_phases(people) -> None:  # type: ignore[no-untyped-def]
     patient = make_patient(people.clinic)
+    make_eligible(patient, people.prescriber, "esketamine-nasal")
     start = dt.date(2026, 1, 5)
     course = courses.plan_new_course(people.prescriber, patient.pk,
                                      courses.CourseInput(product="esketamine-nasal", start_date=start, total_weeks=8),
@@ -130,6 +131,7 @@ def test_esketamine_course_follows_the_label_phases(people) -> None:  # type: ig
 
 def test_iv_course_uses_the_recorded_weight(people) -> None:  # type: ignore[no-untyped-def]
     patient = make_patient(people.clinic, weight_kg=80)
+    make_eligible(patient, people.prescriber, "ketamine-iv")
     course = courses.plan_new_course(people.prescriber, patient.pk,
                                      courses.CourseInput(product="ketamine-iv", start_date=timezone.now().date()),
                                      now=timezone.now())  # fmt: skip
@@ -140,6 +142,7 @@ def test_iv_course_uses_the_recorded_weight(people) -> None:  # type: ignore[no-
 
 def test_phases_move_forward_and_ending_needs_a_reason(people) -> None:  # type: ignore[no-untyped-def]
     patient = make_patient(people.clinic)
+    make_eligible(patient, people.prescriber, "esketamine-nasal")
     course = courses.plan_new_course(people.prescriber, patient.pk,
                                      courses.CourseInput(product="esketamine-nasal", start_date=timezone.now().date()),
                                      now=timezone.now())  # fmt: skip
@@ -176,6 +179,7 @@ def test_ending_a_course_cancels_its_planned_sessions_only(people) -> None:  # t
 
 def test_one_open_course_at_a_time(people) -> None:  # type: ignore[no-untyped-def]
     patient = make_patient(people.clinic)
+    make_eligible(patient, people.prescriber, "esketamine-nasal")
     data = courses.CourseInput(product="esketamine-nasal", start_date=timezone.now().date())
     courses.plan_new_course(people.prescriber, patient.pk, data, now=timezone.now())
     with pytest.raises(ConflictError):
@@ -184,6 +188,7 @@ def test_one_open_course_at_a_time(people) -> None:  # type: ignore[no-untyped-d
 
 def test_course_form_and_pages_render(people) -> None:  # type: ignore[no-untyped-def]
     patient = make_patient(people.clinic)
+    make_eligible(patient, people.prescriber, "esketamine-nasal")
     client = people.client("prescriber")
     response = client.post(f"/patients/{patient.pk}/courses/new/", {
         "product": "esketamine-nasal", "start_date": timezone.now().date().isoformat(), "indication": "trd",

@@ -24,6 +24,8 @@ from tests.clinic.builders import make_course, make_patient, make_session
 
 def _chart_complete_esketamine_session(people, session: Session, t0: dt.datetime) -> None:  # type: ignore[no-untyped-def]
     nurse, now = people.nurse, t0 + dt.timedelta(hours=2, minutes=10)
+    nurse.first_name, nurse.last_name, nurse.email, nurse.phone = "Nina", "Example", "nina@example.org", "555-0142"
+    nurse.save()
     session_writes.record_checklist(nurse, session.pk, ChecklistInput(
         checked_at=t0 - dt.timedelta(minutes=20), first_treatment=False, rems_enrolled=True,
         last_food_at=t0 - dt.timedelta(hours=4), last_liquid_at=t0 - dt.timedelta(hours=1),
@@ -41,7 +43,7 @@ def _chart_complete_esketamine_session(people, session: Session, t0: dt.datetime
         monitoring_completed_at=t0 + dt.timedelta(minutes=125), ready_to_leave_minutes=90,
         vitals_ok_before_administration=True, vitals_ok_before_completion=True, sedation_observed=False,
         dissociation_observed=True, respiratory_depression_observed=False, clinically_stable=True,
-        safe_departure_arranged=True, monitoring_hcp_name="Nurse Example"), now=now)  # fmt: skip
+        safe_departure_arranged=True, monitoring_hcp_id=nurse.pk), now=now)  # fmt: skip
 
 
 @pytest.fixture
@@ -76,6 +78,9 @@ def test_signing_is_refused_with_the_missing_fields_then_succeeds_and_makes_the_
     assert f["dissociation"] is True and f["patient_enrolled"] is True
     _, status, problems = rems.get_record(people.nurse, row.pk, now=now)
     assert status == "due" and problems == ()
+    # the monitoring provider on the form is one person: the nurse chosen at discharge, not the prescriber who signed
+    assert (f["contact"]["hcp_name"], f["contact"]["hcp_phone"], f["contact"]["hcp_email"]) == (
+        "Nina Example", "555-0142", "nina@example.org")  # fmt: skip
 
 
 def test_a_signed_session_cannot_change(people, esk_session) -> None:  # type: ignore[no-untyped-def]
@@ -173,7 +178,7 @@ def test_the_page_says_which_fields_block_signing(people, esk_session) -> None: 
     client = people.client("prescriber")
     response = client.post(f"/sessions/{session.pk}/sign/", follow=True)
     text = response.content.decode()
-    assert "Not signed. Missing:" in text and "lot_number" in text
+    assert "Not signed." in text and "Lot number not recorded." in text
     assert Session.objects.get(pk=session.pk).status != "signed"
 
 

@@ -134,7 +134,7 @@ def test_iv_profile_row_says_no_cap_is_configured(capsys: pytest.CaptureFixture[
     iv = next(r for r in rows if r["kind"] == "iv-dose" and r["default"])
     assert "absolute cap none configured" in iv["description"] and iv["source"] == "S23"
     assert main(["dose", "ketamine-iv", "--weight-kg", "70", "--mg-per-kg", "0.5", "--weight-basis", "adjusted",
-                 "--height-cm", "170", "--sex", "male"]) == 2  # fmt: skip
+                 "--height-cm", "170", "--sex", "male"]) == 0  # fmt: skip  (conventional factor 0.4, traynor-1995)
 
 
 PROFILE_OPTIONS = [

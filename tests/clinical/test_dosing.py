@@ -55,11 +55,17 @@ def test_devine_ideal_and_adjusted_basis() -> None:
     assert adjusted.dosing_weight_kg == pytest.approx(73.0 + 0.4 * (120 - 73.0))
 
 
-def test_adjusted_basis_needs_a_site_factor() -> None:
-    """No source settles an adjusted-weight factor for ketamine: the shipped profile leaves it unset."""
-    assert IV_PROFILES["fava-2018-range"].adjusted_factor is None
+def test_adjusted_basis_uses_the_conventional_factor_and_a_site_may_unset_it() -> None:
+    """The shipped profile uses IBW + 0.4 x (actual - IBW) (traynor-1995); a site profile without one refuses it."""
+    shipped = IV_PROFILES["fava-2018-range"]
+    assert (shipped.adjusted_factor, shipped.adjusted_factor_source) == (0.4, "traynor-1995")
+    dose = ketamine_iv_dose(weight_kg=120, mg_per_kg=0.5, weight_basis="adjusted", height_cm=177.8, sex="male")
+    # Devine IBW 73 kg (5 ft 10 in, male); 73 + 0.4 x 47 = 91.8 kg; x 0.5 mg/kg = 45.9 mg
+    assert dose.dosing_weight_kg == pytest.approx(91.8) and dose.dose_mg == 45.9
+    assert dose.weight_source == "traynor-1995"
     with pytest.raises(InputError) as caught:
-        ketamine_iv_dose(weight_kg=120, mg_per_kg=0.5, weight_basis="adjusted", height_cm=177.8, sex="male")
+        ketamine_iv_dose(weight_kg=120, mg_per_kg=0.5, weight_basis="adjusted", height_cm=177.8, sex="male",
+                         profile=_site(cap_mg=None, factor=None))  # fmt: skip
     assert caught.value.field == "weight_basis" and "site profile" in caught.value.allowed
 
 

@@ -72,11 +72,24 @@ def test_racemic_bp_finding_says_the_threshold_is_borrowed_and_unset_profile_say
 
 
 @pytest.mark.parametrize("product", RACEMIC)
-def test_racemic_default_ships_no_bp_limit(product: Product) -> None:
-    """S31/S32: no verified BP threshold for racemic ketamine, so none is shipped (site configuration)."""
-    r = screen(_profile(blood_pressure={"systolic": 170, "diastolic": 105}), product)
-    assert r.bp_profile == "site-unset" and r.decision == "eligible"
-    assert [f.rule for f in r.findings] == ["bp-profile-unset"]
+def test_racemic_default_is_the_hypertensive_crisis_range(product: Product) -> None:
+    """No verified caution limit for racemic ketamine (S31, S32), but never plain "eligible" in a hypertensive
+    crisis: SBP > 180 and/or DBP > 120 mmHg (2017 ACC/AHA, acc-aha-2017-htn; Ketalar label S30)."""
+    below = screen(_profile(blood_pressure={"systolic": 180, "diastolic": 120}), product)
+    assert below.bp_profile == "racemic-hypertensive-crisis" and below.decision == "eligible"
+    crises = ({"systolic": 181, "diastolic": 100}, {"systolic": 170, "diastolic": 121},
+              {"systolic": 200, "diastolic": 125})
+    for bp in crises:
+        r = screen(_profile(blood_pressure=bp), product)
+        assert r.decision == "eligible_with_cautions"
+        crisis = next(f for f in r.findings if f.rule == "bp-hypertensive-crisis")
+        assert crisis.level == "caution" and crisis.source == "acc-aha-2017-htn"
+
+
+def test_a_site_can_tighten_the_racemic_bp_profile() -> None:
+    p = _profile(blood_pressure={"systolic": 160, "diastolic": 100})
+    assert screen(p, Product.KETAMINE_IV).decision == "eligible"
+    assert screen(p, Product.KETAMINE_IV, "spravato-label-2019").decision == "eligible_with_cautions"
 
 
 def test_missing_bp_reading_is_information() -> None:

@@ -45,9 +45,11 @@ def test_s20_bands(score_kw: dict, band: str) -> None:
     assert _msm(**score_kw).band == band
 
 
-def test_augmentation_and_ect_points_only_when_asked() -> None:
-    left_out = _msm(augmentation_used=True, ect_used=True)
-    counted = _msm(augmentation_used=True, ect_used=True, count_augmentation_and_ect=True)
+def test_augmentation_and_ect_points_counted_by_default_as_published() -> None:
+    # Fekadu 2009 (fekadu-2009): augmentation +1 and ECT +1; mild episode 6 months, 1 failure = 1 + 2 + 1 = 4 -> 6
+    counted = _msm(augmentation_used=True, ect_used=True)
+    assert (counted.score, counted.augmentation_points, counted.ect_points, counted.source) == (6, 1, 1, "fekadu-2009")
+    left_out = _msm(augmentation_used=True, ect_used=True, count_augmentation_and_ect=False)
     assert left_out.score + 2 == counted.score == left_out.score_if_all_counted
     assert left_out.augmentation_points is None and counted.ect_points == 1
     assert any("not counted" in n for n in left_out.notes)

@@ -94,6 +94,12 @@ DRUGS = (
     ("duloxetine", 60),
     ("fluoxetine", 40),
 )
+#: the demo's overridden safety checks, shown as such on the pages (synthetic reasons)
+CONTRAINDICATED_PATIENT = 5  # esketamine despite aneurysmal vascular disease: eligibility overridden
+OVERRIDDEN_DOSE_PATIENT = 6  # IV ketamine: one infusion at 0.75 mg/kg against a 0.5 mg/kg plan
+CONTRAINDICATION_REASON = ("Small stable aortic aneurysm under surveillance; vascular surgery review finds the benefit "
+                           "outweighs the risk; BP monitored every 15 min (synthetic).")  # fmt: skip
+DOSE_REASON = "Partial response at 0.5 mg/kg after four infusions; increased to 0.75 mg/kg (synthetic)."
 #: (share of patients, phase) in the order patients are dealt
 MIX = (
     "evaluation",
@@ -178,6 +184,7 @@ def _clinic_and_staff() -> tuple[Clinic, dict[str, User]]:
             first_name=first,
             last_name=last,
             email=f"{username_for(role)}@example.org",
+            phone=f"555-01{ROLES.index(role) + 10}",
             is_staff=role == "admin",  # the app's admin role with explicit model permissions, never a superuser
         )
         user.set_password(password_for(role))
@@ -208,17 +215,19 @@ class _Seeder:
         )
         p = patients.register_patient(self.staff["front_desk"], data, now=now)
         Patient.objects.filter(pk=p.pk).update(synthetic=True)
-        self._intake(p)
+        product = "ketamine-iv" if i % 10 in (3, 6) else "esketamine-nasal"
+        self._intake(p, product, contraindicated=i == CONTRAINDICATED_PATIENT)
         if phase == "evaluation" and i % 4 == 0:
             return  # intake only, no course yet
-        product = "ketamine-iv" if i % 10 in (3, 6) else "esketamine-nasal"
         start = {"evaluation": 7, "induction": -12, "maintenance": -75, "ended": -130}[phase]
         course = courses.plan_new_course(
             self.staff["prescriber"],
             p.pk,
-            courses.CourseInput(product=product, start_date=self.today + dt.timedelta(days=start), total_weeks=16),
+            courses.CourseInput(product=product, start_date=self.today + dt.timedelta(days=start), total_weeks=16,
+                                dose_mg=84 if i % 3 == 0 and product == "esketamine-nasal" else None,
+                                override_reason=CONTRAINDICATION_REASON if i == CONTRAINDICATED_PATIENT else ""),
             now=now,
-        )
+        )  # fmt: skip
         self._phases(course, "maintenance" if phase == "ended" else phase)
         self._sessions(course, i)
         self._scores(p, course, i, start)
@@ -226,14 +235,14 @@ class _Seeder:
             reason = "Course completed; patient in sustained remission (synthetic)."
             courses.change_phase(self.staff["prescriber"], course.pk, phase="ended", reason=reason, now=self.now)
 
-    def _intake(self, p: Patient) -> None:
+    def _intake(self, p: Patient, product: str, *, contraindicated: bool = False) -> None:
         rng, nurse = self.rng, self.staff["nurse"]
         trials = [
             {
                 "drug": d,
                 "daily_dose_mg": dose,
                 "weeks": rng.choice((6, 8, 10)),
-                "improvement_percent": rng.randint(0, 30),
+                "improvement_percent": rng.randint(0, 20),  # below 25 %: each trial failed (EU-PEARL, S14)
             }
             for d, dose in rng.sample(DRUGS, rng.randint(2, 4))
         ]
@@ -249,7 +258,10 @@ class _Seeder:
             "rems_enrolled": True,
             "concomitant": rng.choice(([], [], ["benzodiazepine"])),
         }
-        intake.record_screening_intake(nurse, p.pk, profile, product="esketamine-nasal", bp_profile=None, now=self.now)
+        if contraindicated:
+            profile["conditions"] = ["aneurysmal_vascular_disease"]
+        screening = intake.record_screening_intake(nurse, p.pk, profile, product=product, bp_profile=None, now=self.now)
+        intake.sign_off_intake(self.staff["prescriber"], screening.pk, now=self.now)
 
     def _phases(self, course: Course, phase: str) -> None:
         steps = {
@@ -265,16 +277,19 @@ class _Seeder:
     def _sessions(self, course: Course, i: int) -> None:
         planned = [dt.date.fromisoformat(s["date"]) for s in course.plan_data["sessions"]]
         past = [d for d in planned if d < self.today][-3:]
+        weight = Decimal(course.patient.weight_kg or 70)
         for number, day in enumerate(past):
             at = dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC) + dt.timedelta(minutes=30 * (i % 6))
             first = number == 0 and len(planned) == len(past)
-            dose = 84 if i % 3 == 0 else 56
+            esk_dose = 84 if i % 3 == 0 and number > 0 else 56  # 56 mg at the first session (label)
+            per_kg = Decimal("0.75") if i == OVERRIDDEN_DOSE_PATIENT and number == len(past) - 1 else Decimal("0.5")
             self._charted(
                 course,
                 at,
                 first=first,
                 high_bp=i % 13 == 5,
-                dose_mg=dose if course.product == "esketamine-nasal" else 35,
+                dose_mg=Decimal(esk_dose) if course.product == "esketamine-nasal" else per_kg * weight,
+                mg_per_kg=per_kg,
             )
         phase = Course.objects.values_list("phase", flat=True).get(pk=course.pk)
         if phase not in (Phase.INDUCTION, Phase.MAINTENANCE):
@@ -298,7 +313,9 @@ class _Seeder:
             return
         sessions.schedule_session(self.staff["front_desk"], course.pk, scheduled_at=at, chair=chair, now=self.now)
 
-    def _charted(self, course: Course, t0: dt.datetime, *, first: bool, high_bp: bool, dose_mg: int) -> None:
+    def _charted(
+        self, course: Course, t0: dt.datetime, *, first: bool, high_bp: bool, dose_mg: Decimal, mg_per_kg: Decimal
+    ) -> None:
         """Chart one session step by step, each step at its own (simulated) time, then sign it."""
         nurse, rng, w = self.staff["nurse"], self.rng, session_writes
         esk = course.product == "esketamine-nasal"
@@ -316,11 +333,14 @@ class _Seeder:
             at(-10), rng.randint(116, 136), rng.randint(70, 86), rng.randint(60, 88), 98, timepoint="pre_dose"
         )
         w.add_vitals(nurse, s.pk, pre, now=at(-9))
+        off_plan = not esk and mg_per_kg != Decimal("0.5")
         dose = DoseInput(
-            t0, Decimal(dose_mg), f"LOT-{rng.randint(10000, 99999)}", devices_used=dose_mg // 28 if esk else None,
-            infusion_ended_at=None if esk else at(40), mg_per_kg=None if esk else Decimal("0.5"),
+            t0, dose_mg.quantize(Decimal("0.1")), f"LOT-{rng.randint(10000, 99999)}",
+            devices_used=int(dose_mg) // 28 if esk else None, infusion_ended_at=None if esk else at(40),
+            mg_per_kg=None if esk else mg_per_kg, override_reason=DOSE_REASON if off_plan else "",
         )  # fmt: skip
-        w.record_dose(nurse, s.pk, dose, now=at(1) if esk else at(41))
+        charting_user = self.staff["prescriber"] if off_plan else nurse  # a dose outside the checks: the prescriber
+        w.record_dose(charting_user, s.pk, dose, now=at(1) if esk else at(41))
         systolic = 184 if high_bp else rng.randint(124, 150)
         w.add_vitals(nurse, s.pk, VitalsInput(at(40), systolic, rng.randint(78, 96), rng.randint(62, 92), 97,
                                               timepoint="post_40"), now=at(41))  # fmt: skip
@@ -338,7 +358,7 @@ class _Seeder:
             monitoring_completed_at=at(125), ready_to_leave_minutes=rng.choice((60, 75, 90)),
             vitals_ok_before_administration=True, vitals_ok_before_completion=True, sedation_observed=False,
             dissociation_observed=cadss > 0, respiratory_depression_observed=False, clinically_stable=True,
-            safe_departure_arranged=True, monitoring_hcp_name="Jordan Blake",
+            safe_departure_arranged=True, monitoring_hcp_id=nurse.pk,
         )  # fmt: skip
         w.record_discharge(nurse, s.pk, discharge, now=at(126))
         outcome = signing.sign_session(self.staff["prescriber"], s.pk, now=at(127))

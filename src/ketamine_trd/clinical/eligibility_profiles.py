@@ -1,8 +1,12 @@
 """Blood-pressure screening thresholds as named, versioned profiles (never bare constants).
 
-No primary text settles a pre-treatment blood-pressure limit for racemic IV ketamine (S31, S32; the values
-usually quoted were not verified), so racemic products ship with **no limit** (``site-unset``: IV ketamine BP
-limits are site configuration with no shipped default, trd-and-eligibility.md section 9). Esketamine defaults to
+No primary text settles a pre-treatment blood-pressure *caution* limit for racemic IV ketamine (S31, S32; the
+values usually quoted were not verified). What is settled is the hypertensive-crisis range, SBP > 180 and/or
+DBP > 120 mmHg (2017 ACC/AHA guideline, ``acc-aha-2017-htn``), and the Ketalar label contraindicates ketamine where a
+significant rise in blood pressure would be a serious hazard (S30): racemic products therefore default to
+``racemic-hypertensive-crisis``, a caution at crisis-level pressure (never a plain "eligible"). A site may tighten
+it (``spravato-label-2019``, 140/90, says the threshold is borrowed; or its own profile); ``site-unset`` remains for
+a site that deliberately sets none. Esketamine defaults to
 ``spravato-label-2019``, the SPRAVATO label's "weigh the risk above 140/90 mmHg" (S1 p7, H), as a *caution*. A
 site may choose another profile or define its own; a racemic finding under the label profile says the threshold
 is borrowed.
@@ -11,7 +15,7 @@ is borrowed.
 >>> p.name, p.elevated(systolic_mmhg=150, diastolic_mmhg=80, age_years=40)
 ('spravato-label-2019', True)
 >>> default_bp_profile_name(is_esketamine=False)
-'site-unset'
+'racemic-hypertensive-crisis'
 >>> get_bp_profile("esketamine-trial-hold").elevated(systolic_mmhg=145, diastolic_mmhg=80, age_years=70)
 False
 """
@@ -98,6 +102,12 @@ BP_PROFILES: MappingProxyType[str, BpProfile] = MappingProxyType(
                 systolic_above_age65_mmhg=150,
             ),
             BpProfile(
+                "racemic-hypertensive-crisis", "1", "2026-12-02", 180, 120, cite("acc-aha-2017-htn"),
+                "Hypertensive crisis, SBP > 180 and/or DBP > 120 mmHg (2017 ACC/AHA guideline): the Ketalar label "
+                "contraindicates ketamine where a significant rise in blood pressure would be a serious hazard "
+                "(S30). Default for racemic ketamine; a site may tighten it.",
+            ),
+            BpProfile(
                 "site-unset", "1", "2026-11-26", None, None, cite("site-configuration"),
                 "No blood-pressure limit: the site has not chosen one; screening says so on every run. Default "
                 "for racemic ketamine (no verified threshold, S31, S32).",
@@ -106,11 +116,11 @@ BP_PROFILES: MappingProxyType[str, BpProfile] = MappingProxyType(
     }
 )  # fmt: skip
 DEFAULT_BP_PROFILE = "spravato-label-2019"  # the esketamine default
-DEFAULT_RACEMIC_BP_PROFILE = "site-unset"  # racemic: no shipped limit
+DEFAULT_RACEMIC_BP_PROFILE = "racemic-hypertensive-crisis"  # racemic: the crisis range (acc-aha-2017-htn), a caution
 
 
 def default_bp_profile_name(*, is_esketamine: bool) -> str:
-    """The profile used when none is named: the label's for esketamine, none (``site-unset``) for racemic."""
+    """The profile used when none is named: the label's for esketamine, the hypertensive-crisis range for racemic."""
     return DEFAULT_BP_PROFILE if is_esketamine else DEFAULT_RACEMIC_BP_PROFILE
 
 

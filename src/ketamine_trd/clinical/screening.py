@@ -88,6 +88,16 @@ def _bp(profile: MedicalProfile, product: Product, bp: BpProfile) -> Iterator[Fi
     if not bp.elevated(systolic_mmhg=profile.systolic_mmhg, diastolic_mmhg=profile.diastolic_mmhg,
                        age_years=profile.age):  # fmt: skip
         return
+    if bp.name == "racemic-hypertensive-crisis":
+        yield Finding(
+            "bp-hypertensive-crisis",
+            "caution",
+            f"Blood pressure {reading} is in the hypertensive-crisis range ({bp.describe(profile.age)}, 2017 ACC/AHA): "
+            "ketamine raises blood pressure and its label contraindicates it where a significant rise would be a "
+            "serious hazard (S30); do not dose until blood pressure is treated and re-checked.",
+            bp.source,
+        )
+        return
     borrowed = "" if product.is_esketamine else " (threshold borrowed from esketamine: none verified for racemic)"
     yield Finding(
         "bp-pre-dose-elevated",
@@ -159,8 +169,8 @@ def _rems(profile: MedicalProfile, product: Product) -> Iterator[Finding]:
 def screen(profile: MedicalProfile, product: Product | str, bp_profile: str | None = None) -> ScreeningResult:
     """Screen ``profile`` for ``product``; the decision follows from the most serious finding.
 
-    ``bp_profile`` names a blood-pressure profile (default: ``spravato-label-2019`` for esketamine, ``site-unset``
-    for racemic ketamine, for which no limit is verified).
+    ``bp_profile`` names a blood-pressure profile (default: ``spravato-label-2019`` for esketamine,
+    ``racemic-hypertensive-crisis`` for racemic ketamine: SBP > 180 and/or DBP > 120 mmHg, acc-aha-2017-htn).
     """
     prod = product if isinstance(product, Product) else Product.parse(product)
     bp = get_bp_profile(bp_profile or default_bp_profile_name(is_esketamine=prod.is_esketamine))

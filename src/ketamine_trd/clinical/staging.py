@@ -1,14 +1,15 @@
 """TRD staging: the Maudsley Staging Method (MSM) and the Thase-Rush stage.
 
-MSM (Fekadu 2018, S20): duration, severity and bands are H; the treatment-failure levels are M/L and the
-augmentation and ECT points (+1 each) come from a secondary teaching page (M), so they are counted only when
-asked (``count_augmentation_and_ect=True``); otherwise the score says what it left out.
+MSM as published (Fekadu 2009, ``fekadu-2009``; restated in Fekadu 2018, S20, Table 3): duration (1-3),
+severity (1-5), antidepressant failures (1-5), augmentation (+1) and ECT (+1), total 3 to 15. Augmentation and
+ECT are counted by default when the history records them (``COUNT_AUGMENTATION_AND_ECT``); a caller may leave
+them out (``count_augmentation_and_ect=False``, the older behaviour), and the score then says what it left out.
 Thase-Rush (S21, M): cumulative stages 0-V over failed classes.
 
 >>> m = maudsley(duration_months=18, severity="severe", psychotic_features=False, failed_trials=3,
 ...              augmentation_used=True, ect_used=False)
->>> m.score, m.band, m.score_if_all_counted
-(8, 'moderate', 9)
+>>> m.score, m.band, m.augmentation_points, m.source
+(9, 'moderate', 1, 'fekadu-2009')
 >>> thase_rush_stage({"SSRI"}, ect_failed_bilateral=None)
 1
 """
@@ -23,7 +24,9 @@ from ketamine_trd.clinical.sources import cite
 
 __all__ = ["MSM_SOURCE", "THASE_RUSH_SOURCE", "MaudsleyScore", "maudsley", "thase_rush_stage"]
 
-MSM_SOURCE = cite("S20")
+MSM_SOURCE = cite("fekadu-2009")  # the published method; S20 Table 3 restates the items and bands
+#: the published MSM counts augmentation (+1) and ECT (+1) (Fekadu 2009): the default
+COUNT_AUGMENTATION_AND_ECT = True
 THASE_RUSH_SOURCE = cite("S21")
 _SEVERITY_POINTS = {"subsyndromal": 1, "mild": 2, "moderate": 3, "severe": 4}
 # Bands of the MSM total (S20, Table 3): mild 3-6, moderate 7-10, severe 11-15.
@@ -87,9 +90,10 @@ def maudsley(
     failed_trials: int,
     augmentation_used: bool,
     ect_used: bool,
-    count_augmentation_and_ect: bool = False,
+    count_augmentation_and_ect: bool = COUNT_AUGMENTATION_AND_ECT,
 ) -> MaudsleyScore:
-    """The MSM score (3-15 when every item applies) from the episode and the failed adequate trials."""
+    """The MSM score (3-15 when every item applies) from the episode, the failed adequate trials, augmentation
+    and ECT (each +1 when used, Fekadu 2009)."""
     notes: list[str] = []
     duration = 1 if duration_months <= 12 else 2 if duration_months <= 24 else 3
     severity_points = _SEVERITY_POINTS[severity]
@@ -108,8 +112,8 @@ def maudsley(
         return MaudsleyScore(score, _band(score), duration, severity_points, failures, aug, ect, score, tuple(notes))
     if aug or ect:
         notes.append(
-            "augmentation and ECT points (+1 each) not counted: they come from a secondary source (M); "
-            f"with them the score would be {base + aug + ect}"
+            "augmentation and ECT points (+1 each) not counted on request; the published method counts them "
+            f"(Fekadu 2009): with them the score would be {base + aug + ect}"
         )
     return MaudsleyScore(
         base, _band(base), duration, severity_points, failures, None, None, base + aug + ect, tuple(notes)

@@ -173,7 +173,8 @@ def screen_command(
     ),
     product: str = typer.Option(..., "--product", help=PRODUCTS_HELP),
     bp_profile: str | None = typer.Option(
-        None, "--bp-profile", help="BP profile (default: spravato-label-2019 esketamine, site-unset racemic)."
+        None, "--bp-profile", help="BP profile (default: "
+        "spravato-label-2019 esketamine, racemic-hypertensive-crisis racemic)."
     ),
     old_profile: str | None = typer.Option(None, "--profile", hidden=True, help=OLD_PROFILE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),

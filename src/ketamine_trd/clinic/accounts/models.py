@@ -52,6 +52,7 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.FRONT_DESK)
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+    phone = models.CharField(max_length=40, blank=True, help_text="work phone (the REMS form's monitoring provider)")
 
     def __str__(self) -> str:
         full = self.get_full_name()

@@ -23,7 +23,15 @@ from ketamine_trd.clinical import sources
 from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.errors import ConflictError, InputError, NotFoundError
 
-__all__ = ["PAGE_SIZE", "AlertPage", "acknowledge_alert", "alert_page", "open_alerts", "raise_alert"]
+__all__ = [
+    "PAGE_SIZE",
+    "AlertPage",
+    "acknowledge_alert",
+    "alert_page",
+    "open_alerts",
+    "open_critical_alerts",
+    "raise_alert",
+]
 
 #: alerts per page of the worklist and the API (the API may ask for up to ``MAX_PAGE_SIZE``)
 PAGE_SIZE = 50
@@ -208,3 +216,10 @@ def open_alerts(
     if audit:
         record(actor, "read", object_type="alert_worklist", object_id=kind or "", patient_id=patient_id)
     return alerts
+
+
+def open_critical_alerts(session: Any) -> list[Alert]:
+    """The session's critical alerts that nobody has acknowledged yet, oldest first (not audited: the caller's read
+    of the session is)."""
+    rows = Alert.objects.open().filter(session=session, level=AlertLevel.CRITICAL.value)
+    return list(rows.order_by("raised_at", "id"))

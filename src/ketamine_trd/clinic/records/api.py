@@ -94,7 +94,8 @@ def get_course(request: HttpRequest, course_id: int) -> Any:
 
 @router.post("/courses/{course_id}/phase", response={200: s.CourseOut, **ERRORS}, summary="Change the phase")
 def course_phase(request: HttpRequest, course_id: int, payload: s.PhaseIn) -> Any:
-    return courses.change_phase(request, course_id, phase=payload.phase, reason=payload.end_reason, now=_now())
+    return courses.change_phase(request, course_id, phase=payload.phase, reason=payload.end_reason, now=_now(),
+                                override_reason=payload.override_reason)  # fmt: skip
 
 
 @router.get("/courses/{course_id}/sessions", response={200: list[s.SessionSummaryOut], **ERRORS})
@@ -173,8 +174,9 @@ def session_discharge(request: HttpRequest, session_id: int, payload: s.Discharg
 @router.post(
     "/sessions/{session_id}/sign", response={200: s.SignOut, **ERRORS}, summary="Sign, or list what is missing"
 )
-def session_sign(request: HttpRequest, session_id: int) -> Any:
-    outcome = signing.sign_session(request, session_id, now=_now())
+def session_sign(request: HttpRequest, session_id: int, payload: s.SignIn | None = None) -> Any:
+    reason = payload.override_reason if payload is not None else ""
+    outcome = signing.sign_session(request, session_id, now=_now(), override_reason=reason)
     rems_id = outcome.rems_record.pk if outcome.rems_record is not None else None
     return {"signed": outcome.signed, "missing": list(outcome.missing), "rems_record_id": rems_id}
 

@@ -111,6 +111,12 @@ class Course(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
     prescriber = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    gate_findings = models.JSONField(
+        default=dict, blank=True, help_text="the eligibility gate's verdict when planned or moved to induction"
+    )
+    gate_override_reason = models.TextField(blank=True, help_text="the prescriber's reason to treat despite the gate")
+    gate_overridden_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    gate_overridden_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -170,6 +176,14 @@ class Session(models.Model):
     clinically_stable = models.BooleanField(null=True, blank=True)
     safe_departure_arranged = models.BooleanField(null=True, blank=True)
     monitoring_hcp_name = models.CharField(max_length=120, blank=True)
+    monitoring_hcp = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="the clinic user who monitored: name, phone and e-mail on the REMS form all come from this person",
+    )  # fmt: skip
+    dose_check = models.JSONField(default=dict, blank=True, help_text="the core's verdict on the charted dose")
+    dose_override_reason = models.TextField(blank=True, help_text="the prescriber's reason for a dose off the checks")
+    dose_overridden_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sign_override_reason = models.TextField(blank=True, help_text="the reason to sign while not ready for discharge")
     discharge_ready = models.BooleanField(default=False)
     monitoring_profile = models.CharField(max_length=80, blank=True)
     signed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -42,6 +42,7 @@ class CourseIn(Schema):
     per_week: int = 2
     maintenance: str = "none"
     maintenance_sessions: int = 0
+    override_reason: str = Field("", description="a prescriber's reason to plan despite the eligibility gate")
 
 
 class CourseOut(Schema):
@@ -63,6 +64,7 @@ class CourseOut(Schema):
 class PhaseIn(Schema):
     phase: str
     end_reason: str = ""
+    override_reason: str = Field("", description="a prescriber's reason to start induction despite the gate")
 
 
 if TYPE_CHECKING:  # generated classes: mypy sees what they all are
@@ -74,6 +76,7 @@ if TYPE_CHECKING:  # generated classes: mypy sees what they all are
     RatingIn: TypeAlias = InputSchema
     EventIn: TypeAlias = InputSchema
     DischargeIn: TypeAlias = InputSchema
+    SignIn: TypeAlias = InputSchema
 else:
     PatientIn = schema_for(PatientInput, "PatientIn")
     ScheduleIn = schema_for(c.ScheduleInput, "ScheduleIn")
@@ -83,6 +86,7 @@ else:
     RatingIn = schema_for(c.RatingInput, "RatingIn")
     EventIn = schema_for(c.EventInput, "EventIn")
     DischargeIn = schema_for(c.DischargeInput, "DischargeIn")
+    SignIn = schema_for(c.SignInput, "SignIn")
 
 
 class VitalsOut(Schema):

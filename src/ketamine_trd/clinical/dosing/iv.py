@@ -3,9 +3,11 @@
 What the sources settle is in the shipped profile ``fava-2018-range``: the dose-ranging trial's 0.1-1.0 mg/kg, each
 dose given as a single infusion over 40 minutes (S23, H; 0.5 mg/kg over 40 minutes is the best-studied dose,
 S23-S26). What they do not settle is site configuration (``IvDoseProfile``, source ``site-configuration``) and is
-**unset** in the shipped profile: an absolute cap in mg (no source gives one), infusion times other than 40 minutes,
-and the adjusted-body-weight factor (the weight basis in obesity is NF for ketamine). A site profile may set them; a
-dose above a configured cap is refused, never silently capped.
+**unset** in the shipped profile: an absolute cap in mg (no source gives one) and infusion times other than 40
+minutes. The adjusted-body-weight factor ships as the conventional 0.4 (ideal + 0.4 x (actual - ideal); Traynor 1995,
+``traynor-1995``, an aminoglycoside convention: the weight basis in obesity is NF for ketamine, so the basis stays the
+prescriber's choice and ``actual`` the default) as the named default ``DEFAULT_ADJUSTED_FACTOR``, which a site
+profile may change or unset. A dose above a configured cap is refused, never silently capped.
 
 >>> d = ketamine_iv_dose(weight_kg=70, mg_per_kg=0.5, bag_ml=100, stock_mg_per_ml=10)
 >>> d.dose_mg, d.minutes, d.rate_ml_per_h, d.draw_ml, d.max_dose_mg
@@ -30,6 +32,9 @@ STUDIED_MG_PER_KG = (0.1, 1.0)
 STUDIED_MINUTES = 40.0  # every S23 dose was one infusion over 40 minutes (H)
 RANGE_SOURCE = cite("S23")
 SITE_SOURCE = cite("site-configuration")
+#: the conventional adjusted-body-weight factor: IBW + 0.4 x (actual - IBW) (traynor-1995); a site may change it
+DEFAULT_ADJUSTED_FACTOR = 0.4
+ADJUSTED_FACTOR_SOURCE = cite("traynor-1995")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +62,7 @@ class IvDoseProfile:
     source: str
     cap_source: str
     minutes_source: str = RANGE_SOURCE
+    adjusted_factor_source: str = SITE_SOURCE
 
     def __post_init__(self) -> None:
         low, high = STUDIED_MG_PER_KG
@@ -83,7 +89,8 @@ class IvDoseProfile:
 
     def describe(self) -> str:
         """One line a clinician reads: range, cap, minutes, adjusted-weight factor, with their sources."""
-        factor = "not configured" if self.adjusted_factor is None else f"{self.adjusted_factor:g} ({self.cap_source})"
+        factor = "not configured" if self.adjusted_factor is None else (
+            f"{self.adjusted_factor:g} ({self.adjusted_factor_source})")  # fmt: skip
         return (
             f"{self.min_mg_per_kg:g}-{self.max_mg_per_kg:g} mg/kg ({self.source}); absolute cap {self.cap_text}; "
             f"{self.min_minutes:g}-{self.max_minutes:g} min, default {self.default_minutes:g} ({self.minutes_source}); "
@@ -95,15 +102,16 @@ IV_PROFILES: MappingProxyType[str, IvDoseProfile] = MappingProxyType(
     {
         "fava-2018-range": IvDoseProfile(
             "fava-2018-range",
-            "2",
+            "3",
             *STUDIED_MG_PER_KG,
             max_dose_mg=None,
             min_minutes=STUDIED_MINUTES,
             max_minutes=STUDIED_MINUTES,
             default_minutes=STUDIED_MINUTES,
-            adjusted_factor=None,
+            adjusted_factor=DEFAULT_ADJUSTED_FACTOR,
             source=RANGE_SOURCE,
             cap_source=SITE_SOURCE,
+            adjusted_factor_source=ADJUSTED_FACTOR_SOURCE,
         ),
     }
 )

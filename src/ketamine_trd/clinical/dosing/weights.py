@@ -2,8 +2,9 @@
 
 Devine (devine-1974, M): 50 kg (male) or 45.5 kg (female) + 2.3 kg per inch over 5 feet (152.4 cm); refused
 below 152.4 cm, where the formula is not defined. Adjusted: IBW + factor x (actual - IBW), factor from the
-dosing profile (site configuration: 0.4 is a convention for other drugs, adjbw-0.4-convention, M, not established for
-ketamine; ``None`` refuses the adjusted basis); never above the actual weight.
+dosing profile (the shipped IV profile uses the conventional 0.4, traynor-1995: an aminoglycoside convention, not
+established for ketamine, M; a site may change it; ``None`` refuses the adjusted basis); never above the actual
+weight.
 
 >>> round(ideal_weight_kg(height_cm=170, sex="male"), 1)
 65.9
@@ -98,4 +99,4 @@ def dosing_weight(
     if adjusted > actual or actual <= ibw:
         notes.append("actual weight at or below ideal weight: the actual weight is used")
         adjusted = actual
-    return DosingWeight("adjusted", adjusted, actual, ibw, tuple(notes), cite("adjbw-0.4-convention"))
+    return DosingWeight("adjusted", adjusted, actual, ibw, tuple(notes), cite("traynor-1995"))

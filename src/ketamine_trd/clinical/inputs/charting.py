@@ -50,6 +50,7 @@ __all__ = [
     "RatingInput",
     "ResolveEventInput",
     "ScheduleInput",
+    "SignInput",
     "VitalsInput",
 ]
 
@@ -137,6 +138,10 @@ class DoseInput(InputType):
     concentration_mg_per_ml: Decimal | None = spec(Number("Concentration (IV)", False, low=Decimal("0.01"),
                                                           high=Decimal(100), unit="mg/mL", places=2))  # fmt: skip
     infusion_ended_at: dt.datetime | None = spec(_when("Infusion ended", False))
+    override_reason: str = spec(Text(
+        "Reason for a dose outside the checks (prescriber)", False, max_length=2000, multiline=True,
+        help="only when the dose is refused as off the plan, the label or the studied range: at least 15 characters",
+    ), "")  # fmt: skip
 
     def _check(self) -> None:
         if self.infusion_ended_at is not None and self.infusion_ended_at < self.dosed_at:
@@ -226,4 +231,16 @@ class DischargeInput(InputType):
     respiratory_depression_observed: bool | None = spec(_optional_flag("Respiratory depression"))
     clinically_stable: bool | None = spec(_optional_flag("Clinically stable"))
     safe_departure_arranged: bool | None = spec(_optional_flag("Ride home confirmed"))
-    monitoring_hcp_name: str = spec(Text("Healthcare provider monitoring", False, max_length=120), "")
+    monitoring_hcp_id: int | None = spec(Number(
+        "Healthcare provider who monitored (name, phone and e-mail on the REMS form)", False,
+        low=Decimal(1), high=Decimal(2**31 - 1), help="a nurse or prescriber of this clinic"))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SignInput(InputType):
+    """Signing a session; a prescriber's reason lets a session not ready for discharge be signed."""
+
+    override_reason: str = spec(Text(
+        "Reason to sign although the patient is not ready for discharge (prescriber)", False, max_length=2000,
+        multiline=True, help="only to sign a session that is not ready for discharge: at least 15 characters",
+    ), "")  # fmt: skip

@@ -110,7 +110,7 @@ class SessionRecord:
         return minutes_between(start, end) if start is not None and end is not None else None
 
 
-def _common(r: SessionRecord, profile: MonitoringProfile) -> Iterator[MissingField]:
+def _common(r: SessionRecord, profile: MonitoringProfile, at: dt.datetime | None) -> Iterator[MissingField]:
     obs = r.observations
     if obs.dosed_at is None:
         yield MissingField("observations.dosed_at", "Time of dosing not recorded.", "S8")
@@ -120,7 +120,7 @@ def _common(r: SessionRecord, profile: MonitoringProfile) -> Iterator[MissingFie
         yield MissingField("lot_number", "Lot number not recorded.", "S8")
     if r.predose is None:
         yield MissingField("predose", "Pre-dose checklist not completed.", "S1")
-    now = r.monitoring_completed_at or obs.dosed_at
+    now = at or r.monitoring_completed_at or obs.dosed_at
     if now is not None:
         for check in vitals_schedule(obs.vitals, r.product, profile, now, dosed_at=obs.dosed_at):
             if check.status is not CheckStatus.DONE:
@@ -174,11 +174,17 @@ def _esketamine(r: SessionRecord) -> Iterator[MissingField]:
 
 
 def missing_for_signature(
-    session_record: SessionRecord, product: str, profile: MonitoringProfile | None = None
+    session_record: SessionRecord,
+    product: str,
+    profile: MonitoringProfile | None = None,
+    *,
+    at: dt.datetime | None = None,
 ) -> tuple[MissingField, ...]:
     """Each field the session still needs before signature (empty when it can be signed).
 
-    ``profile`` defaults to the product's default monitoring profile on the session date.
+    ``profile`` defaults to the product's default monitoring profile on the session date. ``at`` is the moment the
+    signature is judged (the service's one ``now``): the timed vital signs are checked as of then; without it, as
+    of the completion of monitoring (else the time of dosing).
 
     >>> from ketamine_trd.clinical.monitoring.observations import SessionObservations
     >>> t0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -197,7 +203,9 @@ def missing_for_signature(
     else:
         raise InputError("observations.dosed_at", None, "a dosing or check-in time, or an explicit profile")
     chosen.require_product(key)
-    missing = list(_common(session_record, chosen))
+    if at is not None:
+        require_aware("at", at)
+    missing = list(_common(session_record, chosen, at))
     if key == ESKETAMINE:
         missing.extend(_esketamine(session_record))
     elif key == "ketamine-iv" and session_record.infusion_ended_at is None:

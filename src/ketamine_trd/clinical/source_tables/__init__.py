@@ -20,6 +20,7 @@ TABLES: tuple[str, ...] = (
     "evidence",
     "analytics",
     "standards",
+    "safety",
 )
 
 

@@ -38,6 +38,15 @@ class CourseForm(forms.Form):
     per_week = forms.TypedChoiceField(coerce=int, choices=[(2, "2 a week"), (3, "3 a week")], initial=2)
     maintenance = forms.ChoiceField(choices=_pairs(MAINTENANCE_OPTIONS), initial="none", help_text="IV")
     maintenance_sessions = forms.IntegerField(min_value=0, max_value=52, initial=0, help_text="IV: 0 to 52")
+    override_reason = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason to go ahead although eligibility is not established",
+        help_text="only when the eligibility check above is not passed: at least 15 characters",
+    )  # fmt: skip
+    password = forms.CharField(
+        required=False, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        label="Your password (confirms the override)",
+    )  # fmt: skip
 
     def __init__(self, *args: object, on: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -52,12 +61,16 @@ class CourseForm(forms.Form):
             oral_antidepressant=d.get("oral_antidepressant") or None, dose_mg=d.get("dose_mg"),
             mg_per_kg=d["mg_per_kg"], infusions=d["infusions"], per_week=d["per_week"],
             maintenance=d["maintenance"], maintenance_sessions=d["maintenance_sessions"],
+            override_reason=d.get("override_reason") or "",
         )  # fmt: skip
 
 
 class PhaseForm(forms.Form):
     phase = forms.ChoiceField(choices=Phase.choices)
     end_reason = forms.CharField(required=False, max_length=500, help_text="required to end a course")
+    override_reason = forms.CharField(required=False, max_length=2000, help_text="to start induction although "
+                                      "eligibility is not established")  # fmt: skip
+    password = forms.CharField(required=False, strip=False, widget=forms.PasswordInput)
 
 
 class ScheduleForm(forms.Form):

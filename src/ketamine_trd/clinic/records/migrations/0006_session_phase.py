@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("records", "0004_patient_session_version"),
+        ("records", "0005_safety_gate_overrides"),
     ]
 
     operations = [

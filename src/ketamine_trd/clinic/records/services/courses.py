@@ -10,11 +10,14 @@ from typing import Any
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import Course, Phase, Session, SessionStatus
+from ketamine_trd.clinic.records.services import gates
 from ketamine_trd.clinic.records.services._scope import course_for, patient_for
 from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.courses import EsketamineCourseRequest, IvCourseRequest, plan_course
+from ketamine_trd.clinical.dose_check import MIN_OVERRIDE_REASON_CHARS
 from ketamine_trd.clinical.products import Product
-from ketamine_trd.errors import ConflictError, InputError
+from ketamine_trd.clinical.treatment_gate import GateVerdict, IntakeSummary
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError
 
 #: the course workflow (platform-defined): phases move forward only, and any phase may end with a reason
 NEXT_PHASES: dict[str, tuple[str, ...]] = {
@@ -43,6 +46,47 @@ class CourseInput:
     per_week: int = 2
     maintenance: str = "none"
     maintenance_sessions: int = 0
+    override_reason: str = ""
+
+
+def _require_recent_auth(actor: Any, now: dt.datetime) -> None:
+    if hasattr(actor, "META"):  # a person at a browser re-enters the password to override (ASVS 4.0 V3.7.1)
+        from ketamine_trd.clinic.authn.reauth import require_recent_auth
+
+        require_recent_auth(actor, now)
+
+
+def pass_gate(actor: Actor, patient: Any, product: str, reason: str, *, now: dt.datetime,
+              standing: Course | None = None) -> GateVerdict:  # fmt: skip
+    """The eligibility gate for ``product``: open, or overridden by ``reason`` (re-authenticated), else refused.
+
+    ``standing`` is a course whose earlier override still covers the same findings (moving it to induction).
+    """
+    verdict = gates.judge_gate(patient, product, reason)
+    if verdict.open:
+        return verdict
+    if not verdict.overridden and standing is not None and standing.gate_override_reason:
+        covered = {f.get("rule_id") for f in (standing.gate_findings or {}).get("findings", [])}
+        if set(verdict.rule_ids) <= covered:
+            return gates.judge_gate(patient, product, standing.gate_override_reason)
+    if not verdict.overridden:
+        problems = " ".join(f.message for f in verdict.findings)
+        raise CheckRefused("override_reason", reason.strip(), f"Eligibility is not established. {problems} A "
+                           "prescriber may go ahead with a written "
+                         f"reason of at least {MIN_OVERRIDE_REASON_CHARS} characters",
+                         reason="is needed: eligibility is not established")  # fmt: skip
+    _require_recent_auth(actor, now)
+    return verdict
+
+
+def _store_override(course: Course, verdict: GateVerdict, user: Any, now: dt.datetime) -> list[str]:
+    course.gate_findings = verdict.to_dict()
+    changed = ["gate_findings"]
+    if verdict.overridden and verdict.override_reason != course.gate_override_reason:
+        course.gate_override_reason, course.gate_overridden_by, course.gate_overridden_at = (
+            verdict.override_reason, user, now)  # fmt: skip
+        changed += ["gate_override_reason", "gate_overridden_by", "gate_overridden_at"]
+    return changed
 
 
 def _request(data: CourseInput, product: Product, patient: Any) -> EsketamineCourseRequest | IvCourseRequest:
@@ -79,21 +123,27 @@ def plan_new_course(actor: Actor, patient_id: int, data: CourseInput, *, now: dt
         patient = patient_for(user, patient_id)
         if Course.objects.filter(patient=patient).exclude(phase=Phase.ENDED).exists():
             raise ConflictError("this patient already has a course that has not ended: end it first")
+        verdict = pass_gate(actor, patient, product.value, data.override_reason, now=now)
         plan = plan_course(_request(data, product, patient))
         plan_data = plan.to_dict()
-        course = Course.objects.create(
+        course = Course(
             patient=patient, product=product.value, route=product.route, phase=Phase.EVALUATION,
             start_date=data.start_date, plan_data=plan_data, rule_version=plan.rule_version,
             monitoring_profile=data.monitoring_profile, review_due_on=plan.end_of_induction_review,
             reassessment_due_on=next_reassessment(plan_data, now.date()), prescriber=user,
             created_at=now, updated_at=now,
         )  # fmt: skip
-        record(actor, "create", obj=course, changed_fields=["product", "plan_data", "phase"], now=now)
+        gate_fields = _store_override(course, verdict, user, now)
+        course.save()
+        record(actor, "create", obj=course, changed_fields=["product", "plan_data", "phase", *gate_fields], now=now)
     return course
 
 
-def change_phase(actor: Actor, course_id: int, *, phase: str, reason: str = "", now: dt.datetime) -> Course:
-    """Move the course to its next phase; ending needs a written reason."""
+def change_phase(
+    actor: Actor, course_id: int, *, phase: str, reason: str = "", now: dt.datetime, override_reason: str = ""
+) -> Course:
+    """Move the course to its next phase; ending needs a written reason; induction passes the eligibility gate
+    again (judged now; an earlier override covers the same findings, new ones need ``override_reason``)."""
     user = authorize(actor, "course.change_phase")
     with writing():
         course = course_for(user, course_id, lock=True)
@@ -107,6 +157,9 @@ def change_phase(actor: Actor, course_id: int, *, phase: str, reason: str = "", 
                 raise InputError("end_reason", reason, "a reason of at least 5 characters")
             course.end_reason, course.ended_on = reason.strip(), now.date()
             changed += ["end_reason", "ended_on"]
+        if phase == Phase.INDUCTION:
+            verdict = pass_gate(actor, course.patient, course.product, override_reason, now=now, standing=course)
+            changed += _store_override(course, verdict, user, now)
         course.phase, course.updated_at = phase, now
         course.save(update_fields=changed)
         record(actor, "update", obj=course, changed_fields=changed, now=now)
@@ -130,9 +183,13 @@ def _cancel_planned_sessions(actor: Actor, course: Course, *, now: dt.datetime) 
 
 @dataclass(frozen=True, slots=True)
 class CoursePage:
+    """The course, its sessions, and what follows the patient: the gate now and the screening for the product."""
+
     course: Course
     sessions: tuple[Session, ...]
     next_phases: tuple[str, ...]
+    gate: GateVerdict | None = None
+    screening: IntakeSummary | None = None
 
 
 def course_page(actor: Actor, course_id: int, *, now: dt.datetime) -> CoursePage:
@@ -141,8 +198,28 @@ def course_page(actor: Actor, course_id: int, *, now: dt.datetime) -> CoursePage
     with reading():
         course = course_for(user, course_id)
         sessions = tuple(course.sessions.order_by("scheduled_at", "id"))
+        gate = gates.judge_gate(course.patient, course.product, course.gate_override_reason)
+        screening = gates.course_screening(course)
     record(actor, "read", obj=course, now=now)
-    return CoursePage(course, sessions, tuple(NEXT_PHASES[course.phase]))
+    return CoursePage(course, sessions, tuple(NEXT_PHASES[course.phase]), gate, screening)
+
+
+@dataclass(frozen=True, slots=True)
+class CourseFormPage:
+    """The patient and the eligibility gate for each product, shown before a course is planned."""
+
+    patient: Any
+    gates: dict[str, GateVerdict]
+
+
+def course_form_page(actor: Actor, patient_id: int, *, now: dt.datetime) -> CourseFormPage:
+    """The patient (a ``read``) and the gate for each product the clinic plans."""
+    user = authorize(actor, "course.plan")
+    with reading():
+        patient = patient_for(user, patient_id)
+        by_product = gates.gates_by_product(patient)
+    record(actor, "read", obj=patient, now=now)
+    return CourseFormPage(patient, by_product)
 
 
 def patient_courses(actor: Actor, patient_id: int, *, now: dt.datetime) -> list[Course]:

@@ -10,6 +10,7 @@ from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import Course, IntakeKind, IntakeResult, Patient, RemsRecord, Session
 from ketamine_trd.clinic.records.services._scope import patient_for
+from ketamine_trd.clinic.records.services.gates import screening_product
 from ketamine_trd.clinic.records.services.intake import age_years
 from ketamine_trd.clinic.records.services.rems import core_record
 from ketamine_trd.clinic.transactions import reading
@@ -26,6 +27,7 @@ class PatientPage:
     clinical: bool
     trd: IntakeResult | None
     screening: IntakeResult | None
+    screenings: tuple[IntakeResult, ...]
     courses: tuple[Course, ...]
     sessions: tuple[Session, ...]
     rems_records: tuple[tuple[RemsRecord, str], ...]
@@ -42,6 +44,15 @@ def _rems_status(row: RemsRecord, now: dt.datetime) -> str:
 
 def _latest(rows: list[IntakeResult], kind: str) -> IntakeResult | None:
     return next((r for r in rows if r.kind == kind), None)
+
+
+def _latest_per_product(rows: list[IntakeResult]) -> tuple[IntakeResult, ...]:
+    """The newest screening for each product (newest first): one product's result never hides another's."""
+    seen: dict[str, IntakeResult] = {}
+    for row in rows:
+        if row.kind == IntakeKind.SCREENING:
+            seen.setdefault(screening_product(row), row)
+    return tuple(seen.values())
 
 
 def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_limit: int = 20) -> PatientPage:
@@ -69,6 +80,7 @@ def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_lim
         clinical=clinical,
         trd=_latest(intake, IntakeKind.TRD),
         screening=_latest(intake, IntakeKind.SCREENING),
+        screenings=_latest_per_product(intake),
         courses=tuple(courses),
         sessions=tuple(sessions.order_by("-scheduled_at")[:session_limit]),
         rems_records=tuple((r, _rems_status(r, now)) for r in rems),

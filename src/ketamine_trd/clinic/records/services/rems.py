@@ -49,12 +49,15 @@ def pmf_patient(session: Session) -> PmfPatient:
 
 
 def pmf_contact(session: Session, signer: Any) -> PmfContact:
+    """The PMF contact: name, phone and e-mail all of ONE person, the monitoring provider chosen at discharge
+    (the signer when none was chosen); the clinic's phone only when that person has none of their own."""
     clinic = session.patient.clinic
-    name = session.monitoring_hcp_name or (signer.get_full_name() if signer is not None else "")
+    person = session.monitoring_hcp or signer
+    name = person.get_full_name() if person is not None else ""
     return PmfContact(
-        hcp_name=name,
-        hcp_phone=clinic.phone,
-        hcp_email=getattr(signer, "email", "") or "",
+        hcp_name=name or (getattr(person, "username", "") or ""),
+        hcp_phone=getattr(person, "phone", "") or clinic.phone,
+        hcp_email=getattr(person, "email", "") or "",
         setting_name=clinic.name,
         setting_address=clinic.address,
     )

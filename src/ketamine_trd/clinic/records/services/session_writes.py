@@ -10,16 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import fields
+from typing import Any
 
+from ketamine_trd.clinic import access
 from ketamine_trd.clinic.access import Actor, authorize, user_of
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.interface import raise_alert
 from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, VitalSign
-from ketamine_trd.clinic.records.services import charting
+from ketamine_trd.clinic.records.services import charting, gates
 from ketamine_trd.clinic.records.services._scope import not_in_future, session_for
-from ketamine_trd.clinic.records.services.sessions import assess, load_rows
+from ketamine_trd.clinic.records.services.sessions import assess, load_rows, monitoring_providers
 from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical.checklist import PredoseChecklist
+from ketamine_trd.clinical.dose_check import MIN_OVERRIDE_REASON_CHARS, ChartedDose, DoseVerdict, judge_charted_dose
 from ketamine_trd.clinical.inputs.charting import (
     ChecklistInput,
     DischargeInput,
@@ -30,7 +33,7 @@ from ketamine_trd.clinical.inputs.charting import (
 )
 from ketamine_trd.clinical.monitoring.observations import AdverseEvent as CoreEvent
 from ketamine_trd.clinical.monitoring.signoff import SessionRecord
-from ketamine_trd.errors import ConflictError, InputError, StaleVersion
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError, StaleVersion
 
 __all__ = [
     "ChecklistInput",
@@ -134,10 +137,55 @@ def record_checklist(
     return _chart(actor, session_id, now, write, expected_version=expected_version)
 
 
+def judge_dose(session: Session, data: DoseInput) -> DoseVerdict:
+    """The core's verdict on ``data`` charted for ``session``: plan, product rules, arithmetic, window, screening."""
+    course = session.course
+    plan = gates.planned_dose(session)
+    screening = gates.course_screening(course)
+    unresolved: tuple[tuple[str, str], ...] = ()
+    if screening is not None and not (course.gate_override_reason or screening.override_reason):
+        unresolved = tuple((n.message, n.source) for n in screening.contraindications)
+    esketamine = course.product == "esketamine-nasal"
+    charted = ChartedDose(
+        product=course.product, dosed_at=data.dosed_at, scheduled_at=session.scheduled_at, dose_mg=data.dose_mg,
+        session_number=plan["number"], planned_dose_mg=plan["dose_mg"], planned_mg_per_kg=plan["mg_per_kg"],
+        dosing_weight_kg=plan["weight_kg"], mg_per_kg=data.mg_per_kg, devices_used=data.devices_used,
+        infusion_rate_ml_per_h=data.infusion_rate_ml_per_h, infusion_duration_min=data.infusion_duration_min,
+        concentration_mg_per_ml=data.concentration_mg_per_ml,
+        indication=str((course.plan_data or {}).get("indication") or "trd"),
+        esketamine_profile=(course.plan_data or {}).get("profile") if esketamine else None,
+        contraindications=unresolved, override_reason=data.override_reason,
+    )  # fmt: skip
+    return judge_charted_dose(charted, gates.dose_rules())
+
+
+def _enforce_dose_verdict(user: Any, data: DoseInput, verdict: DoseVerdict) -> None:
+    """Refuse what the core refuses; what needs an override needs a prescriber's written reason."""
+    if verdict.refused:
+        first = verdict.refused[0]
+        raise CheckRefused(first.fields[0], getattr(data, first.fields[0], data.dose_mg),
+                         " ".join(f.message for f in verdict.refused), reason="was refused")  # fmt: skip
+    if not verdict.needs_override:
+        return
+    problems = " ".join(f.message for f in verdict.needs_override)
+    if not verdict.overridden:
+        raise CheckRefused("dose_mg", data.dose_mg, f"{problems} A prescriber may give this dose with a written reason "
+                         f"(at least {MIN_OVERRIDE_REASON_CHARS} characters) in 'Reason for a dose outside the checks'",
+                         reason="needs a prescriber's reason")  # fmt: skip
+    if not access.can(user, "dose.override"):
+        raise CheckRefused("override_reason", data.override_reason, "Only a prescriber can give a reason for a dose "
+                         "outside the checks: ask the prescriber to chart or confirm this dose.",
+                           reason="cannot come from your role")  # fmt: skip
+
+
 def record_dose(
     actor: Actor, session_id: int, data: DoseInput, *, now: dt.datetime, expected_version: int | None = None
 ) -> Session:
-    """Store the dose given (esketamine: devices and lot; IV: infusion settings)."""
+    """Store the dose given (esketamine: devices and lot; IV: infusion settings), judged by the core first.
+
+    A dose the core refuses is not saved; one outside the plan, the label's doses for the session or the studied
+    range, or given despite a contraindication, is saved only with a prescriber's reason (stored and audited).
+    """
     not_in_future("dosed_at", data.dosed_at, now)
     if data.infusion_ended_at is not None:
         not_in_future("infusion_ended_at", data.infusion_ended_at, now)
@@ -155,6 +203,11 @@ def record_dose(
             devices_used=data.devices_used,
             lot_number=data.lot_number,
         )  # fmt: skip  (core validation)
+        verdict = judge_dose(session, data)
+        _enforce_dose_verdict(user_of(actor), data, verdict)
+        session.dose_check = verdict.to_dict()
+        session.dose_override_reason = verdict.override_reason if verdict.overridden else ""
+        session.dose_overridden_by = user_of(actor) if verdict.overridden else None
         session.dose_given_at, session.dose_mg, session.lot_number = (
             data.dosed_at,
             data.dose_mg,
@@ -171,7 +224,8 @@ def record_dose(
             data.infusion_ended_at,
         )
         return ["dose_given_at", "dose_mg", "lot_number", "devices_count", "dose_mg_per_kg", "infusion_rate_ml_per_h",
-                "infusion_duration_min", "concentration_mg_per_ml", "infusion_ended_at", "phase"]  # fmt: skip
+                "infusion_duration_min", "concentration_mg_per_ml", "infusion_ended_at", "phase", "dose_check",
+                "dose_override_reason", "dose_overridden_by"]  # fmt: skip
 
     return _chart(actor, session_id, now, write, expected_version=expected_version)
 
@@ -248,6 +302,16 @@ def resolve_adverse_event(
     return _chart(actor, session_id, now, write, expected_version=expected_version)
 
 
+def monitoring_provider(clinic_id: int, user_id: int | None) -> Any:
+    """The chosen provider (a clinical user of the clinic), ``None`` when none was chosen; else ``InputError``."""
+    if user_id is None:
+        return None
+    found = next((u for u in monitoring_providers(clinic_id) if u.pk == user_id), None)
+    if found is None:
+        raise InputError("monitoring_hcp_id", user_id, "a nurse or prescriber of this clinic")
+    return found
+
+
 def record_discharge(
     actor: Actor, session_id: int, data: DischargeInput, *, now: dt.datetime, expected_version: int | None = None
 ) -> Session:
@@ -258,10 +322,12 @@ def record_discharge(
         if session.dose_given_at is not None and data.monitoring_completed_at < session.dose_given_at:
             raise InputError("monitoring_completed_at", data.monitoring_completed_at.isoformat(timespec="minutes"),
                              "at or after the time of dosing")  # fmt: skip
-        names = [f.name for f in fields(data)]
+        names = [f.name for f in fields(data) if f.name != "monitoring_hcp_id"]
         for name in names:
-            value = getattr(data, name)
-            setattr(session, name, value.strip() if isinstance(value, str) else value)
-        return names
+            setattr(session, name, getattr(data, name))
+        hcp = monitoring_provider(session.patient.clinic_id, data.monitoring_hcp_id)
+        session.monitoring_hcp = hcp
+        session.monitoring_hcp_name = hcp.get_full_name() if hcp is not None else ""
+        return [*names, "monitoring_hcp", "monitoring_hcp_name"]
 
     return _chart(actor, session_id, now, write, expected_version=expected_version)

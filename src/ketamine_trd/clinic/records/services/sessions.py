@@ -6,18 +6,21 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ketamine_trd.clinic.access import Actor, authorize
+from ketamine_trd.clinic.access import ALLOWED, Actor, authorize
 from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.measurement.interface import open_critical_alerts
 from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, Session, SessionStatus
-from ketamine_trd.clinic.records.services import charting
+from ketamine_trd.clinic.records.services import charting, gates
 from ketamine_trd.clinic.records.services._scope import course_for, session_for
 from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.checklist import PredoseResult, evaluate_predose
 from ketamine_trd.clinical.monitoring.alerts import evaluate_monitoring
 from ketamine_trd.clinical.monitoring.discharge import DischargeReadiness, discharge_readiness
+from ketamine_trd.clinical.monitoring.signature import SignatureInput, signature_blockers
 from ketamine_trd.clinical.monitoring.signoff import MissingField, SessionRecord, missing_for_signature
 from ketamine_trd.clinical.monitoring.vitals import ScheduledCheck, vitals_schedule
-from ketamine_trd.clinical.monitoring.vocabulary import Alert
+from ketamine_trd.clinical.monitoring.vocabulary import Alert as CoreAlert
+from ketamine_trd.clinical.treatment_gate import IntakeSummary, predose_with_screening
 from ketamine_trd.errors import ConflictError, InputError, KtrdError
 
 MAX_AHEAD = dt.timedelta(days=400)
@@ -83,15 +86,25 @@ class ChairView:
     profile: str
     predose: PredoseResult | None
     schedule: tuple[ScheduledCheck, ...]
-    alerts: tuple[Alert, ...]
+    alerts: tuple[CoreAlert, ...]
     missing: tuple[MissingField, ...]
     discharge: DischargeReadiness | None
     rems: RemsRecord | None
     problem: str = ""
+    screening: IntakeSummary | None = None
+    plan: dict[str, Any] | None = None
+    open_critical: tuple[Any, ...] = ()
+    providers: tuple[tuple[int, str], ...] = ()
 
     @property
     def can_sign(self) -> bool:
+        """True when the page offers the signature: nothing blocks it now (the service judges again when signing)."""
         return not self.problem and not self.missing and self.session.status != SessionStatus.SIGNED
+
+    @property
+    def discharge_not_ready(self) -> bool:
+        """True when the only thing a prescriber's reason can lift is left: discharge readiness "not ready"."""
+        return bool(self.missing) and all(m.field == "discharge" for m in self.missing)
 
 
 def load_rows(session: Session) -> tuple[list[Any], list[Any], list[Any]]:
@@ -99,8 +112,27 @@ def load_rows(session: Session) -> tuple[list[Any], list[Any], list[Any]]:
     return list(session.vitals.all()), list(session.ratings.all()), list(session.adverse_events.all())
 
 
-def assess(session: Session, rows: tuple[list[Any], list[Any], list[Any]], now: dt.datetime) -> dict[str, Any]:
-    """Everything the core says about the session at ``now`` (used by the view and by signing)."""
+def monitoring_providers(clinic_id: int) -> list[Any]:
+    """The clinic's active clinical users, who may be named as the healthcare provider who monitored."""
+    from django.contrib.auth import get_user_model
+
+    roles = sorted(ALLOWED["session.chart"])
+    rows = get_user_model().objects.filter(clinic_id=clinic_id, is_active=True, role__in=roles)
+    return list(rows.order_by("last_name", "first_name", "id"))
+
+
+def provider_choices(actor: Actor) -> tuple[tuple[int, str], ...]:
+    """(id, name) of the monitoring providers the actor's clinic may name."""
+    user = authorize(actor, "session.chart")
+    return tuple((u.pk, u.get_full_name() or u.username) for u in monitoring_providers(user.clinic_id))
+
+
+def assess(
+    session: Session, rows: tuple[list[Any], list[Any], list[Any]], now: dt.datetime, *, override_reason: str = ""
+) -> dict[str, Any]:
+    """Everything the core says about the session at ``now`` (used by the view and by signing, with the same
+    ``now``): the pre-dose decision with the patient's screening, alerts, discharge readiness, and ``missing``,
+    everything that stops the signature at ``now`` (``override_reason`` lifts "not ready for discharge")."""
     on = (session.dose_given_at or session.scheduled_at).date()
     profile = charting.profile_for(session, on)
     product = session.course.product
@@ -115,19 +147,30 @@ def assess(session: Session, rows: tuple[list[Any], list[Any], list[Any]], now: 
         before = [v for v in obs.vitals if v.taken_at <= checklist.dose_at]
         reading = max(before, key=lambda v: v.taken_at) if before else None
         predose = evaluate_predose(checklist, reading, product, profile)
+    screening = gates.course_screening(session.course)
+    if predose is not None:
+        predose = predose_with_screening(predose, screening, session.course.gate_override_reason)
     at = min(now, session.monitoring_completed_at) if session.monitoring_completed_at else now
+    discharge = discharge_readiness(
+        obs, product, profile, at, clinically_stable=session.clinically_stable,
+        safe_departure_arranged=session.safe_departure_arranged,
+    ) if obs.dosed_at else None  # fmt: skip
+    critical = open_critical_alerts(session) if session.pk else []
+    blockers = signature_blockers(SignatureInput(
+        missing_for_signature(record_value, product, profile, at=now), discharge,
+        tuple(a.message for a in critical), override_reason,
+    ))  # fmt: skip
     return {
         "profile": f"{profile.id}@{profile.version}",
         "record": record_value,
         "predose": predose,
+        "screening": screening,
         "schedule": vitals_schedule(obs.vitals, product, profile, at, dosed_at=obs.dosed_at),
         "alerts": evaluate_monitoring(obs, product, profile, at),
-        "missing": missing_for_signature(record_value, product, profile),
-        "discharge": discharge_readiness(
-            obs, product, profile, at, clinically_stable=session.clinically_stable,
-            safe_departure_arranged=session.safe_departure_arranged,
-        ) if obs.dosed_at else None,
-    }  # fmt: skip
+        "missing": blockers,
+        "open_critical": tuple(critical),
+        "discharge": discharge,
+    }
 
 
 def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
@@ -137,6 +180,8 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         session = session_for(user, session_id)
         rows = load_rows(session)
         rems = RemsRecord.objects.filter(session=session).first()
+        plan = gates.planned_dose(session)
+        providers = tuple((u.pk, u.get_full_name() or u.username) for u in monitoring_providers(user.clinic_id))
     record(actor, "read", obj=session, now=now)
     empty: dict[str, Any] = {
         "profile": "",
@@ -145,6 +190,8 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         "alerts": (),
         "missing": (),
         "discharge": None,
+        "screening": None,
+        "open_critical": (),
     }
     problem = ""
     try:
@@ -165,4 +212,8 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         discharge=judged["discharge"],
         rems=rems,
         problem=problem,
+        screening=judged["screening"],
+        plan=plan,
+        open_critical=tuple(judged["open_critical"]),
+        providers=providers,
     )

@@ -1,4 +1,8 @@
-"""Signing a session: refused, as a value listing what is missing, until the core finds nothing missing.
+"""Signing a session: refused, as a value listing what is missing, until the core finds nothing that blocks it.
+
+Everything is judged as of one ``now`` (the moment of signing), by the same ``assess`` the chair page shows:
+the missing fields, discharge readiness "not ready" (a prescriber may sign with a written reason, stored and
+audited) and the session's critical alerts not yet acknowledged.
 
 For an outpatient esketamine session the REMS Patient Monitoring Form record is generated in the same
 transaction. A request actor must have re-authenticated recently when the ``authn`` app provides it.
@@ -9,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from ketamine_trd.clinic import access
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.records.models import RemsRecord, SessionStatus
@@ -16,8 +21,9 @@ from ketamine_trd.clinic.records.services import rems
 from ketamine_trd.clinic.records.services._scope import session_for
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows
 from ketamine_trd.clinic.transactions import writing
+from ketamine_trd.clinical.dose_check import MIN_OVERRIDE_REASON_CHARS
 from ketamine_trd.clinical.monitoring.signoff import MissingField
-from ketamine_trd.errors import ConflictError, InputError
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +43,27 @@ def _require_recent_auth(actor: Actor, now: dt.datetime) -> None:
     require_recent_auth(actor, now)
 
 
-def sign_session(actor: Actor, session_id: int, *, now: dt.datetime) -> SignOutcome:
-    """Sign the session if nothing is missing; otherwise save nothing and say what is missing."""
+def sign_session(actor: Actor, session_id: int, *, now: dt.datetime, override_reason: str = "") -> SignOutcome:
+    """Sign the session if nothing blocks it at ``now``; otherwise save nothing and say what blocks it.
+
+    ``override_reason`` (a prescriber's, at least 15 characters) lets a session that is not ready for discharge be
+    signed; it never lifts a missing field or an unacknowledged critical alert.
+    """
     user = authorize(actor, "session.sign")
+    reason = (override_reason or "").strip()
+    if reason and len(reason) < MIN_OVERRIDE_REASON_CHARS:
+        raise CheckRefused("override_reason", reason, f"a written reason of at least {MIN_OVERRIDE_REASON_CHARS} "
+                         "characters")  # fmt: skip
+    if reason and not access.can(user, "session.sign_override"):
+        raise CheckRefused("override_reason", reason, "Only a prescriber can sign with a reason: ask the "
+                           "prescriber to sign.",
+                         reason="cannot come from your role")  # fmt: skip
     _require_recent_auth(actor, now)
     with writing():
         session = session_for(user, session_id, lock=True)
         if session.status == SessionStatus.SIGNED:
             raise ConflictError(f"session {session_id} is already signed")
-        judged = assess(session, load_rows(session), now)
+        judged = assess(session, load_rows(session), now, override_reason=reason)
         missing = list(judged["missing"])
         esketamine_pmf = session.course.product == "esketamine-nasal" and session.setting == "outpatient"
         if esketamine_pmf:
@@ -59,8 +77,14 @@ def sign_session(actor: Actor, session_id: int, *, now: dt.datetime) -> SignOutc
         session.status, session.signed_by, session.signed_at, session.updated_at = SessionStatus.SIGNED, user, now, now
         session.discharge_ready = bool(judged["discharge"] and judged["discharge"].ready)
         session.version += 1
-        session.save(update_fields=["status", "signed_by", "signed_at", "updated_at", "discharge_ready", "version"])
-        record(actor, "sign", obj=session, changed_fields=["status", "signed_by", "signed_at"], now=now)
+        overridden = bool(reason) and not session.discharge_ready
+        session.sign_override_reason = reason if overridden else ""
+        changed = ["status", "signed_by", "signed_at", "updated_at", "discharge_ready", "sign_override_reason",
+                   "version"]  # fmt: skip
+        session.save(update_fields=changed)
+        audited = changed[:3] + (["sign_override_reason"] if overridden else [])
+        record(actor, "sign", obj=session, changed_fields=audited,
+               detail="signed while not ready for discharge, with a reason" if overridden else "", now=now)
         row = None
         if esketamine_pmf:
             signed = replace(judged["record"], signed_by=str(user.pk), signed_at=now)

@@ -2,37 +2,55 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ketamine_trd.clinic.access import authorized, can
-from ketamine_trd.clinic.records.forms._errors import add_domain_error
+from ketamine_trd.clinic.authn.reauth import ReauthRequired
+from ketamine_trd.clinic.records.forms._errors import add_check_error
 from ketamine_trd.clinic.records.forms.courses import CourseForm, PhaseForm, ScheduleForm
-from ketamine_trd.clinic.records.services import courses, patients
+from ketamine_trd.clinic.records.services import courses
 from ketamine_trd.clinic.records.views._edge import as_http, now
-from ketamine_trd.errors import ConflictError, InputError, KtrdError
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError, KtrdError
+
+
+def reauthenticate(request: HttpRequest, form: forms.Form) -> bool:
+    """With an override reason, the password typed on the form re-authenticates the user first (else a form error)."""
+    password = form.cleaned_data.get("password") or ""
+    if not (form.cleaned_data.get("override_reason") or "").strip() or not password:
+        return True
+    from ketamine_trd.clinic.authn.services import attempt_reauth
+
+    result = attempt_reauth(request, password, "", now())
+    if not result.ok:
+        form.add_error("password", result.message or "Password not accepted.")
+    return result.ok
 
 
 @require_http_methods(["GET", "POST"])
 @authorized("course.plan")
 def course_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     try:
-        patient = patients.get_patient(request, patient_id, now=now(), action="course.plan")
+        page = courses.course_form_page(request, patient_id, now=now())
     except KtrdError as error:
         raise as_http(error) from error
     form = CourseForm(request.POST or None, initial={"start_date": now().date()})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and reauthenticate(request, form):
         try:
-            course = courses.plan_new_course(request, patient.pk, form.to_input(), now=now())
+            course = courses.plan_new_course(request, page.patient.pk, form.to_input(), now=now())
         except (InputError, ConflictError) as error:
-            add_domain_error(form, error, {"start": "start_date"})
+            add_check_error(form, error, {"start": "start_date"})
+        except ReauthRequired:
+            form.add_error("password", "Enter your password to confirm the override.")
         else:
             messages.success(request, f"Course planned: {len(course.plan_data.get('sessions', []))} sessions.")
             return redirect("records:course_detail", course_id=course.pk)
     status = 422 if form.is_bound and form.errors else 200
-    return render(request, "records/course_form.html", {"form": form, "patient": patient}, status=status)
+    context = {"form": form, "patient": page.patient, "gates": page.gates}
+    return render(request, "records/course_form.html", context, status=status)
 
 
 @require_GET
@@ -57,13 +75,16 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
 @authorized("course.change_phase")
 def course_phase(request: HttpRequest, course_id: int) -> HttpResponse:
     form = PhaseForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and reauthenticate(request, form):
         try:
             courses.change_phase(
-                request, course_id, phase=form.cleaned_data["phase"], reason=form.cleaned_data["end_reason"], now=now()
-            )
+                request, course_id, phase=form.cleaned_data["phase"], reason=form.cleaned_data["end_reason"], now=now(),
+                override_reason=form.cleaned_data["override_reason"],
+            )  # fmt: skip
         except InputError as error:
-            messages.error(request, str(error))
+            messages.error(request, error.allowed if isinstance(error, CheckRefused) else str(error))
+        except ReauthRequired:
+            messages.error(request, "Enter your password to confirm the override.")
         except KtrdError as error:
             raise as_http(error) from error
         else:

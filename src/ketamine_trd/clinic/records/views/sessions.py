@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,12 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ketamine_trd.clinic.access import authorized, can
 from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
-from ketamine_trd.clinic.records.forms._errors import add_domain_error
+from ketamine_trd.clinic.records.forms._errors import add_check_error
 from ketamine_trd.clinic.records.forms.courses import ScheduleForm
-from ketamine_trd.clinic.records.forms.sessions import PARTS
+from ketamine_trd.clinic.records.forms.sessions import PARTS, DischargeForm, SignForm
 from ketamine_trd.clinic.records.services import session_writes, sessions, signing
 from ketamine_trd.clinic.records.views._edge import as_http, now
-from ketamine_trd.errors import ConflictError, InputError, KtrdError
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError, KtrdError
 
 WRITERS = {
     "checklist": session_writes.record_checklist,
@@ -67,7 +69,7 @@ def _chart_page(request: HttpRequest, session_id: int, bound: dict[str, object] 
         view = sessions.chair_view(request, session_id, now=now())
     except KtrdError as error:
         raise as_http(error) from error
-    forms = {name: cls(prefix=name, initial=_initial(name)) for name, cls in PARTS.items()}
+    forms = {name: _unbound(name, cls, view) for name, cls in PARTS.items()}
     forms.update(bound or {})
     context = {
         "v": view,
@@ -75,15 +77,31 @@ def _chart_page(request: HttpRequest, session_id: int, bound: dict[str, object] 
         "forms": forms,
         "can_chart": can(request.user, "session.chart"),
         "can_sign": can(request.user, "session.sign"),
+        "can_override": can(request.user, "session.sign_override"),
+        "sign_form": SignForm(prefix="sign"),
     }
     return render(request, "records/session_detail.html", context, status=422 if bound else 200)
 
 
-def _initial(name: str) -> dict[str, object]:
+def _unbound(name: str, cls: type[Form], view: sessions.ChairView) -> Form:
+    kwargs: dict[str, Any] = {"prefix": name, "initial": _initial(name, view)}
+    if cls is DischargeForm:
+        kwargs["providers"] = view.providers
+    return cls(**kwargs)
+
+
+def _initial(name: str, view: sessions.ChairView) -> dict[str, object]:
     when = timezone.localtime(now()).replace(second=0, microsecond=0)
     keys = {"checklist": "checked_at", "dose": "dosed_at", "vitals": "taken_at", "rating": "rated_at",
             "event": "noted_at", "resolve": "resolved_at", "discharge": "monitoring_completed_at"}  # fmt: skip
-    return {keys[name]: when}
+    initial: dict[str, object] = {keys[name]: when}
+    plan = view.plan or {}
+    if name == "dose":  # pre-filled from the course plan for this session
+        initial |= {"dose_mg": plan.get("dose_mg"), "mg_per_kg": plan.get("mg_per_kg"),
+                    "devices_used": plan.get("devices")}
+    if name == "discharge" and view.session.monitoring_hcp_id:
+        initial["monitoring_hcp_id"] = view.session.monitoring_hcp_id
+    return initial
 
 
 @require_GET
@@ -99,7 +117,10 @@ def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResp
         return _sign(request, session_id)
     if part not in PARTS:
         raise Http404(f"no part {part!r}")
-    form = PARTS[part](request.POST, prefix=part)
+    extra: dict[str, Any] = {}
+    if part == "discharge":
+        extra["providers"] = sessions.provider_choices(request)
+    form = PARTS[part](request.POST, prefix=part, **extra)
     if form.is_valid():
         try:
             if part == "resolve":
@@ -108,7 +129,7 @@ def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResp
             else:
                 WRITERS[part](request, session_id, form.to_input(), now=now())  # type: ignore[operator]
         except (InputError, ConflictError) as error:
-            add_domain_error(form, error)
+            add_check_error(form, error)
         except KtrdError as error:
             raise as_http(error) from error
         else:
@@ -118,18 +139,20 @@ def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResp
 
 
 def _sign(request: HttpRequest, session_id: int) -> HttpResponse:
+    form = SignForm(request.POST, prefix="sign")
+    reason = form.cleaned_data.get("override_reason", "") if form.is_valid() else ""
     try:
-        outcome = signing.sign_session(request, session_id, now=now())
-    except ConflictError as error:
-        messages.error(request, str(error))
+        outcome = signing.sign_session(request, session_id, now=now(), override_reason=reason)
+    except (ConflictError, InputError) as error:
+        messages.error(request, error.allowed if isinstance(error, CheckRefused) else str(error))
         return redirect("records:session_detail", session_id=session_id)
     except ReauthRequired:
         return redirect(reauth_url(f"/sessions/{session_id}/"))
     except KtrdError as error:
         raise as_http(error) from error
     if not outcome.signed:
-        missing = "; ".join(f"{m.field}: {m.reason}" for m in outcome.missing)
-        messages.error(request, f"Not signed. Missing: {missing}")
+        missing = " ".join(m.reason for m in outcome.missing)
+        messages.error(request, f"Not signed. {missing}")
         return redirect("records:session_detail", session_id=session_id)
     messages.success(request, "Signed." + (" REMS record created." if outcome.rems_record else ""))
     return redirect("records:session_detail", session_id=session_id)

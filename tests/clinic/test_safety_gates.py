@@ -1,0 +1,374 @@
+"""The safety gates in the clinic (issue 11): eligibility before a course, dose checks at the chair for the form AND
+the API, signing that means it, the REMS contact from one person. Run on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from ketamine_trd.clinic.audit.models import AuditEvent
+from ketamine_trd.clinic.measurement.models import Alert
+from ketamine_trd.clinic.records.models import Course, Session
+from ketamine_trd.clinic.records.services import courses, intake, session_writes, sessions, signing
+from ketamine_trd.clinic.records.services.session_writes import (
+    ChecklistInput,
+    DischargeInput,
+    DoseInput,
+    RatingInput,
+    VitalsInput,
+)
+from ketamine_trd.errors import InputError
+from tests.clinic.builders import make_course, make_eligible, make_patient, make_session, make_user
+
+REASON = "benefit outweighs the risk after a vascular surgery review"
+DOSE_REASON = "weight re-measured today; prescriber confirms this dose"
+ANEURYSM = {"sex": "male", "blood_pressure": {"systolic": 124, "diastolic": 78}, "rems_enrolled": True,
+            "pregnant": False, "hepatic_impairment": "none", "conditions": ["aneurysmal_vascular_disease"]}  # fmt: skip
+
+
+def _json(client: Any, url: str, body: dict[str, Any]) -> Any:
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def _contraindicated(people: Any) -> Any:
+    """A patient with a signed TRD verdict and a signed esketamine screening that is not eligible (aneurysm, S1)."""
+    patient = make_patient(people.clinic, sex="male")
+    make_eligible(patient, people.prescriber, "ketamine-iv")
+    now = timezone.now()
+    result = intake.record_screening_intake(people.prescriber, patient.pk, ANEURYSM, product="esketamine-nasal",
+                                            bp_profile=None, now=now)  # fmt: skip
+    assert result.verdict == "not_eligible"
+    intake.sign_off_intake(people.prescriber, result.pk, now=now)
+    return patient
+
+
+# --- 1. eligibility gates ---------------------------------------------------------------------------------------
+
+
+def test_planning_needs_a_signed_trd_verdict_and_a_screening_for_that_product(people: Any) -> None:
+    patient = make_patient(people.clinic)
+    data = courses.CourseInput(product="esketamine-nasal", start_date=timezone.now().date())
+    with pytest.raises(InputError) as refused:
+        courses.plan_new_course(people.prescriber, patient.pk, data, now=timezone.now())
+    assert refused.value.field == "override_reason"
+    assert "No treatment-history (TRD) verdict" in str(refused.value)
+    assert "No medical screening recorded for esketamine nasal spray" in str(refused.value)
+    make_eligible(patient, people.prescriber, "ketamine-iv")  # signed, but for IV ketamine only
+    with pytest.raises(InputError, match="No medical screening recorded for esketamine"):
+        courses.plan_new_course(people.prescriber, patient.pk, data, now=timezone.now())
+    assert not Course.objects.filter(patient=patient).exists()
+
+
+def test_unsigned_results_do_not_open_the_gate(people: Any) -> None:
+    patient = make_patient(people.clinic)
+    make_eligible(patient, people.prescriber, "esketamine-nasal", signed=False)
+    data = courses.CourseInput(product="esketamine-nasal", start_date=timezone.now().date())
+    with pytest.raises(InputError, match="not signed off"):
+        courses.plan_new_course(people.prescriber, patient.pk, data, now=timezone.now())
+
+
+def test_a_not_eligible_screening_needs_an_override_recorded_on_the_course(people: Any) -> None:
+    patient = _contraindicated(people)
+    data = courses.CourseInput(product="esketamine-nasal", start_date=timezone.now().date())
+    with pytest.raises(InputError, match="Aneurysmal vascular disease"):
+        courses.plan_new_course(people.prescriber, patient.pk, data, now=timezone.now())
+    with pytest.raises(InputError):  # a few characters are not a reason
+        courses.plan_new_course(people.prescriber, patient.pk, courses.CourseInput(
+            product="esketamine-nasal", start_date=timezone.now().date(), override_reason="ok"), now=timezone.now())
+    course = courses.plan_new_course(people.prescriber, patient.pk, courses.CourseInput(
+        product="esketamine-nasal", start_date=timezone.now().date(), override_reason=REASON), now=timezone.now())
+    course.refresh_from_db()
+    assert course.gate_override_reason == REASON and course.gate_overridden_by == people.prescriber
+    assert [f["rule_id"] for f in course.gate_findings["findings"]] == ["gate-screening-not-eligible"]
+    audit = AuditEvent.objects.filter(action="create", object_id=str(course.pk), object_type__icontains="course")
+    assert audit.exists() and "gate_override_reason" in audit.get().changed_fields
+    # moving to induction: the override covers the same findings
+    courses.change_phase(people.prescriber, course.pk, phase="induction", now=timezone.now())
+    assert Course.objects.get(pk=course.pk).phase == "induction"
+
+
+def test_induction_judges_the_gate_again(people: Any) -> None:
+    patient = make_patient(people.clinic)
+    make_eligible(patient, people.prescriber, "esketamine-nasal")
+    course = courses.plan_new_course(people.prescriber, patient.pk, courses.CourseInput(
+        product="esketamine-nasal", start_date=timezone.now().date()), now=timezone.now())  # fmt: skip
+    # a newer screening finds a contraindication: induction now needs a reason
+    result = intake.record_screening_intake(people.nurse, patient.pk, ANEURYSM, product="esketamine-nasal",
+                                            bp_profile=None, now=timezone.now())  # fmt: skip
+    intake.sign_off_intake(people.prescriber, result.pk, now=timezone.now())
+    with pytest.raises(InputError, match="not eligible"):
+        courses.change_phase(people.prescriber, course.pk, phase="induction", now=timezone.now())
+    courses.change_phase(people.prescriber, course.pk, phase="induction", now=timezone.now(), override_reason=REASON)
+    assert Course.objects.get(pk=course.pk).gate_override_reason == REASON
+
+
+def test_the_form_asks_for_a_reason_and_the_password(people: Any) -> None:
+    from ketamine_trd.clinic.authn.reauth import SESSION_KEY
+
+    patient = _contraindicated(people)
+    client = people.client("prescriber", recent_auth=False)
+    page = client.get(f"/patients/{patient.pk}/courses/new/")
+    text = page.content.decode()
+    assert "Eligibility for esketamine nasal spray" in text and "Aneurysmal vascular disease" in text
+    form = {"product": "esketamine-nasal", "start_date": timezone.now().date().isoformat(), "indication": "trd",
+            "total_weeks": "16", "from_week9": "every-2-weeks", "mg_per_kg": "0.5", "infusions": "6",
+            "per_week": "2", "maintenance": "none", "maintenance_sessions": "0"}  # fmt: skip
+    assert client.post(f"/patients/{patient.pk}/courses/new/", form).status_code == 422
+    no_password = client.post(f"/patients/{patient.pk}/courses/new/", form | {"override_reason": REASON})
+    assert no_password.status_code == 422 and b"Enter your password" in no_password.content
+    wrong = client.post(f"/patients/{patient.pk}/courses/new/", form | {"override_reason": REASON, "password": "x"})
+    assert wrong.status_code == 422 and not Course.objects.filter(patient=patient).exists()
+    from tests.clinic.builders import PASSWORD
+
+    done = client.post(f"/patients/{patient.pk}/courses/new/", form | {"override_reason": REASON,
+                                                                       "password": PASSWORD})  # fmt: skip
+    assert done.status_code == 302 and SESSION_KEY in client.session
+    course = Course.objects.get(patient=patient)
+    detail = client.get(f"/courses/{course.pk}/").content.decode()
+    assert "Eligibility overridden" in detail and REASON in detail
+
+
+def test_the_api_refuses_a_course_without_eligibility(people: Any) -> None:
+    patient = _contraindicated(people)
+    client = people.client("prescriber")
+    body = {"product": "esketamine-nasal", "start_date": timezone.now().date().isoformat()}
+    refused = _json(client, f"/api/patients/{patient.pk}/courses", body)
+    assert refused.status_code == 422 and refused.json()["field"] == "override_reason"
+    stale = people.client("prescriber", recent_auth=False)
+    assert _json(stale, f"/api/patients/{patient.pk}/courses", body | {"override_reason": REASON}).status_code == 403
+    done = _json(client, f"/api/patients/{patient.pk}/courses", body | {"override_reason": REASON})
+    assert done.status_code == 201, done.content
+
+
+def test_patient_page_shows_the_latest_screening_per_product_naming_it(people: Any) -> None:
+    patient = _contraindicated(people)
+    text = people.client("prescriber").get(f"/patients/{patient.pk}/").content.decode()
+    assert "Medical screening for esketamine nasal spray (SPRAVATO)" in text and "not_eligible" in text
+    assert "Medical screening for racemic ketamine IV" in text
+
+
+def _esk_session(people: Any, patient: Any, *, gate_reason: str = "") -> Session:
+    course = make_course(patient, gate_override_reason=gate_reason, plan_data={"indication": "trd", "sessions": [
+        {"number": 1, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"},
+        {"number": 2, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"}]})  # fmt: skip
+    return make_session(course)
+
+
+def _checklist(people: Any, session: Session, t0: dt.datetime) -> None:
+    session_writes.record_checklist(people.nurse, session.pk, ChecklistInput(
+        checked_at=t0 - dt.timedelta(minutes=20), first_treatment=False, rems_enrolled=True,
+        last_food_at=t0 - dt.timedelta(hours=4), last_liquid_at=t0 - dt.timedelta(hours=1),
+        concomitant_reviewed=True, safe_departure_arranged=True), now=t0)  # fmt: skip
+    session_writes.add_vitals(people.nurse, session.pk, VitalsInput(t0 - dt.timedelta(minutes=10), 128, 80, 72, 98,
+                              timepoint="pre_dose"), now=t0)  # fmt: skip
+
+
+def test_a_contraindication_follows_the_patient_to_the_chair(people: Any) -> None:
+    patient = _contraindicated(people)
+    session = _esk_session(people, patient)
+    t0 = session.scheduled_at + dt.timedelta(minutes=30)
+    _checklist(people, session, t0)
+    view = sessions.chair_view(people.nurse, session.pk, now=t0)
+    assert view.predose is not None and view.predose.decision.value == "hold"
+    assert view.predose.findings[0].rule_id == "screening-esk-ci-aneurysm"
+    assert [n.rule for n in view.screening.contraindications] == ["esk-ci-aneurysm"]  # type: ignore[union-attr]
+    # dosing is refused without a prescriber's reason, and a nurse's reason does not count
+    with pytest.raises(InputError, match="Contraindication on the screening"):
+        session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "LOT-1", devices_used=2),
+                                   now=t0)  # fmt: skip
+    with pytest.raises(InputError) as nurse:
+        session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "LOT-1", devices_used=2,
+                                   override_reason=DOSE_REASON), now=t0)  # fmt: skip
+    assert nurse.value.field == "override_reason"
+    session_writes.record_dose(people.prescriber, session.pk, DoseInput(t0, Decimal(56), "LOT-1", devices_used=2,
+                               override_reason=DOSE_REASON), now=t0)  # fmt: skip
+    stored = Session.objects.get(pk=session.pk)
+    assert stored.dose_override_reason == DOSE_REASON and stored.dose_overridden_by == people.prescriber
+    assert stored.dose_check["overridden"] is True
+
+
+def test_an_eligibility_override_lifts_the_pre_dose_hold(people: Any) -> None:
+    patient = _contraindicated(people)
+    session = _esk_session(people, patient, gate_reason=REASON)
+    t0 = session.scheduled_at + dt.timedelta(minutes=30)
+    _checklist(people, session, t0)
+    view = sessions.chair_view(people.nurse, session.pk, now=t0)
+    assert view.predose is not None and view.predose.decision.value == "proceed_with_cautions"
+    session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "LOT-1", devices_used=2), now=t0)
+    page = people.client("nurse").get(f"/sessions/{session.pk}/").content.decode()
+    assert "Eligibility overridden" in page and REASON in page and "Contraindication (overridden)" in page
+
+
+# --- 2. dose checks at the chair: the same for the form and the API ----------------------------------------------
+
+
+def _iv_session(people: Any) -> Session:
+    patient = make_patient(people.clinic, weight_kg=Decimal("81.6"))
+    make_eligible(patient, people.prescriber, "ketamine-iv")
+    course = courses.plan_new_course(people.prescriber, patient.pk, courses.CourseInput(
+        product="ketamine-iv", start_date=timezone.now().date()), now=timezone.now())  # fmt: skip
+    return make_session(course, scheduled_at=timezone.now() - dt.timedelta(minutes=30))
+
+
+def test_a_ten_fold_iv_dose_is_refused_on_the_form_and_on_the_api(people: Any) -> None:
+    session = _iv_session(people)
+    at = timezone.localtime(timezone.now() - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    nurse = people.client("nurse")
+    form = nurse.post(f"/sessions/{session.pk}/dose/", {"dose-dosed_at": at, "dose-dose_mg": "408",
+                                                        "dose-lot_number": "LOT-IV"})  # fmt: skip
+    assert form.status_code == 422 and "10.0 x the planned 40.8 mg" in form.content.decode()
+    api = _json(nurse, f"/api/sessions/{session.pk}/dose", {
+        "dosed_at": (timezone.now() - dt.timedelta(minutes=5)).isoformat(), "dose_mg": "408", "lot_number": "LOT-IV"})
+    assert api.status_code == 422 and api.json()["field"] == "dose_mg" and "40.8 mg" in api.json()["message"]
+    assert Session.objects.get(pk=session.pk).dose_mg is None
+    # inconsistent entries: both fields named, on the form and on the API
+    bad = {"dosed_at": (timezone.now() - dt.timedelta(minutes=5)).isoformat(), "dose_mg": "40.8",
+           "lot_number": "LOT-IV", "mg_per_kg": "2.0"}  # fmt: skip
+    api_bad = _json(nurse, f"/api/sessions/{session.pk}/dose", bad)
+    assert api_bad.status_code == 422 and "mg/kg 2" in api_bad.json()["message"]
+    # a prescriber's reason records the override
+    done = _json(people.client("prescriber"), f"/api/sessions/{session.pk}/dose", {
+        "dosed_at": (timezone.now() - dt.timedelta(minutes=5)).isoformat(), "dose_mg": "408", "lot_number": "LOT-IV",
+        "override_reason": DOSE_REASON})  # fmt: skip
+    assert done.status_code == 200, done.content
+    stored = Session.objects.get(pk=session.pk)
+    assert stored.dose_mg == Decimal(408) and stored.dose_override_reason == DOSE_REASON
+    assert {f["rule_id"] for f in stored.dose_check["findings"]} == {"dose-off-plan", "iv-outside-studied-range"}
+
+
+def test_the_dose_field_is_pre_filled_from_the_plan(people: Any) -> None:
+    session = _iv_session(people)
+    page = people.client("nurse").get(f"/sessions/{session.pk}/").content.decode()
+    assert 'name="dose-dose_mg" value="40.8"' in page and 'name="dose-mg_per_kg" value="0.5"' in page
+    assert "Planned for session 1: 40.8 mg (0.5 mg/kg × 81.6 kg)" in page
+
+
+def test_a_dose_time_outside_the_session_window_is_refused(people: Any) -> None:
+    session = _iv_session(people)
+    with pytest.raises(InputError) as refused:
+        session_writes.record_dose(people.prescriber, session.pk, DoseInput(
+            dt.datetime(2020, 1, 1, 9, tzinfo=dt.UTC), Decimal("40.8"), "LOT-IV", override_reason=DOSE_REASON),
+            now=timezone.now())  # fmt: skip
+    assert refused.value.field == "dosed_at"
+
+
+def test_esketamine_doses_follow_the_label_at_the_chair(people: Any) -> None:
+    patient = make_patient(people.clinic)
+    session = _esk_session(people, patient)
+    t0 = session.scheduled_at + dt.timedelta(minutes=30)
+    with pytest.raises(InputError, match="cannot be given with 28-mg devices"):  # the walk's 500 mg
+        session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(500), "L", devices_used=2), now=t0)
+    with pytest.raises(InputError) as devices:
+        session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "L", devices_used=3), now=t0)
+    assert devices.value.field == "dose_mg" and "devices used 3" in str(devices.value)
+    with pytest.raises(InputError, match="not a label dose at session 1"):
+        session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(84), "L", devices_used=3), now=t0)
+
+
+# --- 3. signing that means it --------------------------------------------------------------------------------------
+
+
+def _charted_not_ready(people: Any) -> tuple[Session, dt.datetime]:
+    """An esketamine session charted completely except that the last MOAA/S is 3 (not ready for discharge)."""
+    people.nurse.first_name, people.nurse.last_name, people.nurse.email = "Nina", "Example", "nina@example.org"
+    people.nurse.save()
+    patient = make_patient(people.clinic)
+    session = _esk_session(people, patient)
+    t0 = timezone.now() - dt.timedelta(hours=2, minutes=20)
+    Session.objects.filter(pk=session.pk).update(scheduled_at=t0 - dt.timedelta(minutes=30))
+    now = t0 + dt.timedelta(hours=2, minutes=10)
+    _checklist(people, session, t0)
+    session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "LOT-1", devices_used=2), now=now)
+    for minutes, timepoint in ((40, "post_40"), (115, "discharge")):
+        session_writes.add_vitals(people.nurse, session.pk, VitalsInput(t0 + dt.timedelta(minutes=minutes), 126, 80,
+                                  70, 98, timepoint=timepoint), now=now)  # fmt: skip
+    session_writes.add_rating(people.nurse, session.pk, RatingInput("moaas", 3, t0 + dt.timedelta(minutes=118)),
+                              now=now)  # fmt: skip
+    session_writes.record_discharge(people.nurse, session.pk, DischargeInput(
+        monitoring_completed_at=t0 + dt.timedelta(minutes=125), ready_to_leave_minutes=90,
+        vitals_ok_before_administration=True, vitals_ok_before_completion=True, sedation_observed=True,
+        dissociation_observed=False, respiratory_depression_observed=False, clinically_stable=True,
+        safe_departure_arranged=True, monitoring_hcp_id=people.nurse.pk), now=now)  # fmt: skip
+    return Session.objects.get(pk=session.pk), now
+
+
+def test_a_session_not_ready_for_discharge_cannot_be_signed_without_a_reason(people: Any) -> None:
+    session, now = _charted_not_ready(people)
+    view = sessions.chair_view(people.nurse, session.pk, now=now)
+    assert view.discharge is not None and not view.discharge.ready
+    assert [m.field for m in view.missing] == ["discharge"] and not view.can_sign  # the page agrees
+    outcome = signing.sign_session(people.nurse, session.pk, now=now)
+    assert not outcome.signed and [m.field for m in outcome.missing] == ["discharge"]
+    with pytest.raises(InputError) as nurse:
+        signing.sign_session(people.nurse, session.pk, now=now, override_reason="patient left against advice")
+    assert nurse.value.field == "override_reason"
+    done = signing.sign_session(people.prescriber, session.pk, now=now, override_reason="patient left against advice")
+    assert done.signed
+    stored = Session.objects.get(pk=session.pk)
+    assert stored.sign_override_reason == "patient left against advice" and stored.discharge_ready is False
+    assert AuditEvent.objects.filter(action="sign", object_id=str(session.pk), detail__icontains="not ready").exists()
+
+
+def test_an_unacknowledged_critical_alert_blocks_the_signature(people: Any) -> None:
+    session, now = _charted_not_ready(people)
+    session_writes.add_rating(people.nurse, session.pk, RatingInput("moaas", 5, now - dt.timedelta(minutes=5)),
+                              now=now)  # fmt: skip
+    alert = Alert.objects.create(patient=session.patient, course=session.course, session=session, kind="monitoring",
+                                 level="critical", rule="test-critical", source="S1", message="SpO2 89%.",
+                                 object_key=f"session:{session.pk}:x", raised_at=now)  # fmt: skip
+    outcome = signing.sign_session(people.prescriber, session.pk, now=now, override_reason="a reason long enough")
+    assert not outcome.signed and [m.field for m in outcome.missing] == ["alerts"]
+    page = people.client("nurse").get(f"/sessions/{session.pk}/").content.decode()
+    assert "Critical alert not acknowledged: SpO2 89%." in page and 'data-testid="open-critical"' in page
+    Alert.objects.filter(pk=alert.pk).update(acknowledged_at=now, acknowledged_by=people.nurse)
+    assert signing.sign_session(people.prescriber, session.pk, now=now).signed
+
+
+def test_the_sign_form_and_api_carry_the_reason(people: Any) -> None:
+    session, _ = _charted_not_ready(people)
+    prescriber = people.client("prescriber")
+    page = prescriber.get(f"/sessions/{session.pk}/").content.decode()
+    assert "Reason to sign although the patient is not ready for discharge" in page
+    assert "Discharge readiness is &#x27;not ready&#x27;: Last MOAA/S" in page
+    refused = _json(prescriber, f"/api/sessions/{session.pk}/sign", {})
+    assert refused.status_code == 200 and refused.json()["signed"] is False
+    signed = _json(prescriber, f"/api/sessions/{session.pk}/sign", {"override_reason": "transferred to the ED"})
+    assert signed.json()["signed"] is True
+
+
+# --- 6. REMS record from one person --------------------------------------------------------------------------------
+
+
+def test_the_monitoring_provider_is_a_user_of_this_clinic(people: Any) -> None:
+    session = _esk_session(people, make_patient(people.clinic))
+    t0 = session.scheduled_at + dt.timedelta(minutes=30)
+    other_clinic_nurse = make_user("nurse", people.outsider.clinic)
+    data = DischargeInput(t0, None, None, None, None, None, None, None, None, monitoring_hcp_id=other_clinic_nurse.pk)
+    with pytest.raises(InputError) as refused:
+        session_writes.record_discharge(people.nurse, session.pk, data, now=t0)
+    assert refused.value.field == "monitoring_hcp_id"
+    front_desk = DischargeInput(t0, None, None, None, None, None, None, None, None,
+                                monitoring_hcp_id=people.front_desk.pk)  # fmt: skip
+    with pytest.raises(InputError):
+        session_writes.record_discharge(people.nurse, session.pk, front_desk, now=t0)
+
+
+def test_the_pmf_contact_is_one_person(people: Any) -> None:
+    from ketamine_trd.clinic.records.services.rems import pmf_contact
+
+    session, _ = _charted_not_ready(people)
+    people.nurse.phone = "555-0142"
+    people.nurse.save()
+    people.prescriber.email = "prescriber@example.org"
+    people.prescriber.save()
+    session.refresh_from_db()
+    contact = pmf_contact(session, people.prescriber)
+    assert (contact.hcp_name, contact.hcp_phone, contact.hcp_email) == ("Nina Example", "555-0142", "nina@example.org")
+    Session.objects.filter(pk=session.pk).update(monitoring_hcp=None)
+    session.refresh_from_db()
+    assert pmf_contact(session, people.prescriber).hcp_email == "prescriber@example.org"

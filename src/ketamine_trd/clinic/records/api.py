@@ -175,7 +175,7 @@ def session_discharge(request: HttpRequest, session_id: int, payload: s.Discharg
     "/sessions/{session_id}/sign", response={200: s.SignOut, **ERRORS}, summary="Sign, or list what is missing"
 )
 def session_sign(request: HttpRequest, session_id: int, payload: s.SignIn | None = None) -> Any:
-    reason = payload.override_reason if payload is not None else ""
+    reason = payload.to_input().override_reason if payload is not None else ""
     outcome = signing.sign_session(request, session_id, now=_now(), override_reason=reason)
     rems_id = outcome.rems_record.pk if outcome.rems_record is not None else None
     return {"signed": outcome.signed, "missing": list(outcome.missing), "rems_record_id": rems_id}

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from statistics import median
 from typing import Any
 
-import numpy as np
 
 
 def _median_s(fn: Callable[[], Any], repeat: int) -> float:

@@ -12,7 +12,6 @@ from statistics import median
 from typing import Any
 
 
-
 def _median_s(fn: Callable[[], Any], repeat: int) -> float:
     times = []
     for _ in range(repeat):

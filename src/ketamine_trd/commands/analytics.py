@@ -159,6 +159,9 @@ def _render_survival(d: dict[str, Any]) -> None:
     if d["logrank_p"] is not None:
         console.print(f"log-rank chi2 = {d['logrank_statistic']}, p = {d['logrank_p']:.3g}")
     console.print(d["definition"]["text"], f"[{d['definition']['source_id']}]")
+    for key in ("interval_method", "median_convention"):
+        if d.get(key):
+            console.print(f"[dim]{d[key]}[/dim]")
 
 
 def survival_command(

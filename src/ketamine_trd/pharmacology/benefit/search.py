@@ -39,7 +39,7 @@ from ketamine_trd.pharmacology.benefit.population import VirtualPatients, outcom
 __all__ = ["AIMS", "Candidate", "SearchResult", "SearchSpace", "score_one", "search"]
 
 AIMS = ("days-per-session", "fewest-sessions")
-BLOCK_BYTES = 32 * 2**20
+BLOCK_BYTES = 512 * 2**10
 """Target size of one (schedules x patients) state array of the search."""
 STEP_D = 0.25
 
@@ -165,7 +165,7 @@ def search(
 ) -> SearchResult:
     """Score every candidate of ``space`` on ``patients`` (vectorised over schedules x patients).
 
-    ``block`` schedules are advanced at once; by default as many as keep one state array near 32 MiB.
+    ``block`` schedules are advanced at once; by default as many as keep one state array near 512 KiB (cache-sized).
     """
     if aim not in AIMS:
         raise InputError("aim", aim, ", ".join(AIMS))
@@ -179,7 +179,7 @@ def search(
     kf = p.kf_per_d * np.exp(eta_kf)
     decay = (np.exp(-kf * STEP_D), np.exp(-(kf + p.ka_per_d) * STEP_D))  # per patient
     slow_decay = (math.exp(-p.ks_per_d * STEP_D), math.exp(-(p.ks_per_d + p.ka_per_d) * STEP_D))
-    theta = p.theta * np.exp(p.omega_theta * patients.z_theta)
+    neg_theta = -p.theta * np.exp(p.omega_theta * patients.z_theta)
     sessions = np.zeros(len(cands))
     days = np.zeros(len(cands))
     at_h = np.zeros(len(cands))
@@ -201,7 +201,7 @@ def search(
         s1 = np.zeros(len(part))
         s2 = np.zeros(len(part))
         total = np.zeros(len(part))
-        prob = np.zeros_like(f1)
+        work = np.empty_like(f1)
         for t in range(n_t):
             if t:
                 f1 *= decay[0]
@@ -212,11 +212,16 @@ def search(
             f2 += fast_train[:, t, None]
             s1 += slow_train[:, t]
             s2 += slow_train[:, t]
-            drive = np.maximum((f1 - f2) + (s1 - s2)[:, None], 0.0)
-            imp = -np.expm1(-theta * drive)
-            prob = ndtr((imp - RESPONSE_FRACTION) / p.tau_rating)
-            total += prob.mean(axis=1)
+            np.subtract(f1, f2, out=work)
+            work += (s1 - s2)[:, None]
+            np.maximum(work, 0.0, out=work)
+            work *= neg_theta
+            np.expm1(work, out=work)  # -(improvement)
+            work += RESPONSE_FRACTION
+            work *= -1.0 / p.tau_rating  # (improvement - 0.5) / tau
+            ndtr(work, out=work)
+            total += work.mean(axis=1)
         days[start : start + len(part)] = total * STEP_D
-        at_h[start : start + len(part)] = prob.mean(axis=1)
+        at_h[start : start + len(part)] = work.mean(axis=1)
     best = _best(aim, sessions, days, at_h, min_response)
     return SearchResult(aim, cands, tuple(int(s) for s in sessions), tuple(days.tolist()), tuple(at_h.tolist()), best)

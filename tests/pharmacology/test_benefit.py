@@ -220,3 +220,4 @@ def test_cli_patient_and_bad_input(capsys: Any, tmp_path: Path) -> None:
     assert "dose_mg" in capsys.readouterr().err
     assert main(["benefit", "search", "--mg-per-kg", "3"]) == 2
     assert main(["benefit", "patient", "--file", str(tmp_path / "missing.json")]) == 2
+

@@ -41,3 +41,17 @@ def test_issue_11_rows_zarate_2006_and_murrough_24h_response() -> None:
     assert z.n == 18 and z.design == "RCT crossover" and z.source == "zarate-2006"
     m = rows["Murrough 2013 (AJP)"]
     assert "64% vs 28%" in m.result and "response at 24 h" in m.outcome
+
+
+def test_kaplan_meier_output_states_log_log_intervals_and_the_median_convention() -> None:
+    import pandas as pd
+
+    from ketamine_trd.analytics.survival import durability_from_table
+
+    table = pd.DataFrame(
+        {"duration_days": [5, 10, 20, 30, 40, 60], "lost": [1, 1, 0, 1, 1, 0], "product_route": ["a"] * 6,
+         "maintenance": [False] * 6}
+    )  # fmt: skip
+    result = durability_from_table(table)
+    assert "log-log" in result.interval_method
+    assert "midpoint" in result.median_convention

@@ -149,7 +149,8 @@ def test_adverse_event_and_care_plan() -> None:
     b = bundle()
     (ae,) = resources(b, "AdverseEvent")
     assert ae["actuality"] == "actual" and ae["severity"]["coding"][0]["code"] == "mild"
-    assert ae["seriousness"]["coding"][0]["code"] == "non-serious"
+    # HL7 adverse-event-seriousness codes are case-sensitive: "Non-serious" / "Serious" (issue 15)
+    assert ae["seriousness"]["coding"][0]["code"] == "Non-serious"
     (ma,) = resources(b, "MedicationAdministration")
     assert ae["suspectEntity"] == [{"instance": {"reference": f"urn:uuid:{ma['id']}"}}]
     (plan,) = resources(b, "CarePlan")

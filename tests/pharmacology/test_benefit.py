@@ -220,3 +220,14 @@ def test_cli_patient_and_bad_input(capsys: Any, tmp_path: Path) -> None:
     assert "dose_mg" in capsys.readouterr().err
     assert main(["benefit", "search", "--mg-per-kg", "3"]) == 2
     assert main(["benefit", "patient", "--file", str(tmp_path / "missing.json")]) == 2
+
+
+def test_cli_compare_courses_on_the_same_patients(capsys: Any) -> None:
+    examples = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    data = _json(capsys, ["benefit", "compare", "--course", str(examples / "course-ketamine-iv-6-infusions.json"),
+                          "--course", str(examples / "pk-esketamine-weekly.json"), "--weight-kg", "70", "--n", "200",
+                          "--draws", "3", "--json"])  # fmt: skip
+    assert data["label"].startswith("model estimate") and len(data["schedules"]) == 2
+    six = data["schedules"]["course-ketamine-iv-6-infusions.json"]
+    assert six["sessions"] == 6 and six["route"] == "ketamine-iv"
+    assert main(["benefit", "compare", "--course", str(examples / "missing.json")]) == 2

@@ -17,7 +17,9 @@ from ketamine_trd.errors import DependencyMissing, InputError
 
 __all__ = [
     "GROUP_BY",
+    "INTERVAL_METHOD",
     "LANDMARK_DAYS",
+    "MEDIAN_CONVENTION",
     "DurabilityResult",
     "GroupDurability",
     "analyse_durability",
@@ -26,6 +28,15 @@ __all__ = [
 ]
 
 LANDMARK_DAYS = (28, 56)  # 4 and 8 weeks, as reported by ORKA-1 (mcinnes-2022)
+
+INTERVAL_METHOD = (
+    "pointwise 95% intervals of S(t) at the landmarks: log-log (exponential Greenwood, lifelines' method; "
+    "R survival's conf.type = 'log-log', not its default 'log')"
+)
+MEDIAN_CONVENTION = (
+    "median = the first time S(t) <= 0.5 (lifelines); where S(t) is exactly 0.5 over a plateau, R survival reports "
+    "the midpoint of the plateau instead, so the two can differ there"
+)
 GROUP_BY = ("product_route", "maintenance")  # the per-responder table's grouping columns
 
 
@@ -55,6 +66,8 @@ class DurabilityResult:
     logrank_p: float | None
     logrank_statistic: float | None
     definition: Definition
+    interval_method: str = INTERVAL_METHOD
+    median_convention: str = MEDIAN_CONVENTION
 
 
 def _lifelines() -> Any:

@@ -28,7 +28,7 @@ from ketamine_trd.analytics.synth_ids import make_ids, uniform_int
 from ketamine_trd.analytics.synth_visits import visits
 from ketamine_trd.errors import InputError
 
-__all__ = ["ESKETAMINE_SHARE", "SyntheticRegistry", "generate_chunk", "generate_registry", "true_effects"]
+__all__ = ["ESKETAMINE_SHARE", "RNG_BLOCK", "SyntheticRegistry", "generate_chunk", "generate_registry", "true_effects"]
 
 # Platform-defined mix and covariate distributions (no source gives a clinic population).
 ESKETAMINE_SHARE = 0.4
@@ -272,12 +272,26 @@ class SyntheticRegistry:
         return {name: frame.copy() for name, frame in self.frames.items()}
 
 
+RNG_BLOCK = 20_000
+"""Patients per random-number block: patients ``k*RNG_BLOCK ..`` draw from ``default_rng([seed, k*RNG_BLOCK])``.
+
+The block is part of the registry's definition (recorded in ``manifest.json``), not a memory setting: a registry
+depends on (seed, n_patients, RNG_BLOCK) only. 20,000 was the default chunk of :func:`generate_registry` when the
+documented recovery figures were made, so they are unchanged."""
+
+
 def generate_registry(
-    n_patients: int, seed: int, *, chunk_size: int = 20_000, on_progress: Callable[[int, int], None] | None = None
+    n_patients: int,
+    seed: int,
+    *,
+    chunk_size: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> SyntheticRegistry:
     """Generate ``n_patients`` synthetic patients (one course each) reproducibly from ``seed``.
 
-    ``on_progress(done, total)`` is called after each chunk (the CLI draws a progress bar with it).
+    The output depends on ``seed`` and ``n_patients`` only: patients are drawn in fixed blocks of
+    :data:`RNG_BLOCK`. ``chunk_size`` is accepted for compatibility and has no effect on the output.
+    ``on_progress(done, total)`` is called after each block (the CLI draws a progress bar with it).
     """
     import pandas as pd
 
@@ -285,10 +299,12 @@ def generate_registry(
         raise InputError("n_patients", n_patients, "1 to 5,000,000")
     if seed < 0:
         raise InputError("seed", seed, "a non-negative integer")
+    if chunk_size is not None and chunk_size < 1:
+        raise InputError("chunk_size", chunk_size, "a positive integer (it does not change the registry)")
     chunks = []
-    for off in range(0, n_patients, chunk_size):
-        chunks.append(generate_chunk(min(chunk_size, n_patients - off), seed, off))
+    for off in range(0, n_patients, RNG_BLOCK):
+        chunks.append(generate_chunk(min(RNG_BLOCK, n_patients - off), seed, off))
         if on_progress is not None:
-            on_progress(min(off + chunk_size, n_patients), n_patients)
+            on_progress(min(off + RNG_BLOCK, n_patients), n_patients)
     frames = {name: pd.concat([c[name] for c in chunks], ignore_index=True) for name in chunks[0]}
     return SyntheticRegistry(n_patients, seed, frames)

@@ -59,6 +59,18 @@ def _load(data: Path) -> dict[str, Any]:
     return read_registry(data)
 
 
+def _numpy_version() -> str:
+    import numpy
+
+    return str(numpy.__version__)
+
+
+def _package_version() -> str:
+    from ketamine_trd import __version__
+
+    return str(__version__)
+
+
 def synth_command(
     out: Annotated[Path, typer.Option("--out", help="Directory to write the synthetic registry to.")],
     patients: Annotated[int, typer.Option("--patients", help="Number of synthetic patients (one course each).")] = 500,
@@ -68,7 +80,7 @@ def synth_command(
 ) -> None:
     """Write a synthetic registry (labelled synthetic) in the research-export format."""
     from ketamine_trd.analytics.registry_io import check_format, write_registry
-    from ketamine_trd.analytics.synth import generate_registry
+    from ketamine_trd.analytics.synth import RNG_BLOCK, generate_registry
     from ketamine_trd.analytics.synth_figures import FIGURES
 
     check_format(fmt)
@@ -76,9 +88,7 @@ def synth_command(
 
     with Progress(console=err_console, transient=True, disable=as_json) as progress:
         task = progress.add_task("Generating synthetic patients", total=patients)
-        registry = generate_registry(
-            patients, seed, chunk_size=5_000, on_progress=lambda done, _: progress.update(task, completed=done)
-        )
+        registry = generate_registry(patients, seed, on_progress=lambda done, _: progress.update(task, completed=done))
         progress.update(task, description="Writing the registry")
         write_registry(registry.frames, out, fmt, synthetic=True)
     manifest_path = out / "manifest.json"
@@ -87,6 +97,11 @@ def synth_command(
         generator="ketamine_trd.analytics.synth.generate_registry",
         seed=seed,
         n_patients=patients,
+        # everything else that determines the output (issue 15): the block structure of the random numbers
+        rng="numpy.random.default_rng([seed, block_offset]) (PCG64), one block per rng_block_patients patients",
+        rng_block_patients=RNG_BLOCK,
+        numpy_version=_numpy_version(),
+        ketamine_trd_version=_package_version(),
         figures={name: to_jsonable(fig) for name, fig in FIGURES.items()},
     )
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -159,6 +174,9 @@ def _render_survival(d: dict[str, Any]) -> None:
     if d["logrank_p"] is not None:
         console.print(f"log-rank chi2 = {d['logrank_statistic']}, p = {d['logrank_p']:.3g}")
     console.print(d["definition"]["text"], f"[{d['definition']['source_id']}]")
+    for key in ("interval_method", "median_convention"):
+        if d.get(key):
+            console.print(f"[dim]{d[key]}[/dim]")
 
 
 def survival_command(

@@ -69,6 +69,29 @@ def register(app: typer.Typer) -> None:
         req = ScheduleRequest(route, (dose,) * len(times), times, weight_kg=weight_kg, n=n, seed=seed, draws=draws)
         emit(predict_schedule(req), as_json, lambda d: _render(_as_dict(d)))
 
+    @benefit.command("compare")
+    def compare(
+        course: Annotated[list[Path], typer.Option("--course", help="Course or PK spec JSON (repeat).")],
+        weight_kg: Annotated[
+            float | None, typer.Option("--weight-kg", help="Weight, kg (overrides the file's).")
+        ] = None,
+        n: Annotated[int, typer.Option("--n", help="Virtual patients (the same for every schedule).")] = 2000,
+        seed: Annotated[int, typer.Option("--seed", help="Seed (the same patients for every schedule).")] = 1,
+        draws: Annotated[int, typer.Option("--draws", help="Parameter draws for the intervals.")] = 30,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Schedules side by side by predicted benefit (response, days in response per session, relapse)."""
+        from ketamine_trd.pharmacology.benefit.report import compare_schedules, request_from
+        from ketamine_trd.pharmacology.course_input import course_from_json
+
+        requests = {}
+        for path in course:
+            parsed = course_from_json(_read_json(path, "course"), weight_kg)
+            w = weight_kg or parsed.weight_kg or 70.0
+            requests[path.name] = request_from(parsed.regimen, w, n=n, seed=seed, draws=draws)
+        result = compare_schedules(requests)
+        emit({"label": LABEL, "n": n, "seed": seed, "schedules": result}, as_json, lambda d: _render(_as_dict(d)))
+
     @benefit.command("calibration")
     def calibration(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
         """The calibration table: each published figure beside the model's prediction and interval."""

@@ -19,7 +19,9 @@ from typing import Any
 from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.interop.fhir.codes import (
     ADVERSE_EVENT_SYSTEM,
+    AE_NON_SERIOUS,
     AE_OUTCOME,
+    AE_SERIOUS,
     AE_SERIOUSNESS,
     AE_SEVERITY,
     ALERT_KIND_SYSTEM,
@@ -234,6 +236,12 @@ def vital_signs(rec: VitalsRecord, ids: Ids, patient_ref: str, encounter_ref: st
     return out
 
 
+def _seriousness(serious: bool) -> dict[str, str]:
+    """The HL7 adverse-event-seriousness coding (codes are case-sensitive: ``Serious`` / ``Non-serious``)."""
+    code = AE_SERIOUS if serious else AE_NON_SERIOUS
+    return {"system": AE_SERIOUSNESS, "code": code, "display": code}
+
+
 def adverse_event(
     rec: AdverseEventRecord, ids: Ids, patient_ref: str, encounter_ref: str, dose_ref: str | None
 ) -> dict[str, Any]:
@@ -247,7 +255,7 @@ def adverse_event(
         "subject": {"reference": patient_ref},
         "encounter": {"reference": encounter_ref},
         "date": instant(rec.noted_at),
-        "seriousness": {"coding": [{"system": AE_SERIOUSNESS, "code": "serious" if rec.serious else "non-serious"}]},
+        "seriousness": {"coding": [_seriousness(rec.serious)]},
         "outcome": {"coding": [{"system": AE_OUTCOME, "code": "resolved" if rec.resolved_at else "ongoing"}]},
     }
     if rec.severity:

@@ -67,6 +67,9 @@ OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-catego
 IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 AE_SERIOUSNESS = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness"
+# The code system's codes are case-sensitive: "Serious" and "Non-serious" (HL7 terminology, adverse-event-seriousness).
+AE_SERIOUS = "Serious"
+AE_NON_SERIOUS = "Non-serious"
 AE_SEVERITY = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 AE_OUTCOME = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
 ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"

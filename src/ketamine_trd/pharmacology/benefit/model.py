@@ -202,9 +202,12 @@ def drive(p: BenefitParams, doses: DoseSeries, kf_mult: FloatArray, times_d: Flo
     kf = p.kf_per_d * np.asarray(kf_mult, dtype=np.float64)
     out = np.empty((kf.shape[0], tau.shape[1]))
     out[:] = slow.sum(axis=0)[None, :]
-    fast_w = onset
-    for k in range(tau.shape[0]):  # doses are few; subjects x times are vectorised
-        out += fast_w[k][None, :] * np.exp(-kf[:, None] * tau[k][None, :])
+    tmp = np.empty_like(out)
+    for k in range(tau.shape[0]):  # doses are few; subjects x times are vectorised, in place
+        np.multiply(kf[:, None], -tau[k][None, :], out=tmp)
+        np.exp(tmp, out=tmp)
+        tmp *= onset[k][None, :]
+        out += tmp
     return out
 
 

@@ -31,6 +31,9 @@ from ketamine_trd.pharmacology.benefit.model import (
 
 __all__ = ["PopulationOutcomes", "VirtualPatients", "outcomes", "sample_patients", "time_grid"]
 
+ROW_BLOCK_BYTES = 1 << 20
+"""Patients are simulated in blocks of about this many bytes per array (cache-sized)."""
+
 GRID_STEP_D = 0.25
 """Output grid of population outcomes: every 6 h (days)."""
 
@@ -126,5 +129,11 @@ def outcomes(
     """Outcomes of one schedule for every patient over ``horizon_d`` days."""
     times = time_grid(horizon_d, step_d)
     theta_mult, eta_kf = patients.etas(p)
-    imp = improvement(p, doses, theta_mult, eta_kf, times)
-    return PopulationOutcomes(times, response_probability(p, imp), imp, doses.last_d, len(doses.times_d))
+    imp = np.empty((patients.n, times.shape[0]))
+    prob = np.empty_like(imp)
+    rows = max(1, ROW_BLOCK_BYTES // (8 * times.shape[0]))  # cache-sized blocks of patients
+    for a in range(0, patients.n, rows):
+        b = min(a + rows, patients.n)
+        imp[a:b] = improvement(p, doses, theta_mult[a:b], eta_kf[a:b], times)
+        prob[a:b] = response_probability(p, imp[a:b])
+    return PopulationOutcomes(times, prob, imp, doses.last_d, len(doses.times_d))

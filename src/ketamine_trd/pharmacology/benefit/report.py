@@ -20,8 +20,9 @@ from ketamine_trd.pharmacology.benefit.exposure import POTENCY, exposure_per_dos
 from ketamine_trd.pharmacology.benefit.model import BenefitParams, DoseSeries
 from ketamine_trd.pharmacology.benefit.patient import LABEL
 from ketamine_trd.pharmacology.benefit.population import PopulationOutcomes, outcomes, sample_patients
+from ketamine_trd.pharmacology.dosing import Regimen
 
-__all__ = ["Estimate", "ScheduleBenefit", "ScheduleRequest", "predict_schedule"]
+__all__ = ["Estimate", "ScheduleBenefit", "ScheduleRequest", "compare_schedules", "predict_schedule", "request_from"]
 
 REPORT_DAYS = (1.0, 7.0, 14.0, 28.0)
 RELAPSE_FREE_WEEKS = (12.0, 24.0)
@@ -130,3 +131,32 @@ def predict_schedule(request: ScheduleRequest, params: BenefitParams | None = No
             "no oral antidepressant, placebo or natural-course effect is modelled",
         ),
     )
+
+
+def request_from(regimen: Regimen, weight_kg: float, n: int = 2000, seed: int = 1, draws: int = 30) -> ScheduleRequest:
+    """A benefit request from a PK regimen (times in h -> days; the IV minutes of the first dose)."""
+    minutes = regimen.doses[0].minutes if regimen.doses[0].minutes > 0.0 else 40.0
+    return ScheduleRequest(
+        regimen.route,
+        tuple(d.dose_mg for d in regimen.doses),
+        tuple(d.time_h / 24.0 for d in regimen.doses),
+        weight_kg=weight_kg,
+        minutes=minutes,
+        n=n,
+        seed=seed,
+        draws=draws,
+    )
+
+
+def compare_schedules(requests: dict[str, ScheduleRequest]) -> dict[str, ScheduleBenefit]:
+    """Several schedules side by side; requests with the same seed and n are predicted on the same virtual patients.
+
+    >>> a = ScheduleRequest("ketamine-iv", (35.0,) * 2, (0.0, 3.0), n=200, draws=3)
+    >>> b = ScheduleRequest("ketamine-iv", (35.0,) * 4, (0.0, 2.0, 4.0, 7.0), n=200, draws=3)
+    >>> out = compare_schedules({"twice": a, "more": b})
+    >>> out["more"].sessions > out["twice"].sessions
+    True
+    """
+    if not requests:
+        raise InputError("course", 0, "at least one schedule")
+    return {name: predict_schedule(req) for name, req in requests.items()}

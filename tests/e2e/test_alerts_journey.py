@@ -88,6 +88,7 @@ def test_one_critical_among_300_newer_is_first_and_needs_a_note(page: Any, users
         assert "Showing 16 of 301" in page.locator("[data-testid='open-alerts-shown']").inner_text()
         assert "Routine" in page.locator("[data-testid='screens-due']").inner_text()
         page.screenshot(path=str(ARTIFACTS / f"alerts-dashboard-{width}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"alerts-dashboard-{width}-full.png"), full_page=True)
         page.goto("/alerts/")
         assert page.locator("[data-testid='alert-total']").first.inner_text() == "301"
         row = _first_row(page)

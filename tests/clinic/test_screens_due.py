@@ -32,6 +32,14 @@ pytestmark = pytest.mark.django_db
 TODAY = NOW.date()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The dashboard caches its screens-due rows per clinic id and day; start each test without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _treated(clinic: Any, days_ago: int, *, phase: str = "induction", name: str = "") -> Any:
     """A patient whose first (signed) dose was ``days_ago`` days before NOW."""
     person = make_patient(clinic, family_name=name or f"Dosed{days_ago}")

@@ -19,8 +19,12 @@ WIDTHS = {"prescriber": 1366, "tablet": 820}
 
 
 def _seed(users: dict[str, Any]) -> None:
+    from django.core.cache import cache
+
     from ketamine_trd.clinic.measurement.models import Alert
     from ketamine_trd.clinic.records.models import Course, Patient, Session
+
+    cache.clear()  # the dashboard caches its summaries per clinic id, which an earlier test may have used
 
     clinic = users["nurse"].clinic
     now = dt.datetime.now(dt.UTC)

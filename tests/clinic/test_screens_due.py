@@ -32,6 +32,14 @@ pytestmark = pytest.mark.django_db
 TODAY = NOW.date()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The dashboard caches its screens-due rows per clinic id and day; start each test without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _treated(clinic: Any, days_ago: int, *, phase: str = "induction", name: str = "") -> Any:
     """A patient whose first (signed) dose was ``days_ago`` days before NOW."""
     person = make_patient(clinic, family_name=name or f"Dosed{days_ago}")
@@ -63,7 +71,7 @@ def test_one_row_per_patient_with_what_is_due_and_since_when(nurse: Any, clinic:
     first, second = rows
     assert [s.screen for s in first.screens] == ["blood_pressure_review", "bladder"]
     assert first.since == TODAY - dt.timedelta(days=61) and first.warning
-    assert first.what == "blood pressure review (overdue 61 days), bladder (overdue 1 days)"
+    assert first.what == "blood pressure review (overdue 61 days), bladder (overdue 1 day)"
     assert [s.screen for s in second.screens] == ["blood_pressure_review"] and not second.warning
 
 
@@ -107,7 +115,7 @@ def test_due_page_and_dashboard_show_the_list(nurse: Any, front_desk: Any, clini
     page = client.get(reverse("measurement:screens_due")).content.decode()
     assert "Longago" in page and "blood pressure review (overdue" in page
     board = client.get(reverse("measurement:dashboard")).content.decode()
-    assert 'data-testid="screens-due"' in board and "Screens due (1 patients)" in board
+    assert 'data-testid="screens-due"' in board and "Screens due (1 patient)" in board
     denied = Client()
     denied.force_login(front_desk)
     assert denied.get(reverse("measurement:screens_due")).status_code == 403

@@ -19,8 +19,12 @@ WIDTHS = {"prescriber": 1366, "tablet": 820}
 
 
 def _seed(users: dict[str, Any]) -> None:
+    from django.core.cache import cache
+
     from ketamine_trd.clinic.measurement.models import Alert
     from ketamine_trd.clinic.records.models import Course, Patient, Session
+
+    cache.clear()  # the dashboard caches its summaries per clinic id, which an earlier test may have used
 
     clinic = users["nurse"].clinic
     now = dt.datetime.now(dt.UTC)
@@ -88,6 +92,7 @@ def test_one_critical_among_300_newer_is_first_and_needs_a_note(page: Any, users
         assert "Showing 16 of 301" in page.locator("[data-testid='open-alerts-shown']").inner_text()
         assert "Routine" in page.locator("[data-testid='screens-due']").inner_text()
         page.screenshot(path=str(ARTIFACTS / f"alerts-dashboard-{width}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"alerts-dashboard-{width}-full.png"), full_page=True)
         page.goto("/alerts/")
         assert page.locator("[data-testid='alert-total']").first.inner_text() == "301"
         row = _first_row(page)

@@ -53,7 +53,8 @@ class DueRow:
 
 def _words(due: surveillance.ScreenDue) -> str:
     name = due.screen.replace("_", " ")
-    return f"{name} (overdue {due.days_overdue} days)" if due.overdue else f"{name} (due today)"
+    days = f"{due.days_overdue} day{'' if due.days_overdue == 1 else 's'}"
+    return f"{name} (overdue {days})" if due.overdue else f"{name} (due today)"
 
 
 def screens_due_list(clinic_id: int, *, today: dt.date) -> list[DueRow]:

@@ -27,7 +27,7 @@ FORBIDDEN = (
     "ketamine_trd.interop",
     "ketamine_trd.analytics",
 )
-LAZY_ONLY = ("jax", "dask", "pandas", "matplotlib")
+LAZY_ONLY = ("jax", "dask", "pandas", "matplotlib", "numba")
 
 PURE = [
     "ketamine_trd.clinical",

@@ -156,3 +156,23 @@ def test_population_default_backend_runs_the_kernel(monkeypatch: pytest.MonkeyPa
     _assert_same(default.exposures, threaded.exposures, rtol=1e-13)
     seconds = fused.load_seconds()  # how long the kernel's load (compile or cache read) took
     assert seconds is not None and seconds >= 0.0
+
+
+def test_jax_batches_are_measured_cached_and_do_not_change_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """JAX on CPU sweeps in a measured batch size (not the population chunk); padding the last batch is harmless."""
+    pytest.importorskip("jax")
+    from ketamine_trd.pharmacology import jax_backend
+
+    monkeypatch.setattr(jax_backend, "CPU_BATCHES", (64, 128))
+    monkeypatch.setattr(jax_backend, "GPU_BATCHES", (64, 128))
+    monkeypatch.setattr(jax_backend, "_BATCHES", {})
+    job = make_job("ketamine-oral", n=300, seed=5)
+    times = np.linspace(0.0, 48.0, 97)
+    schedule = build_schedule(job.dosing, times)
+    auc_schedule = build_schedule(job.dosing, times[[0, -1]])
+    size = jax_backend.batch_size(job.modal, schedule, THRESHOLDS, auc_schedule)
+    assert size in (64, 128) and list(jax_backend._BATCHES.values()) == [size]
+    batched = jax_backend.exposures(job.modal, schedule, job.system.outputs, THRESHOLDS, auc_schedule)
+    _assert_same(sweep.exposures(job.modal, schedule, job.system.outputs, THRESHOLDS, auc_schedule), batched)
+    single = jax_backend.exposures(job.modal, schedule, job.system.outputs, THRESHOLDS, auc_schedule, dtype="float32")
+    np.testing.assert_allclose(single.cmax_ng_per_ml, batched.cmax_ng_per_ml, rtol=1e-4)

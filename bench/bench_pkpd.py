@@ -226,16 +226,17 @@ def run(quick: bool) -> str:
         f"on {os.cpu_count()} logical cores (a shared machine: other users' work slows every row alike). Engine rows: "
         f"median of {repeats} interleaved repeats (case B: {1 if quick else 3}), each including sampling the subjects "
         "and building their models; CPU s counts every thread of the process. *x before* is the ratio of median wall "
-        f"times to the row marked before, in the same run. JAX device: {device or 'JAX not installed'}.",
+        f"times to the row marked before, in the same run; *per CPU-s* is what one free core would give. JAX device: "
+        f"{device or 'JAX not installed'}.",
         "",
-        "| Case | Backend | Subjects | Output times | Wall (s) | CPU (s) | Subjects/s | x before | x solve_ivp "
-        "| Cmax rel. diff vs ODE |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| Case | Backend | Subjects | Output times | Wall (s) | CPU (s) | Subjects/s | Subjects per CPU-s "
+        "| x before | x solve_ivp | Cmax rel. diff vs ODE |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for case, backend, n, t, wall, cpu, rate, ratio, ode_ratio, err in rows_a + rows_b:
         lines.append(
-            f"| {case} | {backend} | {n:,} | {t} | {wall:.3f} | {cpu:.3f} | {rate:,.0f} | {ratio} | {ode_ratio:,.0f} "
-            f"| {err} |"
+            f"| {case} | {backend} | {n:,} | {t} | {wall:.3f} | {cpu:.3f} | {rate:,.0f} | {n / max(cpu, 1e-9):,.0f} "
+            f"| {ratio} | {ode_ratio:,.0f} | {err} |"
         )
     lines += ["", *_summary(measured_a, measured_b, rows_a, cold, device)]
     return "\n".join(lines)

@@ -127,6 +127,23 @@ def test_numpy_fallback_when_numba_is_unavailable(monkeypatch: pytest.MonkeyPatc
     _assert_same(sweep.exposures(job.modal, schedule, job.system.outputs, THRESHOLDS, auc_schedule), got)
 
 
+@numba_only
+def test_small_calls_stay_on_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typical patient or a small population does not pay for importing Numba (the size alone decides)."""
+    assert resolve_backend("cpu", 1) == "numpy"
+    assert resolve_backend("cpu", engine.FUSED_MIN_SUBJECTS) == "numba"
+    assert resolve_backend("numba", 1) == "numba"
+    regimen = Regimen("ketamine-oral", (Dose(0.0, 100.0),))
+    assert PopulationRequest(regimen, n=1000, seed=1).solver == "numpy"
+    assert PopulationRequest(regimen, n=50_000, seed=1).solver == "numba"
+    code = (
+        "import sys; from ketamine_trd.pharmacology import Covariates, Dose, typical_profile;"
+        "typical_profile('ketamine-iv', (Dose(0.0, 35.0, 40.0),), Covariates(), 24.0); print('numba' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
 def test_the_engine_does_not_import_numba_until_it_runs() -> None:
     """Importing the engine (and the CLI's pharmacology module) leaves Numba unimported: it is lazy."""
     code = (
@@ -147,9 +164,10 @@ def test_population_default_backend_runs_the_kernel(monkeypatch: pytest.MonkeyPa
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine.fused, "exposures", spy)
+    monkeypatch.setattr(engine, "FUSED_MIN_SUBJECTS", 100)  # chunks of 128 count as large here
     regimen = Regimen("esketamine-nasal", (Dose(0.0, 56.0), Dose(72.0, 84.0)))
     default = run_population(PopulationRequest(regimen, n=300, seed=4, chunk_size=128))
-    assert len(calls) == 3  # one per chunk, on the non-uniform population grid
+    assert len(calls) == 3  # one per chunk (the last one of 44 subjects too), on the non-uniform population grid
     reference = run_population(PopulationRequest(regimen, n=300, seed=4, chunk_size=128, backend="numpy"))
     _assert_same(reference.exposures, default.exposures)
     threaded = run_population(PopulationRequest(regimen, n=300, seed=4, chunk_size=128, workers=2))

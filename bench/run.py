@@ -1,11 +1,13 @@
 """Run every benchmark and write ``docs/benchmarks.md`` with the machine described.
 
-Usage: ``python bench/run.py [--quick] [--only NAME]``. Each ``bench/bench_*.py`` module
-exposes ``run(quick: bool) -> str``, returning a Markdown section (medians and ratios measured
-side by side in the same run). Benchmarks are never timed asserts in tests.
+Usage: ``python bench/run.py [--quick] [--only NAME] [--skip NAME]``. Each ``bench/bench_NAME.py``
+module exposes ``run(quick: bool) -> str``, returning a Markdown section (every figure beside its
+baseline and their ratio, measured side by side in the same run); adding a benchmark is adding
+such a module, nothing here. Benchmarks are never timed asserts in tests.
 
-Each section is kept between ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->`` markers, so a run
-with ``--only NAME`` replaces that section and keeps the others (with a note of the machine it ran on).
+Each section is kept between ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->`` markers and ends
+with the machine, its load average and the time of the run that produced it; a run replaces the
+sections it ran and keeps the others.
 """
 
 from __future__ import annotations
@@ -40,8 +42,10 @@ def machine() -> str:
         mem = "unknown"
     import numpy
 
+    load = os.getloadavg()
     return (
         f"- CPU: {cpu}, {os.cpu_count()} logical cores; memory {mem}\n"
+        f"- Load average when the section finished: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1, 5, 15 min)\n"
         f"- Python {platform.python_version()} on {platform.system()} {platform.release()}; NumPy {numpy.__version__}\n"
         f"- Run at {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}"
     )
@@ -71,6 +75,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run (printed, not written)")
     parser.add_argument("--only", action="append", default=[], help="run only bench_NAME (repeatable)")
+    parser.add_argument("--skip", action="append", default=[], help="do not run bench_NAME (repeatable)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write docs/benchmarks.md")
     args = parser.parse_args()
     if args.quick:  # a smoke run never replaces measured figures
@@ -78,7 +83,7 @@ def main() -> int:
     sections: dict[str, str] = {}
     for path in sorted(HERE.glob("bench_*.py")):
         name = path.stem.removeprefix("bench_")
-        if args.only and name not in args.only:
+        if (args.only and name not in args.only) or name in args.skip:
             continue
         spec = importlib.util.spec_from_file_location(path.stem, path)
         assert spec and spec.loader
@@ -87,7 +92,7 @@ def main() -> int:
         print(f"== {name}", file=sys.stderr)
         body = module.run(args.quick)
         sections[name] = f"{body.strip()}\n\n_Run on:_\n{machine()}" + ("\n- `--quick` sizes" if args.quick else "")
-    existing = DOCS.read_text(encoding="utf-8") if DOCS.exists() and args.only else ""
+    existing = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
     text = merge(existing, sections)
     if args.no_write:
         print(text)

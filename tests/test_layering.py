@@ -41,7 +41,7 @@ FORBIDDEN = (
     "ketamine_trd.commands",
     "ketamine_trd.cli",
 )
-LAZY_ONLY = ("jax", "dask", "pandas", "matplotlib")
+LAZY_ONLY = ("jax", "dask", "pandas", "matplotlib", "numba")
 
 PURE = [
     "ketamine_trd.clinical",

@@ -1,17 +1,23 @@
 """The ``ktrd`` command.
 
-One Typer application; each area registers its commands from ``ketamine_trd.commands``.
-Errors of the one error tree (``ketamine_trd.errors``) are mapped here, once, to an exit
-code and a one-line message on stderr: never a traceback for bad input.
+One Typer application whose commands load on demand: ``ketamine_trd.commands.INDEX`` names every
+top-level command, its module and its help line, so ``ktrd --help`` lists them all without
+importing any, and ``ktrd score ...`` imports only the measurement commands (and what they
+use). Parameters of plain types are converted without pydantic (``commands._params``). Errors of
+the one error tree (``ketamine_trd.errors``) are mapped here, once, to an exit code and a
+one-line message on stderr: never a traceback for bad input.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import types
 from importlib import import_module
+from typing import Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 try:  # Typer >= 0.20 ships its own copy of click
     from typer._click import exceptions as click_exceptions
@@ -19,8 +25,46 @@ except ImportError:  # pragma: no cover - older Typer uses click itself
     from click import exceptions as click_exceptions  # type: ignore[no-redef]
 
 from ketamine_trd import __version__
-from ketamine_trd.commands import MODULES
+from ketamine_trd.commands import INDEX, MODULES, module_of
+from ketamine_trd.commands._params import install_plain_coercion
 from ketamine_trd.errors import KtrdError, exit_code_for
+
+__all__ = ["LazyGroup", "app", "load_all", "main"]
+
+
+class LazyGroup(TyperGroup):
+    """The root group: lists ``INDEX`` without imports; imports a command's module when it is used."""
+
+    _listing = False
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        names = [entry.name for entry in INDEX]
+        return names + [name for name in super().list_commands(ctx) if name not in names]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands:
+            entry = next((e for e in INDEX if e.name == cmd_name), None)
+            if entry is not None and self._listing:  # the help listing: name and help line only
+                return TyperCommand(entry.name, help=entry.help)
+            module = module_of(cmd_name)
+            if module is not None:
+                self.load(module)
+        return super().get_command(ctx, cmd_name)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def load(self, module: str) -> None:
+        """Register the commands of ``ketamine_trd.commands.<module>`` on this group."""
+        holder = typer.Typer()
+        import_module(f"ketamine_trd.commands.{module}").register(holder)
+        for name, command in typer.main.get_group(holder).commands.items():
+            self.add_command(command, name)
+
 
 app = typer.Typer(
     name="ktrd",
@@ -29,6 +73,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=LazyGroup,
 )
 
 
@@ -45,12 +90,46 @@ def _root(
     """ketamine-trd command line."""
 
 
-for _name in MODULES:
-    import_module(f"ketamine_trd.commands.{_name}").register(app)
+def help_renderer_without_markdown() -> None:
+    """Import Typer's Rich help renderer without importing Markdown support (markdown-it, about 60 ms).
+
+    ``typer.rich_utils`` imports ``rich.markdown`` at the top but builds a ``Markdown`` only for
+    ``rich_markup_mode="markdown"``, which ``ktrd`` does not use. While it loads, a stand-in
+    module gives it a ``Markdown`` that builds the real one if it is ever called; the stand-in is
+    removed at once, so any later ``import rich.markdown`` gets the real module.
+    """
+    if "typer.rich_utils" in sys.modules or "rich.markdown" in sys.modules:
+        return
+    stand_in = types.ModuleType("rich.markdown")
+
+    class Markdown:
+        """Builds a real ``rich.markdown.Markdown``."""
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+            return import_module("rich.markdown").Markdown(*args, **kwargs)
+
+    stand_in.Markdown = Markdown  # type: ignore[attr-defined]
+    sys.modules["rich.markdown"] = stand_in
+    try:
+        import_module("typer.rich_utils")
+    finally:
+        if sys.modules.get("rich.markdown") is stand_in:
+            del sys.modules["rich.markdown"]
+
+
+def load_all(group: LazyGroup) -> LazyGroup:
+    """Load every command module into ``group`` (for tests and documentation tools)."""
+    for module in MODULES:
+        group.load(module)
+    return group
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``ktrd``; returns the exit code (see ``ketamine_trd.errors``)."""
+    install_plain_coercion()
+    args = sys.argv[1:] if argv is None else argv
+    if not args or "--help" in args:
+        help_renderer_without_markdown()
     command = typer.main.get_command(app)
     for stream in (sys.stdout, sys.stderr):  # a value that cannot be encoded is escaped, never a traceback
         if hasattr(stream, "reconfigure"):

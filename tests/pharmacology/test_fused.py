@@ -127,6 +127,23 @@ def test_numpy_fallback_when_numba_is_unavailable(monkeypatch: pytest.MonkeyPatc
     _assert_same(sweep.exposures(job.modal, schedule, job.system.outputs, THRESHOLDS, auc_schedule), got)
 
 
+@numba_only
+def test_small_calls_stay_on_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typical patient or a small population does not pay for importing Numba (the size alone decides)."""
+    assert resolve_backend("cpu", 1) == "numpy"
+    assert resolve_backend("cpu", engine.FUSED_MIN_SUBJECTS) == "numba"
+    assert resolve_backend("numba", 1) == "numba"
+    regimen = Regimen("ketamine-oral", (Dose(0.0, 100.0),))
+    assert PopulationRequest(regimen, n=1000, seed=1).solver == "numpy"
+    assert PopulationRequest(regimen, n=50_000, seed=1).solver == "numba"
+    code = (
+        "import sys; from ketamine_trd.pharmacology import Covariates, Dose, typical_profile;"
+        "typical_profile('ketamine-iv', (Dose(0.0, 35.0, 40.0),), Covariates(), 24.0); print('numba' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
 def test_the_engine_does_not_import_numba_until_it_runs() -> None:
     """Importing the engine (and the CLI's pharmacology module) leaves Numba unimported: it is lazy."""
     code = (
@@ -147,12 +164,33 @@ def test_population_default_backend_runs_the_kernel(monkeypatch: pytest.MonkeyPa
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine.fused, "exposures", spy)
+    monkeypatch.setattr(engine, "FUSED_MIN_SUBJECTS", 100)  # chunks of 128 count as large here
     regimen = Regimen("esketamine-nasal", (Dose(0.0, 56.0), Dose(72.0, 84.0)))
     default = run_population(PopulationRequest(regimen, n=300, seed=4, chunk_size=128))
-    assert len(calls) == 3  # one per chunk, on the non-uniform population grid
+    assert len(calls) == 3  # one per chunk (the last one of 44 subjects too), on the non-uniform population grid
     reference = run_population(PopulationRequest(regimen, n=300, seed=4, chunk_size=128, backend="numpy"))
     _assert_same(reference.exposures, default.exposures)
     threaded = run_population(PopulationRequest(regimen, n=300, seed=4, chunk_size=128, workers=2))
     _assert_same(default.exposures, threaded.exposures, rtol=1e-13)
     seconds = fused.load_seconds()  # how long the kernel's load (compile or cache read) took
     assert seconds is not None and seconds >= 0.0
+
+
+def test_jax_batches_are_measured_cached_and_do_not_change_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """JAX on CPU sweeps in a measured batch size (not the population chunk); padding the last batch is harmless."""
+    pytest.importorskip("jax")
+    from ketamine_trd.pharmacology import jax_backend
+
+    monkeypatch.setattr(jax_backend, "CPU_BATCHES", (64, 128))
+    monkeypatch.setattr(jax_backend, "GPU_BATCHES", (64, 128))
+    monkeypatch.setattr(jax_backend, "_BATCHES", {})
+    job = make_job("ketamine-oral", n=300, seed=5)
+    times = np.linspace(0.0, 48.0, 97)
+    schedule = build_schedule(job.dosing, times)
+    auc_schedule = build_schedule(job.dosing, times[[0, -1]])
+    size = jax_backend.batch_size(job.modal, schedule, THRESHOLDS, auc_schedule)
+    assert size in (64, 128) and list(jax_backend._BATCHES.values()) == [size]
+    batched = jax_backend.exposures(job.modal, schedule, job.system.outputs, THRESHOLDS, auc_schedule)
+    _assert_same(sweep.exposures(job.modal, schedule, job.system.outputs, THRESHOLDS, auc_schedule), batched)
+    single = jax_backend.exposures(job.modal, schedule, job.system.outputs, THRESHOLDS, auc_schedule, dtype="float32")
+    np.testing.assert_allclose(single.cmax_ng_per_ml, batched.cmax_ng_per_ml, rtol=1e-4)

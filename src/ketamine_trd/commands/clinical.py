@@ -10,18 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
-from ketamine_trd.clinical.courses import (
-    ClosedDays,
-    EsketamineCourseRequest,
-    IvCourseRequest,
-    RouteCourseRequest,
-    plan_course,
-)
 from ketamine_trd.clinical.dosing import (
     DEFAULT_ESKETAMINE_PROFILE,
     DEFAULT_IV_PROFILE,
@@ -34,14 +26,17 @@ from ketamine_trd.clinical.dosing import (
 )
 from ketamine_trd.clinical.eligibility_profiles import BP_PROFILES, DEFAULT_BP_PROFILE
 from ketamine_trd.clinical.history import TreatmentHistory
-from ketamine_trd.clinical.medical_profile import MedicalProfile
 from ketamine_trd.clinical.products import RACEMIC_NON_IV, Product
-from ketamine_trd.clinical.scheduling import parse_weekdays
-from ketamine_trd.clinical.screening import screen
 from ketamine_trd.clinical.trd import DEFAULT_TRD_PROFILE, TRD_PROFILES, assess_trd
 from ketamine_trd.commands._numbers import finite
 from ketamine_trd.commands._output import console, emit, err_console
 from ketamine_trd.errors import InputError
+
+if TYPE_CHECKING:
+    from ketamine_trd.clinical.courses import ClosedDays
+
+# Course planning, screening and Rich tables are imported by the commands and renderers that use them,
+# so that `ktrd dose ...` and `ktrd trd ...` start without them.
 
 JSON_HELP = "Print JSON instead of a table."
 #: ``--profile`` once meant four things (a TRD definition, a medical profile file, an IV dosing profile, a label
@@ -77,6 +72,9 @@ def _date(text: str, field: str) -> dt.date:
 
 
 def _closed(weekdays: str, dates: str) -> ClosedDays:
+    from ketamine_trd.clinical.courses import ClosedDays
+    from ketamine_trd.clinical.scheduling import parse_weekdays
+
     parsed = frozenset(_date(d.strip(), "closed_dates") for d in dates.split(",") if d.strip())
     return ClosedDays(weekdays=parse_weekdays(weekdays), dates=parsed)
 
@@ -89,6 +87,8 @@ def _yes_no(value: bool | None) -> str:
 
 
 def _render_trd(d: dict[str, Any]) -> None:
+    from rich.table import Table
+
     verdict = "[bold red]TRD[/bold red]" if d["trd"] else "[bold green]not TRD[/bold green]"
     console.print(f"{verdict} under [bold]{d['profile']}[/bold] (v{d['profile_version']}, source {d['source']})")
     console.print(d["summary"])
@@ -107,6 +107,8 @@ def _render_trd(d: dict[str, Any]) -> None:
 
 
 def _render_screen(d: dict[str, Any]) -> None:
+    from rich.table import Table
+
     style = _DECISION_STYLE[d["decision"]]
     console.print(f"[{style}]{d['decision']}[/{style}] for {d['product']} (blood-pressure profile {d['bp_profile']})")
     if not d["findings"]:
@@ -120,6 +122,8 @@ def _render_screen(d: dict[str, Any]) -> None:
 
 
 def _render_pairs(d: dict[str, Any]) -> None:
+    from rich.table import Table
+
     table = Table("", "", show_header=False, box=None)
     for key, value in d.items():
         if key == "notes":
@@ -131,6 +135,8 @@ def _render_pairs(d: dict[str, Any]) -> None:
 
 
 def _render_course(d: dict[str, Any]) -> None:
+    from rich.table import Table
+
     parts = [f"[bold]{d['product']}[/bold] course ({d['indication']})"]
     if d["monotherapy"] is not None:
         parts.append("monotherapy" if d["monotherapy"] else f"with {d['oral_antidepressant']}")
@@ -180,6 +186,9 @@ def screen_command(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Screen a medical profile for contraindications and cautions for one product and route."""
+    from ketamine_trd.clinical.medical_profile import MedicalProfile
+    from ketamine_trd.clinical.screening import screen
+
     profile = _renamed_profile(old_profile, medical_profile, "--medical-profile")
     if profile is None:
         raise InputError("--medical-profile", None, "a medical profile JSON file", reason="is missing")
@@ -284,6 +293,8 @@ def course_iv(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Plan an IV racemic ketamine course: induction, optional maintenance, review and reassessments."""
+    from ketamine_trd.clinical.courses import IvCourseRequest, plan_course
+
     request = IvCourseRequest(start=_date(start, "start"), mg_per_kg=mg_per_kg, infusions=infusions, per_week=per_week,
                               maintenance=maintenance, maintenance_sessions=maintenance_sessions, weight_kg=weight_kg,
                               weight_basis=weight_basis, height_cm=height_cm, sex=sex, min_gap_days=min_gap_days,
@@ -311,6 +322,8 @@ def course_esketamine(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Plan an esketamine nasal spray course by the label phases, with review and reassessment dates."""
+    from ketamine_trd.clinical.courses import EsketamineCourseRequest, plan_course
+
     profile = _renamed_profile(old_profile, profile, "--label-profile")
     request = EsketamineCourseRequest(start=_date(start, "start"), indication=indication, profile=profile,
                                       dose_mg=dose_mg, from_week9=from_week9, total_weeks=weeks,
@@ -344,6 +357,8 @@ def profiles_data() -> list[dict[str, Any]]:
 
 
 def _render_profiles(rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
     table = Table("kind", "name", "version", "default", "source", "description")
     for r in rows:
         table.add_row(r["kind"], r["name"], r["version"], "yes" if r["default"] else "", r["source"], r["description"])
@@ -370,6 +385,8 @@ def _route_course_command(product: Product) -> Any:
         closed_dates: str = typer.Option("", "--closed-dates", help="Closed dates, comma-separated YYYY-MM-DD."),
         as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     ) -> None:
+        from ketamine_trd.clinical.courses import RouteCourseRequest, plan_course
+
         request = RouteCourseRequest(
             product=product, start=_date(start, "start"), dose_mg=dose_mg, mg_per_kg=mg_per_kg, weight_kg=weight_kg,
             sessions=sessions, every_days=every_days, min_gap_days=min_gap_days, closed=_closed(closed, closed_dates),

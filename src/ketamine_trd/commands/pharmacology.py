@@ -15,7 +15,7 @@ from ketamine_trd.errors import InputError
 PROGRESS_FROM_N = 200_000
 """Populations of at least this many subjects show a progress bar on stderr."""
 
-BACKEND_HELP = "cpu (Numba's fused kernel if installed, else NumPy), numpy, numba or jax."
+BACKEND_HELP = "cpu (Numba's fused kernel from 10,000 subjects if installed, else NumPy), numpy, numba or jax."
 
 SIMULATE_HELP = (
     "Simulate plasma concentrations of the typical patient for one dose (PK models with their sources; "
@@ -158,7 +158,7 @@ def register(app: typer.Typer) -> None:
             "source_id": result.source_id,
             "n": result.n,
             "seed": result.seed,
-            "backend": _resolved(backend),
+            "backend": request.solver,
             "doses": len(parsed.regimen.doses),
             "window_h": list(result.window_h),
             "percentiles": result.percentiles,
@@ -237,13 +237,6 @@ def _request(
     thresholds = tuple(threshold) if threshold else (DISSOCIATIVE_LOWER_NG_PER_ML,)
     covariates = Covariates(parsed.weight_kg or 70.0, age)
     return PopulationRequest(parsed.regimen, n, seed, covariates, hours, thresholds, backend=backend), parsed
-
-
-def _resolved(backend: str) -> str:
-    """The backend that ran (``cpu`` resolves to ``numba`` or ``numpy``)."""
-    from ketamine_trd.pharmacology.engine import resolve_backend
-
-    return resolve_backend(backend)
 
 
 def _render_compare(data: dict[str, Any]) -> None:

@@ -49,6 +49,13 @@ BACKENDS = ("cpu", "numpy", "numba", "jax")
 
 DEFAULT_BACKEND = "cpu"
 
+FUSED_MIN_SUBJECTS = 10_000
+"""``cpu`` runs the fused kernel for calls of at least this many subjects (a population chunk is 20,000).
+
+Importing Numba and loading the cached kernel costs about half a second of CPU once per process;
+the kernel saves about a microsecond per subject, so a typical patient (1 subject) or a small
+population is faster on NumPy. The choice depends only on the call's size, never on what ran before."""
+
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -91,18 +98,20 @@ def check_backend(backend: str) -> None:
         raise InputError("backend", backend, ", ".join(BACKENDS))
 
 
-def resolve_backend(backend: str) -> str:
+def resolve_backend(backend: str, n_subjects: int | None = None) -> str:
     """The backend that runs: ``cpu`` becomes ``numba`` when Numba is installed, else ``numpy``.
 
+    For a call of ``n_subjects`` below :data:`FUSED_MIN_SUBJECTS`, ``cpu`` stays on ``numpy``.
     Exposures on ``numba`` use the fused kernel (``fused.py``); concentration curves use the NumPy
     sweep on every CPU backend. ``numba`` without Numba raises :class:`DependencyMissing`.
 
-    >>> resolve_backend("cpu") in ("numba", "numpy"), resolve_backend("jax")
-    (True, 'jax')
+    >>> resolve_backend("cpu") in ("numba", "numpy"), resolve_backend("cpu", 1), resolve_backend("jax")
+    (True, 'numpy', 'jax')
     """
     check_backend(backend)
     if backend == "cpu":
-        return "numba" if fused.available() else "numpy"
+        small = n_subjects is not None and n_subjects < FUSED_MIN_SUBJECTS
+        return "numba" if fused.available() and not small else "numpy"
     if backend == "numba" and not fused.available():
         raise DependencyMissing("numba", "numba")
     return backend
@@ -147,11 +156,12 @@ def run_exposures(
 ) -> Exposures:
     """Per-subject Cmax, Tmax, AUC over the output window and time above thresholds.
 
-    On Numba (the default ``cpu`` backend when Numba is installed), the fused kernel for any grid;
+    On Numba (the default ``cpu`` backend when Numba is installed and the call has at least
+    :data:`FUSED_MIN_SUBJECTS` regular subjects), the fused kernel for any grid;
     on NumPy, a uniform output grid takes the grid path (``grid_sweep``), other grids the general
     sweep. ``workers`` threads share the subjects on either. All give the same values to rounding.
     """
-    backend = resolve_backend(backend)
+    backend = resolve_backend(backend, int(job.regular.size))
     if workers < 1:
         raise InputError("workers", workers, "an integer >= 1")
     schedule = build_schedule(job.dosing, times_h)

@@ -1,4 +1,4 @@
-"""The default CPU path for exposures: one fused, compiled pass per block of subjects (Numba).
+"""The default CPU path for large exposure sweeps: one fused, compiled pass per block of subjects (Numba).
 
 :func:`exposures` gives the values of :func:`ketamine_trd.pharmacology.sweep.exposures` (Cmax,
 Tmax, exact window AUC, time above thresholds; agreement to 1e-9 is tested on every model and
@@ -8,7 +8,8 @@ first time it is needed and compiles with ``cache=True``: the machine code is wr
 the module (or, where that folder is read-only, into Numba's user-wide cache, or
 ``NUMBA_CACHE_DIR``), so only the very first call on a machine pays the compile
 (:func:`load_seconds` says how long the last load took). Without Numba, :func:`available` is
-False and the engine takes the NumPy path (``grid_sweep.py`` / ``sweep.py``).
+False and the engine takes the NumPy path (``grid_sweep.py`` / ``sweep.py``), as it does for
+calls smaller than ``engine.FUSED_MIN_SUBJECTS``.
 
 >>> from ketamine_trd.pharmacology.dosing import Channel, Dosing, Event
 >>> from ketamine_trd.pharmacology.schedule import build_schedule

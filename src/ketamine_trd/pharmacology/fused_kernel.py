@@ -1,17 +1,17 @@
 """The fused exposure kernel, as plain Python loops that Numba compiles (``fused.py`` loads it).
 
-One pass over the shared schedule per block of ``block`` subjects (64 by default): the modal
-state, the running Cmax and Tmax, time above thresholds and the window AUC are all kept in
-small per-block arrays that stay in L1 cache, and the inner loops run over the subjects of the
-block (contiguous in memory), so the compiler vectorises them. The segment factors
-``E = exp(-rate d)``, ``G = (1 - E) / rate`` and ``H = (d - G) / rate`` are computed once per
-distinct segment length and mode for the block (for a uniform grid with doses: a few per dose),
-not once per step. The formulas are those of ``sweep.py`` (state update, series for small
-``rate d``, window AUC accumulated in modal space) and of
-:class:`~ketamine_trd.pharmacology.summary.Running` (strict ``>`` for the first maximum, the
-clipped linear fraction for time above), so the values agree with the NumPy path to rounding.
+One pass over the shared schedule per block of :data:`BLOCK` subjects: the modal state, the
+running Cmax and Tmax, time above thresholds and the window AUC are kept in small local arrays
+(L1 cache), and the inner loops run over the subjects of the block with a constant trip count,
+so the compiler vectorises them. The segment factors ``E = exp(-rate d)`` come in a table
+computed once per distinct segment length, mode and subject (NumPy's SIMD exp, see
+``fused.py``); ``G = (1 - E) / rate`` and ``H = (d - G) / rate`` are derived from it per block.
+The formulas are those of ``sweep.py`` (state update, series for small ``rate d``, window AUC
+accumulated in modal space) and of :class:`~ketamine_trd.pharmacology.summary.Running` (strict
+``>`` for the first maximum, the clipped linear fraction for time above), so the values agree
+with the NumPy path to rounding.
 
-Nothing here imports Numba: run uncompiled, these functions give the same values (slowly); the
+Nothing here imports Numba: run uncompiled, the function gives the same values (slowly); the
 tests use that to check the kernel's logic without a compiler.
 """
 

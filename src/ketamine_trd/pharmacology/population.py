@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from ketamine_trd.errors import InputError
 from ketamine_trd.pharmacology.dosing import Regimen
-from ketamine_trd.pharmacology.engine import DEFAULT_BACKEND, check_backend, prepare, run_exposures
+from ketamine_trd.pharmacology.engine import DEFAULT_BACKEND, check_backend, prepare, resolve_backend, run_exposures
 from ketamine_trd.pharmacology.models import model_for
 from ketamine_trd.pharmacology.parameters import Covariates
 from ketamine_trd.pharmacology.pd import DISSOCIATIVE_LOWER_NG_PER_ML, DURABILITY
@@ -96,6 +96,11 @@ class PopulationRequest:
         model_for(self.regimen.route)
 
     @property
+    def solver(self) -> str:
+        """The backend every chunk runs on (``cpu`` resolved once for the request's chunk size)."""
+        return resolve_backend(self.backend, min(self.n, self.chunk_size))
+
+    @property
     def horizon_h(self) -> float:
         """End of the output window: ``hours``, or 24 h after the last dose."""
         return self.hours if self.hours is not None else self.regimen.end_h + 24.0
@@ -131,7 +136,7 @@ def run_chunk(request: PopulationRequest, size: int, seed: np.random.SeedSequenc
     job = prepare(model, request.regimen, params, request.covariates)
     times = course_grid(request.regimen, request.horizon_h)
     thresholds = np.array(request.thresholds_ng_per_ml)
-    return run_exposures(job, times, thresholds, backend=request.backend, workers=request.workers)
+    return run_exposures(job, times, thresholds, backend=request.solver, workers=request.workers)
 
 
 def _merge(parts: list[Exposures]) -> Exposures:

@@ -82,7 +82,8 @@ INDEX: tuple[Entry, ...] = (
     Entry(
         "restore",
         "security",
-        "Restore a backup after checking its checksum, then verify the restored audit chain.",
+        "Restore a backup into a new database, verify it whole (schema, migrations, audit chain), then swap it in."
+        "\n\nOn any failure the live database is left as it was.",
     ),
     Entry("dose", "clinical", "Doses: racemic ketamine IV and other routes, esketamine nasal spray."),
     Entry("course", "clinical", "Course plans: the calendar of sessions with review dates."),
@@ -95,6 +96,12 @@ INDEX: tuple[Entry, ...] = (
     Entry("analyze", "analytics", "Research analyses of a registry export."),
     Entry("fhir", "interop", "FHIR R4 export and import (patients, scores, doses, sessions, adverse events)."),
     Entry("audit", "security", "Check and export the audit trail."),
+    Entry(
+        "benefit",
+        "benefit",
+        "Benefit model: response, durability and relapse by schedule (model estimate, calibrated to published "
+        "group results; not a dosing instruction).",
+    ),
 )
 """Every top-level command in the order of ``ktrd --help``: single commands first, then groups."""
 
@@ -106,7 +113,7 @@ MODULES: tuple[str, ...] = (
     "clinic",
     "interop",
     "security",
-    "benefit",  # helper benefit: ktrd benefit (the exposure-to-benefit model); its module imports lazily
+    "benefit",
 )
 """The command modules, in the order their commands were registered (the order of :data:`INDEX`)."""
 

@@ -25,3 +25,7 @@ def finite(value: str | float) -> float:
         return float(finite_number("value", value, "a finite number"))
     except InputError as error:
         raise typer.BadParameter(f"{value!r} {error.reason or 'is not allowed'}; allowed: a finite number") from None
+
+
+#: ``commands._params`` applies this parser itself, without Typer's pydantic adapter (start-up time)
+finite.plain = True  # type: ignore[attr-defined]

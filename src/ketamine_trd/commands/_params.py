@@ -91,13 +91,27 @@ def plain_converter(annotation: Any, parameter_info: Any) -> Callable[[Any], Any
     >>> plain_converter(int, None)("42"), plain_converter(list[float], None)(("1.5", "2"))
     (42, [1.5, 2.0])
     """
+    parser = getattr(parameter_info, "parser", None)
+    plain_parser = parser is not None and getattr(parser, "plain", False)
     for attribute in ("parser", "min", "max", "click_type", "path_type"):
-        if getattr(parameter_info, attribute, None) is not None:
+        if getattr(parameter_info, attribute, None) is not None and not (attribute == "parser" and plain_parser):
             return None
     annotation = _unwrap_optional(annotation)
+    if plain_parser:  # one of ours that needs no pydantic (``commands._numbers.finite``): applied directly
+        leaves = dict(_LEAVES)
+        leaves[float] = lambda value, parse=parser: parse(value) if isinstance(value, (str, float)) else _unhandled()
+        return _converter(annotation, leaves)
+    return _converter(annotation, _LEAVES)
+
+
+def _unhandled() -> Any:
+    raise _Unhandled
+
+
+def _converter(annotation: Any, leaves: dict[Any, Callable[[Any], Any]]) -> Callable[[Any], Any] | None:
     if get_origin(annotation) is list:
         (item,) = get_args(annotation) or (None,)
-        leaf = _LEAVES.get(_unwrap_optional(item))
+        leaf = leaves.get(_unwrap_optional(item))
         if leaf is None:
             return None
 
@@ -107,7 +121,7 @@ def plain_converter(annotation: Any, parameter_info: Any) -> Callable[[Any], Any
             return [leaf(v) for v in value]
 
         return each
-    return _LEAVES.get(annotation)
+    return leaves.get(annotation)
 
 
 def plain_build(typer_build: Callable[[Any], Any]) -> Callable[[Any], Any] | None:

@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import random
+import shutil
 import signal
 import sqlite3
 import sys
@@ -265,7 +266,7 @@ def _restore_files(root: Path, rng: random.Random) -> dict[str, Path]:
     return out
 
 
-def build(root: Path, seed: int = 16, mutations: int = 20) -> list[Case]:
+def build(root: Path, seed: int = 16, mutations: int = 12) -> list[Case]:
     """Write the corpus under ``root`` and return its cases (at least 500 for the default sizes)."""
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
@@ -310,7 +311,12 @@ def run(cases: list[Case], limit_s: float = 30.0, data_dir: Path | None = None) 
     outcomes = []
     for case in cases:
         out, err = io.StringIO(), io.StringIO()
-        before = _live_db_files(data_dir) if data_dir is not None and case.command == "restore" else None
+        before = None
+        if data_dir is not None and case.command == "restore":
+            from django.db import connections
+
+            connections.close_all()  # this process's own connection would checkpoint the WAL on close
+            before = _live_db_files(data_dir)
         started = time.monotonic()
         code, traceback, past = 0, False, False
         signal.setitimer(signal.ITIMER_REAL, limit_s)
@@ -380,7 +386,10 @@ def main(argv: list[str]) -> int:
     if args.only:
         cases = [c for c in cases if c.command in args.only.split(",")]
     _seed_database(data_dir)
-    outcomes = run(cases, args.limit_s, data_dir)
+    try:
+        outcomes = run(cases, args.limit_s, data_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     Path(args.out).write_text(json.dumps([asdict(o) for o in outcomes], indent=1), encoding="utf-8")
     return 0
 

@@ -139,6 +139,10 @@ _middleware = list(getattr(_base, "MIDDLEWARE", []))
 _middleware = _insert_after(
     _middleware, "django.middleware.security.SecurityMiddleware", ["ketamine_trd.clinic.authn.csp.CSPMiddleware"]
 )
+# below WhiteNoise (static files keep their caching), above everything that renders patient data
+_middleware = _insert_after(
+    _middleware, "whitenoise.middleware.WhiteNoiseMiddleware", ["ketamine_trd.clinic.authn.cache.NoStoreMiddleware"]
+)
 MIDDLEWARE = _insert_after(
     _middleware,
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -266,6 +266,27 @@ def _restore_files(root: Path, rng: random.Random) -> dict[str, Path]:
     return out
 
 
+def _registry_cases(root: Path, rng: random.Random) -> list[Case]:
+    """``analyze outcomes --data FOLDER``: a small synthetic registry with its courses table replaced."""
+    import shutil as _shutil
+
+    from ketamine_trd.cli import main as ktrd_main
+
+    good = root / "registry-good"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert ktrd_main(["synth", "--out", str(good), "--patients", "12", "--seed", "3", "--json"]) == 0
+    valid = (good / "courses.csv").read_bytes()
+    variants = _common(rng, valid) | _encodings(valid.decode("utf-8"))
+    variants["field-200k"] = valid.splitlines()[0] + b"\n" + b"x" * 200_000 + b"\n"
+    cases = []
+    for kind, data in variants.items():
+        folder = root / "registry" / kind
+        _shutil.copytree(good, folder)
+        (folder / "courses.csv").write_bytes(data)
+        cases.append(Case("analyze", kind, ["analyze", "outcomes", "--data", str(folder), "--json"]))
+    return cases
+
+
 def build(root: Path, seed: int = 16, mutations: int = 12) -> list[Case]:
     """Write the corpus under ``root`` and return its cases (at least 500 for the default sizes)."""
     rng = random.Random(seed)
@@ -287,6 +308,7 @@ def build(root: Path, seed: int = 16, mutations: int = 12) -> list[Case]:
                 cases.append(Case(command, kind, [a.replace("{file}", str(path)) for a in argv]))
             for kind, path in {"oversize": oversize, "a-folder": folder, "absent": folder / "absent"}.items():
                 cases.append(Case(command, kind, [a.replace("{file}", str(path)) for a in argv]))
+    cases += _registry_cases(root, rng)
     for kind, path in _restore_files(root, rng).items():
         cases.append(Case("restore", kind, ["restore", str(path), "--replace"]))
     return cases

@@ -38,7 +38,7 @@ def test_generated_corpus_gives_no_traceback_and_every_run_is_bounded(tmp_path: 
     assert done.returncode == 0, done.stderr[-3000:]
     outcomes = json.loads(out.read_text(encoding="utf-8"))
     commands = collections.Counter(o["command"] for o in outcomes)
-    assert len(outcomes) >= 500 and len(commands) == 12, commands
+    assert len(outcomes) >= 500 and len(commands) == 13, commands
     broken = [o for o in outcomes if o["traceback"] or o["internal_error"] or o["ran_past_limit"]]
     assert broken == [], broken[:5]
     refused = [o for o in outcomes if o["code"] != 0]

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ketamine_trd.errors import ConflictError, InputError, IntegrityFailure
+from ketamine_trd.errors import ConflictError, InputError, IntegrityFailure, PermissionDenied
 
 __all__ = ["restore_postgres", "restore_sqlite", "verify_candidate"]
 
@@ -232,6 +232,19 @@ def restore_postgres(db: dict[str, Any], backup_file: Path, run_restore: Any, *,
     live database to have no other sessions (stop ``ktrd serve``) and the right to create and
     rename databases.
     """
+    import psycopg
+
+    try:
+        _restore_postgres(db, backup_file, run_restore, replace=replace)
+    except psycopg.errors.InsufficientPrivilege as error:
+        reason = " ".join(str(error).split())
+        raise PermissionDenied(f"PostgreSQL refused the restore ({reason}): the role needs CREATEDB") from None
+    except psycopg.Error as error:
+        reason = " ".join(str(error).split())[:300]
+        raise IntegrityFailure(f"PostgreSQL refused the restore ({reason}); the live database is unchanged") from None
+
+
+def _restore_postgres(db: dict[str, Any], backup_file: Path, run_restore: Any, *, replace: bool) -> None:
     import psycopg
 
     live = str(db["NAME"])

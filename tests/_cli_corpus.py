@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import random
+import shutil
 import signal
 import sqlite3
 import sys
@@ -265,7 +266,28 @@ def _restore_files(root: Path, rng: random.Random) -> dict[str, Path]:
     return out
 
 
-def build(root: Path, seed: int = 16, mutations: int = 20) -> list[Case]:
+def _registry_cases(root: Path, rng: random.Random) -> list[Case]:
+    """``analyze outcomes --data FOLDER``: a small synthetic registry with its courses table replaced."""
+    import shutil as _shutil
+
+    from ketamine_trd.cli import main as ktrd_main
+
+    good = root / "registry-good"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        assert ktrd_main(["synth", "--out", str(good), "--patients", "12", "--seed", "3", "--json"]) == 0
+    valid = (good / "courses.csv").read_bytes()
+    variants = _common(rng, valid) | _encodings(valid.decode("utf-8"))
+    variants["field-200k"] = valid.splitlines()[0] + b"\n" + b"x" * 200_000 + b"\n"
+    cases = []
+    for kind, data in variants.items():
+        folder = root / "registry" / kind
+        _shutil.copytree(good, folder)
+        (folder / "courses.csv").write_bytes(data)
+        cases.append(Case("analyze", kind, ["analyze", "outcomes", "--data", str(folder), "--json"]))
+    return cases
+
+
+def build(root: Path, seed: int = 16, mutations: int = 12) -> list[Case]:
     """Write the corpus under ``root`` and return its cases (at least 500 for the default sizes)."""
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
@@ -286,6 +308,7 @@ def build(root: Path, seed: int = 16, mutations: int = 20) -> list[Case]:
                 cases.append(Case(command, kind, [a.replace("{file}", str(path)) for a in argv]))
             for kind, path in {"oversize": oversize, "a-folder": folder, "absent": folder / "absent"}.items():
                 cases.append(Case(command, kind, [a.replace("{file}", str(path)) for a in argv]))
+    cases += _registry_cases(root, rng)
     for kind, path in _restore_files(root, rng).items():
         cases.append(Case("restore", kind, ["restore", str(path), "--replace"]))
     return cases
@@ -310,7 +333,12 @@ def run(cases: list[Case], limit_s: float = 30.0, data_dir: Path | None = None) 
     outcomes = []
     for case in cases:
         out, err = io.StringIO(), io.StringIO()
-        before = _live_db_files(data_dir) if data_dir is not None and case.command == "restore" else None
+        before = None
+        if data_dir is not None and case.command == "restore":
+            from django.db import connections
+
+            connections.close_all()  # this process's own connection would checkpoint the WAL on close
+            before = _live_db_files(data_dir)
         started = time.monotonic()
         code, traceback, past = 0, False, False
         signal.setitimer(signal.ITIMER_REAL, limit_s)
@@ -380,7 +408,10 @@ def main(argv: list[str]) -> int:
     if args.only:
         cases = [c for c in cases if c.command in args.only.split(",")]
     _seed_database(data_dir)
-    outcomes = run(cases, args.limit_s, data_dir)
+    try:
+        outcomes = run(cases, args.limit_s, data_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     Path(args.out).write_text(json.dumps([asdict(o) for o in outcomes], indent=1), encoding="utf-8")
     return 0
 

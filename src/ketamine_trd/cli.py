@@ -134,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # a value that cannot be encoded is escaped, never a traceback
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    # every file ktrd creates (database, backups, exports) is its owner's only: 0600 files, 0700 folders
+    previous_umask = os.umask(0o077)
     try:
         command.main(args=argv, prog_name="ktrd", standalone_mode=False)
     except KtrdError as error:
@@ -153,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: internal error ({type(error).__name__}); please report it", file=sys.stderr)  # noqa: T201
         return 1
+    finally:
+        os.umask(previous_umask)
     return 0
 
 

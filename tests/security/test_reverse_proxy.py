@@ -197,3 +197,21 @@ def test_login_over_tls_behind_nginx_with_hsts_and_the_forwarded_client_address(
     failed = [e for e in events if e[0] == "login_failed"]
     assert failed and all(e[1] == CLIENT for e in failed), events  # never the spoofed one
     assert SPOOFED not in json.dumps(events)
+
+
+def test_a_trusted_proxy_must_be_an_address_and_origins_https(capsys: pytest.CaptureFixture[str]) -> None:
+    from ketamine_trd.cli import main
+    from ketamine_trd.clinic.checks import production_problems
+
+    assert main(["serve", "--trusted-proxy", "proxy.example.org", "--port", "8000"]) == 2
+    assert "--trusted-proxy" in capsys.readouterr().err
+
+    class Settings:
+        KTRD_ENV, SECRET_KEY, DEBUG, ALLOWED_HOSTS = "production", "k" * 40, False, ["clinic.example.org"]
+        SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+        PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+        CSRF_TRUSTED_ORIGINS = ["http://clinic.example.org"]
+
+    assert any("https://" in p.msg for p in production_problems(Settings))
+    Settings.CSRF_TRUSTED_ORIGINS = ["https://clinic.example.org"]
+    assert production_problems(Settings) == []

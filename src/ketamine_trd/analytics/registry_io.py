@@ -188,7 +188,6 @@ def validate_frames(
 
 def read_registry(directory: str | Path) -> dict[str, pd.DataFrame]:
     """Read and validate an export directory (``<table>.csv`` or ``<table>.parquet`` per table)."""
-    import pandas as pd
 
     root = export_root(directory)
     frames: dict[str, pd.DataFrame] = {}
@@ -198,12 +197,24 @@ def read_registry(directory: str | Path) -> dict[str, pd.DataFrame]:
         if path is None:
             files[t.name] = f"{t.name}.csv"
             continue
-        if path.suffix == ".parquet":
-            frames[t.name] = pd.read_parquet(path)
-        else:
-            frames[t.name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frames[t.name] = _read_table(path)
         files[t.name] = path.name
     return validate_frames(frames, files)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    """One table file; a file that is not UTF-8 CSV (or Parquet) is an ``InputError`` naming it, never a traceback."""
+    import pandas as pd
+
+    try:
+        if path.suffix == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(path.name, str(path), "a UTF-8 CSV file", reason=f"is not UTF-8 ({error.reason})") from None
+    except (ValueError, OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        reason = f"cannot be read as a table ({' '.join(str(error).split())[:160]})"
+        raise InputError(path.name, str(path), "a CSV or Parquet table file", reason=reason) from None
 
 
 def export_root(directory: str | Path) -> Path:

@@ -31,6 +31,7 @@ SECURITY_MIDDLEWARE = {
     "ketamine_trd.clinic.authn.csp.CSPMiddleware": "the content security policy",
     "ketamine_trd.clinic.authn.middleware.IdleTimeoutMiddleware": "the idle timeout",
     "ketamine_trd.clinic.authn.middleware.SecondFactorMiddleware": "the second factor (TOTP)",
+    "ketamine_trd.clinic.authn.cache.NoStoreMiddleware": "Cache-Control: no-store on responses with patient data",
 }
 #: settings that the security controls read (all must be defined)
 SECURITY_SETTINGS = (

@@ -54,7 +54,8 @@ def prepare(data_dir: Path | None, *, demo: bool, static: bool = True) -> Path:
     _refuse_unsafe_start(settings.KTRD_ENV)
     folder = Path(settings.DATA_DIR)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        database = _private_sqlite_file(settings.DATABASES["default"])
     except OSError as error:
         raise InputError(
             "data_dir", str(folder), "a folder this user can create and write", reason=str(error)
@@ -62,9 +63,23 @@ def prepare(data_dir: Path | None, *, demo: bool, static: bool = True) -> Path:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    if database is not None:
+        for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+            if path.exists():
+                path.chmod(0o600)
     if static:
         call_command("collectstatic", interactive=False, verbosity=0)
     return folder
+
+
+def _private_sqlite_file(db: dict[str, object]) -> Path | None:
+    """The SQLite database file, created empty and 0600 when absent (SQLite gives its -wal/-shm the same mode)."""
+    if not str(db.get("ENGINE", "")).endswith("sqlite3"):
+        return None
+    path = Path(str(db["NAME"]))
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
 
 
 def check_port(port: int) -> int:

@@ -121,6 +121,8 @@ MIDDLEWARE: list[str] = [
     "django.middleware.security.SecurityMiddleware",
     "ketamine_trd.clinic.authn.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # below WhiteNoise (static files keep their caching), above everything that renders patient data
+    "ketamine_trd.clinic.authn.cache.NoStoreMiddleware",
     "ketamine_trd.clinic.edge.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -77,7 +77,11 @@ def export_command(
         bundle = fhir_bridge.export_clinic(None, now=_now(), clinic=where)
     else:
         bundle = fhir_bridge.export_patient(None, str(patient), now=_now(), clinic=where)
+    from ketamine_trd.clinic.audit.backup import create_private
+
     try:
+        Path(out).unlink(missing_ok=True)
+        create_private(Path(out))  # 0600: a bundle holds names, birth dates and clinical records
         Path(out).write_text(json.dumps(bundle, indent=2, ensure_ascii=False), encoding="utf-8")
     except OSError as error:
         raise InputError("--out", str(out), "a file this user can write", reason=str(error)) from None

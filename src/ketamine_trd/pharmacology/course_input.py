@@ -16,6 +16,7 @@ Two shapes are accepted (already parsed from JSON; this module does no I/O):
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,9 +67,30 @@ def _route(data: dict[str, Any]) -> str:
 
 def _number(item: dict[str, Any], key: str, where: str) -> float:
     try:
-        return float(item[key])
-    except (TypeError, ValueError, KeyError):
+        value = float(item[key])
+    except (TypeError, ValueError, KeyError, OverflowError):
         raise InputError(where + "." + key, item.get(key), "a number") from None
+    if not math.isfinite(value):
+        raise InputError(where + "." + key, item.get(key), "a finite number")
+    return value
+
+
+def _items(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The list of objects under ``key``; anything else is refused naming the entry."""
+    value = data[key]
+    if not isinstance(value, list):
+        raise InputError(key, type(value).__name__, "a JSON list of objects")
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise InputError(f"{key}[{i}]", type(item).__name__, "a JSON object")
+    return value
+
+
+def _minutes(item: dict[str, Any], where: str, default: float, *, zero_is_default: bool) -> float:
+    value = item.get("minutes")
+    if value is None or (zero_is_default and not value):
+        return default
+    return _number(item, "minutes", where)
 
 
 def course_from_json(data: Any, weight_kg: float | None = None) -> CourseInput:
@@ -85,13 +107,13 @@ def course_from_json(data: Any, weight_kg: float | None = None) -> CourseInput:
     default = default_minutes(route)
     doses: list[Dose] = []
     if "doses" in data:
-        for i, item in enumerate(data["doses"]):
+        for i, item in enumerate(_items(data, "doses")):
             where = f"doses[{i}]"
-            minutes = float(item.get("minutes", default))
+            minutes = _minutes(item, where, default, zero_is_default=False)
             doses.append(Dose(_number(item, "time_h", where), _number(item, "dose_mg", where), minutes))
     elif "sessions" in data:
         start: dt.date | None = None
-        for i, item in enumerate(data["sessions"]):
+        for i, item in enumerate(_items(data, "sessions")):
             where = f"sessions[{i}]"
             try:
                 day = dt.date.fromisoformat(str(item["date"])[:10])
@@ -111,7 +133,7 @@ def course_from_json(data: Any, weight_kg: float | None = None) -> CourseInput:
                 dose_mg = _number(item, "mg_per_kg", where) * weight_kg
             else:
                 continue
-            minutes = float(item.get("minutes") or default)
+            minutes = _minutes(item, where, default, zero_is_default=True)
             doses.append(Dose((day - start).days * 24.0, dose_mg, minutes))
     else:
         raise InputError("course", sorted(data), "an object with 'sessions' or 'doses'")

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ketamine_trd.clinic.audit.backup import create_private
 from ketamine_trd.clinic.audit.chain import HASHED_FIELDS
 from ketamine_trd.clinic.audit.service import iter_events, record
 from ketamine_trd.errors import ConflictError
@@ -45,7 +46,7 @@ def export_events(out: Path, fmt: str, start: dt.datetime | None, end: dt.dateti
     if end is not None:
         filters["at__lt"] = end
     rows = [_row(e) for e in iter_events(**filters)]
-    out.parent.mkdir(parents=True, exist_ok=True)
+    create_private(out)  # 0600 in a 0700 folder: the trail names patients' record ids and staff
     if fmt == "json":
         out.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
     else:

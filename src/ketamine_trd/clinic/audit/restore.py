@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ketamine_trd.errors import ConflictError, InputError, IntegrityFailure
+from ketamine_trd.errors import ConflictError, InputError, IntegrityFailure, PermissionDenied
 
 __all__ = ["restore_postgres", "restore_sqlite", "verify_candidate"]
 
@@ -197,13 +197,20 @@ def restore_sqlite(db: dict[str, Any], backup_file: Path, digest: str, *, replac
 # --- PostgreSQL --------------------------------------------------------------------------------
 
 
+def _connect(db: dict[str, Any], dbname: str, *, autocommit: bool) -> Any:
+    """A psycopg connection to ``dbname`` on the server of ``db``."""
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    params = {"dbname": dbname, "host": db.get("HOST"), "port": db.get("PORT")}
+    params |= {"user": db.get("USER"), "password": db.get("PASSWORD")}
+    conninfo = make_conninfo(**{k: str(v) for k, v in params.items() if v})
+    return psycopg.connect(conninfo, autocommit=autocommit)
+
+
 def _admin_connection(db: dict[str, Any]) -> Any:
     """An autocommit connection to the server's maintenance database (``postgres``)."""
-    import psycopg
-
-    params = {"dbname": "postgres", "host": db.get("HOST") or None, "port": db.get("PORT") or None}
-    params |= {"user": db.get("USER") or None, "password": db.get("PASSWORD") or None}
-    return psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True)
+    return _connect(db, "postgres", autocommit=True)
 
 
 def _quoted(name: str) -> str:
@@ -211,13 +218,9 @@ def _quoted(name: str) -> str:
 
 
 def _live_has_tables(admin: Any, db: dict[str, Any], live: str) -> bool:
-    import psycopg
-
     if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (live,)).fetchone():
         return False
-    params = {"dbname": live, "host": db.get("HOST") or None, "port": db.get("PORT") or None}
-    params |= {"user": db.get("USER") or None, "password": db.get("PASSWORD") or None}
-    with psycopg.connect(**{k: v for k, v in params.items() if v}) as conn:
+    with _connect(db, live, autocommit=False) as conn:
         row = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
     return bool(row and row[0])
 
@@ -229,6 +232,19 @@ def restore_postgres(db: dict[str, Any], backup_file: Path, run_restore: Any, *,
     live database to have no other sessions (stop ``ktrd serve``) and the right to create and
     rename databases.
     """
+    import psycopg
+
+    try:
+        _restore_postgres(db, backup_file, run_restore, replace=replace)
+    except psycopg.errors.InsufficientPrivilege as error:
+        reason = " ".join(str(error).split())
+        raise PermissionDenied(f"PostgreSQL refused the restore ({reason}): the role needs CREATEDB") from None
+    except psycopg.Error as error:
+        reason = " ".join(str(error).split())[:300]
+        raise IntegrityFailure(f"PostgreSQL refused the restore ({reason}); the live database is unchanged") from None
+
+
+def _restore_postgres(db: dict[str, Any], backup_file: Path, run_restore: Any, *, replace: bool) -> None:
     import psycopg
 
     live = str(db["NAME"])

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from ketamine_trd.clinic.access import authorized, can
+from ketamine_trd.clinic.audit.export import csv_safe
 from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
 from ketamine_trd.clinic.records.pmf_layout import pmf_pdf, pmf_sections
 from ketamine_trd.clinic.records.services import rems
@@ -40,10 +41,9 @@ def rems_csv(request: HttpRequest) -> HttpResponse:
 
 
 def _cell(value: object) -> object:
-    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    """Neutralise spreadsheet formulas in exported text (CSV injection): the audit export's one rule,
+    which also covers cells starting with a tab or a carriage return."""
+    return csv_safe(value)
 
 
 @require_GET

@@ -154,3 +154,16 @@ def test_a_poisoned_legacy_row_neither_breaks_another_clinic_nor_survives_the_re
     repair = import_module("ketamine_trd.clinic.records.migrations.0004_repair_unreadable_dose_values")
     repair.clear_unreadable(None, SimpleNamespace(connection=connection))
     assert Session.objects.get(pk=foreign.pk).infusion_rate_ml_per_h is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"mg_per_kg": "1e308"}, {"mg_per_kg": "NaN"}, {"infusions": 10**12}, {"infusions": -1},
+     {"start_date": "0001-01-01"}, {"start_date": "9999-12-31"}, {"product": "a\x00b"}],
+)  # fmt: skip
+def test_bad_course_values_are_4xx_never_5xx(people, change) -> None:  # type: ignore[no-untyped-def]
+    patient = make_patient(people.clinic, weight_kg=Decimal(80))
+    body = {"product": "ketamine-iv", "start_date": timezone.now().date().isoformat(), "mg_per_kg": "0.5"} | change
+    response = _post(people.client("prescriber"), f"/api/patients/{patient.pk}/courses", body)
+    assert 400 <= response.status_code < 500, response.content  # type: ignore[attr-defined]
+    assert response.json().get("field") or response.json().get("message")  # type: ignore[attr-defined]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ketamine_trd.clinic.measurement import dashboard as dashboard_service
 from ketamine_trd.clinic.measurement import forms, page, progress_report, services
 from ketamine_trd.clinic.measurement.models import Alert
+from ketamine_trd.clinic.records.forms._errors import sentence
 from ketamine_trd.clinical import instruments
 from ketamine_trd.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 
@@ -70,7 +71,9 @@ def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
                 now=timezone.now(),
             )
         except InputError as error:
-            form.add_error(_field_for(form, error.field), str(error))
+            form.add_error(
+                _field_for(form, error.field), sentence(error) if _field_for(form, error.field) else str(error)
+            )
         else:
             for alert in saved.alerts:
                 messages.warning(request, f"Alert raised: {alert.message}")

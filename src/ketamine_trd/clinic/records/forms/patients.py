@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 
 from ketamine_trd.clinic.inputs import InputForm, form_for
+from ketamine_trd.clinic.records.forms._errors import sentence
 from ketamine_trd.clinic.records.quantities import PLAUSIBLE, parse_quantity
 from ketamine_trd.clinical.inputs.registration import PatientInput
 from ketamine_trd.errors import InputError
@@ -42,7 +43,7 @@ class PatientForm(_Generated):
         try:
             return parse_quantity(stored, raw, data.get(f"{name}_unit") or "")
         except InputError as error:
-            self.add_error(name, str(error))
+            self.add_error(name, sentence(error))
             return None
 
     def clean(self) -> dict[str, Any]:

@@ -167,3 +167,15 @@ def test_bad_course_values_are_4xx_never_5xx(people, change) -> None:  # type: i
     response = _post(people.client("prescriber"), f"/api/patients/{patient.pk}/courses", body)
     assert 400 <= response.status_code < 500, response.content  # type: ignore[attr-defined]
     assert response.json().get("field") or response.json().get("message")  # type: ignore[attr-defined]
+
+
+def test_the_screening_form_leaves_diastolic_below_systolic_to_the_core(people) -> None:  # type: ignore[no-untyped-def]
+    from ketamine_trd.clinic.records.models import IntakeResult
+
+    patient = make_patient(people.clinic)
+    form = {"product": "esketamine-nasal", "sex": "female", "systolic_mmhg": "120", "diastolic_mmhg": "130",
+            "hepatic_impairment": "none", "rems_enrolled": "true"}  # fmt: skip
+    response = people.client("nurse").post(f"/patients/{patient.pk}/intake/screening/", form)
+    text = response.content.decode()
+    assert response.status_code == 422 and "below the systolic value" in text
+    assert not IntakeResult.objects.exists()

@@ -13,6 +13,7 @@ from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, Sessio
 from ketamine_trd.clinic.records.services import charting
 from ketamine_trd.clinic.records.services._scope import course_for, require, session_for
 from ketamine_trd.clinical.checklist import PredoseResult, evaluate_predose
+from ketamine_trd.clinical.inputs.charting import ScheduleInput
 from ketamine_trd.clinical.monitoring.alerts import evaluate_monitoring
 from ketamine_trd.clinical.monitoring.discharge import DischargeReadiness, discharge_readiness
 from ketamine_trd.clinical.monitoring.signoff import MissingField, SessionRecord, missing_for_signature
@@ -26,10 +27,10 @@ MAX_AHEAD = dt.timedelta(days=400)
 def schedule_session(actor: Any, course_id: int, *, scheduled_at: dt.datetime, chair: str, now: dt.datetime) -> Session:
     """Book a session of a course that has not ended (past or future times, within about a year)."""
     user = require(actor, "session.schedule")
+    booked = ScheduleInput(scheduled_at=scheduled_at, chair=chair)  # the core's checks (a time zone, 40 characters)
+    scheduled_at, chair = booked.scheduled_at, booked.chair
     if scheduled_at > now + MAX_AHEAD or scheduled_at < now - MAX_AHEAD:
         raise InputError("scheduled_at", scheduled_at.isoformat(timespec="minutes"), "within 400 days of today")
-    if len(chair) > 40:
-        raise InputError("chair", chair, "at most 40 characters")
     with transaction.atomic():
         course = course_for(user, course_id, lock=True)
         if course.phase == Phase.ENDED:
@@ -38,7 +39,7 @@ def schedule_session(actor: Any, course_id: int, *, scheduled_at: dt.datetime, c
             course=course,
             patient_id=course.patient_id,
             scheduled_at=scheduled_at,
-            chair=chair.strip(),
+            chair=chair,
             setting="outpatient",
             monitoring_profile=course.monitoring_profile,
             created_at=now,

@@ -179,3 +179,11 @@ def test_the_screening_form_leaves_diastolic_below_systolic_to_the_core(people) 
     text = response.content.decode()
     assert response.status_code == 422 and "below the systolic value" in text
     assert not IntakeResult.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/sessions/99999999999999999999", "/api/patients/99999999999999999999", "/sessions/99999999999999999999/",
+            "/api/sessions/-1"],
+)  # fmt: skip
+def test_an_id_beyond_any_row_is_404_not_500(people, url) -> None:  # type: ignore[no-untyped-def]
+    assert people.client("nurse").get(url).status_code in (404, 422)

@@ -6,6 +6,7 @@ by ``quantities.parse_quantity`` and then checked by the core's ranges, like eve
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -25,7 +26,8 @@ _LB_PER_KG, _IN_PER_CM = 1 / 0.45359237, 1 / 2.54
 
 def _help(stored: str, unit: str, other: str, factor: float) -> str:
     low, high = PLAUSIBLE[stored]
-    return f"{low:f} to {high:f} {unit} (or {float(low) * factor:.0f} to {float(high) * factor:.0f} {other})"
+    lowest, highest = math.ceil(float(low) * factor), math.floor(float(high) * factor)  # both inside the range
+    return f"{low:f} to {high:f} {unit} (or {lowest} to {highest} {other})"
 
 
 class PatientForm(_Generated):

@@ -187,3 +187,14 @@ def test_the_screening_form_leaves_diastolic_below_systolic_to_the_core(people) 
 )  # fmt: skip
 def test_an_id_beyond_any_row_is_404_not_500(people, url) -> None:  # type: ignore[no-untyped-def]
     assert people.client("nurse").get(url).status_code in (404, 422)
+
+
+@pytest.mark.parametrize("when", ["2026-03-02T09:00:00", "0001-01-01T00:00:00+00:00", "0001-01-01T00:00:00"])
+def test_a_naive_or_far_past_assessment_time_is_422_naming_the_field(people, when) -> None:  # type: ignore[no-untyped-def]
+    patient = make_patient(people.clinic)
+    from tests.clinic.test_measurement_builders import phq9
+
+    body = {"instrument_id": "phq9", "answers": phq9(0, 0, 0, 0, 0, 0, 0, 0, 0), "administered_at": when}
+    response = _post(people.client("nurse"), f"/api/measurement/patients/{patient.pk}/assessments", body)
+    assert response.status_code == 422, response.content  # type: ignore[attr-defined]
+    assert response.json()["field"] == "administered_at"  # type: ignore[attr-defined]

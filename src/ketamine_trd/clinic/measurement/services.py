@@ -21,6 +21,7 @@ from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
 from ketamine_trd.clinic.measurement.roles import CLINICAL_ROLES, ENTRY_ROLES, require_role
 from ketamine_trd.clinical import instruments
+from ketamine_trd.clinical.inputs.fields import Moment
 from ketamine_trd.errors import InputError
 
 __all__ = [
@@ -85,6 +86,10 @@ def _check_links(patient: Any, course_id: int | None, session_id: int | None) ->
     return course, session
 
 
+#: when an assessment was given: the core's one reading of a clinical time (``clinical.inputs.fields.Moment``)
+ADMINISTERED_AT = Moment("Administered at")
+
+
 def record_assessment(
     actor: Any,
     patient_id: int,
@@ -102,6 +107,7 @@ def record_assessment(
     item or field) before anything is saved.
     """
     user = require_role(actor, ENTRY_ROLES, "enter assessments")
+    administered_at = ADMINISTERED_AT.parse("administered_at", administered_at)  # a time zone, from 1970 on
     if administered_at > now:
         raise InputError(
             "administered_at", administered_at.isoformat(), f"a time not after now ({now:%Y-%m-%d %H:%M} UTC)"

@@ -182,8 +182,9 @@ def test_the_screening_form_leaves_diastolic_below_systolic_to_the_core(people) 
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/sessions/99999999999999999999", "/api/patients/99999999999999999999", "/sessions/99999999999999999999/",
-            "/api/sessions/-1"],
+    "url",
+    ["/api/sessions/99999999999999999999", "/api/patients/99999999999999999999",
+     "/sessions/99999999999999999999/", "/api/sessions/-1"],
 )  # fmt: skip
 def test_an_id_beyond_any_row_is_404_not_500(people, url) -> None:  # type: ignore[no-untyped-def]
     assert people.client("nurse").get(url).status_code in (404, 422)

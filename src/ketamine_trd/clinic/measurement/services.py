@@ -107,7 +107,8 @@ def record_assessment(
     item or field) before anything is saved.
     """
     user = require_role(actor, ENTRY_ROLES, "enter assessments")
-    administered_at = ADMINISTERED_AT.parse("administered_at", administered_at)  # a time zone, from 1970 on
+    parsed = ADMINISTERED_AT.parse("administered_at", administered_at)  # a time zone, from 1970 on (required)
+    administered_at = parsed if parsed is not None else administered_at
     if administered_at > now:
         raise InputError(
             "administered_at", administered_at.isoformat(), f"a time not after now ({now:%Y-%m-%d %H:%M} UTC)"

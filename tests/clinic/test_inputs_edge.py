@@ -199,3 +199,12 @@ def test_a_naive_or_far_past_assessment_time_is_422_naming_the_field(people, whe
     response = _post(people.client("nurse"), f"/api/measurement/patients/{patient.pk}/assessments", body)
     assert response.status_code == 422, response.content  # type: ignore[attr-defined]
     assert response.json()["field"] == "administered_at"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '"text"', "", '{"dose_mg": {"$gt": 1}}', "[" * 5000])
+def test_a_body_that_is_not_the_documented_object_is_4xx(people, raw) -> None:  # type: ignore[no-untyped-def]
+    session = _iv_session(people)
+    client = people.client("nurse")
+    response = client.post(f"/api/sessions/{session.pk}/dose", raw, content_type="application/json")
+    assert 400 <= response.status_code < 500, response.content
+    assert Session.objects.get(pk=session.pk).dose_mg is None

@@ -154,3 +154,57 @@ def test_a_poisoned_legacy_row_neither_breaks_another_clinic_nor_survives_the_re
     repair = import_module("ketamine_trd.clinic.records.migrations.0004_repair_unreadable_dose_values")
     repair.clear_unreadable(None, SimpleNamespace(connection=connection))
     assert Session.objects.get(pk=foreign.pk).infusion_rate_ml_per_h is None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"mg_per_kg": "1e308"}, {"mg_per_kg": "NaN"}, {"infusions": 10**12}, {"infusions": -1},
+     {"start_date": "0001-01-01"}, {"start_date": "9999-12-31"}, {"product": "a\x00b"}],
+)  # fmt: skip
+def test_bad_course_values_are_4xx_never_5xx(people, change) -> None:  # type: ignore[no-untyped-def]
+    patient = make_patient(people.clinic, weight_kg=Decimal(80))
+    body = {"product": "ketamine-iv", "start_date": timezone.now().date().isoformat(), "mg_per_kg": "0.5"} | change
+    response = _post(people.client("prescriber"), f"/api/patients/{patient.pk}/courses", body)
+    assert 400 <= response.status_code < 500, response.content  # type: ignore[attr-defined]
+    assert response.json().get("field") or response.json().get("message")  # type: ignore[attr-defined]
+
+
+def test_the_screening_form_leaves_diastolic_below_systolic_to_the_core(people) -> None:  # type: ignore[no-untyped-def]
+    from ketamine_trd.clinic.records.models import IntakeResult
+
+    patient = make_patient(people.clinic)
+    form = {"product": "esketamine-nasal", "sex": "female", "systolic_mmhg": "120", "diastolic_mmhg": "130",
+            "hepatic_impairment": "none", "rems_enrolled": "true"}  # fmt: skip
+    response = people.client("nurse").post(f"/patients/{patient.pk}/intake/screening/", form)
+    text = response.content.decode()
+    assert response.status_code == 422 and "below the systolic value" in text
+    assert not IntakeResult.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/sessions/99999999999999999999", "/api/patients/99999999999999999999",
+     "/sessions/99999999999999999999/", "/api/sessions/-1"],
+)  # fmt: skip
+def test_an_id_beyond_any_row_is_404_not_500(people, url) -> None:  # type: ignore[no-untyped-def]
+    assert people.client("nurse").get(url).status_code in (404, 422)
+
+
+@pytest.mark.parametrize("when", ["2026-03-02T09:00:00", "0001-01-01T00:00:00+00:00", "0001-01-01T00:00:00"])
+def test_a_naive_or_far_past_assessment_time_is_422_naming_the_field(people, when) -> None:  # type: ignore[no-untyped-def]
+    patient = make_patient(people.clinic)
+    from tests.clinic.test_measurement_builders import phq9
+
+    body = {"instrument_id": "phq9", "answers": phq9(0, 0, 0, 0, 0, 0, 0, 0, 0), "administered_at": when}
+    response = _post(people.client("nurse"), f"/api/measurement/patients/{patient.pk}/assessments", body)
+    assert response.status_code == 422, response.content  # type: ignore[attr-defined]
+    assert response.json()["field"] == "administered_at"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '"text"', "", '{"dose_mg": {"$gt": 1}}', "[" * 5000])
+def test_a_body_that_is_not_the_documented_object_is_4xx(people, raw) -> None:  # type: ignore[no-untyped-def]
+    session = _iv_session(people)
+    client = people.client("nurse")
+    response = client.post(f"/api/sessions/{session.pk}/dose", raw, content_type="application/json")
+    assert 400 <= response.status_code < 500, response.content
+    assert Session.objects.get(pk=session.pk).dose_mg is None

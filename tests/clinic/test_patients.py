@@ -53,9 +53,9 @@ def test_pounds_and_inches_only_when_chosen_are_converted(people) -> None:  # ty
 @pytest.mark.parametrize(
     ("change", "field", "allowed"),
     [
-        ({"weight": "0"}, "weight_kg", "30 to 300 kg"),
-        ({"weight": "180 lb"}, "weight_kg", "a number in kg"),
-        ({"height": "5.5 ft"}, "height_cm", "a number in cm"),
+        ({"weight": "0"}, "Weight", "30 to 300 kg"),  # a page names a field by its label
+        ({"weight": "180 lb"}, "Weight", "a number in kg"),
+        ({"height": "5.5 ft"}, "Height", "a number in cm"),
         ({"date_of_birth": "2999-01-01"}, "date_of_birth", "a date not after today"),
         ({"mrn": "bad mrn!"}, "mrn", "letters, digits"),
     ],

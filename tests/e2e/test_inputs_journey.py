@@ -13,23 +13,11 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_journey import ARTIFACTS, PASSWORD, Journey, _browser_or_fail, _login
+from tests.e2e import test_journey
+from tests.e2e.test_journey import ARTIFACTS, Journey, _browser_or_fail, _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def clinic_users(transactional_db: Any) -> dict[str, Any]:
-    from ketamine_trd.clinic.accounts.models import Clinic, User
-
-    clinic = Clinic.objects.create(name="Inputs clinic", slug="inputs", time_zone="UTC", rems_setting_id="HCS-IN")
-    made: dict[str, Any] = {"clinic": clinic}
-    for role in ("prescriber", "nurse"):
-        user = User(username=f"journey-{role}", role=role, clinic=clinic, first_name=role.title(), last_name="Inputs")
-        user.set_password(PASSWORD)
-        user.save()
-        made[role] = user
-    return made
+users = test_journey.users  # the journey's clinic, prescriber and nurse (a fixture)
 
 
 @pytest.fixture
@@ -53,11 +41,11 @@ def browser_context(live_server: Any) -> Iterator[Any]:
         browser.close()
 
 
-def test_a_nurse_sees_the_cores_message_for_a_diastolic_above_the_systolic(browser_context, clinic_users) -> None:  # type: ignore[no-untyped-def]
+def test_a_nurse_sees_the_cores_message_for_a_diastolic_above_the_systolic(browser_context, users) -> None:  # type: ignore[no-untyped-def]
     from ketamine_trd.clinic.records.models import VitalSign
     from tests.clinic.builders import make_course, make_patient, make_session
 
-    session = make_session(make_course(make_patient(clinic_users["clinic"])))
+    session = make_session(make_course(make_patient(users["nurse"].clinic)))
     j = Journey(browser_context(820), "inputs-nurse")
     _login(j, "journey-nurse")
     j.page.goto(f"/sessions/{session.pk}/")
@@ -77,7 +65,7 @@ def test_a_nurse_sees_the_cores_message_for_a_diastolic_above_the_systolic(brows
     assert not VitalSign.objects.exists()
 
 
-def test_a_prescriber_sees_the_dosing_weight_range_when_registering(browser_context, clinic_users) -> None:  # type: ignore[no-untyped-def]
+def test_a_prescriber_sees_the_dosing_weight_range_when_registering(browser_context, users) -> None:  # type: ignore[no-untyped-def]
     from ketamine_trd.clinic.records.models import Patient
 
     j = Journey(browser_context(1366), "inputs-prescriber")

@@ -2,7 +2,8 @@
 
 ``form_for(DoseInput)`` and ``schema_for(DoseInput)`` read the field specs of the core's frozen dataclass
 (``clinical.inputs``); neither restates a range, a unit or a choice. Both parse every value with the spec's own
-parser, so the form and the API accept and refuse the same values with the same message, and the form's
+parser, so the form and the API accept and refuse the same values with the same message (the form shows it under
+the field's label, without the field id in front: ``forms._errors.sentence``), and the form's
 ``to_input()`` and the schema's ``to_input()`` return the same core value, which the service takes.
 
 A form may add fields of its own (an override reason, a unit chooser) by subclassing the generated form.
@@ -20,7 +21,7 @@ from ninja import Schema
 from pydantic import BeforeValidator, WithJsonSchema, create_model
 from pydantic import Field as SchemaField
 
-from ketamine_trd.clinic.records.forms._errors import add_domain_error
+from ketamine_trd.clinic.form_errors import add_domain_error, sentence
 from ketamine_trd.clinical.inputs.base import specs_of
 from ketamine_trd.clinical.inputs.fields import Choice, Day, Flag, Many, Moment, Number, Spec, Text
 from ketamine_trd.errors import InputError
@@ -53,7 +54,7 @@ class SpecField(forms.Field):
         try:
             return self.spec.parse(self.spec_name, typed)
         except InputError as error:
-            raise forms.ValidationError(str(error), code="input") from None
+            raise forms.ValidationError(sentence(error), code="input") from None
 
 
 def _help_text(field_spec: Spec) -> str:

@@ -154,15 +154,12 @@ def list_assessments(request: HttpRequest, patient_id: int, instrument_id: str |
 @router.post("/patients/{patient_id}/assessments", response={201: RecordedOut})
 def create_assessment(request: HttpRequest, patient_id: int, payload: AssessmentIn) -> Status[dict[str, Any]]:
     """Score and save an assessment; out-of-range answers are refused naming the item (422), nothing saved."""
-    at = payload.administered_at
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at, dt.UTC)
     saved = services.record_assessment(
         request,
         patient_id,
         payload.instrument_id,
         payload.answers,
-        administered_at=at,
+        administered_at=payload.administered_at,  # a time without a time zone is refused (422), never guessed
         now=timezone.now(),
         course_id=payload.course_id,
         session_id=payload.session_id,

@@ -21,6 +21,7 @@ from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
 from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical import instruments
 from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
+from ketamine_trd.clinical.inputs.fields import Moment
 from ketamine_trd.errors import InputError
 
 __all__ = [
@@ -78,6 +79,10 @@ def _check_links(patient: Any, course_id: int | None, session_id: int | None) ->
     return course, session
 
 
+#: when an assessment was given: the core's one reading of a clinical time (``clinical.inputs.fields.Moment``)
+ADMINISTERED_AT = Moment("Administered at")
+
+
 def record_assessment(
     actor: Actor,
     patient_id: int,
@@ -95,6 +100,8 @@ def record_assessment(
     item or field) before anything is saved.
     """
     user = authorize(actor, "measurement.enter")
+    parsed = ADMINISTERED_AT.parse("administered_at", administered_at)  # a time zone, from 1970 on (required)
+    administered_at = parsed if parsed is not None else administered_at
     if administered_at > now:
         raise InputError(
             "administered_at", administered_at.isoformat(), f"a time not after now ({now:%Y-%m-%d %H:%M} UTC)"

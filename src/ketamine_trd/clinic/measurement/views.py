@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ketamine_trd.clinic.form_errors import sentence
 from ketamine_trd.clinic.measurement import dashboard as dashboard_service
 from ketamine_trd.clinic.measurement import due, forms, page, progress_report, services
 from ketamine_trd.clinical import instruments
@@ -70,7 +71,9 @@ def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
                 now=timezone.now(),
             )
         except InputError as error:
-            form.add_error(_field_for(form, error.field), str(error))
+            form.add_error(
+                _field_for(form, error.field), sentence(error) if _field_for(form, error.field) else str(error)
+            )
         else:
             for alert in saved.alerts:
                 messages.warning(request, f"Alert raised: {alert.message}")

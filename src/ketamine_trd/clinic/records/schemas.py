@@ -195,3 +195,4 @@ class ErrorOut(Schema):
     value: Any = None
     allowed: str | None = None
     detail: Any = None
+    errors: list[dict[str, Any]] | None = None  # every refused field (422), each with the keys above

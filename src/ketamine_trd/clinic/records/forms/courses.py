@@ -6,11 +6,13 @@ from decimal import Decimal
 
 from django import forms
 
+from ketamine_trd.clinic.inputs import form_for
 from ketamine_trd.clinic.records.models import Phase
 from ketamine_trd.clinic.records.services.courses import CourseInput
 from ketamine_trd.clinical.courses_esketamine import FROM_WEEK9
 from ketamine_trd.clinical.courses_iv import MAINTENANCE_OPTIONS
 from ketamine_trd.clinical.dosing.esketamine import INDICATIONS
+from ketamine_trd.clinical.inputs.charting import ScheduleInput
 from ketamine_trd.clinical.monitoring_profiles import profiles
 
 PRODUCTS = [("esketamine-nasal", "Esketamine nasal spray (SPRAVATO)"), ("ketamine-iv", "Racemic ketamine IV")]
@@ -73,6 +75,5 @@ class PhaseForm(forms.Form):
     password = forms.CharField(required=False, strip=False, widget=forms.PasswordInput)
 
 
-class ScheduleForm(forms.Form):
-    scheduled_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    chair = forms.CharField(required=False, max_length=40)
+#: booking a session: generated from the core's input type (``clinical.inputs.charting.ScheduleInput``)
+ScheduleForm = form_for(ScheduleInput, name="ScheduleForm")

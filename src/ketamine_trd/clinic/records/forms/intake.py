@@ -137,9 +137,7 @@ class ScreeningIntakeForm(forms.Form):
         s, d = data.get("systolic_mmhg"), data.get("diastolic_mmhg")
         if (s is None) != (d is None):
             self.add_error("diastolic_mmhg" if d is None else "systolic_mmhg", "give both systolic and diastolic")
-        elif s is not None and d is not None and d >= s:
-            self.add_error("diastolic_mmhg", f"diastolic_mmhg: {d} is not allowed (allowed: below the systolic {s})")
-        return data
+        return data  # diastolic below systolic: the core's medical profile (clinical.medical_profile) says so
 
     def profile(self) -> dict[str, Any]:
         """The JSON shape of ``clinical.medical_profile`` without the age."""

@@ -6,10 +6,12 @@ by ``quantities.parse_quantity`` and then checked by the core's ranges, like eve
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 
+from ketamine_trd.clinic.form_errors import sentence
 from ketamine_trd.clinic.inputs import InputForm, form_for
 from ketamine_trd.clinic.records.quantities import PLAUSIBLE, parse_quantity
 from ketamine_trd.clinical.inputs.registration import PatientInput
@@ -24,7 +26,8 @@ _LB_PER_KG, _IN_PER_CM = 1 / 0.45359237, 1 / 2.54
 
 def _help(stored: str, unit: str, other: str, factor: float) -> str:
     low, high = PLAUSIBLE[stored]
-    return f"{low:f} to {high:f} {unit} (or {float(low) * factor:.0f} to {float(high) * factor:.0f} {other})"
+    lowest, highest = math.ceil(float(low) * factor), math.floor(float(high) * factor)  # both inside the range
+    return f"{low:f} to {high:f} {unit} (or {lowest} to {highest} {other})"
 
 
 class PatientForm(_Generated):
@@ -44,7 +47,7 @@ class PatientForm(_Generated):
         try:
             return parse_quantity(stored, raw, data.get(f"{name}_unit") or "")
         except InputError as error:
-            self.add_error(name, str(error))
+            self.add_error(name, sentence(error))
             return None
 
     def clean(self) -> dict[str, Any]:

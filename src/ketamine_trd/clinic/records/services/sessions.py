@@ -14,6 +14,7 @@ from ketamine_trd.clinic.records.services import charting, gates
 from ketamine_trd.clinic.records.services._scope import course_for, session_for
 from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.checklist import PredoseResult, evaluate_predose
+from ketamine_trd.clinical.inputs.charting import ScheduleInput
 from ketamine_trd.clinical.monitoring.alerts import evaluate_monitoring
 from ketamine_trd.clinical.monitoring.discharge import DischargeReadiness, discharge_readiness
 from ketamine_trd.clinical.monitoring.signature import SignatureInput, signature_blockers
@@ -31,10 +32,10 @@ def schedule_session(
 ) -> Session:
     """Book a session of a course that has not ended (past or future times, within about a year)."""
     user = authorize(actor, "session.schedule")
+    booked = ScheduleInput(scheduled_at=scheduled_at, chair=chair)  # the core's checks (a time zone, 40 characters)
+    scheduled_at, chair = booked.scheduled_at, booked.chair
     if scheduled_at > now + MAX_AHEAD or scheduled_at < now - MAX_AHEAD:
         raise InputError("scheduled_at", scheduled_at.isoformat(timespec="minutes"), "within 400 days of today")
-    if len(chair) > 40:
-        raise InputError("chair", chair, "at most 40 characters")
     with writing():
         course = course_for(user, course_id, lock=True)
         if course.phase == Phase.ENDED:
@@ -43,7 +44,7 @@ def schedule_session(
             course=course,
             patient_id=course.patient_id,
             scheduled_at=scheduled_at,
-            chair=chair.strip(),
+            chair=chair,
             setting="outpatient",
             monitoring_profile=course.monitoring_profile,
             created_at=now,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ketamine_trd.clinic.access import authorized, can
 from ketamine_trd.clinic.authn.reauth import ReauthRequired
-from ketamine_trd.clinic.records.forms._errors import add_check_error
+from ketamine_trd.clinic.form_errors import add_check_error
 from ketamine_trd.clinic.records.forms.courses import CourseForm, PhaseForm, ScheduleForm
 from ketamine_trd.clinic.records.services import courses
 from ketamine_trd.clinic.records.views._edge import as_http, now

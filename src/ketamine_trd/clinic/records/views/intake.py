@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ketamine_trd.clinic.access import authorized
-from ketamine_trd.clinic.records.forms._errors import add_domain_error
+from ketamine_trd.clinic.form_errors import add_domain_error
 from ketamine_trd.clinic.records.forms.intake import OverrideForm, ScreeningIntakeForm, TrdIntakeForm
 from ketamine_trd.clinic.records.services import intake, patients
 from ketamine_trd.clinic.records.views._edge import as_http, now

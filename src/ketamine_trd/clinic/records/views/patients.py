@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ketamine_trd.clinic.access import authorized, can
-from ketamine_trd.clinic.records.forms._errors import add_domain_error
+from ketamine_trd.clinic.form_errors import add_domain_error
 from ketamine_trd.clinic.records.forms.patients import PatientForm, PatientSearchForm
 from ketamine_trd.clinic.records.services import overview, patients
 from ketamine_trd.clinic.records.views._edge import as_http, now

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ketamine_trd.clinic.access import authorized, can
 from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
-from ketamine_trd.clinic.records.forms._errors import add_check_error
+from ketamine_trd.clinic.form_errors import add_check_error
 from ketamine_trd.clinic.records.forms.courses import ScheduleForm
 from ketamine_trd.clinic.records.forms.sessions import PARTS, DischargeForm, SignForm
 from ketamine_trd.clinic.records.services import session_writes, sessions, signing

@@ -14,7 +14,8 @@ A baseline tree (an older checkout, e.g. ``git worktree add /tmp/ktrd-main main`
 measured in the same rounds: the "before" columns.
 
 Usage: ``python bench/run.py --only load [--quick]`` or ``python bench/bench_load.py [--quick]``.
-``KTRD_BENCH_LOAD_SECONDS`` (default 4) and ``KTRD_BENCH_LOAD_ROUNDS`` (default 3) size the runs.
+``KTRD_BENCH_LOAD_SECONDS`` (default 4) and ``KTRD_BENCH_LOAD_ROUNDS`` (default 3) size the runs;
+``KTRD_BENCH_LOAD_PATIENTS`` and ``KTRD_BENCH_LOAD_ASSESSMENTS`` the seeded clinic.
 """
 
 from __future__ import annotations
@@ -90,6 +91,13 @@ today = list(Session.objects.filter(patient__clinic_id=seeded["clinic_id"], sche
 print(json.dumps({"patients": seeded["patient_ids"][:200], "sessions": today, "nurse": nurse.username,
                   "front_desk": desk.username, "seed_s": seeded["seed_s"], "assessments": seeded["assessments"]}))
 """
+
+
+def _size(quick: bool) -> tuple[int, int]:
+    """Patients and assessments: the clinic benchmark's sizes, or ``KTRD_BENCH_LOAD_PATIENTS``/``_ASSESSMENTS``."""
+    patients, assessments = SIZES[quick]
+    return (int(os.environ.get("KTRD_BENCH_LOAD_PATIENTS", patients)),
+            int(os.environ.get("KTRD_BENCH_LOAD_ASSESSMENTS", assessments)))  # fmt: skip
 
 
 def _port() -> int:
@@ -223,7 +231,7 @@ def _seed_tree(tree: Path, work: Path, db: str, quick: bool, stack: ExitStack) -
         stack.callback(drop)
         url = base._replace(path=f"/{name}").geturl()
     env = _env(tree, data_dir, url)
-    patients, assessments = SIZES[quick]
+    patients, assessments = _size(quick)
     code = (f"BENCH_CLINIC = {str(HERE.parent / 'bench_clinic.py')!r}\nDATA_DIR = {str(data_dir)!r}\n"
             f"PATIENTS = {patients}\nASSESSMENTS = {assessments}\nPASSWORD = {PASSWORD!r}\n" + SEED)  # fmt: skip
     done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env, capture_output=True, text=True,
@@ -305,7 +313,7 @@ def _section(db: str, result: dict[str, Any], quick: bool, seconds: int, rounds:
     head[0] += " non-2xx |"
     head.append("|" + "---|" * (head[0].count("|") - 1))
     lines = [f"### {title}", "",
-             f"Seeded {SIZES[quick][0]:,} patients and {seeded['assessments']:,} "
+             f"Seeded {_size(quick)[0]:,} patients and {seeded['assessments']:,} "
              f"assessments in {seeded['seed_s']:.0f} s. wrk {seconds} s per run, {rounds} interleaved round(s), "
              f"medians. Load average before {b1:.2f} {b5:.2f} {b15:.2f}, after {a1:.2f} {a5:.2f} {a15:.2f}. "
              f"Tracebacks in the server logs: {result['tracebacks']}.", "", *head]  # fmt: skip

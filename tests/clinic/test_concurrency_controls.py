@@ -234,7 +234,8 @@ def test_the_edit_form_refuses_a_stale_copy_with_409(people) -> None:  # type: i
             "version": "1"}  # fmt: skip
     assert client.post(f"/patients/{patient.pk}/edit/", form).status_code == 302
     stale = client.post(f"/patients/{patient.pk}/edit/", form | {"weight": "70"})
-    assert stale.status_code == 409 and b"changed by someone else" in stale.content
+    assert stale.status_code == 409 and b"Someone else saved a change to" in stale.content
+    assert b"Nothing was saved" in stale.content
     patient.refresh_from_db()
     assert str(patient.weight_kg) == "90.0" and patient.version == 2
 

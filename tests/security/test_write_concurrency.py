@@ -1,6 +1,7 @@
 """Concurrent writers and readers against a real server (``ktrd serve``: waitress on loopback), both databases.
 
-8 writers for ``KTRD_CONCURRENCY_S`` seconds (default 30; the issue's acceptance figure) chart vitals, register
+8 writers for ``KTRD_CONCURRENCY_S`` seconds (default 30; the issue's acceptance figure) chart vitals, enter
+PHQ-9 assessments tied to a session (their alerts reference the session: the deadlock of findings D3), register
 patients and raise a patient's weight by 0.1 kg with ``If-Match``, each write with an ``Idempotency-Key`` that is
 sent again after some answers (as a client does when an answer is lost) and after every 503. Afterwards: no
 5xx, no duplicate (stored rows = acknowledged writes), no lost update (the weight is the start plus 0.1 kg per
@@ -72,8 +73,10 @@ print(json.dumps({"patients": ids, "sessions": session_ids}))
 COUNTS = """
 import json, django
 django.setup()
+from ketamine_trd.clinic.measurement.models import Assessment
 from ketamine_trd.clinic.records.models import Patient, VitalSign
 print(json.dumps({
+    "assessments": {str(p): Assessment.objects.filter(patient_id=p).count() for p in PATIENTS},
     "registered": Patient.objects.filter(mrn__startswith="W").count(),
     "registered_distinct": Patient.objects.filter(mrn__startswith="W").values("mrn").distinct().count(),
     "vitals": {str(s): VitalSign.objects.filter(session_id=s).count() for s in SESSIONS},
@@ -206,7 +209,17 @@ def _writes(port: int, number: int, ids: dict[str, list[int]], stop: threading.E
             if status == 200:
                 with tally.lock:
                     tally.acked[f"vitals:{sid}"] += 1
-        elif choice < 0.7:
+        elif choice < 0.55:  # an assessment tied to a session raises alerts that reference the session
+            k = rng.randrange(len(ids["sessions"]))
+            sid, pid = ids["sessions"][k], ids["patients"][k]
+            taken = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 120))
+            answers = {f"q{n}": rng.randint(0, 3) for n in range(1, 10)}
+            body = {"instrument_id": "phq9", "answers": answers, "administered_at": taken, "session_id": sid}
+            status, _ = _send(api, tally, "POST", f"/api/measurement/patients/{pid}/assessments", body, {})
+            if status == 201:
+                with tally.lock:
+                    tally.acked[f"assessments:{pid}"] += 1
+        elif choice < 0.75:
             body = {"mrn": f"W{number}-{i}", "given_name": "Race", "family_name": f"Writer{number}",
                     "date_of_birth": "1980-01-02", "sex": "unknown"}  # fmt: skip
             status, _ = _send(desk, tally, "POST", "/api/patients", body, {})
@@ -221,7 +234,8 @@ def _writes(port: int, number: int, ids: dict[str, list[int]], stop: threading.E
                 continue
             body = {k: data[k] for k in ("mrn", "given_name", "family_name", "date_of_birth", "sex")}
             body["weight_kg"] = str(Decimal(str(data["weight_kg"])) + Decimal("0.1"))
-            status, _ = _send(desk, tally, "PUT", f"/api/patients/{pid}", body, {"If-Match": answer["etag"]})
+            match = {"If-Match": answer["etag"]} if "etag" in answer else {}  # (a server without versions: none)
+            status, _ = _send(desk, tally, "PUT", f"/api/patients/{pid}", body, match)
             if status == 200:
                 with tally.lock:
                     tally.raised_kg[str(pid)] += 1
@@ -300,6 +314,8 @@ def _race(env: dict[str, str], tmp: Path, name: str) -> None:
     assert stored["registered"] == stored["registered_distinct"] == writes.acked["registered"], (stored, result)
     for sid in ids["sessions"]:
         assert stored["vitals"][str(sid)] == writes.acked[f"vitals:{sid}"], (stored, result)
+    for pid in ids["patients"]:
+        assert stored["assessments"][str(pid)] == writes.acked[f"assessments:{pid}"], (stored, result)
     pid = str(ids["patients"][0])
     assert Decimal(stored["weights"][pid]) == START_KG + Decimal("0.1") * writes.raised_kg[pid], (stored, result)
     assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -12,7 +12,9 @@ the head holds nothing yet. No cycle of waits can form, so no deadlock can happe
   FOR UPDATE``; only then do the services ``SELECT ... FOR UPDATE`` their rows or insert rows that reference
   them (an insert takes a ``FOR KEY SHARE`` lock on the row it references).
 - SQLite: a write transaction starts with ``BEGIN IMMEDIATE``: the database's write lock, taken first, plays
-  the chain head's part (SQLite has no row locks).
+  the chain head's part (SQLite has no row locks). Before it, the server's threads queue on one in-process lock,
+  so that a waiting writer is woken when the lock is free instead of polling (and starving) in SQLite's busy
+  handler.
 
 Before this order, ``_chart`` locked a session and then the head while an assessment write held the head and
 then inserted an alert that referenced the same session: "deadlock detected" on PostgreSQL under 8 writers.
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import functools
 import random
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -70,6 +73,13 @@ ATTEMPTS = 4
 BACKOFF_S = 0.05
 #: what a 503 tells the client to wait before trying again, in seconds
 RETRY_AFTER_S = 1
+
+#: SQLite: the server's write transactions queue on one in-process lock before ``BEGIN IMMEDIATE`` (a waiting
+#: thread wakes as soon as the lock is free; SQLite's own busy handler polls with sleeps and can starve a writer
+#: for longer than its timeout under 8 concurrent writers). Other processes (the CLI) still meet busy_timeout.
+_SQLITE_WRITER = threading.RLock()
+#: how long a write waits for that lock before the caller is told the database is busy, in seconds
+WRITER_WAIT_S = 30.0
 
 _PG_RETRYABLE = frozenset({"40001", "40P01", "55P03"})  # serialization failure, deadlock detected, lock not available
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
@@ -132,6 +142,20 @@ def _sqlite_mode(conn: Any, mode: str) -> Iterator[None]:
 
 
 @contextmanager
+def _one_writer(conn: Any) -> Iterator[None]:
+    """SQLite: hold the process's write lock for the transaction (``Busy`` after ``WRITER_WAIT_S``)."""
+    if conn.vendor != "sqlite":
+        yield
+        return
+    if not _SQLITE_WRITER.acquire(timeout=WRITER_WAIT_S):
+        raise Busy(f"the clinic database was busy with other writes for {WRITER_WAIT_S:.0f} s", RETRY_AFTER_S)
+    try:
+        yield
+    finally:
+        _SQLITE_WRITER.release()
+
+
+@contextmanager
 def writing() -> Iterator[None]:
     """A write transaction that takes the chain head first (see the lock order above).
 
@@ -145,7 +169,7 @@ def writing() -> Iterator[None]:
                 lock_head()
             yield
         return
-    with _sqlite_mode(conn, "IMMEDIATE"), transaction.atomic():
+    with _one_writer(conn), _sqlite_mode(conn, "IMMEDIATE"), transaction.atomic():
         lock_head()
         setattr(conn, _HEAD_FLAG, True)
         try:

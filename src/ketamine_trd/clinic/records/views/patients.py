@@ -65,8 +65,15 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
             patients.update_patient(
                 request, patient.pk, form.to_input(), now=now(), expected_version=form.cleaned_data.get("version")
             )
+        except StaleVersion as error:
+            stale = True
+            form.add_error(
+                None,
+                f"Someone else saved a change to {patient.display_name} after you opened this form (your copy is "
+                f"version {error.expected}, the record is now version {error.current}). Nothing was saved: reload "
+                "the page to see their change, then make yours again.",
+            )
         except (InputError, ConflictError) as error:
-            stale = isinstance(error, StaleVersion)
             add_domain_error(form, error)
         else:
             messages.success(request, "Saved.")

@@ -372,3 +372,16 @@ def test_the_pmf_contact_is_one_person(people: Any) -> None:
     Session.objects.filter(pk=session.pk).update(monitoring_hcp=None)
     session.refresh_from_db()
     assert pmf_contact(session, people.prescriber).hcp_email == "prescriber@example.org"
+
+
+def test_the_plan_tolerance_is_a_site_setting(people: Any, settings: Any) -> None:
+    from ketamine_trd.clinic.records.services.gates import dose_rules
+
+    assert dose_rules().plan_tolerance_percent.value == Decimal(10)
+    settings.KTRD_DOSE_PLAN_TOLERANCE_PERCENT = 5
+    rules = dose_rules()
+    assert rules.plan_tolerance_percent.value == Decimal(5) and rules.plan_tolerance_percent.source == "site-decision"
+    session = _iv_session(people)
+    with pytest.raises(InputError, match="more than 5% from the plan"):  # 43.5 mg is within 10 % of 40.8, not 5 %
+        session_writes.record_dose(people.nurse, session.pk, DoseInput(timezone.now() - dt.timedelta(minutes=5),
+                                   Decimal("43.5"), "LOT-IV"), now=timezone.now())  # fmt: skip

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ketamine_trd.clinic.env import env_bool, env_list, env_str
+from ketamine_trd.clinic.env import env_bool, env_int, env_list, env_str
 
 DEV_SECRET_KEY = "ktrd-development-only-secret-key-do-not-use-in-production"  # nosec B105 - refused in production
 
@@ -175,6 +175,12 @@ CSRF_COOKIE_SECURE = PRODUCTION
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Dose checks at the chair (clinical.dose_check): site decisions, no source settles them (shown as "site decision").
+# How far (%) a charted dose may differ from the planned dose before a prescriber's reason is needed (default 10),
+# and how far (hours) the time of dosing may be from the session's scheduled time (default 12).
+KTRD_DOSE_PLAN_TOLERANCE_PERCENT = env_int("KTRD_DOSE_PLAN_TOLERANCE_PERCENT", 10, 0, 100)
+KTRD_DOSE_WINDOW_HOURS = env_int("KTRD_DOSE_WINDOW_HOURS", 12, 1, 48)
 
 LOGGING = {
     "version": 1,

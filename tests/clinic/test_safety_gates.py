@@ -385,3 +385,24 @@ def test_the_plan_tolerance_is_a_site_setting(people: Any, settings: Any) -> Non
     with pytest.raises(InputError, match="more than 5% from the plan"):  # 43.5 mg is within 10 % of 40.8, not 5 %
         session_writes.record_dose(people.nurse, session.pk, DoseInput(timezone.now() - dt.timedelta(minutes=5),
                                    Decimal("43.5"), "LOT-IV"), now=timezone.now())  # fmt: skip
+
+
+def test_the_phase_form_takes_an_override_reason_with_the_password(people: Any) -> None:
+    from tests.clinic.builders import PASSWORD
+
+    patient = make_patient(people.clinic)
+    make_eligible(patient, people.prescriber, "esketamine-nasal")
+    course = courses.plan_new_course(people.prescriber, patient.pk, courses.CourseInput(
+        product="esketamine-nasal", start_date=timezone.now().date()), now=timezone.now())  # fmt: skip
+    result = intake.record_screening_intake(people.nurse, patient.pk, ANEURYSM, product="esketamine-nasal",
+                                            bp_profile=None, now=timezone.now())  # fmt: skip
+    intake.sign_off_intake(people.prescriber, result.pk, now=timezone.now())
+    client = people.client("prescriber", recent_auth=False)
+    page = client.get(f"/courses/{course.pk}/").content.decode()
+    assert "Reason to start induction although eligibility is not established" in page
+    refused = client.post(f"/courses/{course.pk}/phase/", {"phase": "induction"}, follow=True).content.decode()
+    assert "Eligibility is not established." in refused and Course.objects.get(pk=course.pk).phase == "evaluation"
+    client.post(f"/courses/{course.pk}/phase/", {"phase": "induction", "override_reason": REASON,
+                                                 "password": PASSWORD})  # fmt: skip
+    moved = Course.objects.get(pk=course.pk)
+    assert moved.phase == "induction" and moved.gate_override_reason == REASON

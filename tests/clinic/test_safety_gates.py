@@ -406,3 +406,17 @@ def test_the_phase_form_takes_an_override_reason_with_the_password(people: Any) 
                                                  "password": PASSWORD})  # fmt: skip
     moved = Course.objects.get(pk=course.pk)
     assert moved.phase == "induction" and moved.gate_override_reason == REASON
+
+
+def test_an_old_override_does_not_cover_a_new_finding(people: Any) -> None:
+    patient = _contraindicated(people)
+    course = courses.plan_new_course(people.prescriber, patient.pk, courses.CourseInput(
+        product="esketamine-nasal", start_date=timezone.now().date(), override_reason=REASON), now=timezone.now())
+    # a newer TRD result, not yet signed: a finding the override did not cover
+    intake.record_trd_intake(people.nurse, patient.pk, {"episode": {"duration_months": 18, "severity": "severe"},
+                             "trials": []}, profile=None, now=timezone.now())  # fmt: skip
+    page = courses.course_page(people.prescriber, course.pk, now=timezone.now())
+    assert page.gate is not None and not page.gate.accepted
+    assert {"gate-trd-unsigned", "gate-trd-not-trd"} <= set(page.gate.rule_ids)
+    with pytest.raises(InputError, match="not signed off"):
+        courses.change_phase(people.prescriber, course.pk, phase="induction", now=timezone.now())

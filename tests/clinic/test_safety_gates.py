@@ -372,3 +372,51 @@ def test_the_pmf_contact_is_one_person(people: Any) -> None:
     Session.objects.filter(pk=session.pk).update(monitoring_hcp=None)
     session.refresh_from_db()
     assert pmf_contact(session, people.prescriber).hcp_email == "prescriber@example.org"
+
+
+def test_the_plan_tolerance_is_a_site_setting(people: Any, settings: Any) -> None:
+    from ketamine_trd.clinic.records.services.gates import dose_rules
+
+    assert dose_rules().plan_tolerance_percent.value == Decimal(10)
+    settings.KTRD_DOSE_PLAN_TOLERANCE_PERCENT = 5
+    rules = dose_rules()
+    assert rules.plan_tolerance_percent.value == Decimal(5) and rules.plan_tolerance_percent.source == "site-decision"
+    session = _iv_session(people)
+    with pytest.raises(InputError, match="more than 5% from the plan"):  # 43.5 mg is within 10 % of 40.8, not 5 %
+        session_writes.record_dose(people.nurse, session.pk, DoseInput(timezone.now() - dt.timedelta(minutes=5),
+                                   Decimal("43.5"), "LOT-IV"), now=timezone.now())  # fmt: skip
+
+
+def test_the_phase_form_takes_an_override_reason_with_the_password(people: Any) -> None:
+    from tests.clinic.builders import PASSWORD
+
+    patient = make_patient(people.clinic)
+    make_eligible(patient, people.prescriber, "esketamine-nasal")
+    course = courses.plan_new_course(people.prescriber, patient.pk, courses.CourseInput(
+        product="esketamine-nasal", start_date=timezone.now().date()), now=timezone.now())  # fmt: skip
+    result = intake.record_screening_intake(people.nurse, patient.pk, ANEURYSM, product="esketamine-nasal",
+                                            bp_profile=None, now=timezone.now())  # fmt: skip
+    intake.sign_off_intake(people.prescriber, result.pk, now=timezone.now())
+    client = people.client("prescriber", recent_auth=False)
+    page = client.get(f"/courses/{course.pk}/").content.decode()
+    assert "Reason to start induction although eligibility is not established" in page
+    refused = client.post(f"/courses/{course.pk}/phase/", {"phase": "induction"}, follow=True).content.decode()
+    assert "Eligibility is not established." in refused and Course.objects.get(pk=course.pk).phase == "evaluation"
+    client.post(f"/courses/{course.pk}/phase/", {"phase": "induction", "override_reason": REASON,
+                                                 "password": PASSWORD})  # fmt: skip
+    moved = Course.objects.get(pk=course.pk)
+    assert moved.phase == "induction" and moved.gate_override_reason == REASON
+
+
+def test_an_old_override_does_not_cover_a_new_finding(people: Any) -> None:
+    patient = _contraindicated(people)
+    course = courses.plan_new_course(people.prescriber, patient.pk, courses.CourseInput(
+        product="esketamine-nasal", start_date=timezone.now().date(), override_reason=REASON), now=timezone.now())
+    # a newer TRD result, not yet signed: a finding the override did not cover
+    intake.record_trd_intake(people.nurse, patient.pk, {"episode": {"duration_months": 18, "severity": "severe"},
+                             "trials": []}, profile=None, now=timezone.now())  # fmt: skip
+    page = courses.course_page(people.prescriber, course.pk, now=timezone.now())
+    assert page.gate is not None and not page.gate.accepted
+    assert {"gate-trd-unsigned", "gate-trd-not-trd"} <= set(page.gate.rule_ids)
+    with pytest.raises(InputError, match="not signed off"):
+        courses.change_phase(people.prescriber, course.pk, phase="induction", now=timezone.now())

@@ -88,6 +88,16 @@ def test_iv_profiles_are_site_configuration_with_sources_consulted() -> None:
                 assert profile.monitoring_bp_limit is None and profile.monitoring_bp_rise is None
 
 
+def test_iv_default_v3_holds_at_hypertensive_crisis_pressure() -> None:
+    """From 2026-12-02: SBP > 180 and/or DBP > 120 mmHg holds an IV dose (2017 ACC/AHA, acc-aha-2017-htn)."""
+    v3 = get_profile("iv-ketamine-site-default", on=dt.date(2026, 12, 2))
+    assert v3.version == "3" and v3.predose_caution is None and v3.predose_hold is not None
+    assert v3.predose_hold.systolic_above_mmhg == Cited(180, "acc-aha-2017-htn")
+    assert v3.predose_hold.exceeded_by(181, 80) and v3.predose_hold.exceeded_by(150, 121)
+    assert not v3.predose_hold.exceeded_by(180, 120)
+    assert get_profile("iv-ketamine-site-default", on=dt.date(2026, 12, 1)).version == "2"
+
+
 def test_withdrawn_iv_v1_explains_stored_results_but_is_never_in_effect() -> None:
     v1 = get_profile("iv-ketamine-site-default", on=ON, version="1")
     assert v1.withdrawn and v1.predose_caution is not None
@@ -147,3 +157,17 @@ def test_label_profile_covers_the_pmf_bp_time_points_S8() -> None:
     assert bp_points is not None and bp_points.value == ("predose", "post-40", "completion")
     ids = [t.id for t in get_profile("spravato-label", on=ON).time_points]
     assert ids == ["predose", "post-40", "discharge"]  # "completion" is the before-discharge reading
+
+
+def test_iv_pre_dose_crisis_pressure_holds_at_the_chair() -> None:
+    from ketamine_trd.clinical.checklist import PredoseChecklist, evaluate_predose
+    from ketamine_trd.clinical.monitoring.vitals import VitalSigns
+
+    at = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)
+    v3 = get_profile("iv-ketamine-site-default", on=at.date())
+    checks = PredoseChecklist(at, age_years=45, concomitant_reviewed=True, safe_departure_arranged=True)
+    held = evaluate_predose(checks, VitalSigns(at, 186, 104, spo2_percent=98), "ketamine-iv", v3)
+    hold = next(f for f in held.findings if f.rule_id == "predose-bp-hold")
+    assert held.decision.value == "hold" and hold.source == "acc-aha-2017-htn"
+    fine = evaluate_predose(checks, VitalSigns(at, 150, 95, spo2_percent=98), "ketamine-iv", v3)
+    assert fine.decision.value == "proceed"

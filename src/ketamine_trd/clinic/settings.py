@@ -262,6 +262,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Dose checks at the chair (clinical.dose_check): site decisions, no source settles them (shown as "site decision").
+# How far (%) a charted dose may differ from the planned dose before a prescriber's reason is needed (default 10),
+# and how far (hours) the time of dosing may be from the session's scheduled time (default 12).
+KTRD_DOSE_PLAN_TOLERANCE_PERCENT: int = env_int("KTRD_DOSE_PLAN_TOLERANCE_PERCENT", 10, 0, 100)
+KTRD_DOSE_WINDOW_HOURS: int = env_int("KTRD_DOSE_WINDOW_HOURS", 12, 1, 48)
+
 # Content security policy (CSPMiddleware): scripts only from this origin (Plotly is served from static files) or
 # carrying the per-request nonce (``{{ request.csp_nonce }}``); Plotly sets inline styles.
 KTRD_CSP: dict[str, str] = {

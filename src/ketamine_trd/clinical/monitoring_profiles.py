@@ -227,7 +227,7 @@ IV_SITE_DEFAULT = MonitoringProfile(
     title="IV ketamine site default: no BP limits shipped (site configuration); REMS-like observation by analogy",
     products=frozenset({"ketamine-iv"}),
     effective_from=dt.date(2026, 1, 1),
-    effective_to=None,
+    effective_to=dt.date(2026, 12, 1),  # replaced by v3 (a hold at hypertensive-crisis pressure)
     configured_by="site-configuration",
     predose_caution=None,
     predose_hold=None,
@@ -279,8 +279,28 @@ IV_SITE_DEFAULT_V1 = replace(
     note="Withdrawn 2026-11-26: its BP limits were chosen by analogy (S1, S2), not from an IV ketamine source.",
 )
 
+#: Hypertensive crisis: SBP > 180 and/or DBP > 120 mmHg (2017 ACC/AHA guideline, acc-aha-2017-htn); the Ketalar
+#: label contraindicates ketamine where a significant rise in blood pressure would be a serious hazard (S30).
+IV_CRISIS_HOLD = BpLimit(
+    "bp-predose-crisis", Cited(180, source="acc-aha-2017-htn"), Cited(120, source="acc-aha-2017-htn")
+)
+
+IV_SITE_DEFAULT_V3 = replace(
+    IV_SITE_DEFAULT,
+    version="3",
+    title="IV ketamine site default: hold at hypertensive-crisis BP (2017 ACC/AHA); other BP limits site configuration",
+    effective_from=dt.date(2026, 12, 2),
+    effective_to=None,
+    predose_hold=IV_CRISIS_HOLD,
+    consulted=(*IV_SITE_DEFAULT.consulted, "S30", "acc-aha-2017-htn"),
+    note=IV_SITE_DEFAULT.note + " From v3 (2026-12-02) dosing is held at a pre-dose SBP > 180 and/or DBP > 120 "
+    "mmHg, the hypertensive-crisis range (2017 ACC/AHA, acc-aha-2017-htn), which the screening also flags for racemic "
+    "ketamine (Ketalar label, S30); a site may set a stricter hold in its own profile.",
+)
+
 IV_SITE_FREQUENT_BP = replace(
     IV_SITE_DEFAULT,
+    effective_to=None,
     id="iv-ketamine-site-frequent-bp",
     title="IV ketamine site profile with Emory-series BP intervals (every 10 min, then 15 min)",
     time_points=(
@@ -302,6 +322,7 @@ _PROFILES: tuple[MonitoringProfile, ...] = (
     SPRAVATO_TRIAL_HOLD,
     IV_SITE_DEFAULT,
     IV_SITE_DEFAULT_V1,
+    IV_SITE_DEFAULT_V3,
     IV_SITE_FREQUENT_BP,
 )
 

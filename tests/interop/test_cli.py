@@ -78,6 +78,6 @@ def test_import_of_a_file_that_is_not_json_is_exit_2(
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     assert main(["fhir", "import", str(bad), "--clinic", "empty"]) == 2
-    assert "is not JSON" in capsys.readouterr().err
+    assert "is not valid JSON" in capsys.readouterr().err
     bad.write_text(json.dumps({"resourceType": "Observation"}))
     assert main(["fhir", "import", str(bad), "--clinic", "empty"]) == 2

@@ -17,6 +17,10 @@ updated_at; created_by; signed_off_by; override_reason; overridden_by; overridde
 _.updated_at; _.signed_off_by; _.override_reason; _.overridden_by; _.overridden_at; _.submitted_by
 reassessment_due_on; prescriber  # records.Course
 discharge_ready; _.discharge_ready  # records.Session: set when signing (the discharge verdict at sign-off)
+gate_overridden_by; gate_overridden_at; _.gate_overridden_by; _.gate_overridden_at  # records.Course (issue 11)
+dose_check; dose_override_reason; dose_overridden_by; sign_override_reason  # records.Session (issue 11)
+_.dose_check; _.dose_override_reason; _.dose_overridden_by; _.sign_override_reason  # set by session writes
+_.is_superuser  # accounts admin: never a superuser, whatever was posted (issue 16)
 PRE_DOSE; POST_40; DISCHARGE  # records.Timepoint choices
 recorded_by; submitted_by  # records vitals, ratings, events, REMS rows
 MILD; MODERATE; SEVERE  # records.Severity choices
@@ -28,6 +32,7 @@ rems_record_id  # records.schemas.SignOut
 # -- Django by dotted path or by convention ---------------------------------------------------------------------
 RedactingFilter  # settings.LOGGING names it by path
 _.csp_nonce  # read by templates as request.csp_nonce
+sender  # clinic.write_requests: Django passes a signal receiver's sender by keyword
 AnonymousUser  # clinic.access: imported for the Actor type alias (a string annotation vulture does not read)
 override_reason; weight_unit; height; height_unit  # form fields, rendered and cleaned by Django forms
 _.__doc__  # Typer shows a command's docstring as its help
@@ -41,6 +46,9 @@ screening; rems_records  # records.services.overview.PatientPage, records/patien
 sessions_count; assessments_due; reassessments_due; open_alert_counts  # measurement.dashboard, the dashboard page
 rems_due_count; rems_overdue_count; outcome_alert_counts
 max_total  # measurement.trajectory.Trajectory: the chart's y-axis
+level_summary  # measurement.alerts.AlertPage, measurement/_alert_pager.html
+open_alert_total; screens_due_total  # measurement.dashboard, the dashboard page
+open_critical; discharge_not_ready  # records.services.sessions, records/session_detail.html
 
 # -- fields of result values: shown by the CLI's --json and Rich output, the API and reports (dataclass fields) ----
 rd_pp; omop_table; estimate; pooled; pooled_ci  # analytics results
@@ -57,6 +65,8 @@ dose_administered; bp_predose; bp_post_40_min; bp_before_completion; respiratory
 bladder_interval_days; cognitive_interval_days; liver_enzymes_interval_days; blood_pressure_review_interval_days
 patient_mrn  # interop.records.AssessmentRecord (the record's shape, filled by clinic.fhir_bridge)
 effect; available  # pharmacology.pd
+_.accepted  # clinical.dose_check / clinical.treatment_gate verdicts: read by tests and the JSON of a refusal
+published_interval; days_in_response_per_session; median_days_to_relapse_after_last  # pharmacology.benefit results
 
 # -- citations and public API of the core (documented; used by tests, doctests and docs) ---------------------------
 DEVICE_SOURCE  # the citation of the esketamine device constants above it
@@ -69,3 +79,5 @@ _example_record  # clinical.rems: the doctests' example
 _.two_by_two  # analytics.evidence_counts
 _.to_frames  # analytics.synth (docs/analytics.md)
 _.by_outcome  # interop.fhir.report
+POTENCY_SOURCE_ID; VECTOR_NAMES; ESKETAMINE_DOSES_MG  # pharmacology.benefit: citation, parameter names, label doses
+_.calibrated  # pharmacology.benefit.BenefitParams.calibrated (docs/benefit-model.md)

@@ -34,6 +34,7 @@ VALID: dict[type[Any], dict[str, str]] = {
     c.EventInput: {"kind": "nausea", "noted_at": AT},
     c.ResolveEventInput: {"event_id": "1", "resolved_at": LATER},
     c.DischargeInput: {"monitoring_completed_at": LATER},
+    c.SignInput: {},
     PatientInput: {"mrn": "P-1", "given_name": "Kim", "family_name": "Lee", "date_of_birth": "1990-01-01"},
     PatientSearchInput: {},
 }

@@ -72,10 +72,12 @@ def test_a_bad_dose_value_is_422_naming_the_field_and_nothing_is_saved(people, c
 def test_a_good_iv_dose_is_saved_and_read_back(people) -> None:  # type: ignore[no-untyped-def]
     session = _iv_session(people)
     client = people.client("nurse")
-    body = _dose(mg_per_kg="0.5", infusion_rate_ml_per_h=120, infusion_duration_min=40, concentration_mg_per_ml="1")
-    assert _post(client, f"/api/sessions/{session.pk}/dose", body).status_code == 200  # type: ignore[attr-defined]
+    # 35 mg = 0.5 mg/kg x 70 kg = 105 mL/h x 40 min x 0.5 mg/mL: the core refuses a dose whose parts disagree.
+    body = _dose(mg_per_kg="0.5", infusion_rate_ml_per_h=105, infusion_duration_min=40, concentration_mg_per_ml="0.5")
+    response = _post(client, f"/api/sessions/{session.pk}/dose", body)
+    assert response.status_code == 200, response.content  # type: ignore[attr-defined]
     assert client.get(f"/api/sessions/{session.pk}").status_code == 200
-    assert Session.objects.get(pk=session.pk).infusion_rate_ml_per_h == Decimal(120)
+    assert Session.objects.get(pk=session.pk).infusion_rate_ml_per_h == Decimal(105)
 
 
 @pytest.mark.parametrize(
@@ -151,7 +153,7 @@ def test_a_poisoned_legacy_row_neither_breaks_another_clinic_nor_survives_the_re
     with connection.cursor() as cursor:
         cursor.execute("UPDATE records_session SET infusion_rate_ml_per_h = 10000000000 WHERE id = %s", [foreign.pk])
     assert people.client("front_desk").get("/sessions/today/").status_code == 200
-    repair = import_module("ketamine_trd.clinic.records.migrations.0004_repair_unreadable_dose_values")
+    repair = import_module("ketamine_trd.clinic.records.migrations.0008_repair_unreadable_dose_values")
     repair.clear_unreadable(None, SimpleNamespace(connection=connection))
     assert Session.objects.get(pk=foreign.pk).infusion_rate_ml_per_h is None
 

@@ -18,7 +18,7 @@ from ketamine_trd.clinic.records.services import courses, session_writes, sessio
 from ketamine_trd.clinic.records.services.session_writes import DoseInput
 from ketamine_trd.interop.fhir.care import encounter
 from ketamine_trd.interop.fhir.ids import Ids
-from tests.clinic.builders import make_course, make_patient, make_session
+from tests.clinic.builders import make_course, make_eligible, make_patient, make_session
 
 pytestmark = pytest.mark.django_db
 DAY0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
@@ -43,6 +43,7 @@ def _dose(people: Any, course: Course, n: int) -> Session:
 def _course_that_moved_on(people: Any) -> Course:
     """Induction doses on INDUCTION_DAYS, the course moved to maintenance on day 28, then MAINTENANCE_DAYS."""
     patient = make_patient(people.clinic)
+    make_eligible(patient, people.prescriber, "esketamine-nasal")  # moving to induction needs eligibility (issue 11)
     course = make_course(patient, phase="evaluation", start_date=DAY0.date())
     courses.change_phase(people.prescriber, course.pk, phase="induction", now=day(-1))
     for n in INDUCTION_DAYS:

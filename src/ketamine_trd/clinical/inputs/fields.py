@@ -156,11 +156,6 @@ class Number(Spec):
             return typed.group(1)
         raise UnitError(name, raw, f"a number in {self.unit or 'the field unit'}; units are never converted by guess")
 
-    @property
-    def is_integer(self) -> bool:
-        """Whether the stored value is an ``int`` (no decimal places)."""
-        return self.places == 0
-
 
 @dataclass(frozen=True, slots=True)
 class Text(Spec):

@@ -47,8 +47,3 @@ def not_in_future(field: str, value: dt.datetime, now: dt.datetime) -> None:
     if value > now + CLOCK_SKEW:
         raise InputError(field, value.isoformat(timespec="minutes"), f"a time not after now ({now:%Y-%m-%d %H:%M} UTC)")
 
-
-def date_not_in_future(field: str, value: dt.date, today: dt.date) -> None:
-    """Refuse a date later than ``today``."""
-    if value > today:
-        raise InputError(field, value.isoformat(), f"a date not after today ({today.isoformat()})")

@@ -81,3 +81,5 @@ _.to_frames  # analytics.synth (docs/analytics.md)
 _.by_outcome  # interop.fhir.report
 POTENCY_SOURCE_ID; VECTOR_NAMES; ESKETAMINE_DOSES_MG  # pharmacology.benefit: citation, parameter names, label doses
 _.calibrated  # pharmacology.benefit.BenefitParams.calibrated (docs/benefit-model.md)
+_.interval_method; _.median_convention  # analytics.survival.Durability: shown in its to_dict / --json output
+_.__new__  # cli: the rich.markdown stand-in builds the real Markdown when Typer asks for one

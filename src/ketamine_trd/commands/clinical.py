@@ -14,17 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from ketamine_trd.clinical.dosing import (
-    DEFAULT_ESKETAMINE_PROFILE,
-    DEFAULT_IV_PROFILE,
-    ESKETAMINE_PROFILES,
-    IV_PROFILES,
-    IvDoseProfile,
-    esketamine_dose,
-    ketamine_iv_dose,
-    racemic_route_dose,
-)
-from ketamine_trd.clinical.eligibility_profiles import BP_PROFILES, DEFAULT_BP_PROFILE
 from ketamine_trd.clinical.history import TreatmentHistory
 from ketamine_trd.clinical.products import RACEMIC_NON_IV, Product
 from ketamine_trd.clinical.trd import DEFAULT_TRD_PROFILE, TRD_PROFILES, assess_trd
@@ -35,8 +24,8 @@ from ketamine_trd.errors import InputError
 if TYPE_CHECKING:
     from ketamine_trd.clinical.courses import ClosedDays
 
-# Course planning, screening and Rich tables are imported by the commands and renderers that use them,
-# so that `ktrd dose ...` and `ktrd trd ...` start without them.
+# Dosing, course planning, screening, the profile tables and Rich tables are imported by the commands and
+# renderers that use them, so that each command starts with only what it needs.
 
 JSON_HELP = "Print JSON instead of a table."
 #: ``--profile`` once meant four things (a TRD definition, a medical profile file, an IV dosing profile, a label
@@ -225,6 +214,8 @@ def dose_iv(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Racemic ketamine IV dose, pump rate and draw volume."""
+    from ketamine_trd.clinical.dosing import ketamine_iv_dose
+
     profile = _renamed_profile(old_profile, profile, "--dosing-profile")
     result = ketamine_iv_dose(weight_kg=weight_kg, mg_per_kg=mg_per_kg, minutes=minutes, weight_basis=weight_basis,
                               height_cm=height_cm, sex=sex, bag_ml=bag_ml, stock_mg_per_ml=stock_mg_per_ml,
@@ -244,6 +235,8 @@ def dose_esketamine(
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     """Esketamine nasal spray dose for a session: mg, devices, minutes between devices."""
+    from ketamine_trd.clinical.dosing import esketamine_dose
+
     profile = _renamed_profile(old_profile, profile, "--label-profile")
     result = esketamine_dose(session_number=session_number, indication=indication, profile=profile, dose_mg=dose_mg,
                              hepatic_impairment=hepatic, previous_dose_mg=previous_dose_mg)  # fmt: skip
@@ -259,6 +252,8 @@ def _route_command(product: Product) -> Any:
         weight_kg: float | None = typer.Option(None, "--weight-kg", help="Body weight in kg.", parser=finite),
         as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     ) -> None:
+        from ketamine_trd.clinical.dosing import racemic_route_dose
+
         result = racemic_route_dose(product, dose_mg=dose_mg, mg_per_kg=mg_per_kg, weight_kg=weight_kg)
         emit(result.to_dict(), as_json, _render_pairs)
 
@@ -335,6 +330,15 @@ def course_esketamine(
 
 def profiles_data() -> list[dict[str, Any]]:
     """Every named profile of the clinical core, with its version, source and what it sets."""
+    from ketamine_trd.clinical.dosing import (
+        DEFAULT_ESKETAMINE_PROFILE,
+        DEFAULT_IV_PROFILE,
+        ESKETAMINE_PROFILES,
+        IV_PROFILES,
+        IvDoseProfile,
+    )
+    from ketamine_trd.clinical.eligibility_profiles import BP_PROFILES, DEFAULT_BP_PROFILE
+
     tables: tuple[tuple[str, Mapping[str, Any], str], ...] = (
         ("trd", TRD_PROFILES, DEFAULT_TRD_PROFILE),
         ("blood-pressure", BP_PROFILES, DEFAULT_BP_PROFILE),

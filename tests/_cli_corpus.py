@@ -30,7 +30,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
 
 JSON_COMMANDS: dict[str, tuple[list[str], str]] = {
     "trd": (["trd", "--history", "{file}"], "history.json"),
-    "screen": (["screen", "--profile", "{file}", "--product", "esketamine-nasal"], "profile.json"),
+    "screen": (["screen", "--medical-profile", "{file}", "--product", "esketamine-nasal"], "profile.json"),
     "score": (["score", "phq9", "--answers-file", "{file}"], "answers_phq9.json"),
     "simulate": (["simulate", "population", "--course", "{file}", "--n", "8", "--seed", "1"],
                  "course-ketamine-iv-6-infusions.json"),

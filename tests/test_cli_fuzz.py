@@ -53,7 +53,7 @@ def test_generated_corpus_gives_no_traceback_and_every_run_is_bounded(tmp_path: 
 SAMPLE: list[tuple[list[bytes | str], str]] = [
     (["trd", "--history", b"/nonexistent/hist\xff\xfe.json"], "does not exist"),
     (["score", "phq9", "--answers", "1,\udcff,2"], "answers"),
-    (["screen", "--profile", str(ROOT / "docs"), "--product", "esketamine-nasal"], "is a folder"),
+    (["screen", "--medical-profile", str(ROOT / "docs"), "--product", "esketamine-nasal"], "is a folder"),
 ]
 
 

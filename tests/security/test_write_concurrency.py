@@ -48,7 +48,7 @@ call_command("migrate", interactive=False, verbosity=0)
 from django.utils import timezone
 from decimal import Decimal
 from ketamine_trd.clinic.accounts.models import Clinic, User
-from ketamine_trd.clinic.records.services import courses, patients, sessions
+from ketamine_trd.clinic.records.services import courses, intake, patients, sessions
 from ketamine_trd.clinic.records.services.patients import PatientInput
 clinic, _ = Clinic.objects.get_or_create(slug="race", defaults={"name": "Race Clinic"})
 users = {}
@@ -57,11 +57,22 @@ for role in ("prescriber", "nurse", "front_desk"):
     users[role].set_password(PASSWORD)
     users[role].save()
 now = timezone.now()
+HISTORY = {"episode": {"duration_months": 18, "severity": "severe"}, "trials": [
+    {"drug": "sertraline", "daily_dose_mg": 100, "weeks": 8, "improvement_percent": 10},
+    {"drug": "venlafaxine", "daily_dose_mg": 225, "weeks": 6, "improvement_percent": 20}]}
+SCREENING = {"sex": "unknown", "blood_pressure": {"systolic": 124, "diastolic": 78}, "rems_enrolled": True,
+             "pregnant": False, "hepatic_impairment": "none"}
 ids, session_ids = [], []
 for i in range(4):
     p = patients.register_patient(users["front_desk"], PatientInput(f"RACE{i}", "Race", f"Person{i}",
         dt.date(1970 + i, 1, 1), weight_kg=Decimal("40.0")), now=now)
     ids.append(p.pk)
+    # the eligibility gate: a signed TRD verdict and a signed screening for the product, as a clinic records them
+    trd = intake.record_trd_intake(users["prescriber"], p.pk, HISTORY, profile=None, now=now)
+    screening = intake.record_screening_intake(users["prescriber"], p.pk, SCREENING, product="esketamine-nasal",
+        bp_profile=None, now=now)
+    for result in (trd, screening):
+        intake.sign_off_intake(users["prescriber"], result.pk, now=now)
     c = courses.plan_new_course(users["prescriber"], p.pk,
         courses.CourseInput(product="esketamine-nasal", start_date=now.date()), now=now)
     s = sessions.schedule_session(users["prescriber"], c.pk, scheduled_at=now - dt.timedelta(hours=1),

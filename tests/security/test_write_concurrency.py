@@ -36,6 +36,8 @@ pytestmark = pytest.mark.slow
 PASSWORD = "concurrency-test-password-2026"  # nosec B105 - test fixture
 WRITERS, READERS = 8, 16
 WRITE_S = float(os.environ.get("KTRD_CONCURRENCY_S", "30"))
+#: the test's clients log in one at a time (the lockout refuses more in-flight checks of one account than it allows)
+LOGINS = threading.Lock()
 READ_S = float(os.environ.get("KTRD_LOAD_S", "10"))
 START_KG = Decimal("40.0")
 
@@ -60,7 +62,7 @@ now = timezone.now()
 HISTORY = {"episode": {"duration_months": 18, "severity": "severe"}, "trials": [
     {"drug": "sertraline", "daily_dose_mg": 100, "weeks": 8, "improvement_percent": 10},
     {"drug": "venlafaxine", "daily_dose_mg": 225, "weeks": 6, "improvement_percent": 20}]}
-SCREENING = {"sex": "unknown", "blood_pressure": {"systolic": 124, "diastolic": 78}, "rems_enrolled": True,
+SCREENING = {"sex": "male", "blood_pressure": {"systolic": 124, "diastolic": 78}, "rems_enrolled": True,
              "pregnant": False, "hepatic_impairment": "none"}
 ids, session_ids = [], []
 for i in range(4):
@@ -101,7 +103,8 @@ class Api:
 
     def __init__(self, port: int, username: str) -> None:
         self.browser = Browser(port, timeout=60)
-        assert self.browser.login(username, PASSWORD) == 302
+        with LOGINS:  # one login at a time: more than the lockout's allowance in flight at once is refused
+            assert self.browser.login(username, PASSWORD) == 302
         self.port = port
 
     def call(
@@ -260,7 +263,8 @@ READ_PATHS = ("/patients/", "/sessions/today/", "/api/patients?limit=20", "/", "
 def _reader(port: int, ids: dict[str, list[int]], tally: Tally, stop: threading.Event,
             ready: threading.Barrier) -> None:  # fmt: skip
     browser = Browser(port, timeout=60)
-    assert browser.login("prescriber-1", PASSWORD) == 302
+    with LOGINS:
+        assert browser.login("prescriber-1", PASSWORD) == 302
     ready.wait(timeout=300)
     rng = random.Random()
     while not stop.is_set():

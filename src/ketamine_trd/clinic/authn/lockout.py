@@ -84,8 +84,9 @@ def begin_attempt(username: str, now: dt.datetime, rules: LockoutPolicy | None =
         window = dt.timedelta(minutes=rules.window_minutes)
         if row.window_start is None or now - row.window_start > window:
             row.window_start, row.failures = now, 0
-        if row.failures >= rules.max_failures:  # the allowance is taken by attempts still in flight
-            _lock(row, now, rules)
+        if row.failures >= rules.max_failures:
+            # the allowance is taken by attempts still in flight: this one is refused unchecked, but the account
+            # is locked only by failures (register_failure), so a burst of correct logins cannot lock a user out
             row.save()
             return False
         row.failures += 1

@@ -303,6 +303,7 @@ def judge_charted_dose(dose: ChartedDose, rules: DoseRules = DEFAULT_DOSE_RULES)
     >>> v = judge_charted_dose(d)
     >>> [f.rule_id for f in v.needs_override], v.accepted
     (['esk-dose-not-for-session', 'dose-off-plan'], False)
+    >>> from dataclasses import replace
     >>> judge_charted_dose(replace(d, override_reason="tolerated 84 mg at the referring clinic")).accepted
     True
     """

@@ -301,7 +301,7 @@ def _chart_session(j: Journey, session_url: str, t0: dt.datetime) -> None:
                 "respiratory_depression_observed": "false",
                 "clinically_stable": "true",
                 "safe_departure_arranged": "true",
-                "monitoring_hcp_name": "Nurse Journey",
+                "monitoring_hcp_id": "Nurse Journey",  # the nurse chosen by name (a user of the clinic)
             },
         ),
     ]

@@ -47,7 +47,7 @@ call_command("migrate", interactive=False, verbosity=0)
 from django.utils import timezone
 from decimal import Decimal
 from ketamine_trd.clinic.accounts.models import Clinic, User
-from ketamine_trd.clinic.records.services import courses, patients, sessions
+from ketamine_trd.clinic.records.services import courses, intake, patients, sessions
 from ketamine_trd.clinic.records.services.patients import PatientInput
 clinic, _ = Clinic.objects.get_or_create(slug="race", defaults={"name": "Race Clinic"})
 users = {}
@@ -59,8 +59,18 @@ now = timezone.now()
 ids, session_ids = [], []
 for i in range(4):
     p = patients.register_patient(users["front_desk"], PatientInput(f"RACE{i}", "Race", f"Person{i}",
-        dt.date(1970 + i, 1, 1), weight_kg=Decimal("40.0")), now=now)
+        dt.date(1970 + i, 1, 1), weight_kg=Decimal("40.0"), sex="female"), now=now)
     ids.append(p.pk)
+    # planning needs a signed TRD verdict and screening for the product (issue 11), as builders.make_eligible does
+    history = {"episode": {"duration_months": 18, "severity": "severe"}, "trials": [
+        {"drug": "sertraline", "daily_dose_mg": 100, "weeks": 8, "improvement_percent": 10},
+        {"drug": "venlafaxine", "daily_dose_mg": 225, "weeks": 6, "improvement_percent": 20}]}
+    profile = {"sex": p.sex, "blood_pressure": {"systolic": 124, "diastolic": 78}, "rems_enrolled": True,
+               "pregnant": False, "hepatic_impairment": "none"}
+    for result in (intake.record_trd_intake(users["prescriber"], p.pk, history, profile=None, now=now),
+                   intake.record_screening_intake(users["prescriber"], p.pk, profile, product="esketamine-nasal",
+                                                  bp_profile=None, now=now)):
+        intake.sign_off_intake(users["prescriber"], result.pk, now=now)
     c = courses.plan_new_course(users["prescriber"], p.pk,
         courses.CourseInput(product="esketamine-nasal", start_date=now.date()), now=now)
     s = sessions.schedule_session(users["prescriber"], c.pk, scheduled_at=now - dt.timedelta(hours=1),

@@ -36,7 +36,8 @@ pytestmark = pytest.mark.slow
 PASSWORD = "concurrency-test-password-2026"  # nosec B105 - test fixture
 WRITERS, READERS = 8, 16
 WRITE_S = float(os.environ.get("KTRD_CONCURRENCY_S", "30"))
-#: the test's clients log in one at a time (the lockout refuses more in-flight checks of one account than it allows)
+#: logins one at a time: the lockout reserves each password check before it runs (issue 16), so 8 writers signing in
+#: as one user at the same instant would be refused as a guessing run; the race is between the writes
 LOGINS = threading.Lock()
 READ_S = float(os.environ.get("KTRD_LOAD_S", "10"))
 START_KG = Decimal("40.0")
@@ -62,12 +63,12 @@ now = timezone.now()
 HISTORY = {"episode": {"duration_months": 18, "severity": "severe"}, "trials": [
     {"drug": "sertraline", "daily_dose_mg": 100, "weeks": 8, "improvement_percent": 10},
     {"drug": "venlafaxine", "daily_dose_mg": 225, "weeks": 6, "improvement_percent": 20}]}
-SCREENING = {"sex": "male", "blood_pressure": {"systolic": 124, "diastolic": 78}, "rems_enrolled": True,
+SCREENING = {"sex": "female", "blood_pressure": {"systolic": 124, "diastolic": 78}, "rems_enrolled": True,
              "pregnant": False, "hepatic_impairment": "none"}
 ids, session_ids = [], []
 for i in range(4):
     p = patients.register_patient(users["front_desk"], PatientInput(f"RACE{i}", "Race", f"Person{i}",
-        dt.date(1970 + i, 1, 1), weight_kg=Decimal("40.0")), now=now)
+        dt.date(1970 + i, 1, 1), weight_kg=Decimal("40.0"), sex="female"), now=now)
     ids.append(p.pk)
     # the eligibility gate: a signed TRD verdict and a signed screening for the product, as a clinic records them
     trd = intake.record_trd_intake(users["prescriber"], p.pk, HISTORY, profile=None, now=now)

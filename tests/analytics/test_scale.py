@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -38,16 +37,14 @@ def test_dask_results_equal_pandas_results(aligned: bool) -> None:
 def test_several_million_assessments_on_a_local_cluster() -> None:
     from dask.distributed import Client, LocalCluster
 
-    start = time.perf_counter()
+    # how long it takes is a benchmark's question (bench/), never a timed assert on a shared machine
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster):
         frames = dask_registry(220_000, seed=1, partition_size=25_000)
         outcomes, durability, n_assessments = dask_analyses(frames)
-    elapsed = time.perf_counter() - start
     assert n_assessments >= 2_000_000
     assert outcomes["by_group"]["racemic_ketamine iv"]["response_rate"] == pytest.approx(0.536, abs=0.01)
     iv = next(g for g in durability.groups if g.group == "racemic_ketamine iv")
     assert iv.sustained_at["28"] == pytest.approx(0.80, abs=0.015)
-    assert elapsed < 120
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

@@ -66,7 +66,7 @@ def test_names_with_markup_render_as_text_in_both_pdfs(people, name: str) -> Non
     from django.db import connection
 
     if "\x00" in name and connection.vendor == "postgresql":
-        pytest.skip("PostgreSQL text cannot hold NUL; refusing it at the edge is helper inputs' item")
+        pytest.skip("PostgreSQL text cannot hold NUL: the edge refuses it with 422 (tests/clinic/test_inputs_edge.py)")
     people.clinic.address, people.clinic.phone = "1 Harbour <Road>", "555-0100"
     people.clinic.save()
     people.prescriber.email = "p@example.org"

@@ -37,7 +37,8 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return to_jsonable(value.value)
     if isinstance(value, Decimal):
-        return float(value)
+        number = float(value)
+        return number if math.isfinite(number) else None
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, float) and not math.isfinite(value):

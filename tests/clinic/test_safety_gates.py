@@ -14,7 +14,7 @@ from django.utils import timezone
 from ketamine_trd.clinic.audit.models import AuditEvent
 from ketamine_trd.clinic.measurement.models import Alert
 from ketamine_trd.clinic.records.models import Course, Session
-from ketamine_trd.clinic.records.services import courses, intake, session_writes, sessions, signing
+from ketamine_trd.clinic.records.services import courses, gates, intake, session_writes, sessions, signing
 from ketamine_trd.clinic.records.services.session_writes import (
     ChecklistInput,
     DischargeInput,
@@ -153,9 +153,12 @@ def test_patient_page_shows_the_latest_screening_per_product_naming_it(people: A
 
 
 def _esk_session(people: Any, patient: Any, *, gate_reason: str = "") -> Session:
-    course = make_course(patient, gate_override_reason=gate_reason, plan_data={"indication": "trd", "sessions": [
-        {"number": 1, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"},
-        {"number": 2, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"}]})  # fmt: skip
+    # an override is stored with the findings it was given for, as plan_new_course stores it
+    findings = gates.judge_gate(patient, "esketamine-nasal", gate_reason).to_dict() if gate_reason else {}
+    course = make_course(patient, gate_override_reason=gate_reason, gate_findings=findings, plan_data={
+        "indication": "trd", "sessions": [
+            {"number": 1, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"},
+            {"number": 2, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"}]})  # fmt: skip
     return make_session(course)
 
 
@@ -202,6 +205,31 @@ def test_an_eligibility_override_lifts_the_pre_dose_hold(people: Any) -> None:
     session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "LOT-1", devices_used=2), now=t0)
     page = people.client("nurse").get(f"/sessions/{session.pk}/").content.decode()
     assert "Eligibility overridden" in page and REASON in page and "Contraindication (overridden)" in page
+
+
+def test_an_override_for_other_findings_does_not_lift_a_later_contraindication(people: Any) -> None:
+    """A course overridden before the TRD verdict was signed keeps its reason, but a contraindication that a later
+    screening finds holds the dose and needs a prescriber's reason of its own (the reason covers only its findings).
+    """
+    patient = make_patient(people.clinic, sex="male")
+    no_trd = gates.judge_gate(patient, "esketamine-nasal", REASON)
+    assert no_trd.overridden and "screening-esk-ci-aneurysm" not in no_trd.rule_ids
+    course = make_course(patient, gate_override_reason=REASON, gate_findings=no_trd.to_dict(), plan_data={
+        "indication": "trd", "sessions": [{"number": 1, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"}]})
+    session = make_session(course)
+    make_eligible(patient, people.prescriber, "ketamine-iv")
+    now = timezone.now()
+    found = intake.record_screening_intake(people.prescriber, patient.pk, ANEURYSM, product="esketamine-nasal",
+                                           bp_profile=None, now=now)  # fmt: skip
+    intake.sign_off_intake(people.prescriber, found.pk, now=now)
+    assert gates.standing_override(course) == ""
+    t0 = session.scheduled_at + dt.timedelta(minutes=30)
+    _checklist(people, session, t0)
+    view = sessions.chair_view(people.nurse, session.pk, now=t0)
+    assert view.predose is not None and view.predose.decision.value == "hold"
+    with pytest.raises(InputError, match="Contraindication on the screening"):
+        session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "LOT-1", devices_used=2),
+                                   now=t0)  # fmt: skip
 
 
 # --- 2. dose checks at the chair: the same for the form and the API ----------------------------------------------

@@ -184,3 +184,18 @@ def test_every_accepted_esketamine_dose_is_a_label_dose(devices: int) -> None:
                        devices_used=devices)  # fmt: skip
     verdict = judge_charted_dose(dose)
     assert verdict.accepted == (devices == 2)
+
+
+@pytest.mark.parametrize("field", ["planned_dose_mg", "planned_mg_per_kg", "dosing_weight_kg", "mg_per_kg"])
+def test_a_zero_plan_or_weight_is_refused_by_name_not_divided_by(field: str) -> None:
+    with pytest.raises(InputError) as refused:
+        iv("35", **{field: Decimal(0)})
+    assert refused.value.field == field
+
+
+def test_the_window_message_shows_utc_whatever_offset_was_sent() -> None:
+    plus_two = dt.timezone(dt.timedelta(hours=2))
+    late = replace(iv("35"), dosed_at=(T + dt.timedelta(hours=13)).astimezone(plus_two))
+    findings = judge_charted_dose(late, DEFAULT_DOSE_RULES).findings
+    finding = next(f for f in findings if f.rule_id == "dose-outside-window")
+    assert f"{(T + dt.timedelta(hours=13)).astimezone(dt.UTC):%H:%M}" in finding.message and "(UTC)" in finding.message

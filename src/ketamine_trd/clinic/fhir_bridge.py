@@ -197,7 +197,7 @@ def _export(actor: Actor, clinic: Any, patients: Iterable[Patient], now: dt.date
 def export_patient(actor: Actor, mrn: str, *, now: dt.datetime, clinic: Any = None) -> dict[str, Any]:
     """The FHIR Bundle of one patient of the actor's clinic (404 for an MRN not in that clinic)."""
     clinic = _clinic_of(actor, "fhir.export", clinic)
-    patient = Patient.objects.filter(clinic=clinic, mrn=mrn).first()
+    patient = _by_mrn(clinic, mrn)
     if patient is None:
         raise NotFoundError(f"no patient with this MRN in clinic {clinic.slug}")
     return _export(actor, clinic, [patient], now)

@@ -127,6 +127,11 @@ class ChartedDose:
             raise InputError("dose_mg", self.dose_mg, "more than 0 mg")
         if self.session_number < 1:
             raise InputError("session_number", self.session_number, "1 or more")
+        # a plan or weight of 0 would divide by zero in the comparisons below: it is a broken plan, named as such
+        for name in ("planned_dose_mg", "planned_mg_per_kg", "dosing_weight_kg", "mg_per_kg"):
+            value = getattr(self, name)
+            if value is not None and not value > 0:
+                raise InputError(name, value, "more than 0 (or unset)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,8 +212,9 @@ def _window(d: ChartedDose, rules: DoseRules) -> list[DoseFinding]:
         return []
     return [DoseFinding(
         "dose-outside-window", Outcome.REFUSED,
-        f"Time of dosing {d.dosed_at:%Y-%m-%d %H:%M} is more than {hours:f} h from the session's scheduled time "
-        f"{d.scheduled_at:%Y-%m-%d %H:%M} (UTC): chart the dose on the session it was given in.",
+        f"Time of dosing {d.dosed_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} is more than {hours:f} h from the session's "
+        f"scheduled time {d.scheduled_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} (UTC): chart the dose on the session it "
+        "was given in.",
         rules.window_hours.source, ("dosed_at",),
     )]  # fmt: skip
 

@@ -66,7 +66,7 @@ def pass_gate(actor: Actor, patient: Any, product: str, reason: str, *, now: dt.
     if verdict.open:
         return verdict
     if not verdict.overridden and standing is not None:
-        kept = standing_gate(standing)
+        kept = gates.standing_gate(standing)
         if kept.overridden:
             return kept
     if not verdict.overridden:
@@ -76,17 +76,6 @@ def pass_gate(actor: Actor, patient: Any, product: str, reason: str, *, now: dt.
                          f"reason of at least {MIN_OVERRIDE_REASON_CHARS} characters",
                          reason="is needed: eligibility is not established")  # fmt: skip
     _require_recent_auth(actor, now)
-    return verdict
-
-
-def standing_gate(course: Course) -> GateVerdict:
-    """The gate for the course now, overridden by its stored reason only while that reason covers every finding."""
-    verdict = gates.judge_gate(course.patient, course.product)
-    if verdict.open or not course.gate_override_reason:
-        return verdict
-    covered = {f.get("rule_id") for f in (course.gate_findings or {}).get("findings", [])}
-    if set(verdict.rule_ids) <= covered:
-        return gates.judge_gate(course.patient, course.product, course.gate_override_reason)
     return verdict
 
 
@@ -209,7 +198,7 @@ def course_page(actor: Actor, course_id: int, *, now: dt.datetime) -> CoursePage
     with reading():
         course = course_for(user, course_id)
         sessions = tuple(course.sessions.order_by("scheduled_at", "id"))
-        gate = standing_gate(course)
+        gate = gates.standing_gate(course)
         screening = gates.course_screening(course)
     record(actor, "read", obj=course, now=now)
     return CoursePage(course, sessions, tuple(NEXT_PHASES[course.phase]), gate, screening)

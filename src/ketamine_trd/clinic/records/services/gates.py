@@ -70,6 +70,28 @@ def gates_by_product(patient: Patient) -> dict[str, GateVerdict]:
     return {p: judge_treatment_gate(GateInput(p, summary(trd), summary(screenings.get(p)))) for p in PRODUCTS}
 
 
+def standing_gate(course: Course) -> GateVerdict:
+    """The gate for the course now, overridden by its stored reason only while that reason covers every finding."""
+    verdict = judge_gate(course.patient, course.product)
+    if verdict.open or not course.gate_override_reason:
+        return verdict
+    covered = {f.get("rule_id") for f in (course.gate_findings or {}).get("findings", [])}
+    if set(verdict.rule_ids) <= covered:
+        return judge_gate(course.patient, course.product, course.gate_override_reason)
+    return verdict
+
+
+def standing_override(course: Course) -> str:
+    """The course's override reason while it still covers every finding of the gate now, else ``""``.
+
+    The one test of "a prescriber has overridden these contraindications" for the dose check and the pre-dose
+    decision: a reason given for other findings (say, no TRD verdict yet) never lifts a contraindication that a
+    later screening found.
+    """
+    verdict = standing_gate(course)
+    return verdict.override_reason if verdict.overridden else ""
+
+
 def course_screening(course: Course) -> IntakeSummary | None:
     """The patient's latest screening for the course's product (what follows the patient to the chair)."""
     _, screenings = latest_results(course.patient)

@@ -143,7 +143,7 @@ def judge_dose(session: Session, data: DoseInput) -> DoseVerdict:
     plan = gates.planned_dose(session)
     screening = gates.course_screening(course)
     unresolved: tuple[tuple[str, str], ...] = ()
-    if screening is not None and not (course.gate_override_reason or screening.override_reason):
+    if screening is not None and not (gates.standing_override(course) or screening.override_reason):
         unresolved = tuple((n.message, n.source) for n in screening.contraindications)
     esketamine = course.product == "esketamine-nasal"
     charted = ChartedDose(

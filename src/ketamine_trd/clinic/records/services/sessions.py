@@ -150,7 +150,7 @@ def assess(
         predose = evaluate_predose(checklist, reading, product, profile)
     screening = gates.course_screening(session.course)
     if predose is not None:
-        predose = predose_with_screening(predose, screening, session.course.gate_override_reason)
+        predose = predose_with_screening(predose, screening, gates.standing_override(session.course))
     at = min(now, session.monitoring_completed_at) if session.monitoring_completed_at else now
     discharge = discharge_readiness(
         obs, product, profile, at, clinically_stable=session.clinically_stable,

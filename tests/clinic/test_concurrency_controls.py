@@ -193,6 +193,32 @@ def test_idempotency_keys_are_per_user(people) -> None:  # type: ignore[no-untyp
     assert IdempotentRequest.objects.count() == 2
 
 
+def test_a_refusal_is_not_remembered_under_its_key(people) -> None:  # type: ignore[no-untyped-def]
+    """Only what was done is stored: the same key after a 422 is judged again (and may then succeed)."""
+    client = people.client("front_desk")
+    refused = _json(client, "post", "/api/patients", PATIENT | {"date_of_birth": "2999-01-01"},
+                    **{"Idempotency-Key": "k-refused"})  # fmt: skip
+    assert refused.status_code == 422 and IdempotentRequest.objects.count() == 0
+
+
+def test_a_multipart_write_with_a_key_is_answered_not_a_500(people) -> None:  # type: ignore[no-untyped-def]
+    client = Client(raise_request_exception=False)
+    client.force_login(people.front_desk)
+    answer = client.post("/patients/new/", {"mrn": "MULTI-1"}, HTTP_IDEMPOTENCY_KEY="k-multipart")
+    assert answer.status_code < 500
+
+
+def test_the_busy_page_carries_no_store_and_nosniff(people, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        raise _locked()
+
+    monkeypatch.setattr(patients, "search_patients", locked)
+    client = Client(raise_request_exception=False)
+    client.force_login(people.nurse)
+    page = client.get("/patients/")
+    assert page.status_code == 503 and "no-store" in page["Cache-Control"] and page["X-Content-Type-Options"]
+
+
 # --------------------------------------------------------------------------- optimistic concurrency
 
 

@@ -30,7 +30,9 @@ from typing import Any
 from django.core.signals import got_request_exception
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 
 from ketamine_trd.clinic.transactions import RETRY_AFTER_S, is_contention, run_write
@@ -63,6 +65,9 @@ def busy_response(request: HttpRequest, error: BaseException) -> HttpResponse:
         )
         response = HttpResponse(page, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(retry_after)
+    # built outside the middleware that adds these (this one is outermost): the same no-store and nosniff
+    add_never_cache_headers(response)
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -100,7 +105,13 @@ def _fingerprint(request: HttpRequest) -> str:
     digest = hashlib.sha256()
     for part in (request.method or "", request.get_full_path(), ""):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    digest.update(request.body)
+    try:
+        body = request.body
+    except RawPostDataException:  # a multipart body already parsed into request.POST (edge.InputGuardMiddleware)
+        parts = sorted((k, request.POST.getlist(k)) for k in request.POST)
+        files = sorted((k, f.name, f.size) for k, f in request.FILES.items())
+        body = repr((parts, files)).encode("utf-8", "surrogateescape")
+    digest.update(body)
     return digest.hexdigest()
 
 
@@ -146,7 +157,8 @@ class WriteRequestMiddleware:
                 raise contention  # roll the whole request back; run_write runs it again
             if response.status_code >= 500:
                 transaction.set_rollback(True)
-            elif key is not None and not response.streaming:
+            elif key is not None and not response.streaming and response.status_code < 300:
+                # only what was done is remembered: a refusal (403 re-authenticate, 409, 422) is judged again
                 _store(user, key, fingerprint, response)
             return response
 

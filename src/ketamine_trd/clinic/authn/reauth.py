@@ -57,6 +57,16 @@ def require_recent_auth(request: HttpRequest, now: dt.datetime | None = None) ->
         raise ReauthRequired("re-authentication required: enter your password again to sign")
 
 
+def require_recent_auth_of(actor: object, now: dt.datetime) -> None:
+    """For a person at a browser (``actor`` is the request): :func:`require_recent_auth` (ASVS 4.0 V3.7.1).
+
+    A service called with a user, not a request (the CLI, an import, a test builder), has no browser session to
+    re-authenticate; the one check for every service that needs a fresh password (signing, overrides, REMS submit).
+    """
+    if isinstance(actor, HttpRequest):
+        require_recent_auth(actor, now)
+
+
 def reauth_url(next_path: str) -> str:
     """The re-authentication page that returns to ``next_path``."""
     return f"{reverse('authn:reauth')}?{urlencode({'next': next_path})}"

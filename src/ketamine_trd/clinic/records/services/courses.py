@@ -9,6 +9,7 @@ from typing import Any
 
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.authn.reauth import require_recent_auth_of
 from ketamine_trd.clinic.records.models import Course, Phase, Session, SessionStatus
 from ketamine_trd.clinic.records.services import gates
 from ketamine_trd.clinic.records.services._scope import course_for, patient_for
@@ -49,13 +50,6 @@ class CourseInput:
     override_reason: str = ""
 
 
-def _require_recent_auth(actor: Any, now: dt.datetime) -> None:
-    if hasattr(actor, "META"):  # a person at a browser re-enters the password to override (ASVS 4.0 V3.7.1)
-        from ketamine_trd.clinic.authn.reauth import require_recent_auth
-
-        require_recent_auth(actor, now)
-
-
 def pass_gate(actor: Actor, patient: Any, product: str, reason: str, *, now: dt.datetime,
               standing: Course | None = None) -> GateVerdict:  # fmt: skip
     """The eligibility gate for ``product``: open, or overridden by ``reason`` (re-authenticated), else refused.
@@ -75,7 +69,7 @@ def pass_gate(actor: Actor, patient: Any, product: str, reason: str, *, now: dt.
                            "prescriber may go ahead with a written "
                          f"reason of at least {MIN_OVERRIDE_REASON_CHARS} characters",
                          reason="is needed: eligibility is not established")  # fmt: skip
-    _require_recent_auth(actor, now)
+    require_recent_auth_of(actor, now)
     return verdict
 
 

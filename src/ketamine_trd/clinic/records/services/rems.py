@@ -12,6 +12,7 @@ from typing import Any
 
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.authn.reauth import require_recent_auth_of
 from ketamine_trd.clinic.records.models import RemsRecord, RemsStatus, Session
 from ketamine_trd.clinic.records.services._scope import not_in_future
 from ketamine_trd.clinic.transactions import reading, writing
@@ -162,10 +163,7 @@ def get_record(
 def submit(actor: Actor, record_id: int, *, submitted_at: dt.datetime, now: dt.datetime) -> RemsRecord:
     """Mark a PMF as submitted to the REMS (refused by the core while a field is missing)."""
     user = authorize(actor, "rems.submit")
-    if hasattr(actor, "META"):  # a person at a browser re-enters the password first (ASVS 4.0 V3.7.1)
-        from ketamine_trd.clinic.authn.reauth import require_recent_auth
-
-        require_recent_auth(actor, now)
+    require_recent_auth_of(actor, now)
     not_in_future("submitted_at", submitted_at, now)
     with writing():
         row = RemsRecord.objects.select_for_update().filter(pk=record_id, clinic_id=user.clinic_id).first()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from ketamine_trd.clinic import access
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.authn.reauth import require_recent_auth_of
 from ketamine_trd.clinic.records.models import RemsRecord, SessionStatus
 from ketamine_trd.clinic.records.services import rems
 from ketamine_trd.clinic.records.services._scope import session_for
@@ -35,14 +36,6 @@ class SignOutcome:
     rems_record: RemsRecord | None = None
 
 
-def _require_recent_auth(actor: Actor, now: dt.datetime) -> None:
-    if not hasattr(actor, "META"):
-        return
-    from ketamine_trd.clinic.authn.reauth import require_recent_auth
-
-    require_recent_auth(actor, now)
-
-
 def sign_session(actor: Actor, session_id: int, *, now: dt.datetime, override_reason: str = "") -> SignOutcome:
     """Sign the session if nothing blocks it at ``now``; otherwise save nothing and say what blocks it.
 
@@ -58,7 +51,7 @@ def sign_session(actor: Actor, session_id: int, *, now: dt.datetime, override_re
         raise CheckRefused("override_reason", reason, "Only a prescriber can sign with a reason: ask the "
                            "prescriber to sign.",
                          reason="cannot come from your role")  # fmt: skip
-    _require_recent_auth(actor, now)
+    require_recent_auth_of(actor, now)
     with writing():
         session = session_for(user, session_id, lock=True)
         if session.status == SessionStatus.SIGNED:

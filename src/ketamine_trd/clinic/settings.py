@@ -153,6 +153,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ketamine_trd.clinic.context_processors.clinic",
             ],
+            # {{ code|label:"vocabulary" }} on every page: the core's one table of plain words
+            "builtins": ["ketamine_trd.clinic.templatetags.plain"],
         },
     },
 ]

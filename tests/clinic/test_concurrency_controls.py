@@ -193,6 +193,35 @@ def test_idempotency_keys_are_per_user(people) -> None:  # type: ignore[no-untyp
     assert IdempotentRequest.objects.count() == 2
 
 
+def test_expired_answers_are_forgotten_by_any_write_not_only_a_keyed_one(people, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A stored answer may hold patient data: past IDEMPOTENCY_HOURS it goes at the next write of any kind."""
+    from ketamine_trd.clinic import write_requests
+
+    client = people.client("front_desk")
+    _json(client, "post", "/api/patients", PATIENT, **{"Idempotency-Key": "k-old"})
+    _json(client, "post", "/api/patients", PATIENT | {"mrn": "IDEM-3"}, **{"Idempotency-Key": "k-new"})
+    old = timezone.now() - timezone.timedelta(hours=write_requests.IDEMPOTENCY_HOURS, minutes=1)
+    IdempotentRequest.objects.filter(key="k-old").update(created_at=old)
+    monkeypatch.setattr(write_requests, "_last_purge", [-1e9])  # the once-a-minute purge is due
+    unkeyed = _json(client, "post", "/api/patients", PATIENT | {"mrn": "IDEM-4"})
+    assert unkeyed.status_code == 201
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["k-new"]
+    IdempotentRequest.objects.filter(key="k-new").update(created_at=old)
+    assert write_requests.forget_expired_answers() == 1 and not IdempotentRequest.objects.exists()
+
+
+def test_behind_tls_proxy_without_a_named_proxy_is_refused_under_ktrd_serve(settings) -> None:  # type: ignore[no-untyped-def]
+    from ketamine_trd.clinic import runner
+    from ketamine_trd.errors import InputError
+
+    settings.KTRD_TRUST_X_FORWARDED_FOR, settings.KTRD_TRUSTED_PROXY = True, ""
+    with pytest.raises(InputError) as refused:
+        runner.check_proxy_trust()
+    assert refused.value.field == "KTRD_BEHIND_TLS_PROXY" and "--trusted-proxy" in str(refused.value)
+    settings.KTRD_TRUST_X_FORWARDED_FOR, settings.KTRD_TRUSTED_PROXY = False, "127.0.0.1"
+    runner.check_proxy_trust()  # a named proxy: waitress drops everyone else's headers
+
+
 def test_a_refusal_is_not_remembered_under_its_key(people) -> None:  # type: ignore[no-untyped-def]
     """Only what was done is stored: the same key after a 422 is judged again (and may then succeed)."""
     client = people.client("front_desk")

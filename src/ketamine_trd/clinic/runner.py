@@ -63,6 +63,9 @@ def prepare(data_dir: Path | None, *, demo: bool, static: bool = True) -> Path:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    from ketamine_trd.clinic.write_requests import forget_expired_answers
+
+    forget_expired_answers()  # stored answers may hold patient data: none outlives its 24 hours
     if database is not None:
         for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
             if path.exists():
@@ -100,6 +103,25 @@ def check_proxy_address(address: str) -> str:
         return str(ipaddress.ip_address(text.strip("[]")))
     except ValueError:
         raise InputError("--trusted-proxy", address, "an IP address such as 127.0.0.1, or *") from None
+
+
+def check_proxy_trust() -> None:
+    """Refuse ``KTRD_BEHIND_TLS_PROXY`` without ``KTRD_TRUSTED_PROXY`` under waitress.
+
+    ``KTRD_BEHIND_TLS_PROXY=1`` alone trusts ``X-Forwarded-Proto`` and ``-For`` from **any** peer: meant for
+    another WSGI server that filters them itself. Under ``ktrd serve`` anyone who reaches the port could then
+    pass for HTTPS and write any address into the audit trail, so the proxy must be named
+    (``--trusted-proxy``), and waitress drops those headers from every other peer.
+    """
+    from django.conf import settings
+
+    if getattr(settings, "KTRD_TRUST_X_FORWARDED_FOR", False) and not getattr(settings, "KTRD_TRUSTED_PROXY", ""):
+        raise InputError(
+            "KTRD_BEHIND_TLS_PROXY",
+            "1",
+            "--trusted-proxy ADDRESS (the reverse proxy's address, e.g. 127.0.0.1) under ktrd serve",
+            reason="would trust X-Forwarded-Proto and -For from any peer",
+        )
 
 
 def serve(host: str, port: int, *, threads: int = 8) -> None:  # pragma: no cover - blocks until stopped

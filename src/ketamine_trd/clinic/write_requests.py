@@ -11,7 +11,9 @@ An API client may send an ``Idempotency-Key`` header (1 to 255 visible ASCII cha
 write. The answer is stored with the key in the write's own transaction; the same key again (same user, same
 method, path and body) gets the stored answer (``Idempotent-Replayed: true``) and writes nothing, so a
 client that retries after a lost answer never duplicates. The same key with a different request is refused
-with 422 naming ``Idempotency-Key``. Keys are kept ``IDEMPOTENCY_HOURS`` hours.
+with 422 naming ``Idempotency-Key``. Keys are kept ``IDEMPOTENCY_HOURS`` hours: a stored answer may hold
+patient data, so expired answers are deleted by the next write of any kind (at most once a minute per
+process, :func:`forget_expired_answers`) and when the clinic starts, not only by the next keyed request.
 
 ``BusyEdgeMiddleware`` (the outermost) turns a database that stayed busy (``Busy``, or a lock error raised
 anywhere, the session store included) into 503 with ``Retry-After``: JSON under ``/api/``, a short page
@@ -24,6 +26,7 @@ import datetime as dt
 import hashlib
 import re
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +41,13 @@ from django.utils.html import escape
 from ketamine_trd.clinic.transactions import RETRY_AFTER_S, is_contention, run_write
 from ketamine_trd.errors import Busy, InputError, http_status_for
 
-__all__ = ["IDEMPOTENCY_HOURS", "BusyEdgeMiddleware", "WriteRequestMiddleware", "busy_response"]
+__all__ = [
+    "IDEMPOTENCY_HOURS",
+    "BusyEdgeMiddleware",
+    "WriteRequestMiddleware",
+    "busy_response",
+    "forget_expired_answers",
+]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 #: sign-in, sign-out, re-authentication and TOTP keep their own short transactions: a password hash
@@ -145,6 +154,7 @@ class WriteRequestMiddleware:
             setattr(request, _CONTENTION_ATTR, None)
             request._ktrd_in_write = True  # type: ignore[attr-defined]
             try:
+                _forget_expired_now_and_then()
                 if key is not None:
                     replay = _stored(user, key, fingerprint)
                     if replay is not None:
@@ -165,11 +175,30 @@ class WriteRequestMiddleware:
         return run_write(attempt)
 
 
+_last_purge: list[float] = [0.0]  # monotonic seconds of this process's last purge
+PURGE_EVERY_S = 60.0
+
+
+def forget_expired_answers() -> int:
+    """Delete the stored answers older than ``IDEMPOTENCY_HOURS``; returns how many were deleted."""
+    from ketamine_trd.clinic.audit.models import IdempotentRequest
+
+    cutoff = timezone.now() - dt.timedelta(hours=IDEMPOTENCY_HOURS)
+    deleted, _ = IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def _forget_expired_now_and_then() -> None:
+    now = time.monotonic()
+    if now - _last_purge[0] >= PURGE_EVERY_S:
+        _last_purge[0] = now
+        forget_expired_answers()
+
+
 def _stored(user: Any, key: str, fingerprint: str) -> HttpResponse | None:
     from ketamine_trd.clinic.audit.models import IdempotentRequest
 
-    now = timezone.now()
-    IdempotentRequest.objects.filter(created_at__lt=now - dt.timedelta(hours=IDEMPOTENCY_HOURS)).delete()
+    forget_expired_answers()
     row = IdempotentRequest.objects.filter(user_id=user.pk, key=key).first()
     if row is None:
         return None

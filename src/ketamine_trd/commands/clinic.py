@@ -59,6 +59,7 @@ def register(app: typer.Typer) -> None:
         if trusted_proxy:
             os.environ["KTRD_TRUSTED_PROXY"] = runner.check_proxy_address(trusted_proxy)
         folder = runner.prepare(data_dir, demo=False)
+        runner.check_proxy_trust()
         console.print(f"ketamine-trd clinic: data in {folder}; serving {_url(host, port)}")
         runner.serve(host, port, threads=threads)
 
@@ -77,6 +78,8 @@ def register(app: typer.Typer) -> None:
 
         runner.check_port(port)
         folder = runner.prepare(data_dir, demo=True)
+        if not no_serve:
+            runner.check_proxy_trust()
         from ketamine_trd.clinic import demo
 
         result = demo.ensure_demo_clinic(seed=seed, patients=patients)

@@ -167,6 +167,49 @@ def test_a_write_that_met_contention_runs_again_whole_and_saves_once(people, mon
     assert verify_chain().ok
 
 
+def test_the_session_is_saved_through_the_writer_queue_and_retried(people, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The session row (last seen, messages) is written like any other writer: queued, retried on contention."""
+    from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+
+    from ketamine_trd.clinic.authn import session_store
+
+    real, calls = DatabaseSessionStore.save, []
+
+    def flaky(self: Any, must_create: bool = False) -> None:
+        calls.append(transactions.in_app_transaction())
+        if len(calls) == 1:
+            raise _locked()
+        real(self, must_create=must_create)
+
+    store = session_store.SessionStore()
+    store.create()
+    monkeypatch.setattr(transactions, "BACKOFF_S", 0.0)
+    monkeypatch.setattr(DatabaseSessionStore, "save", flaky)
+    store["x"] = 1
+    store.save()
+    assert calls == [True, True]  # each attempt inside its own (queued, IMMEDIATE) transaction; the second saved
+    assert session_store.SessionStore(store.session_key)["x"] == 1
+
+
+def test_a_busy_session_save_after_a_committed_write_keeps_the_writes_answer(people, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Not "nothing was saved" about a write that committed; a read whose session save is busy is still a 503."""
+    from ketamine_trd.clinic.authn import session_store
+
+    client = Client(raise_request_exception=False)
+    client.force_login(people.front_desk)
+
+    def busy(self: Any, must_create: bool = False) -> None:
+        raise Busy("the session store stayed busy", 1)
+
+    monkeypatch.setattr(session_store.SessionStore, "save", busy)
+    monkeypatch.setattr("ketamine_trd.clinic.authn.middleware._TOUCH_EVERY_S", 0)  # every request saves its session
+    created = _json(client, "post", "/api/patients", PATIENT)
+    assert created.status_code == 201, created.content
+    assert Patient.objects.filter(mrn="IDEM-1").count() == 1
+    read = client.get("/api/patients")
+    assert read.status_code == 503 and read.json()["error"] == "Busy"
+
+
 # --------------------------------------------------------------------------- idempotency keys
 
 

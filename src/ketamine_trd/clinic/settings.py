@@ -124,7 +124,8 @@ MIDDLEWARE: list[str] = [
     # below WhiteNoise (static files keep their caching), above everything that renders patient data
     "ketamine_trd.clinic.authn.cache.NoStoreMiddleware",
     "ketamine_trd.clinic.edge.InputGuardMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, saved through the writer queue; a busy save never unsays a committed write (authn/session_store.py)
+    "ketamine_trd.clinic.authn.session_store.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -218,6 +219,8 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the apps (and Plotly's pack
 
 # -- sessions and cookies: 12 h at most (OWASP ASVS 4.0 V3.3.2), ended when the browser closes; idle logoff by
 # IdleTimeoutMiddleware. The __Host- prefix needs Secure, Path=/ and no Domain (ASVS 4.0 V3.4.4): production only.
+# Django's database sessions, saved through the clinic's writer queue (authn/session_store.py)
+SESSION_ENGINE = "ketamine_trd.clinic.authn.session_store"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

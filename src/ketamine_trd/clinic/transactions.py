@@ -44,7 +44,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, ParamSpec, TypeVar
 
 from django.db import DatabaseError, OperationalError, transaction
@@ -59,7 +59,9 @@ __all__ = [
     "is_contention",
     "lock_head",
     "reading",
+    "run_small_write",
     "run_write",
+    "small_write",
     "write_service",
     "writing",
 ]
@@ -179,6 +181,24 @@ def writing() -> Iterator[None]:
 
 
 @contextmanager
+def small_write() -> Iterator[None]:
+    """A short write that writes no audit event (login throttle, TOTP step, the session row): no chain head.
+
+    On SQLite it still queues on the process's writer lock and opens with ``BEGIN IMMEDIATE``, like
+    :func:`writing`, so that it never meets "database is locked" from this process's own writers (a plain
+    ``atomic()`` would poll in SQLite's busy handler beside the queue, and lose). Nested inside an application
+    transaction it is a savepoint of that transaction.
+    """
+    conn = _connection()
+    if in_app_transaction(conn):
+        with transaction.atomic():
+            yield
+        return
+    with _one_writer(conn), _sqlite_mode(conn, "IMMEDIATE"), transaction.atomic():
+        yield
+
+
+@contextmanager
 def reading() -> Iterator[None]:
     """A read transaction that takes no write lock (SQLite ``BEGIN DEFERRED``; inside a transaction: that one).
 
@@ -208,12 +228,28 @@ def run_write(body: Callable[[], T], *, attempts: int = ATTEMPTS, sleep: Callabl
 
     Inside an application transaction ``body`` runs once, in a savepoint: its outermost owner retries.
     """
+    return _retried(writing, body, attempts, sleep)
+
+
+def run_small_write(
+    body: Callable[[], T], *, attempts: int = ATTEMPTS, sleep: Callable[[float], None] = time.sleep
+) -> T:
+    """Run ``body`` inside :func:`small_write` (no audit event, no chain head); retried as :func:`run_write`."""
+    return _retried(small_write, body, attempts, sleep)
+
+
+def _retried(
+    opened: Callable[[], AbstractContextManager[None]],
+    body: Callable[[], T],
+    attempts: int,
+    sleep: Callable[[float], None],
+) -> T:
     if in_app_transaction():
-        with writing():
+        with opened():
             return body()
     for attempt in range(1, attempts + 1):
         try:
-            with writing():
+            with opened():
                 return body()
         except DatabaseError as error:
             if not is_contention(error):

@@ -57,6 +57,8 @@ KEY_HEADER = "HTTP_IDEMPOTENCY_KEY"
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 IDEMPOTENCY_HOURS = 24
 _BUSY_ATTR = "_ktrd_busy"
+#: set on a request whose write transaction committed (authn.session_store.SessionMiddleware reads it)
+COMMITTED_ATTR = "_ktrd_write_committed"
 _CONTENTION_ATTR = "_ktrd_contention"
 
 
@@ -172,7 +174,10 @@ class WriteRequestMiddleware:
                 _store(user, key, fingerprint, response)
             return response
 
-        return run_write(attempt)
+        response = run_write(attempt)
+        if response.status_code < 500:
+            setattr(request, COMMITTED_ATTR, True)  # the session save after it must not unsay it
+        return response
 
 
 _last_purge: list[float] = [0.0]  # monotonic seconds of this process's last purge

@@ -17,9 +17,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 
 from ketamine_trd.clinic.authn.models import LoginThrottle
+from ketamine_trd.clinic.transactions import small_write
 from ketamine_trd.errors import InputError
 
 
@@ -77,7 +77,7 @@ def begin_attempt(username: str, now: dt.datetime, rules: LockoutPolicy | None =
     :func:`release_attempt` gives it back.
     """
     rules = rules or policy()
-    with transaction.atomic():
+    with small_write():
         row = _locked_row(username)
         if row.locked_until is not None and row.locked_until > now:
             return False
@@ -96,7 +96,7 @@ def begin_attempt(username: str, now: dt.datetime, rules: LockoutPolicy | None =
 
 def release_attempt(username: str) -> None:
     """Give back an attempt that was neither a failure nor a success (a second factor is still to come)."""
-    with transaction.atomic():
+    with small_write():
         row = _locked_row(username)
         if row.failures > 0:
             row.failures -= 1
@@ -106,7 +106,7 @@ def release_attempt(username: str) -> None:
 def register_failure(username: str, now: dt.datetime, rules: LockoutPolicy | None = None) -> bool:
     """Settle a reserved attempt as a failure; returns True when it locks the username."""
     rules = rules or policy()
-    with transaction.atomic():
+    with small_write():
         row = _locked_row(username)
         locks = bool(row.failures >= rules.max_failures)
         if locks:
@@ -117,4 +117,5 @@ def register_failure(username: str, now: dt.datetime, rules: LockoutPolicy | Non
 
 def register_success(username: str) -> None:
     """A successful login clears the failure count."""
-    LoginThrottle.objects.filter(username=_key(username)).update(failures=0, window_start=None, locked_until=None)
+    with small_write():
+        LoginThrottle.objects.filter(username=_key(username)).update(failures=0, window_start=None, locked_until=None)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pyotp
-from django.db import transaction
 
 from ketamine_trd.clinic.authn.models import TotpDevice
+from ketamine_trd.clinic.transactions import small_write
 
 STEP_SECONDS = 30
 ISSUER = "ketamine-trd"
@@ -30,7 +30,7 @@ def required_for(user: object) -> bool:
 
 def start_enrolment(user: object, now: dt.datetime) -> TotpDevice:
     """The user's device: a new unconfirmed one with a fresh secret, or the one already started."""
-    with transaction.atomic():
+    with small_write():
         device: TotpDevice | None = TotpDevice.objects.select_for_update().filter(user=user).first()
         if device is None:
             device = TotpDevice.objects.create(user=user, secret=pyotp.random_base32(), created_at=now)
@@ -56,7 +56,7 @@ def _matching_step(secret: str, code: str, now: dt.datetime) -> int | None:
 
 def verify(user: object, code: str, now: dt.datetime, *, confirming: bool = False) -> bool:
     """Check ``code`` against the user's device (one step of drift); a used step is refused."""
-    with transaction.atomic():
+    with small_write():
         device = TotpDevice.objects.select_for_update().filter(user=user, confirmed=not confirming).first()
         if device is None:
             return False

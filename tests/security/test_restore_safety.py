@@ -224,3 +224,105 @@ def test_postgres_restore_refuses_a_tampered_dump_and_keeps_the_live_database(tm
             ).fetchall()
             for (name,) in rows:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_restore_refuses_while_a_server_holds_the_database(tmp_path: Path) -> None:
+    """A running ``ktrd serve`` keeps connections on the file: swapping it under them would lose their writes."""
+    from ketamine_trd.clinic.audit.restore import serving_lock
+
+    env = app_env(tmp_path / "live")
+    seed(env, PASSWORD, patients=3)
+    backup = tmp_path / "b.sqlite3"
+    assert ktrd(["backup", "--out", str(backup)], env).returncode == 0
+    _add_patients(env, 2)
+    live = tmp_path / "live"
+    with serving_lock(live / "ktrd.sqlite3"):  # what ktrd serve holds while it serves (another process here)
+        before = _live_files(live)
+        done = ktrd(["restore", str(backup), "--replace"], env)
+        assert done.returncode == 4 and "being served" in done.stderr and "Traceback" not in done.stderr
+        assert _live_files(live) == before
+        assert not [p for p in live.iterdir() if ".restore-" in p.name]
+    from ._proc import free_port
+    from ._server import running_server
+
+    with running_server(env, free_port(), tmp_path / "server.log", "--threads", "2"):  # the real server
+        done = ktrd(["restore", str(backup), "--replace"], env)
+        assert done.returncode == 4 and "being served" in done.stderr, done.stderr
+    done = ktrd(["restore", str(backup), "--replace"], env)  # stopped: the restore goes ahead
+    assert done.returncode == 0, done.stderr
+    assert len(dump(env)["tables"]["records_patient"]) == 3  # type: ignore[index]
+
+
+PG_RESTORE_PROBE = """
+import django, json, sys
+django.setup()
+from pathlib import Path
+from django.db import connections
+from ketamine_trd.clinic.audit import backup, restore
+
+db = connections["default"].settings_dict
+connections.close_all()
+read = []
+real_run = backup._run
+def run(args, env):
+    read.append(args[-1])
+    return real_run(args, env)
+backup._run = run
+real_admin = restore._admin_connection
+class Refusing:
+    def __init__(self, conn): self.conn = conn
+    def __enter__(self): self.conn.__enter__(); return self
+    def __exit__(self, *exc): return self.conn.__exit__(*exc)
+    def transaction(self): return self.conn.transaction()
+    def execute(self, sql, *args):
+        if sql.startswith("DROP DATABASE IF EXISTS") and "_replaced_" in sql:
+            import psycopg
+            raise psycopg.errors.ObjectInUse("database is being accessed by other users")
+        return self.conn.execute(sql, *args)
+restore._admin_connection = lambda db: Refusing(real_admin(db))
+result = backup.restore(db, Path(sys.argv[1]), replace=True)
+print(json.dumps({"read": read, "notes": list(result.notes)}))
+"""
+
+
+@pytest.mark.postgres
+def test_postgres_restore_reads_the_verified_copy_and_reports_a_kept_old_database(tmp_path: Path) -> None:
+    """pg_restore reads the private copy that was checked; a failed drop of the replaced copy is a note."""
+    url = _pg_url()
+    if url is None:
+        pytest.skip("needs DATABASE_URL (PostgreSQL), set by scripts/test")
+    import secrets
+    import subprocess
+    import sys
+
+    import psycopg
+
+    parsed = urlparse(url)
+    suffix = secrets.token_hex(4)
+    live_name = f"ktrd_rs_live_{suffix}"
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{live_name}"')
+    try:
+        env = app_env(tmp_path / "l", DATABASE_URL=parsed._replace(path=f"/{live_name}").geturl())
+        seed(env, PASSWORD, patients=2)
+        good = tmp_path / "good.dump"
+        assert ktrd(["backup", "--out", str(good)], env).returncode == 0
+        done = subprocess.run(
+            [sys.executable, "-c", PG_RESTORE_PROBE, str(good)], env=env, capture_output=True, text=True, timeout=180
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        import json
+
+        probe = json.loads(done.stdout.strip().splitlines()[-1])
+        assert probe["read"] and all(path != str(good) for path in probe["read"])
+        assert not any(Path(path).exists() for path in probe["read"])  # the private copy is gone
+        assert len(probe["notes"]) == 1 and f"{live_name}_replaced_" in probe["notes"][0]
+        assert dump(env)["chain_ok"]
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"ktrd_rs_%_{suffix}%",)
+            ).fetchall()
+            for (name,) in rows:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

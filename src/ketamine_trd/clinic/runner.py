@@ -5,6 +5,7 @@ Used by ``ktrd serve`` and ``ktrd demo``; nothing here runs at import time.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -130,13 +131,19 @@ def serve(host: str, port: int, *, threads: int = 8) -> None:  # pragma: no cove
     With ``KTRD_TRUSTED_PROXY`` set (``ktrd serve --trusted-proxy``), waitress reads the scheme and the
     client address from that proxy's ``X-Forwarded-*`` headers and drops those headers from anyone else.
     """
+    from django.conf import settings
     from waitress import serve as waitress_serve
 
+    from ketamine_trd.clinic.audit.restore import serving_lock
     from ketamine_trd.clinic.wsgi import application
 
-    waitress_serve(
-        application, host=host, port=check_port(port), threads=threads, ident="ketamine-trd", **proxy_options()
-    )
+    db = settings.DATABASES["default"]
+    # SQLite: while this server holds the lock, ktrd restore refuses to swap the file under its connections
+    held = serving_lock(Path(str(db["NAME"]))) if "sqlite" in db["ENGINE"] else contextlib.nullcontext()
+    with held:
+        waitress_serve(
+            application, host=host, port=check_port(port), threads=threads, ident="ketamine-trd", **proxy_options()
+        )
 
 
 def proxy_options() -> dict[str, object]:

@@ -146,9 +146,12 @@ def restore_command(
     result = backup.restore(db, Path(backup_file), replace=replace)
     report = verify_chain(raise_on_break=True)
     data = {"restored": result, "audit_entries": report.entries, "audit_head_hash": report.head_hash}
-    emit(
-        data, as_json, lambda d: console.print(f"restored {backup_file}; audit chain intact ({report.entries} entries)")
-    )
+    def render(d: dict[str, object]) -> None:
+        console.print(f"restored {backup_file}; audit chain intact ({report.entries} entries)")
+        for note in result.notes:
+            console.print(f"note: {note}")
+
+    emit(data, as_json, render)
 
 
 def register(app: typer.Typer) -> None:

@@ -30,6 +30,8 @@ class BackupResult:
     sha256: str
     size_bytes: int
     engine: str
+    #: what the operator must still do by hand after a restore that succeeded (e.g. drop a replaced database)
+    notes: tuple[str, ...] = ()
 
 
 def file_sha256(path: Path) -> str:
@@ -187,16 +189,20 @@ def restore(db: dict[str, Any], backup_file: Path, *, replace: bool = False) -> 
     engine = _engine(db)
     backup_file = Path(backup_file)
     digest = check_checksum(backup_file)
+    notes: tuple[str, ...] = ()
     if engine == "sqlite":
         restoring.restore_sqlite(db, backup_file, digest, replace=replace)
     else:
         args, env = _pg_env(db)
         tool = _pg_tool("pg_restore")
+        # pg_restore reads a private copy whose checksum was verified while it was written: the file it reads
+        # is the file that was checked, whatever happens to the original meanwhile
+        with restoring.verified_copy(backup_file, digest) as copy:
 
-        def run_restore(dbname: str) -> None:
-            target = [*args]
-            target[1] = dbname
-            _run([tool, "--no-owner", "--exit-on-error", *target, str(backup_file)], env)
+            def run_restore(dbname: str) -> None:
+                target = [*args]
+                target[1] = dbname
+                _run([tool, "--no-owner", "--exit-on-error", *target, str(copy)], env)
 
-        restoring.restore_postgres(db, backup_file, run_restore, replace=replace)
-    return BackupResult(backup_file, digest, backup_file.stat().st_size, engine)
+            notes = restoring.restore_postgres(db, backup_file, run_restore, replace=replace)
+    return BackupResult(backup_file, digest, backup_file.stat().st_size, engine, notes)

@@ -29,7 +29,14 @@ from typing import Any
 
 from ketamine_trd.errors import ConflictError, InputError, IntegrityFailure, PermissionDenied
 
-__all__ = ["restore_postgres", "restore_sqlite", "verify_candidate"]
+__all__ = [
+    "SERVE_LOCK_SUFFIX",
+    "restore_postgres",
+    "restore_sqlite",
+    "serving_lock",
+    "verified_copy",
+    "verify_candidate",
+]
 
 CANDIDATE_ALIAS = "ktrd_restore_candidate"
 _OUR_APPS = ("accounts", "records", "measurement", "audit", "authn")
@@ -130,6 +137,18 @@ def _copy_verified(source: Path, target_fd: int, digest: str) -> None:
         raise IntegrityFailure(f"backup {source.name} changed while it was being read; nothing was restored")
 
 
+@contextlib.contextmanager
+def verified_copy(source: Path, digest: str) -> Iterator[Path]:
+    """A private (0600) temporary copy of ``source`` that has ``digest``, removed afterwards."""
+    fd, name = tempfile.mkstemp(prefix=".ktrd-restore-", suffix=source.suffix)
+    copy = Path(name)
+    try:
+        _copy_verified(source, fd, digest)
+        yield copy
+    finally:
+        copy.unlink(missing_ok=True)
+
+
 def _check_sqlite_file(path: Path, label: str) -> None:
     try:
         conn = sqlite3.connect(path)
@@ -147,6 +166,48 @@ def _check_sqlite_file(path: Path, label: str) -> None:
         raise IntegrityFailure(f"backup {label} is not a SQLite database ({error})") from None
     finally:
         conn.close()
+
+
+SERVE_LOCK_SUFFIX = ".serving"
+
+
+@contextlib.contextmanager
+def serving_lock(database: Path) -> Iterator[None]:
+    """Held by ``ktrd serve`` for as long as it serves the SQLite ``database`` (a shared ``flock``).
+
+    A server keeps idle connections open on the database file; a restore that swapped the file under it
+    would leave it writing to the replaced file, and those writes would be lost. :func:`restore_sqlite`
+    takes the same lock exclusively and refuses while any server holds it. The lock is the operating
+    system's: it goes with the process, however the process ends.
+    """
+    import fcntl
+
+    path = Path(f"{database}{SERVE_LOCK_SUFFIX}")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _refuse_while_served(target: Path) -> Iterator[None]:
+    import fcntl
+
+    path = Path(f"{target}{SERVE_LOCK_SUFFIX}")
+    if not path.exists():
+        yield
+        return
+    fd = os.open(path, os.O_RDWR)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConflictError(f"database {target} is being served (ktrd serve); stop it before restoring") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def _quiesce(target: Path) -> None:
@@ -185,10 +246,11 @@ def restore_sqlite(db: dict[str, Any], backup_file: Path, digest: str, *, replac
         _check_sqlite_file(candidate, backup_file.name)
         verify_candidate(db, str(candidate), backup_file.name)
         _check_sqlite_file(candidate, backup_file.name)  # back to a rollback journal after the checks
-        _quiesce(target)
-        os.replace(candidate, target)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        with _refuse_while_served(target):
+            _quiesce(target)
+            os.replace(candidate, target)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
     finally:
         for leftover in (candidate, Path(f"{candidate}-wal"), Path(f"{candidate}-shm"), Path(f"{candidate}-journal")):
             leftover.unlink(missing_ok=True)
@@ -225,17 +287,18 @@ def _live_has_tables(admin: Any, db: dict[str, Any], live: str) -> bool:
     return bool(row and row[0])
 
 
-def restore_postgres(db: dict[str, Any], backup_file: Path, run_restore: Any, *, replace: bool) -> None:
+def restore_postgres(db: dict[str, Any], backup_file: Path, run_restore: Any, *, replace: bool) -> tuple[str, ...]:
     """Restore ``backup_file`` into a new database, verify it, then swap it for the live one.
 
     ``run_restore(dbname)`` runs ``pg_restore`` into the database ``dbname``. The swap needs the
     live database to have no other sessions (stop ``ktrd serve``) and the right to create and
-    rename databases.
+    rename databases. Returns what is left to do by hand after a restore that succeeded (the replaced
+    database, when it could not be dropped).
     """
     import psycopg
 
     try:
-        _restore_postgres(db, backup_file, run_restore, replace=replace)
+        return _restore_postgres(db, backup_file, run_restore, replace=replace)
     except psycopg.errors.InsufficientPrivilege as error:
         reason = " ".join(str(error).split())
         raise PermissionDenied(f"PostgreSQL refused the restore ({reason}): the role needs CREATEDB") from None
@@ -244,7 +307,7 @@ def restore_postgres(db: dict[str, Any], backup_file: Path, run_restore: Any, *,
         raise IntegrityFailure(f"PostgreSQL refused the restore ({reason}); the live database is unchanged") from None
 
 
-def _restore_postgres(db: dict[str, Any], backup_file: Path, run_restore: Any, *, replace: bool) -> None:
+def _restore_postgres(db: dict[str, Any], backup_file: Path, run_restore: Any, *, replace: bool) -> tuple[str, ...]:
     import psycopg
 
     live = str(db["NAME"])
@@ -266,6 +329,12 @@ def _restore_postgres(db: dict[str, Any], backup_file: Path, run_restore: Any, *
             except psycopg.Error as error:
                 reason = " ".join(str(error).split())
                 raise ConflictError(f"database {live} is in use ({reason}); stop ktrd serve before restoring") from None
-            admin.execute(f"DROP DATABASE IF EXISTS {_quoted(retired)}")
+            # restored from here on: a failure to drop the old copy is a note, never "the live database is unchanged"
+            try:
+                admin.execute(f"DROP DATABASE IF EXISTS {_quoted(retired)}")
+            except psycopg.Error as error:
+                reason = " ".join(str(error).split())[:200]
+                return (f"the replaced database is kept as {retired} ({reason}): drop it when it is no longer needed",)
+            return ()
         finally:
             admin.execute(f"DROP DATABASE IF EXISTS {_quoted(candidate)} WITH (FORCE)")

@@ -32,14 +32,15 @@ patient data (no names, MRNs, dates of birth, free text).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.utils import timezone
 
 from ketamine_trd.clinic.audit import chain
 from ketamine_trd.clinic.audit.models import ACTIONS, OUTCOMES, AuditChainHead, AuditEvent
-from ketamine_trd.clinic.transactions import lock_head, run_write, warn_if_out_of_order
+from ketamine_trd.clinic.transactions import in_app_transaction, lock_head, run_write, warn_if_out_of_order
 from ketamine_trd.errors import InputError, IntegrityFailure
 
 __all__ = ["client_ip", "iter_events", "record", "verify_chain"]
@@ -116,8 +117,9 @@ def record(
     row with ``patient_id``, the patient. ``now`` defaults to the current UTC time.
 
     Outside a transaction the event is written in a short write transaction of its own (retried
-    when the database is busy); inside one, in that transaction (which should have been opened by
-    ``writing()``: see the lock order).
+    when the database is busy), shared with the events that other threads record at the same moment
+    (:class:`GroupCommit`), and is durable when this returns; inside one, in that transaction (which
+    should have been opened by ``writing()``: see the lock order).
     """
     if action not in ACTIONS:
         raise InputError("action", action, ", ".join(ACTIONS))
@@ -130,8 +132,7 @@ def record(
     at = (now or timezone.now()).astimezone(dt.UTC)
     warn_if_out_of_order()
 
-    def append() -> AuditEvent:
-        head = lock_head()
+    def build(head: _Head) -> AuditEvent:
         event = AuditEvent(
             seq=head.seq + 1,
             at=at,
@@ -149,11 +150,118 @@ def record(
             prev_hash=head.hash,
         )
         event.hash = chain.entry_hash(event.hashed_fields(), event.prev_hash)
+        head.seq, head.hash = event.seq, event.hash
+        return event
+
+    if in_app_transaction():  # part of the caller's write: in its transaction, which took the head first
+        head = lock_head()
+        event = build(_Head(head.seq, head.hash))
         event.save()
         AuditChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
         return event
+    return _GROUP.append(build)
 
-    return run_write(append)
+
+class _Head:
+    """The chain head as the events of one commit advance it (sequence number and hash)."""
+
+    __slots__ = ("hash", "seq")
+
+    def __init__(self, seq: int, hash_: str) -> None:
+        self.seq, self.hash = seq, hash_
+
+
+class _Ticket:
+    __slots__ = ("build", "error", "event", "finished", "lead", "wake")
+
+    def __init__(self, build: Callable[[_Head], AuditEvent]) -> None:
+        self.build = build
+        self.event: AuditEvent | None = None
+        self.error: BaseException | None = None
+        self.finished = False
+        self.lead = False
+        self.wake = threading.Event()
+
+
+class GroupCommit:
+    """Audit events written outside a transaction (a read's record), committed together (group commit).
+
+    Each such event needs its own durable commit before its read is answered; one commit costs an fsync
+    (SQLite ``synchronous=FULL``, PostgreSQL ``fsync``), and every commit must take the chain head, so
+    under concurrent readers the commits queued one behind the other. Here the threads of one process that
+    record at the same moment hand their events to one of them (the leader), which appends them all in one
+    write transaction (chain head first, then the events in order) and commits once; every thread returns
+    only after that commit, or with its error: nothing is answered unaudited. The leader writes at most
+    ``MAX_BATCH`` events, then hands leadership to the next waiting thread, so that no request waits behind
+    a stream of others.
+    """
+
+    MAX_BATCH = 64
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: list[_Ticket] = []
+        self._leading = False
+        self.commits = 0  # commits written (for tests and benchmarks)
+
+    def append(self, build: Callable[[_Head], AuditEvent]) -> AuditEvent:
+        ticket = _Ticket(build)
+        with self._lock:
+            self._pending.append(ticket)
+            if not self._leading:
+                self._leading = ticket.lead = True
+        while True:
+            if ticket.lead:
+                self._commit_batch()
+            ticket.wake.wait()
+            if ticket.finished:
+                break
+            ticket.wake.clear()  # woken to lead the next batch (its own event is in it)
+        if ticket.error is not None:
+            raise ticket.error
+        assert ticket.event is not None  # noqa: S101 - set with finished
+        return ticket.event
+
+    def _commit_batch(self) -> None:
+        with self._lock:
+            batch, self._pending = self._pending[: self.MAX_BATCH], self._pending[self.MAX_BATCH :]
+        try:
+            events = run_write(lambda: _write(batch))
+        except BaseException as error:  # every waiter gets the error: its read is not answered
+            for ticket in batch:
+                ticket.error = error
+        else:
+            for ticket, event in zip(batch, events, strict=True):
+                ticket.event = event
+            self.commits += 1
+        with self._lock:
+            for ticket in batch:
+                ticket.finished = True
+                ticket.lead = False
+                ticket.wake.set()
+            if self._pending:
+                following = self._pending[0]
+                following.lead = True
+                following.wake.set()
+            else:
+                self._leading = False
+
+
+def _write(batch: Sequence[_Ticket]) -> list[AuditEvent]:
+    """Inside ``writing()``: the events of ``batch`` appended to the chain in order (the head moves by one each
+    time: PostgreSQL's trigger ``audit_head_forward_only`` refuses any other step)."""
+    row = lock_head()
+    head = _Head(row.seq, row.hash)
+    events = []
+    for ticket in batch:
+        event = ticket.build(head)
+        event.save()
+        AuditChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+        events.append(event)
+    return events
+
+
+_GROUP = GroupCommit()
 
 
 def iter_events(batch: int = 2000, *, using: str = "default", **filters: Any) -> Iterator[AuditEvent]:

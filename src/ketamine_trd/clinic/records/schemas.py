@@ -141,7 +141,7 @@ class SessionSummaryOut(Schema):
     scheduled_at: dt.datetime
     chair: str
     status: str
-    dose_given_at: dt.datetime | None
+    dosed_at: dt.datetime | None
     signed_at: dt.datetime | None
 
 
@@ -153,9 +153,9 @@ class SessionOut(Schema):
     chair: str
     status: str
     setting: str
-    dose_given_at: dt.datetime | None
+    dosed_at: dt.datetime | None
     dose_mg: Decimal | None
-    devices_count: int | None
+    devices_used: int | None
     lot_number: str
     monitoring_completed_at: dt.datetime | None
     signed_at: dt.datetime | None

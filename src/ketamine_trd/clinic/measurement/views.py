@@ -62,12 +62,13 @@ def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = form_class(request.POST or None, initial={"administered_at": timezone.localtime()})
     if request.method == "POST" and form.is_valid():
         try:
+            data = form.to_input()
             saved = services.record_assessment(
                 request,
                 patient_id,
-                instrument.id,
-                form.answers(),
-                administered_at=form.cleaned_data["administered_at"],
+                data.instrument_id,
+                data.answers,
+                administered_at=data.administered_at,
                 now=timezone.now(),
             )
         except InputError as error:
@@ -143,13 +144,15 @@ def screens_due(request: HttpRequest) -> HttpResponse:
 @clinic_view
 def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     form = forms.AcknowledgeForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.acknowledge_alert(request, alert_id, now=timezone.now(), note=note)
-    except (ConflictError, InputError) as error:
-        messages.error(request, _refusal(error))
+    if not form.is_valid():  # an overlong note is refused, never dropped
+        messages.error(request, "Not acknowledged: " + " ".join(e for errors in form.errors.values() for e in errors))
     else:
-        messages.success(request, "Alert acknowledged.")
+        try:
+            services.acknowledge_alert(request, alert_id, now=timezone.now(), note=form.to_input().note)
+        except (ConflictError, InputError) as error:
+            messages.error(request, _refusal(error))
+        else:
+            messages.success(request, "Alert acknowledged.")
     target = request.POST.get("next") or ""
     return redirect(target if target.startswith("/") and not target.startswith("//") else "measurement:worklist")
 

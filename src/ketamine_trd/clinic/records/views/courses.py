@@ -77,10 +77,9 @@ def course_phase(request: HttpRequest, course_id: int) -> HttpResponse:
     form = PhaseForm(request.POST)
     if form.is_valid() and reauthenticate(request, form):
         try:
-            courses.change_phase(
-                request, course_id, phase=form.cleaned_data["phase"], reason=form.cleaned_data["end_reason"], now=now(),
-                override_reason=form.cleaned_data["override_reason"],
-            )  # fmt: skip
+            data = form.to_input()
+            courses.change_phase(request, course_id, phase=data.phase, reason=data.end_reason, now=now(),
+                                 override_reason=data.override_reason)  # fmt: skip
         except InputError as error:
             messages.error(request, error.allowed if isinstance(error, CheckRefused) else str(error))
         except ReauthRequired:
@@ -90,5 +89,6 @@ def course_phase(request: HttpRequest, course_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Phase changed to {form.cleaned_data['phase']}.")
     else:
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, "; ".join(f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+                                          for k, v in form.errors.items()))  # fmt: skip
     return redirect("records:course_detail", course_id=course_id)

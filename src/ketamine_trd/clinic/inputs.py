@@ -30,6 +30,8 @@ __all__ = ["InputForm", "InputSchema", "form_for", "schema_for"]
 
 _NO_CONTROL = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
 _NO_CONTROL_ONE_LINE = r"^[^\u0000-\u001f\u007f]*$"
+#: what a datetime-local widget sends (the clinic's wall-clock time); aware ISO times are read before these
+_ISO_TIMES = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
 # ---------------------------------------------------------------- forms
@@ -73,10 +75,12 @@ def _form_inner(field_spec: Spec, default: Any) -> forms.Field:
         attrs = {"min": f"{field_spec.low:f}", "max": f"{field_spec.high:f}", "step": step, "inputmode": "decimal"}
         return forms.CharField(required=False, widget=forms.NumberInput(attrs=attrs))
     if isinstance(field_spec, Moment):
+        # ISO 8601 only, as the API: never a locale's 02/03/2026, which reads as two different days
         widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-        return forms.DateTimeField(required=False, widget=widget)
+        return forms.DateTimeField(required=False, widget=widget, input_formats=_ISO_TIMES)
     if isinstance(field_spec, Day):
-        return forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+        return forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               input_formats=["%Y-%m-%d"])  # fmt: skip
     if isinstance(field_spec, Flag):
         if default is False:
             return forms.BooleanField(required=False)

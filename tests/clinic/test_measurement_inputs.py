@@ -50,8 +50,9 @@ def _post(client: Client, patient: Any, **change: Any) -> Any:
         ({"session_id": 2**64}, "session_id"),
     ],
 )
-def test_a_bad_assessment_is_422_naming_the_field_and_nothing_is_saved(nurse: Any, patient: Any,
-                                                                        change: dict[str, Any], field: str) -> None:  # fmt: skip
+def test_a_bad_assessment_is_422_naming_the_field_and_nothing_saved(
+    nurse: Any, patient: Any, change: dict[str, Any], field: str
+) -> None:
     response = _post(_client(nurse), patient, **change)
     assert response.status_code == 422, response.content
     assert response.json()["field"] == field

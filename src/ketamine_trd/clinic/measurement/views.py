@@ -14,8 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,24 +24,20 @@ from ketamine_trd.clinic.measurement import dashboard as dashboard_service
 from ketamine_trd.clinic.measurement import due, forms, page, progress_report, services
 from ketamine_trd.clinical import instruments
 from ketamine_trd.clinical.alert_vocabulary import AlertKind
-from ketamine_trd.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+from ketamine_trd.errors import ConflictError, InputError
 
 View = Callable[..., HttpResponseBase]
 
 
 def clinic_view(view: View) -> View:
-    """Login required; the error tree mapped to 403/404 (bad input: a form error, or 422 by ``clinic.edge``)."""
+    """Login required; domain errors are mapped once, by ``clinic.edge.ErrorTreeMiddleware`` (bad input that a form
+    shows is a form error)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied(str(error)) from None
-        except NotFoundError as error:
-            raise Http404(str(error)) from None
+        return view(request, *args, **kwargs)
 
     return wrapper
 

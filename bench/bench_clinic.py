@@ -130,7 +130,7 @@ def _seed(n_patients: int, n_assessments: int, now: dt.datetime) -> dict[str, An
                     patient_id=pid,
                     scheduled_at=at,
                     status="signed",
-                    dose_given_at=at,
+                    dosed_at=at,
                     dose_mg=56 if s else 84,
                     chair=f"chair {k % 6}",
                     created_at=now,

@@ -21,7 +21,7 @@ gate_overridden_by; gate_overridden_at; _.gate_overridden_by; _.gate_overridden_
 dose_check; dose_override_reason; dose_overridden_by; sign_override_reason  # records.Session (issue 11)
 _.dose_check; _.dose_override_reason; _.dose_overridden_by; _.sign_override_reason  # set by session writes
 _.is_superuser  # accounts admin: never a superuser, whatever was posted (issue 16)
-PRE_DOSE; POST_40; DISCHARGE  # records.Timepoint choices
+PREDOSE; POST_40; DISCHARGE  # records.Timepoint choices
 recorded_by; submitted_by  # records vitals, ratings, events, REMS rows
 MILD; MODERATE; SEVERE  # records.Severity choices
 _.delete  # audit models refuse deletes: Django calls Model.delete

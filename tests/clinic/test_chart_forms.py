@@ -41,11 +41,11 @@ def test_charting_through_every_form_then_signing(people, zone) -> None:  # type
                        "first_treatment": "false", "last_food_at": _local(t0 - dt.timedelta(hours=3)),
                        "last_liquid_at": _local(t0 - dt.timedelta(hours=1)), "concomitant": ["benzodiazepine"],
                        "concomitant_reviewed": "on", "safe_departure_arranged": "true"})  # fmt: skip
-    post("vitals", {"taken_at": _local(t0 - dt.timedelta(minutes=10)), "timepoint": "pre_dose",
+    post("vitals", {"taken_at": _local(t0 - dt.timedelta(minutes=10)), "timepoint": "predose",
                     "systolic_mmhg": "126", "diastolic_mmhg": "80", "heart_rate_bpm": "70",
                     "spo2_percent": "98"})  # fmt: skip
     post("dose", {"dosed_at": _local(t0), "dose_mg": "56", "lot_number": "LOT-9", "devices_used": "2"})
-    post("vitals", {"taken_at": _local(t0 + dt.timedelta(minutes=40)), "timepoint": "post_40",
+    post("vitals", {"taken_at": _local(t0 + dt.timedelta(minutes=40)), "timepoint": "post-40",
                     "systolic_mmhg": "136", "diastolic_mmhg": "84"})  # fmt: skip
     post("rating", {"instrument_id": "moaas", "value": "5", "rated_at": _local(t0 + dt.timedelta(minutes=45))})
     post("rating", {"instrument_id": "cadss-23", "value": "3", "rated_at": _local(t0 + dt.timedelta(minutes=45))})
@@ -64,6 +64,6 @@ def test_charting_through_every_form_then_signing(people, zone) -> None:  # type
     assert b"Nothing missing." in page.content, page.content.decode()
     assert nurse.post(f"{url}/sign/").status_code == 302
     assert Session.objects.get(pk=session.pk).status == "signed"
-    assert Session.objects.get(pk=session.pk).dose_given_at == t0  # stored in UTC whatever the clinic's zone
+    assert Session.objects.get(pk=session.pk).dosed_at == t0  # stored in UTC whatever the clinic's zone
     record = RemsRecord.objects.get(session=session)
     assert record.fields["benzodiazepines"] is True and record.fields["adverse_event_details"].startswith("nausea")

@@ -94,9 +94,9 @@ def test_demo_clinic_shows_an_overridden_contraindication_and_an_overridden_dose
     assert [f["rule_id"] for f in course.gate_findings["findings"]] == ["gate-screening-not-eligible"]
     assert course.product == "esketamine-nasal" and course.gate_overridden_by is not None
     dosed = Session.objects.get(dose_override_reason=DOSE_REASON)
-    assert dosed.dose_check["overridden"] is True and dosed.dose_mg_per_kg == Decimal("0.75")
+    assert dosed.dose_check["overridden"] is True and dosed.mg_per_kg == Decimal("0.75")
     assert {f["rule_id"] for f in dosed.dose_check["findings"]} == {"dose-off-plan"}
     # every charted session was signed (the demo's doses pass the checks), and the REMS contact is one person
-    assert not Session.objects.filter(dose_given_at__isnull=False).exclude(status="signed").exists()
+    assert not Session.objects.filter(dosed_at__isnull=False).exclude(status="signed").exists()
     record = RemsRecord.objects.first()
     assert record is not None and record.fields["contact"]["hcp_email"] == "demo-nurse@example.org"

@@ -65,7 +65,7 @@ def test_a_bad_dose_value_is_422_naming_the_field_and_nothing_is_saved(people, c
     assert body["field"] == field and body["error"] in ("InputError", "UnitError", "UnknownTermError")
     assert field in body["message"]
     row = Session.objects.get(pk=session.pk)
-    assert row.dose_mg is None and row.infusion_rate_ml_per_h is None and row.dose_given_at is None
+    assert row.dose_mg is None and row.infusion_rate_ml_per_h is None and row.dosed_at is None
     assert AuditEvent.objects.count() == before
 
 
@@ -154,7 +154,8 @@ def test_a_poisoned_legacy_row_neither_breaks_another_clinic_nor_survives_the_re
         cursor.execute("UPDATE records_session SET infusion_rate_ml_per_h = 10000000000 WHERE id = %s", [foreign.pk])
     assert people.client("front_desk").get("/sessions/today/").status_code == 200
     repair = import_module("ketamine_trd.clinic.records.migrations.0008_repair_unreadable_dose_values")
-    repair.clear_unreadable(None, SimpleNamespace(connection=connection))
+    today = {("mg_per_kg" if c == "dose_mg_per_kg" else c): v for c, v in repair.CAPACITY.items()}  # 0010's rename
+    repair.clear_unreadable(None, SimpleNamespace(connection=connection), today)
     assert Session.objects.get(pk=foreign.pk).infusion_rate_ml_per_h is None
 
 

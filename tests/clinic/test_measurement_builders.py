@@ -74,7 +74,7 @@ def make_session(course: Any, **overrides: Any) -> Any:
         "created_at": NOW,
         "updated_at": NOW,
     }
-    if overrides.get("dose_given_at") is not None and "phase" not in overrides:
+    if overrides.get("dosed_at") is not None and "phase" not in overrides:
         fields["phase"] = course.phase  # as charting the dose does: the phase it was given in
     return Session.objects.create(**{**fields, **overrides})
 

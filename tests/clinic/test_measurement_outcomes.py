@@ -38,7 +38,7 @@ def _madrs(total: int) -> dict[str, int]:
 
 def _series(nurse: Any, patient: Any, points: list[tuple[int, int]]) -> list[services.RecordedAssessment]:
     course = make_course(patient, phase="induction", start_date=DAY0.date())
-    make_session(course, scheduled_at=DAY0, status="signed", dose_given_at=DAY0, dose_mg=56)
+    make_session(course, scheduled_at=DAY0, status="signed", dosed_at=DAY0, dose_mg=56)
     saved = []
     for day, total in points:
         at = DAY0 + dt.timedelta(days=day)
@@ -100,9 +100,9 @@ def test_screens_due_and_safety_signals_reach_the_worklist_once(nurse: Any, pati
     # is 61 days overdue, past the 14-day grace, so it is a warning; the bladder screen (every 90 days) is one
     # day overdue, within the grace, so it is on the due list only. A dose rise without a reason is a signal.
     course = make_course(patient, phase="maintenance", start_date=DAY0.date())
-    make_session(course, scheduled_at=DAY0, status="signed", dose_given_at=DAY0, dose_mg=56)
+    make_session(course, scheduled_at=DAY0, status="signed", dosed_at=DAY0, dose_mg=56)
     later = DAY0 + dt.timedelta(days=7)
-    make_session(course, scheduled_at=later, status="signed", dose_given_at=later, dose_mg=84)
+    make_session(course, scheduled_at=later, status="signed", dosed_at=later, dose_mg=84)
     raised = refresh.refresh_patient_alerts(nurse, patient, now=NOW)
     screens = sorted(a.data["screen"] for a in raised if a.kind == AlertKind.SCREEN_OVERDUE)
     assert screens == ["blood_pressure_review"]

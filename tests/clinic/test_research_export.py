@@ -73,7 +73,7 @@ def _seed_course(people: Personas, patient: Patient, *, start: dt.date, product:
             course,
             status="signed",
             scheduled_at=at,
-            dose_given_at=at,
+            dosed_at=at,
             dose_mg=Decimal("56.00") if product == "esketamine-nasal" else Decimal("35.00"),
             lot_number="LOT-QX-99871",
             monitoring_hcp_name="Ottoline Brackenbury",
@@ -162,7 +162,7 @@ def test_dates_are_shifted_by_one_offset_per_patient(seeded: dict[str, Any]) -> 
 def test_a_signed_session_without_a_dose_keeps_its_place_and_has_no_dose_row(seeded: dict[str, Any]) -> None:
     course = seeded["courses"][0]
     at = dt.datetime.combine(course.start_date + dt.timedelta(days=10), dt.time(10, 0), tzinfo=dt.UTC)
-    make_session(course, status="signed", scheduled_at=at)  # dose withheld: no dose_given_at, no dose_mg
+    make_session(course, status="signed", scheduled_at=at)  # dose withheld: no dosed_at, no dose_mg
     tables = build_export_tables()
     start = next(c["start_date"] for c in tables["courses"] if c["age_years"] != AGE_CAP)
     course_id = next(c["course_id"] for c in tables["courses"] if c["age_years"] != AGE_CAP)

@@ -168,7 +168,7 @@ def _checklist(people: Any, session: Session, t0: dt.datetime) -> None:
         last_food_at=t0 - dt.timedelta(hours=4), last_liquid_at=t0 - dt.timedelta(hours=1),
         concomitant_reviewed=True, safe_departure_arranged=True), now=t0)  # fmt: skip
     session_writes.add_vitals(people.nurse, session.pk, VitalsInput(t0 - dt.timedelta(minutes=10), 128, 80, 72, 98,
-                              timepoint="pre_dose"), now=t0)  # fmt: skip
+                              timepoint="predose"), now=t0)  # fmt: skip
 
 
 def test_a_contraindication_follows_the_patient_to_the_chair(people: Any) -> None:
@@ -195,7 +195,7 @@ def test_a_contraindication_follows_the_patient_to_the_chair(people: Any) -> Non
     assert stored.dose_check["overridden"] is True
 
 
-def test_an_eligibility_override_lifts_the_pre_dose_hold(people: Any) -> None:
+def test_an_eligibility_override_lifts_the_predose_hold(people: Any) -> None:
     patient = _contraindicated(people)
     session = _esk_session(people, patient, gate_reason=REASON)
     t0 = session.scheduled_at + dt.timedelta(minutes=30)
@@ -312,7 +312,7 @@ def _charted_not_ready(people: Any) -> tuple[Session, dt.datetime]:
     now = t0 + dt.timedelta(hours=2, minutes=10)
     _checklist(people, session, t0)
     session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "LOT-1", devices_used=2), now=now)
-    for minutes, timepoint in ((40, "post_40"), (115, "discharge")):
+    for minutes, timepoint in ((40, "post-40"), (115, "discharge")):
         session_writes.add_vitals(people.nurse, session.pk, VitalsInput(t0 + dt.timedelta(minutes=minutes), 126, 80,
                                   70, 98, timepoint=timepoint), now=now)  # fmt: skip
     session_writes.add_rating(people.nurse, session.pk, RatingInput("moaas", 3, t0 + dt.timedelta(minutes=118)),

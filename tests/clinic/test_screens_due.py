@@ -45,7 +45,7 @@ def _treated(clinic: Any, days_ago: int, *, phase: str = "induction", name: str 
     person = make_patient(clinic, family_name=name or f"Dosed{days_ago}")
     first = NOW - dt.timedelta(days=days_ago)
     course = make_course(person, phase=phase, start_date=first.date())
-    make_session(course, scheduled_at=first, status="signed", dose_given_at=first, dose_mg=56)
+    make_session(course, scheduled_at=first, status="signed", dosed_at=first, dose_mg=56)
     return person
 
 

@@ -60,7 +60,7 @@ EXPECTED = ["induction"] * len(INDUCTION_DAYS) + ["maintenance"] * len(MAINTENAN
 def test_induction_doses_stay_induction_after_the_course_moves_on(people: Any) -> None:
     course = _course_that_moved_on(people)
     assert course.phase == "maintenance"
-    stored = list(course.sessions.order_by("dose_given_at").values_list("phase", flat=True))
+    stored = list(course.sessions.order_by("dosed_at").values_list("phase", flat=True))
     assert stored == EXPECTED
     assert [phase for _, _, phase in trajectory.dose_records(course.patient)] == EXPECTED
     assert [d.phase for d in safety._doses(course.patient)] == EXPECTED
@@ -94,7 +94,7 @@ def test_research_export_reads_the_phase_of_the_dose(people: Any) -> None:
 
     course = _course_that_moved_on(people)
     builder = RowBuilder.__new__(RowBuilder)  # only _phase is exercised: it needs no export state
-    phases = [builder._phase(course, s) for s in course.sessions.order_by("dose_given_at")]
+    phases = [builder._phase(course, s) for s in course.sessions.order_by("dosed_at")]
     assert phases == EXPECTED
 
 
@@ -103,8 +103,8 @@ def _fill(session_ids: list[int]) -> list[str]:
         "ketamine_trd.clinic.records.migrations.0007_fill_session_phase_from_course_history"
     )
     Session.objects.filter(pk__in=session_ids).update(phase="")
-    migration.fill_session_phase(apps, None)
-    return list(Session.objects.filter(pk__in=session_ids).order_by("dose_given_at").values_list("phase", flat=True))
+    migration.fill_session_phase(apps, None, "dosed_at")  # today's models: 0010 renamed the column
+    return list(Session.objects.filter(pk__in=session_ids).order_by("dosed_at").values_list("phase", flat=True))
 
 
 def test_migration_fills_the_phase_from_the_course_history(people: Any) -> None:
@@ -119,7 +119,7 @@ def test_migration_falls_back_to_the_calendar_without_a_history(people: Any) -> 
     # seeded directly (no audit events): induction up to the end-of-induction review day, maintenance after it
     course = make_course(make_patient(people.clinic), phase="maintenance", start_date=DAY0.date())
     Course.objects.filter(pk=course.pk).update(review_due_on=day(27).date())
-    ids = [make_session(course, scheduled_at=day(n), dose_given_at=day(n), status="signed").pk for n in (0, 14, 27, 35)]
+    ids = [make_session(course, scheduled_at=day(n), dosed_at=day(n), status="signed").pk for n in (0, 14, 27, 35)]
     assert _fill(ids) == ["induction", "induction", "induction", "maintenance"]
 
 

@@ -31,10 +31,10 @@ def _chart_complete_esketamine_session(people, session: Session, t0: dt.datetime
         last_food_at=t0 - dt.timedelta(hours=4), last_liquid_at=t0 - dt.timedelta(hours=1),
         concomitant_reviewed=True, safe_departure_arranged=True), now=now)  # fmt: skip
     session_writes.add_vitals(nurse, session.pk, VitalsInput(t0 - dt.timedelta(minutes=10), 128, 80, 72, 98,
-                              timepoint="pre_dose"), now=now)  # fmt: skip
+                              timepoint="predose"), now=now)  # fmt: skip
     session_writes.record_dose(nurse, session.pk, DoseInput(t0, Decimal(56), "LOT-123", devices_used=2), now=now)
     session_writes.add_vitals(nurse, session.pk, VitalsInput(t0 + dt.timedelta(minutes=40), 134, 84, 76, 97,
-                              timepoint="post_40"), now=now)  # fmt: skip
+                              timepoint="post-40"), now=now)  # fmt: skip
     session_writes.add_rating(nurse, session.pk, RatingInput("moaas", 5, t0 + dt.timedelta(minutes=45)), now=now)
     session_writes.add_rating(nurse, session.pk, RatingInput("cadss-23", 4, t0 + dt.timedelta(minutes=45)), now=now)
     session_writes.add_vitals(nurse, session.pk, VitalsInput(t0 + dt.timedelta(minutes=115), 126, 80, 70, 98,
@@ -112,7 +112,7 @@ def test_implausible_blood_pressure_is_refused_naming_the_field(
 def test_bp_300_over_20_on_the_form_names_the_field_and_range(people, esk_session) -> None:  # type: ignore[no-untyped-def]
     session, _ = esk_session
     local = timezone.localtime(timezone.now()).strftime("%Y-%m-%dT%H:%M")
-    data = {"vitals-taken_at": local, "vitals-timepoint": "pre_dose", "vitals-systolic_mmhg": "300",
+    data = {"vitals-taken_at": local, "vitals-timepoint": "predose", "vitals-systolic_mmhg": "300",
             "vitals-diastolic_mmhg": "20"}  # fmt: skip
     response = people.client("nurse").post(f"/sessions/{session.pk}/vitals/", data)
     assert response.status_code == 422

@@ -49,7 +49,7 @@ def test_racemic_vascular_items_are_cautions_not_hard_rules(product: Product, co
     assert r.decision == "eligible_with_cautions"
 
 
-def test_s1_pre_dose_bp_above_140_90_is_a_caution_by_default() -> None:
+def test_s1_predose_bp_above_140_90_is_a_caution_by_default() -> None:
     r = screen(_profile(blood_pressure={"systolic": 150, "diastolic": 85}), Product.ESKETAMINE_NASAL)
     assert r.decision == "eligible_with_cautions" and r.bp_profile == "spravato-label-2019"
     assert [f.rule for f in r.findings] == ["bp-pre-dose-elevated"] and r.findings[0].source == "S1"

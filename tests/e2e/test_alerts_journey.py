@@ -69,7 +69,7 @@ def _seed(users: dict[str, Any]) -> None:
         created_at=now, updated_at=now,
     )  # fmt: skip
     Session.objects.create(
-        course=course, patient=busy, scheduled_at=first, status="signed", dose_given_at=first, dose_mg=56,
+        course=course, patient=busy, scheduled_at=first, status="signed", dosed_at=first, dose_mg=56,
         phase="induction", created_at=now, updated_at=now,
     )  # fmt: skip
 

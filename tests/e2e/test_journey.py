@@ -258,7 +258,7 @@ def _chart_session(j: Journey, session_url: str, t0: dt.datetime) -> None:
             "vitals",
             {
                 "taken_at": at(5),
-                "timepoint": "pre_dose",
+                "timepoint": "predose",
                 "systolic_mmhg": "124",
                 "diastolic_mmhg": "78",
                 "heart_rate_bpm": "72",
@@ -270,7 +270,7 @@ def _chart_session(j: Journey, session_url: str, t0: dt.datetime) -> None:
             "vitals",
             {
                 "taken_at": at(50),
-                "timepoint": "post_40",
+                "timepoint": "post-40",
                 "systolic_mmhg": "136",
                 "diastolic_mmhg": "84",
                 "heart_rate_bpm": "76",

@@ -112,7 +112,7 @@ def test_a_contraindicated_patient_is_not_planned_or_dosed_without_a_reason(page
     npage.wait_for_load_state()
     vitals = npage.locator("[data-testid='form-vitals']")
     vitals.locator("[name='vitals-taken_at']").fill(_local(t0 + dt.timedelta(minutes=2)))
-    vitals.locator("[name='vitals-timepoint']").select_option("pre_dose")
+    vitals.locator("[name='vitals-timepoint']").select_option("predose")
     for name, value in (("systolic_mmhg", "126"), ("diastolic_mmhg", "80"), ("spo2_percent", "98")):
         vitals.locator(f"[name='vitals-{name}']").fill(value)
     vitals.locator("button[type=submit]").click()

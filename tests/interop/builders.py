@@ -49,8 +49,8 @@ def patient_export(product: Product = Product.KETAMINE_IV) -> PatientExport:
         Decimal("0.5") if iv else None, "LOT-7781", None if iv else 2, Decimal("52.5") if iv else None,
     )  # fmt: skip
     vitals = (
-        VitalsRecord("11", T0 - dt.timedelta(minutes=5), "pre_dose", 128, 82, 71, 98, 14),
-        VitalsRecord("12", T0 + dt.timedelta(minutes=40), "post_40", 151, 90, 80, 97, None),
+        VitalsRecord("11", T0 - dt.timedelta(minutes=5), "predose", 128, 82, 71, 98, 14),
+        VitalsRecord("12", T0 + dt.timedelta(minutes=40), "post-40", 151, 90, 80, 97, None),
     )
     ratings = (
         RatingRecord("21", "moaas", 4, T0 + dt.timedelta(minutes=30)),

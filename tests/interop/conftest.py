@@ -42,11 +42,11 @@ def seed_patient(clinic: Any, nurse: Any) -> Patient:
     patient = make_patient(clinic, mrn="MRN-7", given_name="Ada", family_name="Lee", date_of_birth=dt.date(1980, 1, 2))
     course = make_course(patient, product="ketamine-iv", route="iv", start_date=T0.date())
     session = make_session(
-        course, scheduled_at=T0, status="signed", dose_given_at=T0, dose_mg=Decimal("35.00"),
-        dose_mg_per_kg=Decimal("0.500"), lot_number="LOT-1", infusion_rate_ml_per_h=Decimal("52.50"),
+        course, scheduled_at=T0, status="signed", dosed_at=T0, dose_mg=Decimal("35.00"),
+        mg_per_kg=Decimal("0.500"), lot_number="LOT-1", infusion_rate_ml_per_h=Decimal("52.50"),
         infusion_ended_at=T0 + dt.timedelta(minutes=40), monitoring_completed_at=T0 + dt.timedelta(hours=2),
     )  # fmt: skip
-    VitalSign.objects.create(session=session, taken_at=T0, timepoint="pre_dose", systolic_mmhg=128,
+    VitalSign.objects.create(session=session, taken_at=T0, timepoint="predose", systolic_mmhg=128,
                              diastolic_mmhg=82, heart_rate_bpm=71, spo2_percent=98)  # fmt: skip
     SessionRating.objects.create(
         session=session, instrument_id="moaas", value=4, taken_at=T0 + dt.timedelta(minutes=20)

@@ -159,7 +159,7 @@ def test_label_profile_covers_the_pmf_bp_time_points_S8() -> None:
     assert ids == ["predose", "post-40", "discharge"]  # "completion" is the before-discharge reading
 
 
-def test_iv_pre_dose_crisis_pressure_holds_at_the_chair() -> None:
+def test_iv_predose_crisis_pressure_holds_at_the_chair() -> None:
     from ketamine_trd.clinical.checklist import PredoseChecklist, evaluate_predose
     from ketamine_trd.clinical.monitoring.vitals import VitalSigns
 

@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError, ValidationErrorContext
 from ninja.security import django_auth
 
+from ketamine_trd.clinic.edge import error_body
 from ketamine_trd.errors import InputError, KtrdError, http_status_for
 
 
@@ -71,11 +72,7 @@ api = ClinicAPI(
 
 @api.exception_handler(KtrdError)
 def _domain_error(request: HttpRequest, error: KtrdError) -> HttpResponse:
-    if isinstance(error, InputError):
-        body = error.as_dict()
-    else:
-        body = {"error": type(error).__name__, "message": str(error)}
-    return api.create_response(request, body, status=http_status_for(error))
+    return api.create_response(request, error_body(error), status=http_status_for(error))
 
 
 @api.exception_handler(ValidationError)

@@ -308,7 +308,7 @@ class _Seeder:
                 concomitant_reviewed=True, safe_departure_arranged=True,
             )  # fmt: skip
             session_writes.record_checklist(self.staff["nurse"], s.pk, checklist, now=self.now)
-            pre = VitalsInput(self.now - dt.timedelta(minutes=25), 132, 84, 76, 98, timepoint="pre_dose")
+            pre = VitalsInput(self.now - dt.timedelta(minutes=25), 132, 84, 76, 98, timepoint="predose")
             session_writes.add_vitals(self.staff["nurse"], s.pk, pre, now=self.now)
             return
         sessions.schedule_session(self.staff["front_desk"], course.pk, scheduled_at=at, chair=chair, now=self.now)
@@ -330,7 +330,7 @@ class _Seeder:
         )  # fmt: skip
         w.record_checklist(nurse, s.pk, checklist, now=at(-14))
         pre = VitalsInput(
-            at(-10), rng.randint(116, 136), rng.randint(70, 86), rng.randint(60, 88), 98, timepoint="pre_dose"
+            at(-10), rng.randint(116, 136), rng.randint(70, 86), rng.randint(60, 88), 98, timepoint="predose"
         )
         w.add_vitals(nurse, s.pk, pre, now=at(-9))
         off_plan = not esk and mg_per_kg != Decimal("0.5")
@@ -343,7 +343,7 @@ class _Seeder:
         w.record_dose(charting_user, s.pk, dose, now=at(1) if esk else at(41))
         systolic = 184 if high_bp else rng.randint(124, 150)
         w.add_vitals(nurse, s.pk, VitalsInput(at(40), systolic, rng.randint(78, 96), rng.randint(62, 92), 97,
-                                              timepoint="post_40"), now=at(41))  # fmt: skip
+                                              timepoint="post-40"), now=at(41))  # fmt: skip
         cadss = rng.randint(0, 14)
         moaas = rng.choice((4, 5, 5))
         w.add_rating(nurse, s.pk, RatingInput("moaas", moaas, at(45)), now=at(46))

@@ -1,8 +1,10 @@
 """The web edge's one mapping of the error tree, and the one guard against text no record can hold.
 
 ``ErrorTreeMiddleware`` turns every ``KtrdError`` a page view lets through into the HTTP status of
-``errors.HTTP_STATUS`` (a page naming the field for ``InputError``; the API maps the same tree in
-``clinic.api``), and a re-authentication request into the re-authentication page.
+``errors.HTTP_STATUS`` (a page naming the field for ``InputError``; a refused role is 403 and a record of another
+clinic 404 here too), and a re-authentication request into the re-authentication page. The API's exception
+handler (``clinic.api``) and the write edge (``clinic.write_requests``) answer with the same ``error_body`` and
+status: one table, one body, for every edge.
 
 ``InputGuardMiddleware`` refuses a NUL anywhere in the path, the query, a form body or a JSON body with 422
 naming the field, before any view runs: PostgreSQL cannot store NUL in text, and no clinician types one. It
@@ -23,7 +25,7 @@ from django.template.response import TemplateResponse
 
 from ketamine_trd.errors import InputError, KtrdError, http_status_for
 
-__all__ = ["ErrorTreeMiddleware", "InputGuardMiddleware", "refused_field"]
+__all__ = ["ErrorTreeMiddleware", "InputGuardMiddleware", "error_body", "refused", "refused_field"]
 
 _BAD = re.compile("\x00")
 _MAX_DEPTH = 64
@@ -35,13 +37,18 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+def error_body(error: KtrdError) -> dict[str, Any]:
+    """The JSON body of a refusal: an ``InputError`` names field, value and what is allowed; others say what."""
+    if isinstance(error, InputError):
+        return error.as_dict()
+    return {"error": type(error).__name__, "message": str(error)}
+
+
 def refused(request: HttpRequest, error: KtrdError) -> HttpResponseBase:
     """The response for ``error`` at the web edge: JSON for the API, a page otherwise; status from the tree."""
     status = http_status_for(error)
     if _is_api(request):
-        body = error.as_dict() if isinstance(error, InputError) else {"error": type(error).__name__,
-                                                                      "message": str(error)}  # fmt: skip
-        return JsonResponse(body, status=status)
+        return JsonResponse(error_body(error), status=status)
     context = {"heading": _HEADINGS.get(status, "Not done"), "message": str(error)}
     return TemplateResponse(request, "errors/refused.html", context, status=status).render()
 

@@ -75,16 +75,16 @@ def _clinic_of(actor: Actor, action: str, clinic: Any) -> Any:
 
 
 def _dose(session: Session, product: Product) -> DoseRecord | None:
-    if session.dose_mg is None or session.dose_given_at is None:
+    if session.dose_mg is None or session.dosed_at is None:
         return None
     return DoseRecord(
         product=product,
         dose_mg=session.dose_mg,
-        given_at=session.dose_given_at,
+        dosed_at=session.dosed_at,
         ended_at=session.infusion_ended_at,
-        dose_mg_per_kg=session.dose_mg_per_kg,
+        mg_per_kg=session.mg_per_kg,
         lot_number=session.lot_number,
-        devices_count=session.devices_count,
+        devices_used=session.devices_used,
         infusion_rate_ml_per_h=session.infusion_rate_ml_per_h,
     )
 

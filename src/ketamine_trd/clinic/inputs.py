@@ -23,13 +23,15 @@ from pydantic import Field as SchemaField
 
 from ketamine_trd.clinic.form_errors import add_domain_error, sentence
 from ketamine_trd.clinical.inputs.base import specs_of
-from ketamine_trd.clinical.inputs.fields import Choice, Day, Flag, Many, Moment, Number, Spec, Text
+from ketamine_trd.clinical.inputs.fields import Answers, Choice, Day, Flag, Many, Moment, Number, Spec, Text
 from ketamine_trd.errors import InputError
 
 __all__ = ["InputForm", "InputSchema", "form_for", "schema_for"]
 
 _NO_CONTROL = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
 _NO_CONTROL_ONE_LINE = r"^[^\u0000-\u001f\u007f]*$"
+#: what a datetime-local widget sends (the clinic's wall-clock time); aware ISO times are read before these
+_ISO_TIMES = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
 # ---------------------------------------------------------------- forms
@@ -73,9 +75,12 @@ def _form_inner(field_spec: Spec, default: Any) -> forms.Field:
         attrs = {"min": f"{field_spec.low:f}", "max": f"{field_spec.high:f}", "step": step, "inputmode": "decimal"}
         return forms.CharField(required=False, widget=forms.NumberInput(attrs=attrs))
     if isinstance(field_spec, Moment):
-        return forms.DateTimeField(required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+        # ISO 8601 only, as the API: never a locale's 02/03/2026, which reads as two different days
+        widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        return forms.DateTimeField(required=False, widget=widget, input_formats=_ISO_TIMES)
     if isinstance(field_spec, Day):
-        return forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+        return forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               input_formats=["%Y-%m-%d"])  # fmt: skip
     if isinstance(field_spec, Flag):
         if default is False:
             return forms.BooleanField(required=False)
@@ -112,8 +117,12 @@ class InputForm(forms.Form):
         try:
             self.value = self.input_type(**self.input_values(data))
         except InputError as error:
-            add_domain_error(self, error)
+            add_domain_error(self, error, self.field_map(error))
         return data
+
+    def field_map(self, error: InputError) -> dict[str, str]:
+        """Where an error naming a field the form shows under another name goes (a subclass says)."""
+        return {}
 
     def to_input(self) -> Any:
         """The core input value (call after ``is_valid()``)."""
@@ -157,6 +166,9 @@ def _json_schema(field_spec: Spec, default: Any) -> dict[str, Any]:
         kind = {"type": "string", "enum": list(field_spec.options)}
     elif isinstance(field_spec, Many):
         kind = {"type": "array", "items": {"type": "string", "enum": sorted(field_spec.options)}}
+    elif isinstance(field_spec, Answers):
+        kind = {"type": "object", "maxProperties": field_spec.max_items,
+                "additionalProperties": {"anyOf": [{"type": "integer"}, {"type": "null"}]}}  # fmt: skip
     elif isinstance(field_spec, Text):
         kind = {"type": "string", "maxLength": field_spec.max_length,
                 "pattern": f"^{field_spec.pattern}$" if field_spec.pattern else
@@ -165,7 +177,7 @@ def _json_schema(field_spec: Spec, default: Any) -> dict[str, Any]:
             kind["minLength"] = max(1, field_spec.min_length)
     else:  # pragma: no cover - a new spec kind must say its schema
         raise TypeError(f"no JSON schema for {type(field_spec).__name__}")
-    if not field_spec.required and not isinstance(field_spec, Many) and default is None:
+    if not field_spec.required and not isinstance(field_spec, (Many, Answers)) and default is None:
         return {"anyOf": [kind, {"type": "null"}], **described}
     return {**kind, **described}
 
@@ -173,9 +185,15 @@ def _json_schema(field_spec: Spec, default: Any) -> dict[str, Any]:
 def _python_type(field_spec: Spec) -> Any:
     if isinstance(field_spec, Number):
         return int if field_spec.places == 0 else Decimal
-    return {Moment: dt.datetime, Day: dt.date, Flag: bool, Choice: str, Text: str, Many: frozenset[str]}[
-        type(field_spec)
-    ]
+    return {
+        Moment: dt.datetime,
+        Day: dt.date,
+        Flag: bool,
+        Choice: str,
+        Text: str,
+        Many: frozenset[str],
+        Answers: dict[str, int | None],
+    }[type(field_spec)]
 
 
 class InputSchema(Schema):

@@ -155,7 +155,7 @@ class RowBuilder:
         return zoneinfo.ZoneInfo(course.patient.clinic.time_zone or "UTC")
 
     def _session_date(self, course: Course, s: Session) -> dt.date:
-        return _local_date(s.dose_given_at or s.scheduled_at, self._tz(course))
+        return _local_date(s.dosed_at or s.scheduled_at, self._tz(course))
 
     def _phase(self, course: Course, s: Session) -> str:
         """The phase the dose was given in (stored on the session when it was charted).
@@ -184,14 +184,14 @@ class RowBuilder:
                     "synthetic": course.patient.synthetic,
                 }
             )
-            if s.dose_mg is not None and s.dose_given_at is not None:
+            if s.dose_mg is not None and s.dosed_at is not None:
                 self.tables["doses"].append(
                     {
                         "dose_id": deid.research_id("dose", s.pk),
                         "session_id": session_id,
                         "dose_mg": float(s.dose_mg),
-                        "dose_mg_per_kg": None if s.dose_mg_per_kg is None else float(s.dose_mg_per_kg),
-                        "administered_at": deid.shift_datetime(pk, s.dose_given_at),
+                        "dose_mg_per_kg": None if s.mg_per_kg is None else float(s.mg_per_kg),
+                        "administered_at": deid.shift_datetime(pk, s.dosed_at),
                         "synthetic": course.patient.synthetic,
                     }
                 )

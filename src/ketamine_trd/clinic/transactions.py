@@ -28,24 +28,22 @@ the rows were read and before anything is shown: a read that cannot be audited i
 
 Retries and busy databases
 --------------------------
-:func:`run_write` (and the :func:`write_service` decorator) run a whole write transaction again when the
-database reports contention (SQLite "database is locked" after its busy timeout; PostgreSQL serialization
-failure, deadlock or lock timeout), at most ``ATTEMPTS`` times with a short randomised pause; a transaction
-nested inside another is never retried on its own (its outermost owner retries all of it). When every attempt
-found the database busy the caller gets :class:`ketamine_trd.errors.Busy` (HTTP 503 with ``Retry-After``),
-never a 500.
+:func:`run_write` runs a whole write transaction again when the database reports contention (SQLite "database
+is locked" after its busy timeout; PostgreSQL serialization failure, deadlock or lock timeout), at most
+``ATTEMPTS`` times with a short randomised pause; a transaction nested inside another is never retried on its own
+(its outermost owner retries all of it). When every attempt found the database busy the caller gets
+:class:`ketamine_trd.errors.Busy` (HTTP 503 with ``Retry-After``), never a 500.
 """
 
 from __future__ import annotations
 
-import functools
 import random
 import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from django.db import DatabaseError, OperationalError, transaction
 
@@ -62,11 +60,9 @@ __all__ = [
     "run_small_write",
     "run_write",
     "small_write",
-    "write_service",
     "writing",
 ]
 
-P = ParamSpec("P")
 T = TypeVar("T")
 
 #: attempts of one whole write transaction before the caller is told the database is busy
@@ -258,16 +254,6 @@ def _retried(
                 raise Busy(f"the database stayed busy through {attempts} attempts", RETRY_AFTER_S) from error
             sleep(random.uniform(0, BACKOFF_S * 2 ** (attempt - 1)))  # nosec B311 - jitter, not security
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def write_service(fn: Callable[P, T]) -> Callable[P, T]:
-    """Decorate a service function whose whole body is one write transaction (retried on contention)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        return run_write(lambda: fn(*args, **kwargs))
-
-    return wrapper
 
 
 def warn_if_out_of_order() -> None:

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 
+from ketamine_trd.clinic.edge import error_body
 from ketamine_trd.clinic.transactions import RETRY_AFTER_S, is_contention, run_write
 from ketamine_trd.errors import Busy, InputError, http_status_for
 
@@ -109,7 +110,7 @@ class BusyEdgeMiddleware:
 
 
 def _refusal(error: InputError) -> HttpResponse:
-    return JsonResponse(error.as_dict(), status=http_status_for(error))
+    return JsonResponse(error_body(error), status=http_status_for(error))
 
 
 def _fingerprint(request: HttpRequest) -> str:

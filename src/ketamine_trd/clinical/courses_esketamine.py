@@ -19,9 +19,11 @@ from ketamine_trd.clinical.scheduling import ClosedDays, place
 from ketamine_trd.clinical.sources import cite
 from ketamine_trd.errors import InputError
 
-__all__ = ["FROM_WEEK9", "EsketamineCourseRequest", "plan_esketamine"]
+__all__ = ["FROM_WEEK9", "TOTAL_WEEKS_RANGE", "EsketamineCourseRequest", "plan_esketamine"]
 
 FROM_WEEK9 = ("weekly", "every-2-weeks")
+#: weeks a TRD course is planned for: the 4-week induction at least, two years at most (platform-defined)
+TOTAL_WEEKS_RANGE = (4, 104)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +51,8 @@ class EsketamineCourseRequest:
             raise InputError("indication", self.indication, ", ".join(INDICATIONS))
         if self.from_week9 not in FROM_WEEK9:
             raise InputError("from_week9", self.from_week9, ", ".join(FROM_WEEK9))
-        if not 4 <= self.total_weeks <= 104:
-            raise InputError("total_weeks", self.total_weeks, "4 to 104 weeks")
+        if not TOTAL_WEEKS_RANGE[0] <= self.total_weeks <= TOTAL_WEEKS_RANGE[1]:
+            raise InputError("total_weeks", self.total_weeks, "{} to {} weeks".format(*TOTAL_WEEKS_RANGE))
         get_esketamine_profile(self.profile)
 
 

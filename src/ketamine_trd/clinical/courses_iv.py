@@ -17,10 +17,23 @@ from ketamine_trd.clinical.scheduling import ClosedDays, place
 from ketamine_trd.clinical.sources import cite
 from ketamine_trd.errors import InputError
 
-__all__ = ["MAINTENANCE_OPTIONS", "IvCourseRequest", "plan_iv"]
+__all__ = [
+    "INFUSIONS_RANGE",
+    "MAINTENANCE_OPTIONS",
+    "MAINTENANCE_SESSIONS_RANGE",
+    "PER_WEEK_OPTIONS",
+    "IvCourseRequest",
+    "plan_iv",
+]
 
 MAINTENANCE_OPTIONS = ("none", "weekly", "every-2-weeks", "monthly", "taper")
 _OFFSETS = {2: (0, 3), 3: (0, 2, 4)}  # days into each week: Mon/Thu or Mon/Wed/Fri from the start day
+#: induction infusions a week (the trial schedules: twice or thrice weekly)
+PER_WEEK_OPTIONS = tuple(_OFFSETS)
+#: induction infusions in a course (KetECT gave up to 12, S27)
+INFUSIONS_RANGE = (1, 12)
+#: maintenance sessions planned after induction (platform-defined: at most a year of weekly sessions)
+MAINTENANCE_SESSIONS_RANGE = (0, 52)
 _INTERVAL_DAYS = {"weekly": 7, "every-2-weeks": 14, "monthly": 28}
 WEEKEND = frozenset({5, 6})
 
@@ -61,12 +74,15 @@ class IvCourseRequest:
         check_common(self.start, self.min_gap_days, self.reassess_every_weeks)
         if self.per_week not in _OFFSETS:
             raise InputError("per_week", self.per_week, "2 or 3 infusions a week")
-        if not 1 <= self.infusions <= 12:
-            raise InputError("infusions", self.infusions, "1 to 12 induction infusions (KetECT gave up to 12, S27)")
+        low, high = INFUSIONS_RANGE
+        if not low <= self.infusions <= high:
+            raise InputError("infusions", self.infusions, f"{low} to {high} induction infusions (KetECT gave up to "
+                             f"{high}, S27)")  # fmt: skip
         if self.maintenance not in MAINTENANCE_OPTIONS:
             raise InputError("maintenance", self.maintenance, ", ".join(MAINTENANCE_OPTIONS))
-        if not 0 <= self.maintenance_sessions <= 52:
-            raise InputError("maintenance_sessions", self.maintenance_sessions, "0 to 52")
+        low, high = MAINTENANCE_SESSIONS_RANGE
+        if not low <= self.maintenance_sessions <= high:
+            raise InputError("maintenance_sessions", self.maintenance_sessions, f"{low} to {high}")
         if self.maintenance == "none" and self.maintenance_sessions:
             raise InputError("maintenance", "none", "an option other than none when maintenance_sessions > 0")
         prof = get_iv_profile(self.dose_profile)

@@ -122,20 +122,20 @@ class DoseRecord:
 
     product: Product
     dose_mg: Decimal
-    given_at: dt.datetime
+    dosed_at: dt.datetime
     ended_at: dt.datetime | None = None
-    dose_mg_per_kg: Decimal | None = None
+    mg_per_kg: Decimal | None = None
     lot_number: str = ""
-    devices_count: int | None = None
+    devices_used: int | None = None
     infusion_rate_ml_per_h: Decimal | None = None
 
     def __post_init__(self) -> None:
-        _aware("dose.given_at", self.given_at)
+        _aware("dose.dosed_at", self.dosed_at)
         _aware("dose.ended_at", self.ended_at)
         if self.dose_mg <= 0:
             raise InputError("dose.dose_mg", str(self.dose_mg), "a dose above 0 mg")
-        if self.ended_at is not None and self.ended_at < self.given_at:
-            raise InputError("dose.ended_at", self.ended_at.isoformat(), "a time not before dose.given_at")
+        if self.ended_at is not None and self.ended_at < self.dosed_at:
+            raise InputError("dose.ended_at", self.ended_at.isoformat(), "a time not before dose.dosed_at")
 
 
 @dataclass(frozen=True, slots=True)

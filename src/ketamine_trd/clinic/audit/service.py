@@ -1,8 +1,7 @@
 """Writing and checking the audit trail.
 
 Other apps call :func:`record` from their services, inside the write transaction of the
-change it records, opened by :func:`ketamine_trd.clinic.transactions.writing` (or the
-``write_service`` decorator)::
+change it records, opened by :func:`ketamine_trd.clinic.transactions.writing`::
 
     from ketamine_trd.clinic.audit.service import record
     from ketamine_trd.clinic.transactions import writing

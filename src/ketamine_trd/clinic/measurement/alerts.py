@@ -21,6 +21,7 @@ from ketamine_trd.clinic.measurement.models import Alert
 from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical import sources
 from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
+from ketamine_trd.clinical.inputs.measurement import AcknowledgeInput
 from ketamine_trd.errors import ConflictError, InputError, NotFoundError
 
 __all__ = [
@@ -100,8 +101,7 @@ def acknowledge_alert(actor: Actor, alert_id: int, *, now: dt.datetime, note: st
     saved): the rule lives here, so the form, the API and any other caller meet the same refusal.
     """
     user = authorize(actor, "alert.acknowledge")
-    if len(note) > 2000:
-        raise InputError("note", f"{len(note)} characters", "at most 2000 characters")
+    note = AcknowledgeInput(note=note).note  # the core's one description: text, at most 2000 characters
     with writing():
         rows = Alert.objects.for_clinic(user.clinic_id).select_for_update().select_related("patient")
         alert: Alert | None = rows.filter(pk=alert_id).first()

@@ -7,18 +7,27 @@ exception handler (``clinic/api.py``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 
+from ketamine_trd.clinic.inputs import InputSchema, schema_for
 from ketamine_trd.clinic.measurement import services, trajectory
 from ketamine_trd.clinic.measurement.alerts import PAGE_SIZE
 from ketamine_trd.clinical import instruments
 from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
+from ketamine_trd.clinical.inputs.measurement import AcknowledgeInput, AssessmentInput
 
 router = Router(tags=["measurement"])
+
+if TYPE_CHECKING:  # generated classes: mypy sees what they all are
+    AssessmentIn: TypeAlias = InputSchema
+    AcknowledgeIn: TypeAlias = InputSchema
+else:  # the inputs are the core's (clinical.inputs.measurement); the outputs list their fields
+    AssessmentIn = schema_for(AssessmentInput, "AssessmentIn")
+    AcknowledgeIn = schema_for(AcknowledgeInput, "AcknowledgeIn")
 
 
 class ItemOut(Schema):
@@ -37,14 +46,6 @@ class InstrumentOut(Schema):
     rater: str
     source: str
     items: list[ItemOut]
-
-
-class AssessmentIn(Schema):
-    instrument_id: str = Field(..., max_length=40)
-    answers: dict[str, int | None]
-    administered_at: dt.datetime
-    course_id: int | None = None
-    session_id: int | None = None
 
 
 class AssessmentOut(Schema):
@@ -96,10 +97,6 @@ class RecordedOut(Schema):
     assessment: AssessmentOut
     alerts: list[AlertOut]
     followups: list[str]
-
-
-class AcknowledgeIn(Schema):
-    note: str = Field("", max_length=2000, description="what was done; required for a critical alert")
 
 
 class EventOut(Schema):
@@ -154,15 +151,16 @@ def list_assessments(request: HttpRequest, patient_id: int, instrument_id: str |
 @router.post("/patients/{patient_id}/assessments", response={201: RecordedOut})
 def create_assessment(request: HttpRequest, patient_id: int, payload: AssessmentIn) -> Status[dict[str, Any]]:
     """Score and save an assessment; out-of-range answers are refused naming the item (422), nothing saved."""
+    data = payload.to_input()  # a time without a time zone is refused (422), never guessed
     saved = services.record_assessment(
         request,
         patient_id,
-        payload.instrument_id,
-        payload.answers,
-        administered_at=payload.administered_at,  # a time without a time zone is refused (422), never guessed
+        data.instrument_id,
+        data.answers,
+        administered_at=data.administered_at,
         now=timezone.now(),
-        course_id=payload.course_id,
-        session_id=payload.session_id,
+        course_id=data.course_id,
+        session_id=data.session_id,
     )
     body = {
         "assessment": _assessment(saved.assessment),
@@ -201,4 +199,4 @@ def list_alerts(
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut)
 def acknowledge_alert(request: HttpRequest, alert_id: int, payload: AcknowledgeIn) -> Any:
     """Acknowledge an open alert; a critical one needs a note (422 naming ``note`` otherwise, nothing saved)."""
-    return services.acknowledge_alert(request, alert_id, now=timezone.now(), note=payload.note)
+    return services.acknowledge_alert(request, alert_id, now=timezone.now(), note=payload.to_input().note)

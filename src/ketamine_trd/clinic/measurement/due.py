@@ -65,10 +65,10 @@ def screens_due_list(clinic_id: int, *, today: dt.date) -> list[DueRow]:
     from ketamine_trd.clinic.records.interface import Patient, Phase, Session, SessionStatus
 
     first_doses = dict(
-        Session.objects.filter(patient__clinic_id=clinic_id, status=SessionStatus.SIGNED, dose_given_at__isnull=False)
+        Session.objects.filter(patient__clinic_id=clinic_id, status=SessionStatus.SIGNED, dosed_at__isnull=False)
         .filter(patient__courses__phase__in=(Phase.INDUCTION, Phase.MAINTENANCE))
         .values_list("patient_id")
-        .annotate(first=Min("dose_given_at"))
+        .annotate(first=Min("dosed_at"))
         .order_by()
     )
     last_done: dict[int, list[ScreenRecord]] = defaultdict(list)

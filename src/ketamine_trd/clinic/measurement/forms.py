@@ -1,8 +1,9 @@
-"""One score-entry form generated from an instrument definition of the engine.
+"""One score-entry form generated from an instrument definition of the engine, and the acknowledgement form.
 
 Licence-gated instruments (``text_shareable`` false) show item ids and short labels only, never the
-licensed item text. The form validates each answer against the item's allowed values (read from the
-definition) so that an out-of-range value is refused naming the item; scoring stays in the engine.
+licensed item text. The form builds the core's ``AssessmentInput`` (``clinical.inputs.measurement``) from its
+item fields, so an answer is refused by the instrument's own definition, naming the item, with the words the
+API uses; scoring stays in the engine. The acknowledgement form is generated from ``AcknowledgeInput``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+
+from ketamine_trd.clinic.inputs import InputForm, form_for
+from ketamine_trd.clinical.inputs.measurement import AcknowledgeInput, AssessmentInput
+from ketamine_trd.errors import InputError
 
 __all__ = ["AcknowledgeForm", "assessment_form_class", "item_label"]
 
@@ -30,30 +35,24 @@ def _describe(values: tuple[int, ...]) -> str:
     return ", ".join(str(v) for v in values)
 
 
-class _ItemField(forms.IntegerField):
-    def __init__(self, *, allowed: tuple[int, ...], item_id: str, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.allowed = allowed
-        self.item_id = item_id
-
-    def validate(self, value: Any) -> None:
-        super().validate(value)
-        if value is not None and self.allowed and value not in self.allowed:
-            raise forms.ValidationError(
-                f"{self.item_id}: {value} is not allowed (allowed: {_describe(self.allowed)})", code="out_of_range"
-            )
+#: the generated part: when it was given (the item fields are the instrument's, the links are the API's)
+_TimeForm = form_for(AssessmentInput, exclude=("instrument_id", "answers", "course_id", "session_id"),
+                     name="AssessmentTimeForm")  # fmt: skip
 
 
-class _AssessmentForm(forms.Form):
+class _AssessmentForm(_TimeForm):  # type: ignore[misc,valid-type]
     instrument: Any = None
-    administered_at = forms.DateTimeField(
-        label="Administered at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
 
     def answers(self) -> dict[str, int | None]:
         """Item id -> value (None where left blank) from cleaned data."""
         return {str(item.id): self.cleaned_data.get(f"item_{item.id}") for item in self.instrument.items}
+
+    def input_values(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {"instrument_id": self.instrument.id, "answers": self.answers(), **super().input_values(data)}
+
+    def field_map(self, error: InputError) -> dict[str, str]:
+        """An item named ``phq9.q3`` by the instrument is shown under its field ``item_q3``."""
+        return {error.field: f"item_{error.field.rsplit('.', 1)[-1]}"}
 
 
 def assessment_form_class(instrument: Any, *, now: dt.datetime | None = None) -> type[_AssessmentForm]:
@@ -62,16 +61,14 @@ def assessment_form_class(instrument: Any, *, now: dt.datetime | None = None) ->
     for item in instrument.items:
         allowed = _allowed(item)
         attrs = {"min": min(allowed), "max": max(allowed)} if allowed else {}
-        fields[f"item_{item.id}"] = _ItemField(
+        fields[f"item_{item.id}"] = forms.IntegerField(
             label=item_label(instrument, item),
             required=False,
-            allowed=allowed,
-            item_id=str(item.id),
             help_text=f"allowed: {_describe(allowed)}" if allowed else "",
             widget=forms.NumberInput(attrs=attrs),
         )
     return type(f"{instrument.id}AssessmentForm", (_AssessmentForm,), fields)
 
 
-class AcknowledgeForm(forms.Form):
-    note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+#: acknowledging an alert: generated from the core's input type
+AcknowledgeForm: type[InputForm] = form_for(AcknowledgeInput, name="AcknowledgeForm")

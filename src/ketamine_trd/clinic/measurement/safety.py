@@ -29,14 +29,14 @@ def _doses(patient: Any) -> list[surveillance.DoseRecord]:
     from ketamine_trd.clinic.records.interface import Session, SessionStatus, VitalSign
 
     rows = list(
-        Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dose_given_at__isnull=False)
-        .order_by("dose_given_at")
-        .values_list("id", "dose_given_at", "dose_mg", "phase")
+        Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dosed_at__isnull=False)
+        .order_by("dosed_at")
+        .values_list("id", "dosed_at", "dose_mg", "phase")
     )
     bp = {
         sid: (sys_, dia)
         for sid, sys_, dia in VitalSign.objects.filter(
-            session__patient=patient, timepoint="pre_dose", systolic_mmhg__isnull=False
+            session__patient=patient, timepoint="predose", systolic_mmhg__isnull=False
         )
         .order_by("taken_at")
         .values_list("session_id", "systolic_mmhg", "diastolic_mmhg")

@@ -21,7 +21,7 @@ from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
 from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical import instruments
 from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
-from ketamine_trd.clinical.inputs.fields import Moment
+from ketamine_trd.clinical.inputs.measurement import AssessmentInput
 from ketamine_trd.errors import InputError
 
 __all__ = [
@@ -79,10 +79,6 @@ def _check_links(patient: Any, course_id: int | None, session_id: int | None) ->
     return course, session
 
 
-#: when an assessment was given: the core's one reading of a clinical time (``clinical.inputs.fields.Moment``)
-ADMINISTERED_AT = Moment("Administered at")
-
-
 def record_assessment(
     actor: Actor,
     patient_id: int,
@@ -100,19 +96,18 @@ def record_assessment(
     item or field) before anything is saved.
     """
     user = authorize(actor, "measurement.enter")
-    parsed = ADMINISTERED_AT.parse("administered_at", administered_at)  # a time zone, from 1970 on (required)
-    administered_at = parsed if parsed is not None else administered_at
-    if administered_at > now:
-        raise InputError(
-            "administered_at", administered_at.isoformat(), f"a time not after now ({now:%Y-%m-%d %H:%M} UTC)"
-        )
-    instrument = instruments.get(instrument_id)
-    result = instruments.score(instrument.id, dict(answers))
+    # the core's one description: instrument, answers (by its definition), a time with a zone from 1970 on
+    data = AssessmentInput(instrument_id=instrument_id, answers=dict(answers), administered_at=administered_at,
+                           course_id=course_id, session_id=session_id)  # fmt: skip
+    data.check_time(now)
+    instrument = instruments.get(data.instrument_id)
+    result = instruments.score(instrument.id, data.answers)
+    administered_at = data.administered_at
     from ketamine_trd.clinic.records.interface import patient_for
 
     with writing():
         patient = patient_for(user, patient_id)  # the role was checked above, before the transaction
-        course, session = _check_links(patient, course_id, session_id)
+        course, session = _check_links(patient, data.course_id, data.session_id)
         total = result.total
         assessment = Assessment.objects.create(
             patient=patient,

@@ -103,9 +103,9 @@ def dose_records(patient: Any) -> list[tuple[dt.datetime, Decimal | None, str]]:
     from ketamine_trd.clinic.records.interface import Session, SessionStatus
 
     rows = (
-        Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dose_given_at__isnull=False)
-        .order_by("dose_given_at")
-        .values_list("dose_given_at", "dose_mg", "phase")
+        Session.objects.filter(patient=patient, status=SessionStatus.SIGNED, dosed_at__isnull=False)
+        .order_by("dosed_at")
+        .values_list("dosed_at", "dose_mg", "phase")
     )
     return [(at, mg, phase) for at, mg, phase in rows if at is not None]
 

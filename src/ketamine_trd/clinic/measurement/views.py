@@ -14,8 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,24 +24,20 @@ from ketamine_trd.clinic.measurement import dashboard as dashboard_service
 from ketamine_trd.clinic.measurement import due, forms, page, progress_report, services
 from ketamine_trd.clinical import instruments
 from ketamine_trd.clinical.alert_vocabulary import AlertKind
-from ketamine_trd.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+from ketamine_trd.errors import ConflictError, InputError
 
 View = Callable[..., HttpResponseBase]
 
 
 def clinic_view(view: View) -> View:
-    """Login required; the error tree mapped to 403/404 (bad input: a form error, or 422 by ``clinic.edge``)."""
+    """Login required; domain errors are mapped once, by ``clinic.edge.ErrorTreeMiddleware`` (bad input that a form
+    shows is a form error)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied(str(error)) from None
-        except NotFoundError as error:
-            raise Http404(str(error)) from None
+        return view(request, *args, **kwargs)
 
     return wrapper
 
@@ -62,12 +57,13 @@ def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = form_class(request.POST or None, initial={"administered_at": timezone.localtime()})
     if request.method == "POST" and form.is_valid():
         try:
+            data = form.to_input()
             saved = services.record_assessment(
                 request,
                 patient_id,
-                instrument.id,
-                form.answers(),
-                administered_at=form.cleaned_data["administered_at"],
+                data.instrument_id,
+                data.answers,
+                administered_at=data.administered_at,
                 now=timezone.now(),
             )
         except InputError as error:
@@ -143,13 +139,15 @@ def screens_due(request: HttpRequest) -> HttpResponse:
 @clinic_view
 def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     form = forms.AcknowledgeForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.acknowledge_alert(request, alert_id, now=timezone.now(), note=note)
-    except (ConflictError, InputError) as error:
-        messages.error(request, _refusal(error))
+    if not form.is_valid():  # an overlong note is refused, never dropped
+        messages.error(request, "Not acknowledged: " + " ".join(e for errors in form.errors.values() for e in errors))
     else:
-        messages.success(request, "Alert acknowledged.")
+        try:
+            services.acknowledge_alert(request, alert_id, now=timezone.now(), note=form.to_input().note)
+        except (ConflictError, InputError) as error:
+            messages.error(request, _refusal(error))
+        else:
+            messages.success(request, "Alert acknowledged.")
     target = request.POST.get("next") or ""
     return redirect(target if target.startswith("/") and not target.startswith("//") else "measurement:worklist")
 

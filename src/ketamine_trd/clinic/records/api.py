@@ -83,8 +83,7 @@ def patient_courses(request: HttpRequest, patient_id: int) -> Any:
 
 @router.post("/patients/{patient_id}/courses", response={201: s.CourseOut, **ERRORS}, summary="Plan a course")
 def create_course(request: HttpRequest, patient_id: int, payload: s.CourseIn) -> Any:
-    data = courses.CourseInput(**payload.dict())
-    return Status(201, courses.plan_new_course(request, patient_id, data, now=_now()))
+    return Status(201, courses.plan_new_course(request, patient_id, payload.to_input(), now=_now()))
 
 
 @router.get("/courses/{course_id}", response={200: s.CourseOut, **ERRORS})
@@ -94,8 +93,9 @@ def get_course(request: HttpRequest, course_id: int) -> Any:
 
 @router.post("/courses/{course_id}/phase", response={200: s.CourseOut, **ERRORS}, summary="Change the phase")
 def course_phase(request: HttpRequest, course_id: int, payload: s.PhaseIn) -> Any:
-    return courses.change_phase(request, course_id, phase=payload.phase, reason=payload.end_reason, now=_now(),
-                                override_reason=payload.override_reason)  # fmt: skip
+    data = payload.to_input()
+    return courses.change_phase(request, course_id, phase=data.phase, reason=data.end_reason, now=_now(),
+                                override_reason=data.override_reason)  # fmt: skip
 
 
 @router.get("/courses/{course_id}/sessions", response={200: list[s.SessionSummaryOut], **ERRORS})

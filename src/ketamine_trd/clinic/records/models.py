@@ -148,7 +148,7 @@ class Session(models.Model):
     chair = models.CharField(max_length=40, blank=True)
     status = models.CharField(max_length=12, choices=SessionStatus.choices, default=SessionStatus.PLANNED)
     checklist = models.JSONField(default=dict, blank=True, help_text="pre-dose checklist item id -> answer")
-    dose_given_at = models.DateTimeField(null=True, blank=True)
+    dosed_at = models.DateTimeField(null=True, blank=True)
     phase = models.CharField(
         max_length=12,
         choices=Phase.choices,
@@ -156,9 +156,9 @@ class Session(models.Model):
         help_text="the course phase the dose was given in ('' before dosing); read, not the course's phase",
     )
     dose_mg = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    dose_mg_per_kg = models.DecimalField(max_digits=5, decimal_places=3, null=True, blank=True)
+    mg_per_kg = models.DecimalField(max_digits=5, decimal_places=3, null=True, blank=True)
     lot_number = models.CharField(max_length=40, blank=True)
-    devices_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    devices_used = models.PositiveSmallIntegerField(null=True, blank=True)
     infusion_rate_ml_per_h = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     infusion_duration_min = models.PositiveSmallIntegerField(null=True, blank=True)
     concentration_mg_per_ml = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
@@ -206,8 +206,8 @@ class Session(models.Model):
 
 
 class Timepoint(models.TextChoices):
-    PRE_DOSE = "pre_dose", "Before dosing"
-    POST_40 = "post_40", "About 40 minutes after dosing"
+    PREDOSE = "predose", "Before dosing"
+    POST_40 = "post-40", "About 40 minutes after dosing"
     DISCHARGE = "discharge", "Before discharge"
     OTHER = "other", "Other"
 

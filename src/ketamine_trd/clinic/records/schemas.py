@@ -11,6 +11,7 @@ from ninja import Field, Schema
 from ketamine_trd.clinic.inputs import InputSchema, schema_for
 from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.inputs import charting as c
+from ketamine_trd.clinical.inputs.courses import CourseInput, PhaseInput
 from ketamine_trd.clinical.inputs.registration import PatientInput
 
 
@@ -26,23 +27,6 @@ class PatientOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
     version: int = Field(..., description="Raised by every change; send it back as If-Match (also the ETag)")
-
-
-class CourseIn(Schema):
-    product: str = Field(..., description="esketamine-nasal or ketamine-iv")
-    start_date: dt.date
-    monitoring_profile: str = ""
-    indication: str = "trd"
-    total_weeks: int = 16
-    from_week9: str = "every-2-weeks"
-    oral_antidepressant: str | None = None
-    dose_mg: int | None = None
-    mg_per_kg: Decimal = Decimal("0.5")
-    infusions: int = 6
-    per_week: int = 2
-    maintenance: str = "none"
-    maintenance_sessions: int = 0
-    override_reason: str = Field("", description="a prescriber's reason to plan despite the eligibility gate")
 
 
 class CourseOut(Schema):
@@ -61,14 +45,10 @@ class CourseOut(Schema):
     plan: dict[str, Any] = Field(..., alias="plan_data")
 
 
-class PhaseIn(Schema):
-    phase: str
-    end_reason: str = ""
-    override_reason: str = Field("", description="a prescriber's reason to start induction despite the gate")
-
-
 if TYPE_CHECKING:  # generated classes: mypy sees what they all are
     PatientIn: TypeAlias = InputSchema
+    CourseIn: TypeAlias = InputSchema
+    PhaseIn: TypeAlias = InputSchema
     ScheduleIn: TypeAlias = InputSchema
     VitalsIn: TypeAlias = InputSchema
     DoseIn: TypeAlias = InputSchema
@@ -79,6 +59,8 @@ if TYPE_CHECKING:  # generated classes: mypy sees what they all are
     SignIn: TypeAlias = InputSchema
 else:
     PatientIn = schema_for(PatientInput, "PatientIn")
+    CourseIn = schema_for(CourseInput, "CourseIn")
+    PhaseIn = schema_for(PhaseInput, "PhaseIn")
     ScheduleIn = schema_for(c.ScheduleInput, "ScheduleIn")
     VitalsIn = schema_for(c.VitalsInput, "VitalsIn")
     DoseIn = schema_for(c.DoseInput, "DoseIn")
@@ -141,7 +123,7 @@ class SessionSummaryOut(Schema):
     scheduled_at: dt.datetime
     chair: str
     status: str
-    dose_given_at: dt.datetime | None
+    dosed_at: dt.datetime | None
     signed_at: dt.datetime | None
 
 
@@ -153,9 +135,9 @@ class SessionOut(Schema):
     chair: str
     status: str
     setting: str
-    dose_given_at: dt.datetime | None
+    dosed_at: dt.datetime | None
     dose_mg: Decimal | None
-    devices_count: int | None
+    devices_used: int | None
     lot_number: str
     monitoring_completed_at: dt.datetime | None
     signed_at: dt.datetime | None

@@ -56,8 +56,8 @@ __all__ = [
 
 #: when a set of vital signs was taken, with the words the chart shows (S1 p7, S8)
 VITALS_TIMEPOINTS: tuple[tuple[str, str], ...] = (
-    ("pre_dose", "Before dosing"),
-    ("post_40", "About 40 minutes after dosing"),
+    ("predose", "Before dosing"),
+    ("post-40", "About 40 minutes after dosing"),
     ("discharge", "Before discharge"),
     ("other", "Other"),
 )

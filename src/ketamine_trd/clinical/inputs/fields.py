@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,6 +32,7 @@ from ketamine_trd.errors import InputError, UnitError, UnknownTermError
 
 __all__ = [
     "EARLIEST_RECORD",
+    "Answers",
     "Choice",
     "Day",
     "Flag",
@@ -311,3 +312,51 @@ class Day(Spec):
         if raw < self.earliest:
             raise InputError(name, raw.isoformat(), self.allowed())
         return raw
+
+
+@dataclass(frozen=True, slots=True)
+class Answers(Spec):
+    """An instrument's answers: item id (text) -> a whole number, or no answer (``None``).
+
+    Only the shape is read here; which items and values an instrument takes is the instrument's own definition,
+    checked by the input type that names the instrument (``clinical.inputs.measurement``).
+
+    >>> Answers("Answers").parse("answers", {"q1": 2, "q2": None})
+    {'q1': 2, 'q2': None}
+    >>> try:
+    ...     Answers("Answers").parse("answers", {"q1": "2"})
+    ... except InputError as error:
+    ...     print(error.field, error.reason)
+    answers.q1 is not a whole number
+    """
+
+    max_items: int = 200
+    max_id_length: int = 40
+
+    def allowed(self) -> str:
+        return self.help or f"item id -> a whole number, or null for no answer (at most {self.max_items} items)"
+
+    def parse(self, name: str, raw: object) -> dict[str, int | None]:
+        if raw is None:
+            if self.required:
+                raise InputError(name, None, self.allowed(), reason="is missing")
+            return {}
+        if not isinstance(raw, Mapping):
+            raise InputError(name, type(raw).__name__, self.allowed(), reason="is not a set of answers")
+        if len(raw) > self.max_items:
+            raise InputError(name, f"{len(raw)} items", self.allowed())
+        values: dict[str, int | None] = {}
+        for key, value in raw.items():
+            if not isinstance(key, str) or not 0 < len(key) <= self.max_id_length or _CONTROL_ONE_LINE.search(key):
+                shown = key[:20].encode("unicode_escape").decode("ascii") if isinstance(key, str) else repr(key)
+                raise InputError(name, shown, f"item ids of 1 to {self.max_id_length} characters", reason="has an "
+                                 "item id that is not allowed")  # fmt: skip
+            if value is None:
+                values[key] = None
+            elif isinstance(value, bool) or not isinstance(value, int):
+                shown_value = value if isinstance(value, (str, float)) else type(value).__name__
+                raise InputError(f"{name}.{key}", shown_value, "a whole number, or null for no answer",
+                                 reason="is not a whole number")  # fmt: skip
+            else:
+                values[key] = value
+        return values

@@ -125,7 +125,7 @@ def care_plan(rec: CourseRecord, ids: Ids, patient_ref: str, session_refs: list[
 
 def encounter(rec: SessionRecord, ids: Ids, patient_ref: str) -> dict[str, Any]:
     """The Encounter of a session (ambulatory), from its scheduled time or dose to its end; its type is the phase."""
-    start = rec.dose.given_at if rec.dose else rec.scheduled_at
+    start = rec.dose.dosed_at if rec.dose else rec.scheduled_at
     period = {"start": instant(start)}
     if rec.ended_at and rec.ended_at >= start:
         period["end"] = instant(rec.ended_at)
@@ -159,10 +159,10 @@ def medication_administration(
         "dose": {"value": number(dose.dose_mg), "unit": "mg", "system": UCUM, "code": "mg"},
     }
     notes = []
-    if dose.dose_mg_per_kg is not None:
-        notes.append(f"{dose.dose_mg_per_kg} mg/kg")
-    if dose.devices_count is not None:
-        notes.append(f"{dose.devices_count} nasal spray device(s)")
+    if dose.mg_per_kg is not None:
+        notes.append(f"{dose.mg_per_kg} mg/kg")
+    if dose.devices_used is not None:
+        notes.append(f"{dose.devices_used} nasal spray device(s)")
     if notes:
         dosage["text"] = "; ".join(notes)
     if dose.infusion_rate_ml_per_h is not None:
@@ -183,9 +183,9 @@ def medication_administration(
         "dosage": dosage,
     }
     if dose.ended_at:
-        resource["effectivePeriod"] = {"start": instant(dose.given_at), "end": instant(dose.ended_at)}
+        resource["effectivePeriod"] = {"start": instant(dose.dosed_at), "end": instant(dose.ended_at)}
     else:
-        resource["effectiveDateTime"] = instant(dose.given_at)
+        resource["effectiveDateTime"] = instant(dose.dosed_at)
     return resource
 
 

@@ -67,16 +67,17 @@ def phase_given_in(course: Any, dosed_at: dt.datetime, moves: list[dt.datetime],
     return "evaluation"  # the course never left evaluation: that is the phase the dose was given in
 
 
-def fill_session_phase(apps: Any, schema_editor: Any) -> None:
+def fill_session_phase(apps: Any, schema_editor: Any, dosed_field: str = "dose_given_at") -> None:
+    """Fill the phase of each dosed session; ``dosed_field`` names the column as at this migration (0010 renamed it)."""
     session_model = apps.get_model("records", "Session")
     moves = _moves(apps.get_model("audit", "AuditEvent"))
-    dosed = session_model.objects.filter(dose_given_at__isnull=False, phase="").select_related(
+    dosed = session_model.objects.filter(**{f"{dosed_field}__isnull": False, "phase": ""}).select_related(
         "course", "patient__clinic"
     )
     for session in dosed.iterator(chunk_size=500):
         zone = zoneinfo.ZoneInfo(session.patient.clinic.time_zone or "UTC")
         session.phase = phase_given_in(
-            session.course, session.dose_given_at, moves.get(str(session.course_id), []), zone
+            session.course, getattr(session, dosed_field), moves.get(str(session.course_id), []), zone
         )
         session.save(update_fields=["phase"])
 

@@ -30,10 +30,11 @@ def _readable(raw: object, capacity: Decimal) -> bool:
     return value.is_finite() and abs(value) < capacity
 
 
-def clear_unreadable(apps, schema_editor):  # type: ignore[no-untyped-def]
+def clear_unreadable(apps, schema_editor, capacity_of=CAPACITY):  # type: ignore[no-untyped-def]
+    """Clear unreadable values; ``capacity_of`` names the columns as they are at this migration (0010 renames one)."""
     table = schema_editor.connection.ops.quote_name("records_session")
     with schema_editor.connection.cursor() as cursor:
-        for column, capacity in CAPACITY.items():
+        for column, capacity in capacity_of.items():
             name = schema_editor.connection.ops.quote_name(column)
             cursor.execute(f"SELECT id, CAST({name} AS TEXT) FROM {table} WHERE {name} IS NOT NULL")  # noqa: S608
             bad = [(pk, raw) for pk, raw in cursor.fetchall() if not _readable(raw, capacity)]

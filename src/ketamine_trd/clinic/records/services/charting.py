@@ -66,7 +66,7 @@ def observations(
 ) -> SessionObservations:
     """Everything charted for the session, as the core's ``SessionObservations``."""
     return SessionObservations(
-        dosed_at=session.dose_given_at,
+        dosed_at=session.dosed_at,
         vitals=vital_signs(vitals),
         sedation=tuple(SedationRating(r.taken_at, r.value) for r in ratings if r.instrument_id == "moaas"),
         dissociation=tuple(
@@ -109,7 +109,7 @@ def session_record(session: Session, obs: SessionObservations, on: dt.date) -> S
         predose=predose_checklist(session, on),
         dose_mg=session.dose_mg,
         lot_number=session.lot_number or None,
-        devices_used=session.devices_count,
+        devices_used=session.devices_used,
         infusion_ended_at=session.infusion_ended_at,
         monitoring_completed_at=session.monitoring_completed_at,
         ready_to_leave_minutes=session.ready_to_leave_minutes,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from ketamine_trd.clinic.access import Actor, authorize
@@ -16,6 +15,7 @@ from ketamine_trd.clinic.records.services._scope import course_for, patient_for
 from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.courses import EsketamineCourseRequest, IvCourseRequest, plan_course
 from ketamine_trd.clinical.dose_check import MIN_OVERRIDE_REASON_CHARS
+from ketamine_trd.clinical.inputs.courses import CourseInput
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.clinical.treatment_gate import GateVerdict, IntakeSummary
 from ketamine_trd.errors import CheckRefused, ConflictError, InputError
@@ -28,26 +28,6 @@ NEXT_PHASES: dict[str, tuple[str, ...]] = {
     Phase.ENDED: (),
 }
 MAX_START_DISTANCE = dt.timedelta(days=730)
-
-
-@dataclass(frozen=True, slots=True)
-class CourseInput:
-    """What a prescriber chooses; unset values take the core's defaults."""
-
-    product: str
-    start_date: dt.date
-    monitoring_profile: str = ""
-    indication: str = "trd"
-    total_weeks: int = 16
-    from_week9: str = "every-2-weeks"
-    oral_antidepressant: str | None = None
-    dose_mg: int | None = None
-    mg_per_kg: Decimal = Decimal("0.5")
-    infusions: int = 6
-    per_week: int = 2
-    maintenance: str = "none"
-    maintenance_sessions: int = 0
-    override_reason: str = ""
 
 
 def pass_gate(actor: Actor, patient: Any, product: str, reason: str, *, now: dt.datetime,

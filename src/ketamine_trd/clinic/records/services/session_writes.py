@@ -208,12 +208,12 @@ def record_dose(
         session.dose_check = verdict.to_dict()
         session.dose_override_reason = verdict.override_reason if verdict.overridden else ""
         session.dose_overridden_by = user_of(actor) if verdict.overridden else None
-        session.dose_given_at, session.dose_mg, session.lot_number = (
+        session.dosed_at, session.dose_mg, session.lot_number = (
             data.dosed_at,
             data.dose_mg,
             data.lot_number.strip(),
         )
-        session.devices_count, session.dose_mg_per_kg = data.devices_used, data.mg_per_kg
+        session.devices_used, session.mg_per_kg = data.devices_used, data.mg_per_kg
         session.phase = session.course.phase  # the phase the dose is given in, kept when the course moves on
         session.infusion_rate_ml_per_h, session.infusion_duration_min = (
             data.infusion_rate_ml_per_h,
@@ -223,7 +223,7 @@ def record_dose(
             data.concentration_mg_per_ml,
             data.infusion_ended_at,
         )
-        return ["dose_given_at", "dose_mg", "lot_number", "devices_count", "dose_mg_per_kg", "infusion_rate_ml_per_h",
+        return ["dosed_at", "dose_mg", "lot_number", "devices_used", "mg_per_kg", "infusion_rate_ml_per_h",
                 "infusion_duration_min", "concentration_mg_per_ml", "infusion_ended_at", "phase", "dose_check",
                 "dose_override_reason", "dose_overridden_by"]  # fmt: skip
 
@@ -319,7 +319,7 @@ def record_discharge(
     not_in_future("monitoring_completed_at", data.monitoring_completed_at, now)
 
     def write(session: Session) -> list[str]:
-        if session.dose_given_at is not None and data.monitoring_completed_at < session.dose_given_at:
+        if session.dosed_at is not None and data.monitoring_completed_at < session.dosed_at:
             raise InputError("monitoring_completed_at", data.monitoring_completed_at.isoformat(timespec="minutes"),
                              "at or after the time of dosing")  # fmt: skip
         names = [f.name for f in fields(data) if f.name != "monitoring_hcp_id"]

@@ -134,7 +134,7 @@ def assess(
     """Everything the core says about the session at ``now`` (used by the view and by signing, with the same
     ``now``): the pre-dose decision with the patient's screening, alerts, discharge readiness, and ``missing``,
     everything that stops the signature at ``now`` (``override_reason`` lifts "not ready for discharge")."""
-    on = (session.dose_given_at or session.scheduled_at).date()
+    on = (session.dosed_at or session.scheduled_at).date()
     profile = charting.profile_for(session, on)
     product = session.course.product
     obs = charting.observations(session, *rows, on=on)

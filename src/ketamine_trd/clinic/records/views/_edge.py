@@ -1,25 +1,13 @@
-"""What every view shares: the clock read once, and domain errors turned into HTTP answers."""
+"""What every view shares: the clock read once. Domain errors are mapped once, by ``clinic.edge.ErrorTreeMiddleware``
+(the error tree's ``HTTP_STATUS``): a view lets them through unless it shows them on its form."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
 from django.utils import timezone
-
-from ketamine_trd.errors import KtrdError, NotFoundError, PermissionDenied
 
 
 def now() -> dt.datetime:
     """The current UTC time, read once per request and passed to the services."""
     return timezone.now()
-
-
-def as_http(error: KtrdError) -> Exception:
-    """A not-found or permission error as Django's 404/403 exception (others are shown on the form)."""
-    if isinstance(error, NotFoundError):
-        return Http404(str(error))
-    if isinstance(error, PermissionDenied):
-        return DjangoPermissionDenied(str(error))
-    return error

@@ -13,8 +13,8 @@ from ketamine_trd.clinic.authn.reauth import ReauthRequired
 from ketamine_trd.clinic.form_errors import add_check_error
 from ketamine_trd.clinic.records.forms.courses import CourseForm, PhaseForm, ScheduleForm
 from ketamine_trd.clinic.records.services import courses
-from ketamine_trd.clinic.records.views._edge import as_http, now
-from ketamine_trd.errors import CheckRefused, ConflictError, InputError, KtrdError
+from ketamine_trd.clinic.records.views._edge import now
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError
 
 
 def reauthenticate(request: HttpRequest, form: forms.Form) -> bool:
@@ -33,10 +33,7 @@ def reauthenticate(request: HttpRequest, form: forms.Form) -> bool:
 @require_http_methods(["GET", "POST"])
 @authorized("course.plan")
 def course_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    try:
-        page = courses.course_form_page(request, patient_id, now=now())
-    except KtrdError as error:
-        raise as_http(error) from error
+    page = courses.course_form_page(request, patient_id, now=now())
     form = CourseForm(request.POST or None, initial={"start_date": now().date()})
     if request.method == "POST" and form.is_valid() and reauthenticate(request, form):
         try:
@@ -56,10 +53,7 @@ def course_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_GET
 @authorized("course.view")
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
-    try:
-        page = courses.course_page(request, course_id, now=now())
-    except KtrdError as error:
-        raise as_http(error) from error
+    page = courses.course_page(request, course_id, now=now())
     context = {
         "page": page,
         "c": page.course,
@@ -77,18 +71,16 @@ def course_phase(request: HttpRequest, course_id: int) -> HttpResponse:
     form = PhaseForm(request.POST)
     if form.is_valid() and reauthenticate(request, form):
         try:
-            courses.change_phase(
-                request, course_id, phase=form.cleaned_data["phase"], reason=form.cleaned_data["end_reason"], now=now(),
-                override_reason=form.cleaned_data["override_reason"],
-            )  # fmt: skip
+            data = form.to_input()
+            courses.change_phase(request, course_id, phase=data.phase, reason=data.end_reason, now=now(),
+                                 override_reason=data.override_reason)  # fmt: skip
         except InputError as error:
             messages.error(request, error.allowed if isinstance(error, CheckRefused) else str(error))
         except ReauthRequired:
             messages.error(request, "Enter your password to confirm the override.")
-        except KtrdError as error:
-            raise as_http(error) from error
         else:
             messages.success(request, f"Phase changed to {form.cleaned_data['phase']}.")
     else:
-        messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(request, "; ".join(f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+                                          for k, v in form.errors.items()))  # fmt: skip
     return redirect("records:course_detail", course_id=course_id)

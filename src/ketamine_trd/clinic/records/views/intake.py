@@ -11,15 +11,12 @@ from ketamine_trd.clinic.access import authorized
 from ketamine_trd.clinic.form_errors import add_domain_error
 from ketamine_trd.clinic.records.forms.intake import OverrideForm, ScreeningIntakeForm, TrdIntakeForm
 from ketamine_trd.clinic.records.services import intake, patients
-from ketamine_trd.clinic.records.views._edge import as_http, now
-from ketamine_trd.errors import ConflictError, InputError, KtrdError
+from ketamine_trd.clinic.records.views._edge import now
+from ketamine_trd.errors import ConflictError, InputError
 
 
 def _patient(request: HttpRequest, patient_id: int):  # type: ignore[no-untyped-def]
-    try:
-        return patients.get_patient(request, patient_id, now=now(), action="intake.record")
-    except KtrdError as error:
-        raise as_http(error) from error
+    return patients.get_patient(request, patient_id, now=now(), action="intake.record")
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,8 +66,6 @@ def intake_sign_off(request: HttpRequest, intake_id: int) -> HttpResponse:
     except ConflictError as error:
         messages.error(request, str(error))
         return redirect(request.POST.get("next") or "records:patient_list")
-    except KtrdError as error:
-        raise as_http(error) from error
     messages.success(request, "Signed off.")
     return redirect("records:patient_detail", patient_id=result.patient_id)
 
@@ -78,10 +73,7 @@ def intake_sign_off(request: HttpRequest, intake_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @authorized("intake.override")
 def intake_override(request: HttpRequest, intake_id: int) -> HttpResponse:
-    try:
-        current = intake.intake_to_override(request, intake_id, now=now())
-    except KtrdError as error:
-        raise as_http(error) from error
+    current = intake.intake_to_override(request, intake_id, now=now())
     form = OverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,8 +83,6 @@ def intake_override(request: HttpRequest, intake_id: int) -> HttpResponse:
             )  # fmt: skip
         except InputError as error:
             add_domain_error(form, error)
-        except KtrdError as error:
-            raise as_http(error) from error
         else:
             messages.success(request, "Override recorded with its reason.")
             return redirect("records:patient_detail", patient_id=result.patient_id)

@@ -11,8 +11,8 @@ from ketamine_trd.clinic.access import authorized, can
 from ketamine_trd.clinic.form_errors import add_domain_error
 from ketamine_trd.clinic.records.forms.patients import PatientForm, PatientSearchForm
 from ketamine_trd.clinic.records.services import overview, patients
-from ketamine_trd.clinic.records.views._edge import as_http, now
-from ketamine_trd.errors import ConflictError, InputError, KtrdError, StaleVersion
+from ketamine_trd.clinic.records.views._edge import now
+from ketamine_trd.errors import ConflictError, InputError, StaleVersion
 
 PAGE = 50
 _PAGE_ACTIONS = ("intake.record", "intake.sign_off", "course.plan", "session.schedule", "patient.edit")
@@ -50,10 +50,7 @@ def patient_register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @authorized("patient.edit")
 def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
-    try:
-        patient = patients.get_patient(request, patient_id, now=now(), action="patient.edit")
-    except KtrdError as error:
-        raise as_http(error) from error
+    patient = patients.get_patient(request, patient_id, now=now(), action="patient.edit")
     initial = {
         f: getattr(patient, f) for f in ("mrn", "given_name", "family_name", "date_of_birth", "sex", "phone", "email")
     }
@@ -85,10 +82,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_GET
 @authorized("patient.view")
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
-    try:
-        page = overview.patient_page(request, patient_id, now=now())
-    except KtrdError as error:
-        raise as_http(error) from error
+    page = overview.patient_page(request, patient_id, now=now())
     perms = {a.replace(".", "_"): can(request.user, a) for a in _PAGE_ACTIONS}
     return render(request, "records/patient_detail.html", {"page": page, "p": page.patient, "can_do": perms})
 

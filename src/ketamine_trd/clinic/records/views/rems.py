@@ -15,8 +15,8 @@ from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
 from ketamine_trd.clinic.records.pmf_layout import pmf_pdf, pmf_sections
 from ketamine_trd.clinic.records.services import rems
 from ketamine_trd.clinic.records.services.rems import CSV_COLUMNS
-from ketamine_trd.clinic.records.views._edge import as_http, now
-from ketamine_trd.errors import InputError, KtrdError
+from ketamine_trd.clinic.records.views._edge import now
+from ketamine_trd.errors import InputError
 
 
 @require_GET
@@ -49,10 +49,7 @@ def _cell(value: object) -> object:
 @require_GET
 @authorized("rems.view")
 def rems_detail(request: HttpRequest, record_id: int) -> HttpResponse:
-    try:
-        row, status, problems = rems.get_record(request, record_id, now=now())
-    except KtrdError as error:
-        raise as_http(error) from error
+    row, status, problems = rems.get_record(request, record_id, now=now())
     context = {"r": row, "f": row.fields, "status": status, "problems": problems, "sections": pmf_sections(row.fields),
                "can_submit": can(request.user, "rems.submit")}  # fmt: skip
     return render(request, "records/rems_detail.html", context)
@@ -67,8 +64,6 @@ def rems_submitted(request: HttpRequest, record_id: int) -> HttpResponse:
         messages.error(request, f"Not submitted: {error}")
     except ReauthRequired:
         return redirect(reauth_url(f"/rems/{record_id}/"))
-    except KtrdError as error:
-        raise as_http(error) from error
     else:
         messages.success(request, "Marked as submitted to the REMS.")
     return redirect("records:rems_detail", record_id=record_id)
@@ -77,10 +72,7 @@ def rems_submitted(request: HttpRequest, record_id: int) -> HttpResponse:
 @require_GET
 @authorized("rems.export")
 def rems_pdf(request: HttpRequest, record_id: int) -> HttpResponse:
-    try:
-        row, status, problems = rems.get_record(request, record_id, now=now(), action="export")
-    except KtrdError as error:
-        raise as_http(error) from error
+    row, status, problems = rems.get_record(request, record_id, now=now(), action="export")
     missing = "; ".join(p.field for p in problems) or "none"
     footer = (
         f"Form version {row.form_version}; status {status}; due {row.due_at:%Y-%m-%d %H:%M} UTC; missing or out of "

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -18,8 +18,8 @@ from ketamine_trd.clinic.form_errors import add_check_error
 from ketamine_trd.clinic.records.forms.courses import ScheduleForm
 from ketamine_trd.clinic.records.forms.sessions import PARTS, DischargeForm, SignForm
 from ketamine_trd.clinic.records.services import session_writes, sessions, signing
-from ketamine_trd.clinic.records.views._edge import as_http, now
-from ketamine_trd.errors import CheckRefused, ConflictError, InputError, KtrdError
+from ketamine_trd.clinic.records.views._edge import now
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError, NotFoundError
 
 WRITERS = {
     "checklist": session_writes.record_checklist,
@@ -49,8 +49,6 @@ def session_schedule(request: HttpRequest, course_id: int) -> HttpResponse:
     except (InputError, ConflictError) as error:
         messages.error(request, str(error))
         return redirect("records:course_detail", course_id=course_id)
-    except KtrdError as error:
-        raise as_http(error) from error
     return redirect("records:session_detail", session_id=session.pk)
 
 
@@ -65,10 +63,7 @@ def session_today(request: HttpRequest) -> HttpResponse:
 
 
 def _chart_page(request: HttpRequest, session_id: int, bound: dict[str, object] | None = None) -> HttpResponse:
-    try:
-        view = sessions.chair_view(request, session_id, now=now())
-    except KtrdError as error:
-        raise as_http(error) from error
+    view = sessions.chair_view(request, session_id, now=now())
     forms = {name: _unbound(name, cls, view) for name, cls in PARTS.items()}
     forms.update(bound or {})
     context = {
@@ -116,7 +111,7 @@ def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResp
     if part == "sign":
         return _sign(request, session_id)
     if part not in PARTS:
-        raise Http404(f"no part {part!r}")
+        raise NotFoundError(f"no part {part!r}")
     extra: dict[str, Any] = {}
     if part == "discharge":
         extra["providers"] = sessions.provider_choices(request)
@@ -130,8 +125,6 @@ def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResp
                 WRITERS[part](request, session_id, form.to_input(), now=now())  # type: ignore[operator]
         except (InputError, ConflictError) as error:
             add_check_error(form, error)
-        except KtrdError as error:
-            raise as_http(error) from error
         else:
             messages.success(request, f"Saved: {part}.")
             return redirect("records:session_detail", session_id=session_id)
@@ -148,8 +141,6 @@ def _sign(request: HttpRequest, session_id: int) -> HttpResponse:
         return redirect("records:session_detail", session_id=session_id)
     except ReauthRequired:
         return redirect(reauth_url(f"/sessions/{session_id}/"))
-    except KtrdError as error:
-        raise as_http(error) from error
     if not outcome.signed:
         missing = " ".join(m.reason for m in outcome.missing)
         messages.error(request, f"Not signed. {missing}")

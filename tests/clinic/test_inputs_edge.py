@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ketamine_trd.clinic.audit.models import AuditEvent
 from ketamine_trd.clinic.records.models import AdverseEvent, Patient, Session, VitalSign
-from tests.clinic.builders import make_course, make_patient, make_session
+from tests.clinic.builders import make_course, make_patient, make_session, make_treated_course
 
 
 def _post(client: Client, url: str, body: object) -> object:
@@ -25,7 +25,7 @@ def _post(client: Client, url: str, body: object) -> object:
 
 
 def _iv_session(people):  # type: ignore[no-untyped-def]
-    course = make_course(make_patient(people.clinic), product="ketamine-iv", route="iv")
+    course = make_treated_course(make_patient(people.clinic), people.prescriber, product="ketamine-iv", route="iv")
     return make_session(course)
 
 

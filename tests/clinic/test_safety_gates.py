@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,7 @@ from ketamine_trd.clinic.records.services.session_writes import (
     VitalsInput,
 )
 from ketamine_trd.errors import InputError
-from tests.clinic.builders import make_course, make_eligible, make_patient, make_session, make_user
+from tests.clinic.builders import make_course, make_eligible, make_patient, make_session, make_user, start_induction
 
 REASON = "benefit outweighs the risk after a vascular surgery review"
 DOSE_REASON = "weight re-measured today; prescriber confirms this dose"
@@ -153,13 +154,26 @@ def test_patient_page_shows_the_latest_screening_per_product_naming_it(people: A
 
 
 def _esk_session(people: Any, patient: Any, *, gate_reason: str = "") -> Session:
-    # an override is stored with the findings it was given for, as plan_new_course stores it
-    findings = gates.judge_gate(patient, "esketamine-nasal", gate_reason).to_dict() if gate_reason else {}
-    course = make_course(patient, gate_override_reason=gate_reason, gate_findings=findings, plan_data={
+    """A session on an esketamine course moved to induction through the gate (overridden by ``gate_reason``)."""
+    course = make_course(patient, phase="evaluation", plan_data={
         "indication": "trd", "sessions": [
             {"number": 1, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"},
             {"number": 2, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"}]})  # fmt: skip
-    return make_session(course)
+    return make_session(start_induction(course, people.prescriber, reason=gate_reason))
+
+
+def _eligible_esk_session(people: Any, **patient: Any) -> Session:
+    """An eligible patient (signed TRD verdict and esketamine screening) and a session of a course in induction."""
+    person = make_patient(people.clinic, **patient)
+    make_eligible(person, people.prescriber, "esketamine-nasal")
+    return _esk_session(people, person)
+
+
+def _found_later(people: Any, patient: Any) -> None:
+    """A newer signed esketamine screening that finds aneurysmal vascular disease (S1)."""
+    found = intake.record_screening_intake(people.prescriber, patient.pk, ANEURYSM, product="esketamine-nasal",
+                                           bp_profile=None, now=timezone.now())  # fmt: skip
+    intake.sign_off_intake(people.prescriber, found.pk, now=timezone.now())
 
 
 def _checklist(people: Any, session: Session, t0: dt.datetime) -> None:
@@ -172,8 +186,8 @@ def _checklist(people: Any, session: Session, t0: dt.datetime) -> None:
 
 
 def test_a_contraindication_follows_the_patient_to_the_chair(people: Any) -> None:
-    patient = _contraindicated(people)
-    session = _esk_session(people, patient)
+    session = _eligible_esk_session(people, sex="male")  # induction passed the gate; the screening came later
+    _found_later(people, session.patient)
     t0 = session.scheduled_at + dt.timedelta(minutes=30)
     _checklist(people, session, t0)
     view = sessions.chair_view(people.nurse, session.pk, now=t0)
@@ -214,14 +228,11 @@ def test_an_override_for_other_findings_does_not_lift_a_later_contraindication(p
     patient = make_patient(people.clinic, sex="male")
     no_trd = gates.judge_gate(patient, "esketamine-nasal", REASON)
     assert no_trd.overridden and "screening-esk-ci-aneurysm" not in no_trd.rule_ids
-    course = make_course(patient, gate_override_reason=REASON, gate_findings=no_trd.to_dict(), plan_data={
-        "indication": "trd", "sessions": [{"number": 1, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"}]})
-    session = make_session(course)
+    session = _esk_session(people, patient, gate_reason=REASON)  # induction overridden: no TRD, no screening yet
+    course = session.course
+    assert course.gate_override_reason == REASON
     make_eligible(patient, people.prescriber, "ketamine-iv")
-    now = timezone.now()
-    found = intake.record_screening_intake(people.prescriber, patient.pk, ANEURYSM, product="esketamine-nasal",
-                                           bp_profile=None, now=now)  # fmt: skip
-    intake.sign_off_intake(people.prescriber, found.pk, now=now)
+    _found_later(people, patient)
     assert gates.standing_override(course) == ""
     t0 = session.scheduled_at + dt.timedelta(minutes=30)
     _checklist(people, session, t0)
@@ -240,6 +251,7 @@ def _iv_session(people: Any) -> Session:
     make_eligible(patient, people.prescriber, "ketamine-iv")
     course = courses.plan_new_course(people.prescriber, patient.pk, courses.CourseInput(
         product="ketamine-iv", start_date=timezone.now().date()), now=timezone.now())  # fmt: skip
+    course = start_induction(course, people.prescriber)  # the eligibility gate, judged again, as a clinic does
     return make_session(course, scheduled_at=timezone.now() - dt.timedelta(minutes=30))
 
 
@@ -286,8 +298,7 @@ def test_a_dose_time_outside_the_session_window_is_refused(people: Any) -> None:
 
 
 def test_esketamine_doses_follow_the_label_at_the_chair(people: Any) -> None:
-    patient = make_patient(people.clinic)
-    session = _esk_session(people, patient)
+    session = _eligible_esk_session(people)
     t0 = session.scheduled_at + dt.timedelta(minutes=30)
     with pytest.raises(InputError, match="cannot be given with 28-mg devices"):  # the walk's 500 mg
         session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(500), "L", devices_used=2), now=t0)
@@ -305,8 +316,7 @@ def _charted_not_ready(people: Any) -> tuple[Session, dt.datetime]:
     """An esketamine session charted completely except that the last MOAA/S is 3 (not ready for discharge)."""
     people.nurse.first_name, people.nurse.last_name, people.nurse.email = "Nina", "Example", "nina@example.org"
     people.nurse.save()
-    patient = make_patient(people.clinic)
-    session = _esk_session(people, patient)
+    session = _eligible_esk_session(people)
     t0 = timezone.now() - dt.timedelta(hours=2, minutes=20)
     Session.objects.filter(pk=session.pk).update(scheduled_at=t0 - dt.timedelta(minutes=30))
     now = t0 + dt.timedelta(hours=2, minutes=10)
@@ -373,7 +383,7 @@ def test_the_sign_form_and_api_carry_the_reason(people: Any) -> None:
 
 
 def test_the_monitoring_provider_is_a_user_of_this_clinic(people: Any) -> None:
-    session = _esk_session(people, make_patient(people.clinic))
+    session = _eligible_esk_session(people)
     t0 = session.scheduled_at + dt.timedelta(minutes=30)
     other_clinic_nurse = make_user("nurse", people.outsider.clinic)
     data = DischargeInput(t0, None, None, None, None, None, None, None, None, monitoring_hcp_id=other_clinic_nurse.pk)
@@ -448,3 +458,91 @@ def test_an_old_override_does_not_cover_a_new_finding(people: Any) -> None:
     assert {"gate-trd-unsigned", "gate-trd-not-trd"} <= set(page.gate.rule_ids)
     with pytest.raises(InputError, match="not signed off"):
         courses.change_phase(people.prescriber, course.pk, phase="induction", now=timezone.now())
+
+
+# --- 7. what the core knows gates what the clinic does (review of issue 11) ------------------------------------------
+
+
+def test_no_dose_on_a_course_still_in_evaluation_form_api_and_chart(people: Any) -> None:
+    """A course planned but not moved to induction has not passed the induction gate: the dose is refused with its
+    reason and source on the service, the form and the API, and the chart holds; after induction it is charted."""
+    patient = make_patient(people.clinic, weight_kg=Decimal("81.6"))
+    make_eligible(patient, people.prescriber, "ketamine-iv")
+    course = courses.plan_new_course(people.prescriber, patient.pk, courses.CourseInput(
+        product="ketamine-iv", start_date=timezone.now().date()), now=timezone.now())  # fmt: skip
+    assert course.phase == "evaluation"
+    session = make_session(course, scheduled_at=timezone.now() - dt.timedelta(minutes=30))
+    t0 = timezone.now() - dt.timedelta(minutes=5)
+    dose = DoseInput(t0, Decimal("40.8"), "LOT-IV", mg_per_kg=Decimal("0.5"))
+    with pytest.raises(InputError) as refused:
+        session_writes.record_dose(people.prescriber, session.pk, replace(dose, override_reason=DOSE_REASON),
+                                   now=timezone.now())  # fmt: skip
+    assert refused.value.field == "dose_mg" and "still in evaluation" in str(refused.value)
+    assert "platform-defined" in str(refused.value)
+    nurse = people.client("nurse")
+    form = nurse.post(f"/sessions/{session.pk}/dose/", {"dose-dosed_at": timezone.localtime(t0).strftime(
+        "%Y-%m-%dT%H:%M"), "dose-dose_mg": "40.8", "dose-mg_per_kg": "0.5", "dose-lot_number": "LOT-IV"})
+    assert form.status_code == 422 and "still in evaluation" in form.content.decode()
+    api = _json(nurse, f"/api/sessions/{session.pk}/dose", {"dosed_at": t0.isoformat(), "dose_mg": "40.8",
+                                                             "lot_number": "LOT-IV"})  # fmt: skip
+    assert api.status_code == 422 and api.json()["field"] == "dose_mg" and "evaluation" in api.json()["message"]
+    assert Session.objects.get(pk=session.pk).dose_mg is None
+    _checklist(people, session, t0)
+    view = sessions.chair_view(people.nurse, session.pk, now=t0)
+    assert view.predose is not None and view.predose.decision.value == "hold"
+    assert view.predose.findings[0].rule_id == "gate-course-in-evaluation"
+    start_induction(course, people.prescriber)
+    session_writes.record_dose(people.nurse, session.pk, dose, now=timezone.now())
+    assert Session.objects.get(pk=session.pk).phase == "induction"
+
+
+def test_a_later_not_trd_verdict_refuses_the_dose_with_its_source(people: Any) -> None:
+    session = _eligible_esk_session(people)
+    later = intake.record_trd_intake(people.prescriber, session.patient_id, {"episode": {
+        "duration_months": 18, "severity": "severe"}, "trials": []}, profile=None, now=timezone.now())  # fmt: skip
+    intake.sign_off_intake(people.prescriber, later.pk, now=timezone.now())
+    t0 = session.scheduled_at + dt.timedelta(minutes=30)
+    with pytest.raises(InputError) as refused:
+        session_writes.record_dose(people.prescriber, session.pk, DoseInput(t0, Decimal(56), "L", devices_used=2,
+                                   override_reason=DOSE_REASON), now=t0)  # fmt: skip
+    assert "does not meet the TRD definition" in str(refused.value) and "(source: S1)" in str(refused.value)
+
+
+def test_an_intake_override_to_not_eligible_holds_at_the_chair(people: Any) -> None:
+    """The clinician's "not eligible" at intake, without a contraindication on the screening, holds the dose
+    (chart and dose check) with its reason; it never lifts anything."""
+    session = _eligible_esk_session(people)
+    newer = intake.record_screening_intake(people.nurse, session.patient_id, {
+        "sex": "female", "blood_pressure": {"systolic": 124, "diastolic": 78}, "rems_enrolled": True,
+        "pregnant": False, "hepatic_impairment": "none"}, product="esketamine-nasal", bp_profile=None,
+        now=timezone.now())  # fmt: skip
+    intake.sign_off_intake(people.prescriber, newer.pk, now=timezone.now())
+    why = "severe aortic stenosis found on echocardiogram"
+    intake.override_intake(people.prescriber, newer.pk, verdict="not_eligible", reason=why, now=timezone.now())
+    t0 = session.scheduled_at + dt.timedelta(minutes=30)
+    _checklist(people, session, t0)
+    view = sessions.chair_view(people.nurse, session.pk, now=t0)
+    assert view.predose is not None and view.predose.decision.value == "hold"
+    held = next(f for f in view.predose.findings if f.rule_id == "screening-screening-judged-not-eligible")
+    assert why in held.message
+    with pytest.raises(InputError) as refused:
+        session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "L", devices_used=2), now=t0)
+    assert "judged the patient not eligible at intake" in str(refused.value) and why in str(refused.value)
+    page = people.client("nurse").get(f"/sessions/{session.pk}/").content.decode()
+    assert why in page
+
+
+def test_an_intake_override_towards_eligible_lifts_the_contraindication_with_its_reason(people: Any) -> None:
+    session = _eligible_esk_session(people, sex="male")
+    _found_later(people, session.patient)
+    found = gates.latest_results(session.patient)[1]["esketamine-nasal"]
+    why = "aneurysm repaired in 2024, vascular surgeon agrees"
+    intake.override_intake(people.prescriber, found.pk, verdict="eligible_with_cautions", reason=why,
+                           now=timezone.now())  # fmt: skip
+    t0 = session.scheduled_at + dt.timedelta(minutes=30)
+    _checklist(people, session, t0)
+    view = sessions.chair_view(people.nurse, session.pk, now=t0)
+    assert view.predose is not None and view.predose.decision.value == "proceed_with_cautions"
+    lifted = next(f for f in view.predose.findings if f.rule_id == "screening-esk-ci-aneurysm")
+    assert lifted.level.value == "caution" and why in lifted.message
+    session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "L", devices_used=2), now=t0)

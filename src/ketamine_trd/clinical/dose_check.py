@@ -39,12 +39,12 @@ from ketamine_trd.clinical.dosing.esketamine import DEVICE_MG, allowed_doses, ge
 from ketamine_trd.clinical.dosing.iv import STUDIED_MG_PER_KG
 from ketamine_trd.clinical.monitoring.vocabulary import require_aware
 from ketamine_trd.clinical.monitoring_profiles import ESKETAMINE, Cited, parse_product
+from ketamine_trd.clinical.overrides import is_written_reason
 from ketamine_trd.clinical.sources import cite
 from ketamine_trd.errors import InputError
 
 __all__ = [
     "DEFAULT_DOSE_RULES",
-    "MIN_OVERRIDE_REASON_CHARS",
     "ChartedDose",
     "DoseFinding",
     "DoseRules",
@@ -54,8 +54,6 @@ __all__ = [
     "planned_dose_mg",
 ]
 
-#: the shortest written reason that counts as an override (the intake override's length; platform-defined)
-MIN_OVERRIDE_REASON_CHARS = 15
 _HUNDRED = Decimal(100)
 
 
@@ -164,7 +162,7 @@ class DoseVerdict:
     @property
     def overridden(self) -> bool:
         """True when override findings were accepted because a reason was given."""
-        return bool(self.needs_override) and len(self.override_reason) >= MIN_OVERRIDE_REASON_CHARS
+        return bool(self.needs_override) and is_written_reason(self.override_reason)
 
     @property
     def accepted(self) -> bool:

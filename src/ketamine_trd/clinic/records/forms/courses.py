@@ -14,6 +14,7 @@ from ketamine_trd.clinical.courses_iv import MAINTENANCE_OPTIONS
 from ketamine_trd.clinical.dosing.esketamine import INDICATIONS
 from ketamine_trd.clinical.inputs.charting import ScheduleInput
 from ketamine_trd.clinical.monitoring_profiles import profiles
+from ketamine_trd.clinical.overrides import reason_hint
 
 PRODUCTS = [("esketamine-nasal", "Esketamine nasal spray (SPRAVATO)"), ("ketamine-iv", "Racemic ketamine IV")]
 
@@ -43,7 +44,7 @@ class CourseForm(forms.Form):
     override_reason = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
         label="Reason to go ahead although eligibility is not established",
-        help_text="only when the eligibility check above is not passed: at least 15 characters",
+        help_text=reason_hint("only when the eligibility check above is not passed"),
     )  # fmt: skip
     password = forms.CharField(
         required=False, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

@@ -9,6 +9,7 @@ from django import forms
 from ketamine_trd.clinical.history import ADHERENCE, DIAGNOSES, IMPROVEMENT_CATEGORIES, SEVERITIES, STOP_REASONS
 from ketamine_trd.clinical.medical_profile import CONCOMITANT_CLASSES, CONDITIONS, HEPATIC
 from ketamine_trd.clinical.monitoring.vitals import PLAUSIBLE_RANGES
+from ketamine_trd.clinical.overrides import MIN_OVERRIDE_REASON_CHARS, reason_hint
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.clinical.trd import DEFAULT_TRD_PROFILE, TRD_PROFILES
 
@@ -160,4 +161,5 @@ class OverrideForm(forms.Form):
     override_verdict = forms.ChoiceField(
         choices=_choices(("trd", "not_trd", "eligible", "eligible_with_cautions", "not_eligible"))
     )
-    override_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), min_length=15, max_length=2000)
+    override_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), min_length=MIN_OVERRIDE_REASON_CHARS,
+                                      max_length=2000, help_text=reason_hint("why the verdict is changed"))

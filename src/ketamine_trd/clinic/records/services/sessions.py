@@ -21,7 +21,7 @@ from ketamine_trd.clinical.monitoring.signature import SignatureInput, signature
 from ketamine_trd.clinical.monitoring.signoff import MissingField, SessionRecord, missing_for_signature
 from ketamine_trd.clinical.monitoring.vitals import ScheduledCheck, vitals_schedule
 from ketamine_trd.clinical.monitoring.vocabulary import Alert as CoreAlert
-from ketamine_trd.clinical.treatment_gate import IntakeSummary, predose_with_screening
+from ketamine_trd.clinical.treatment_gate import IntakeSummary, dosing_gate, predose_with_screening
 from ketamine_trd.errors import ConflictError, InputError, KtrdError
 
 MAX_AHEAD = dt.timedelta(days=400)
@@ -150,7 +150,8 @@ def assess(
         predose = evaluate_predose(checklist, reading, product, profile)
     screening = gates.course_screening(session.course)
     if predose is not None:
-        predose = predose_with_screening(predose, screening, gates.standing_override(session.course))
+        blocked = () if obs.dosed_at else dosing_gate(session.course.phase, gates.standing_gate(session.course))
+        predose = predose_with_screening(predose, screening, gates.standing_override(session.course), blocked)
     at = min(now, session.monitoring_completed_at) if session.monitoring_completed_at else now
     discharge = discharge_readiness(
         obs, product, profile, at, clinically_stable=session.clinically_stable,

@@ -184,7 +184,8 @@ def test_every_iv_profile_in_effect_from_v3_holds_at_crisis_pressure(profile_id:
     from tests.monitoring.builders import make_checklist, vitals
 
     profile = get_profile(profile_id, on=CRISIS_FROM)
-    assert profile.predose_hold is not None and profile.predose_hold.systolic_above_mmhg == Cited(180, "acc-aha-2017-htn")
+    hold = profile.predose_hold
+    assert hold is not None and hold.systolic_above_mmhg == Cited(180, "acc-aha-2017-htn")
     assert {"S30", "acc-aha-2017-htn"} <= set(profile.consulted)
     held = evaluate_predose(make_checklist(), vitals(-5, 190, 100), "ketamine-iv", profile)
     assert held.decision is Decision.HOLD and held.findings[0].source == "acc-aha-2017-htn"

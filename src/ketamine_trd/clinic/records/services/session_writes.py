@@ -155,6 +155,7 @@ def judge_dose(session: Session, data: DoseInput) -> DoseVerdict:
         indication=str((course.plan_data or {}).get("indication") or "trd"),
         esketamine_profile=(course.plan_data or {}).get("profile") if esketamine else None,
         contraindications=unresolved, override_reason=data.override_reason,
+        previous_dose_mg=gates.previous_dose_mg(session) if esketamine else None,
     )  # fmt: skip
     return judge_charted_dose(charted, gates.dose_rules())
 

@@ -176,7 +176,7 @@ def test_the_screening_form_leaves_diastolic_below_systolic_to_the_core(people) 
 
     patient = make_patient(people.clinic)
     form = {"product": "esketamine-nasal", "sex": "female", "systolic_mmhg": "120", "diastolic_mmhg": "130",
-            "hepatic_impairment": "none", "rems_enrolled": "true"}  # fmt: skip
+            "hepatic_impairment": "none", "rems_enrolled": "true", "pregnant": "no"}  # fmt: skip
     response = people.client("nurse").post(f"/patients/{patient.pk}/intake/screening/", form)
     text = response.content.decode()
     assert response.status_code == 422 and "below the systolic value" in text

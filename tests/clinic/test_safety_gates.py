@@ -546,3 +546,50 @@ def test_an_intake_override_towards_eligible_lifts_the_contraindication_with_its
     lifted = next(f for f in view.predose.findings if f.rule_id == "screening-esk-ci-aneurysm")
     assert lifted.level.value == "caution" and why in lifted.message
     session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "L", devices_used=2), now=t0)
+
+
+# --- 8. the screening form: unknown is unknown ---------------------------------------------------------------------
+
+SCREENING_FORM = {"product": "esketamine-nasal", "systolic_mmhg": "124", "diastolic_mmhg": "78",
+                  "rems_enrolled": "true"}  # fmt: skip
+
+
+def test_the_screening_form_chooses_nothing_for_the_clinician(people: Any) -> None:
+    """An unknown sex is not "female" and hepatic impairment is not "none": both start at "— choose —", and the
+    screening refuses to judge until they (and a female patient's pregnancy) are answered, in clinical words."""
+    from ketamine_trd.clinic.records.models import IntakeResult
+
+    patient = make_patient(people.clinic, sex="unknown")
+    nurse = people.client("nurse")
+    page = nurse.get(f"/patients/{patient.pk}/intake/screening/").content.decode()
+    for name in ("sex", "hepatic_impairment", "pregnant"):
+        select = page[page.index(f'name="{name}"'):]
+        select = select[:select.index("</select>")]
+        assert '<option value="" selected>— choose —</option>' in select, name
+    refused = nurse.post(f"/patients/{patient.pk}/intake/screening/", SCREENING_FORM)
+    text = refused.content.decode()
+    assert refused.status_code == 422 and not IntakeResult.objects.exists()
+    assert "Not answered: Sex (the pregnancy and reproductive-potential rules depend on it)" in text
+    assert "Not answered: Hepatic impairment (Child-Pugh" in text
+    female = nurse.post(f"/patients/{patient.pk}/intake/screening/", SCREENING_FORM | {
+        "sex": "female", "hepatic_impairment": "unknown"})  # fmt: skip
+    assert female.status_code == 422 and "Not answered: Pregnancy status of a female patient" in female.content.decode()
+    done = nurse.post(f"/patients/{patient.pk}/intake/screening/", SCREENING_FORM | {
+        "sex": "female", "hepatic_impairment": "unknown", "pregnant": "unknown"})  # fmt: skip
+    assert done.status_code == 302
+    rules = {f["rule"] for f in IntakeResult.objects.get(patient=patient).result_data["findings"]}
+    assert {"hepatic-unknown", "pregnancy-unknown"} <= rules
+
+
+def test_bp_400_over_20_gives_one_right_message_per_field(people: Any) -> None:
+    patient = make_patient(people.clinic)
+    form = SCREENING_FORM | {"sex": "male", "hepatic_impairment": "none", "systolic_mmhg": "400",
+                             "diastolic_mmhg": "20"}  # fmt: skip
+    response = people.client("nurse").post(f"/patients/{patient.pk}/intake/screening/", form)
+    text = response.content.decode()
+    assert response.status_code == 422
+    assert text.count("Systolic blood pressure must be 50 to 260 mmHg") == 1
+    assert "give both" not in text.lower() and "value too" not in text
+    one_missing = people.client("nurse").post(f"/patients/{patient.pk}/intake/screening/", form | {
+        "systolic_mmhg": "130", "diastolic_mmhg": ""})  # fmt: skip
+    assert "Give the diastolic value too" in one_missing.content.decode()

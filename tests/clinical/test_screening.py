@@ -21,7 +21,8 @@ RACEMIC = [p for p in Product if not p.is_esketamine]
 
 
 def _profile(**kw: Any) -> MedicalProfile:
-    base = {"age": 45, "sex": "male", "blood_pressure": {"systolic": 120, "diastolic": 75}, "rems_enrolled": True}
+    base = {"age": 45, "sex": "male", "blood_pressure": {"systolic": 120, "diastolic": 75}, "rems_enrolled": True,
+            "hepatic_impairment": "none", "pregnant": False}  # fmt: skip
     return MedicalProfile.from_dict(base | kw)
 
 
@@ -95,7 +96,7 @@ def test_a_site_can_tighten_the_racemic_bp_profile() -> None:
 
 
 def test_missing_bp_reading_is_information() -> None:
-    p = MedicalProfile.from_dict({"age": 45, "sex": "male", "rems_enrolled": True})
+    p = MedicalProfile.from_dict({"age": 45, "sex": "male", "rems_enrolled": True, "hepatic_impairment": "none"})
     assert screen(p, Product.ESKETAMINE_NASAL).findings[0].rule == "bp-no-reading"
 
 
@@ -208,3 +209,29 @@ def test_a_finding_that_says_do_not_dose_is_a_contraindication(rule: str, level:
     ("Do not administer if ... poses a serious risk", the SPRAVATO label's, S1 p7, asks for a judgement: a caution.)"""
     if any(word in message.lower() for word in _STOP_WORDS):
         assert level == "contraindication", rule
+
+
+@pytest.mark.parametrize(
+    ("missing", "doc"),
+    [
+        ("sex", {"age": 40, "hepatic_impairment": "none"}),
+        ("hepatic_impairment", {"age": 40, "sex": "male"}),
+        ("pregnant", {"age": 40, "sex": "female", "hepatic_impairment": "none"}),
+    ],
+)
+def test_the_screening_refuses_to_judge_until_what_the_rules_need_is_answered(missing: str, doc: dict) -> None:
+    """No silent default: an unknown sex is not "female", an unrecorded liver is not "no impairment", a female
+    patient's unrecorded pregnancy is not "not pregnant". The refusal names the field in clinical words."""
+    from ketamine_trd.clinical.medical_profile import NEEDED
+
+    with pytest.raises(InputError) as refused:
+        MedicalProfile.from_dict(doc)
+    assert refused.value.field == missing and NEEDED[missing] in str(refused.value)
+    assert "does not judge" in str(refused.value)
+
+
+def test_unknown_is_an_answer_the_rules_read() -> None:
+    """'unknown' hepatic function and a pregnancy that is not known are answers: information findings, not 'none'."""
+    p = MedicalProfile.from_dict({"age": 40, "sex": "female", "hepatic_impairment": "unknown", "pregnant": None})
+    rules = {f.rule for f in screen(p, Product.ESKETAMINE_NASAL).findings}
+    assert {"hepatic-unknown", "pregnancy-unknown"} <= rules and p.pregnant is None

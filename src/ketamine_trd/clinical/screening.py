@@ -10,7 +10,8 @@ monitoring profiles hold the dose at the chair. A finding's level always matches
 (:mod:`ketamine_trd.clinical.eligibility_profiles`).
 
 >>> p = MedicalProfile.from_dict({"age": 45, "sex": "female", "blood_pressure": {"systolic": 128, "diastolic": 80},
-...     "conditions": ["arteriovenous_malformation"], "rems_enrolled": True})
+...     "conditions": ["arteriovenous_malformation"], "rems_enrolled": True, "hepatic_impairment": "none",
+...     "pregnant": False})
 >>> r = screen(p, Product.ESKETAMINE_NASAL)
 >>> r.decision, r.findings[0].rule, r.findings[0].source
 ('not_eligible', 'esk-ci-avm', 'S1')

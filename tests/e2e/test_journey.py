@@ -1,7 +1,7 @@
 """The critical journey in a real browser (Playwright for Python driving Debian's chromium).
 
 Log in; register a patient; complete intake (treatment history and screening); plan an esketamine
-course; chart a session to a signed REMS record; enter a PHQ-9 with item 9 above 0 and see the alert;
+course and move it to induction (the eligibility gate: no dose on a course in evaluation); chart a session to a signed REMS record; enter a PHQ-9 with item 9 above 0 and see the alert;
 see the trajectory chart. A screenshot of every step goes to ``test-artifacts/``.
 
 The browser is never downloaded: ``KTRD_CHROMIUM`` (set by ``scripts/test``) or ``/usr/bin/chromium``.
@@ -158,7 +158,9 @@ def test_intake_to_signed_session_and_measurement(page: Any, users: dict[str, An
     j.submit()
     j.shot("intake-trd")
     page.goto(f"/patients/{patient_id}/intake/screening/")
-    j.fill({"sex": "female", "systolic_mmhg": "124", "diastolic_mmhg": "78"})
+    # nothing is pre-chosen: sex, hepatic impairment and pregnancy are answered (the screening judges only then)
+    j.fill({"sex": "female", "pregnant": "no", "hepatic_impairment": "none", "systolic_mmhg": "124",
+            "diastolic_mmhg": "78"})  # fmt: skip
     if page.locator("[name='rems_enrolled']").count():
         j.fill({"rems_enrolled": "true"})
     j.submit()
@@ -184,6 +186,16 @@ def test_intake_to_signed_session_and_measurement(page: Any, users: dict[str, An
     course_url = page.url
     j.shot("course-planned")
 
+    # 4b. start induction: the eligibility gate is judged again; a course still in evaluation takes no dose
+    phase_form = page.locator("form[action$='/phase/']")
+    phase_form.locator("[name='phase']").select_option("induction")
+    phase_form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    j.reauthenticate_if_asked()
+    page.goto(course_url)
+    assert page.locator("[data-testid='course-summary'] strong").first.inner_text().strip() == "Induction"
+    j.shot("course-induction")
+
     # 5. chart a session to a signed REMS record (times in the past: dosing began about 3 hours ago)
     t0 = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)).replace(second=0, microsecond=0)
     page.goto(course_url)
@@ -203,7 +215,7 @@ def test_intake_to_signed_session_and_measurement(page: Any, users: dict[str, An
     j.shot("rems-record")
 
     _measurement_steps(j, patient_id, today)
-    assert len(j.passed) == 12
+    assert len(j.passed) == 13
 
 
 def _measurement_steps(j: Journey, patient_id: int, today: dt.date) -> None:

@@ -24,7 +24,15 @@ from ketamine_trd.clinic.records.services.session_writes import (
     VitalsInput,
 )
 from ketamine_trd.errors import InputError
-from tests.clinic.builders import make_course, make_eligible, make_patient, make_session, make_user, start_induction
+from tests.clinic.builders import (
+    make_course,
+    make_eligible,
+    make_patient,
+    make_session,
+    make_treated_course,
+    make_user,
+    start_induction,
+)
 
 REASON = "benefit outweighs the risk after a vascular surgery review"
 DOSE_REASON = "weight re-measured today; prescriber confirms this dose"
@@ -593,3 +601,23 @@ def test_bp_400_over_20_gives_one_right_message_per_field(people: Any) -> None:
     one_missing = people.client("nurse").post(f"/patients/{patient.pk}/intake/screening/", form | {
         "systolic_mmhg": "130", "diastolic_mmhg": ""})  # fmt: skip
     assert "Give the diastolic value too" in one_missing.content.decode()
+
+
+def test_the_eu_28_mg_step_rule_holds_at_the_chair(people: Any) -> None:
+    """EU/UK label at 65 or over (profile eu-age65, S12): after 28 mg, 84 mg skips a step; the chair's dose check
+    reads the previous dose given on the course and asks a prescriber for a reason."""
+    patient = make_patient(people.clinic, date_of_birth=dt.date(1950, 1, 1))
+    course = make_treated_course(patient, people.prescriber, plan_data={"indication": "trd", "profile": "eu-age65",
+        "sessions": [{"number": 1, "dose_mg": 28, "mg_per_kg": None, "phase": "induction"},
+                     {"number": 2, "dose_mg": 84, "mg_per_kg": None, "phase": "induction"}]})  # fmt: skip
+    first = make_session(course, scheduled_at=timezone.now() - dt.timedelta(days=3))
+    t1 = first.scheduled_at + dt.timedelta(minutes=20)
+    session_writes.record_dose(people.nurse, first.pk, DoseInput(t1, Decimal(28), "L1", devices_used=1), now=t1)
+    second = make_session(course, scheduled_at=timezone.now() - dt.timedelta(hours=1))
+    t2 = second.scheduled_at + dt.timedelta(minutes=20)
+    with pytest.raises(InputError, match="28 to 56 mg after 28 mg"):
+        session_writes.record_dose(people.nurse, second.pk, DoseInput(t2, Decimal(84), "L2", devices_used=3), now=t2)
+    session_writes.record_dose(people.prescriber, second.pk, DoseInput(t2, Decimal(84), "L2", devices_used=3,
+                               override_reason=DOSE_REASON), now=t2)  # fmt: skip
+    stored = Session.objects.get(pk=second.pk)
+    assert [f["rule_id"] for f in stored.dose_check["findings"]] == ["esk-dose-step"]

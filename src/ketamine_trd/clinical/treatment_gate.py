@@ -184,7 +184,9 @@ def _screening_findings(product: str, screening: IntakeSummary | None) -> list[G
         out.append(GateFinding("gate-screening-unsigned", f"The screening for {words} is not signed off.",
                                cite("platform-defined")))  # fmt: skip
     if screening.verdict == "not_eligible":
-        named = "; ".join(n.message for n in screening.contraindications) or "see the screening"
+        judged = f"a prescriber's verdict at intake: {screening.override_reason.strip()}"
+        named = "; ".join(n.message for n in screening.contraindications) or (
+            judged if screening.override_reason.strip() else "see the screening")
         source = screening.contraindications[0].source if screening.contraindications else cite("S1")
         out.append(GateFinding("gate-screening-not-eligible", f"Screening for {words}: not eligible ({named}).",
                                source))  # fmt: skip

@@ -49,6 +49,7 @@ max_total  # measurement.trajectory.Trajectory: the chart's y-axis
 level_summary  # measurement.alerts.AlertPage, measurement/_alert_pager.html
 open_alert_total; screens_due_total  # measurement.dashboard, the dashboard page
 open_critical; discharge_not_ready  # records.services.sessions, records/session_detail.html
+screening_judged; screening_lifted_by  # records.services.sessions.ChairView, records/session_detail.html
 
 # -- fields of result values: shown by the CLI's --json and Rich output, the API and reports (dataclass fields) ----
 rd_pp; omop_table; estimate; pooled; pooled_ci  # analytics results

@@ -100,3 +100,22 @@ def make_eligible(patient: Patient, prescriber: User, *products: str, signed: bo
     if signed:
         for result in results:
             intake.sign_off_intake(prescriber, result.pk, now=now)
+
+
+def start_induction(course: Course, prescriber: User, *, reason: str = "", now: dt.datetime | None = None) -> Course:
+    """Move a course from evaluation to induction through the service, as a clinic does: the eligibility gate is
+    judged (an override needs ``reason``), and only then may a dose be charted on it."""
+    from ketamine_trd.clinic.records.services import courses
+
+    courses.change_phase(prescriber, course.pk, phase="induction", now=now or timezone.now(), override_reason=reason)
+    return Course.objects.get(pk=course.pk)
+
+
+def make_treated_course(patient: Patient, prescriber: User, **overrides: Any) -> Course:
+    """A course that has passed its eligibility gate: a signed TRD verdict and a signed screening for its product
+    (``make_eligible``), booked in evaluation, then moved to induction by ``start_induction``."""
+    product = overrides.get("product", "esketamine-nasal")
+    if product != "esketamine-nasal":
+        overrides.setdefault("route", "iv")
+    make_eligible(patient, prescriber, product)
+    return start_induction(make_course(patient, **{**overrides, "phase": "evaluation"}), prescriber)

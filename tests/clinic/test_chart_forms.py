@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from ketamine_trd.clinic.records.models import AdverseEvent, RemsRecord, Session
-from tests.clinic.builders import make_course, make_patient, make_session
+from tests.clinic.builders import make_patient, make_session, make_treated_course
 
 ZONE = {"zone": "UTC"}
 
@@ -30,7 +30,8 @@ def test_charting_through_every_form_then_signing(people, zone) -> None:  # type
     people.nurse.first_name, people.nurse.last_name, people.nurse.email = "Nina", "Example", "nina@example.org"
     people.nurse.save()
     t0 = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=2, minutes=20)
-    session = make_session(make_course(make_patient(people.clinic)), scheduled_at=t0 - dt.timedelta(minutes=30))
+    course = make_treated_course(make_patient(people.clinic), people.prescriber)
+    session = make_session(course, scheduled_at=t0 - dt.timedelta(minutes=30))
     nurse, url = people.client("nurse"), f"/sessions/{session.pk}"
 
     def post(part: str, data: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ketamine_trd.clinic.audit.models import AuditEvent
 from ketamine_trd.clinic.records.models import AdverseEvent, Patient, Session, VitalSign
-from tests.clinic.builders import make_course, make_patient, make_session
+from tests.clinic.builders import make_course, make_patient, make_session, make_treated_course
 
 
 def _post(client: Client, url: str, body: object) -> object:
@@ -25,7 +25,7 @@ def _post(client: Client, url: str, body: object) -> object:
 
 
 def _iv_session(people):  # type: ignore[no-untyped-def]
-    course = make_course(make_patient(people.clinic), product="ketamine-iv", route="iv")
+    course = make_treated_course(make_patient(people.clinic), people.prescriber, product="ketamine-iv", route="iv")
     return make_session(course)
 
 
@@ -177,7 +177,7 @@ def test_the_screening_form_leaves_diastolic_below_systolic_to_the_core(people) 
 
     patient = make_patient(people.clinic)
     form = {"product": "esketamine-nasal", "sex": "female", "systolic_mmhg": "120", "diastolic_mmhg": "130",
-            "hepatic_impairment": "none", "rems_enrolled": "true"}  # fmt: skip
+            "hepatic_impairment": "none", "rems_enrolled": "true", "pregnant": "no"}  # fmt: skip
     response = people.client("nurse").post(f"/patients/{patient.pk}/intake/screening/", form)
     text = response.content.decode()
     assert response.status_code == 422 and "below the systolic value" in text

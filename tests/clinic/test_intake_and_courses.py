@@ -60,7 +60,8 @@ def test_trd_form_error_names_the_trial_row_field(people) -> None:  # type: igno
 
 def test_screening_uses_age_from_date_of_birth_and_cites_sources(people) -> None:  # type: ignore[no-untyped-def]
     patient = make_patient(people.clinic, date_of_birth=dt.date(1970, 1, 1), sex="female")
-    profile = {"sex": "female", "conditions": ["arteriovenous_malformation"], "rems_enrolled": True}
+    profile = {"sex": "female", "conditions": ["arteriovenous_malformation"], "rems_enrolled": True,
+               "pregnant": False, "hepatic_impairment": "none"}  # fmt: skip
     result = intake.record_screening_intake(
         people.nurse, patient.pk, profile, product="esketamine-nasal", bp_profile=None, now=timezone.now()
     )
@@ -72,7 +73,7 @@ def test_screening_uses_age_from_date_of_birth_and_cites_sources(people) -> None
 def test_screening_form_refuses_bp_300_over_20(people) -> None:  # type: ignore[no-untyped-def]
     patient = make_patient(people.clinic)
     form = {"product": "esketamine-nasal", "sex": "female", "systolic_mmhg": "300", "diastolic_mmhg": "20",
-            "hepatic_impairment": "none", "rems_enrolled": "true"}  # fmt: skip
+            "hepatic_impairment": "none", "rems_enrolled": "true", "pregnant": "no"}  # fmt: skip
     response = people.client("nurse").post(f"/patients/{patient.pk}/intake/screening/", form)
     text = response.content.decode()
     assert response.status_code == 422 and "systolic_mmhg" in text and "260" in text

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ketamine_trd.clinic.records.models import RemsRecord
 from ketamine_trd.clinic.records.services import rems, signing
-from tests.clinic.builders import make_course, make_patient, make_session
+from tests.clinic.builders import make_patient, make_session, make_treated_course
 from tests.clinic.test_sessions import _chart_complete_esketamine_session
 
 
@@ -21,7 +21,8 @@ def _signed_record(people, days_ago: float) -> RemsRecord:  # type: ignore[no-un
     people.prescriber.email = "p@example.org"
     people.prescriber.save()
     t0 = timezone.now().replace(microsecond=0) - dt.timedelta(days=days_ago, hours=3)
-    session = make_session(make_course(make_patient(people.clinic)), scheduled_at=t0 - dt.timedelta(minutes=30))
+    course = make_treated_course(make_patient(people.clinic), people.prescriber)
+    session = make_session(course, scheduled_at=t0 - dt.timedelta(minutes=30))
     _chart_complete_esketamine_session(people, session, t0)
     outcome = signing.sign_session(people.prescriber, session.pk, now=t0 + dt.timedelta(hours=2, minutes=10))
     assert outcome.signed and outcome.rems_record is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,15 @@ from ketamine_trd.clinic.records.services.session_writes import (
     VitalsInput,
 )
 from ketamine_trd.errors import InputError
-from tests.clinic.builders import make_course, make_eligible, make_patient, make_session, make_user
+from tests.clinic.builders import (
+    make_course,
+    make_eligible,
+    make_patient,
+    make_session,
+    make_treated_course,
+    make_user,
+    start_induction,
+)
 
 REASON = "benefit outweighs the risk after a vascular surgery review"
 DOSE_REASON = "weight re-measured today; prescriber confirms this dose"
@@ -153,13 +162,26 @@ def test_patient_page_shows_the_latest_screening_per_product_naming_it(people: A
 
 
 def _esk_session(people: Any, patient: Any, *, gate_reason: str = "") -> Session:
-    # an override is stored with the findings it was given for, as plan_new_course stores it
-    findings = gates.judge_gate(patient, "esketamine-nasal", gate_reason).to_dict() if gate_reason else {}
-    course = make_course(patient, gate_override_reason=gate_reason, gate_findings=findings, plan_data={
+    """A session on an esketamine course moved to induction through the gate (overridden by ``gate_reason``)."""
+    course = make_course(patient, phase="evaluation", plan_data={
         "indication": "trd", "sessions": [
             {"number": 1, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"},
             {"number": 2, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"}]})  # fmt: skip
-    return make_session(course)
+    return make_session(start_induction(course, people.prescriber, reason=gate_reason))
+
+
+def _eligible_esk_session(people: Any, **patient: Any) -> Session:
+    """An eligible patient (signed TRD verdict and esketamine screening) and a session of a course in induction."""
+    person = make_patient(people.clinic, **patient)
+    make_eligible(person, people.prescriber, "esketamine-nasal")
+    return _esk_session(people, person)
+
+
+def _found_later(people: Any, patient: Any) -> None:
+    """A newer signed esketamine screening that finds aneurysmal vascular disease (S1)."""
+    found = intake.record_screening_intake(people.prescriber, patient.pk, ANEURYSM, product="esketamine-nasal",
+                                           bp_profile=None, now=timezone.now())  # fmt: skip
+    intake.sign_off_intake(people.prescriber, found.pk, now=timezone.now())
 
 
 def _checklist(people: Any, session: Session, t0: dt.datetime) -> None:
@@ -172,8 +194,8 @@ def _checklist(people: Any, session: Session, t0: dt.datetime) -> None:
 
 
 def test_a_contraindication_follows_the_patient_to_the_chair(people: Any) -> None:
-    patient = _contraindicated(people)
-    session = _esk_session(people, patient)
+    session = _eligible_esk_session(people, sex="male")  # induction passed the gate; the screening came later
+    _found_later(people, session.patient)
     t0 = session.scheduled_at + dt.timedelta(minutes=30)
     _checklist(people, session, t0)
     view = sessions.chair_view(people.nurse, session.pk, now=t0)
@@ -214,14 +236,11 @@ def test_an_override_for_other_findings_does_not_lift_a_later_contraindication(p
     patient = make_patient(people.clinic, sex="male")
     no_trd = gates.judge_gate(patient, "esketamine-nasal", REASON)
     assert no_trd.overridden and "screening-esk-ci-aneurysm" not in no_trd.rule_ids
-    course = make_course(patient, gate_override_reason=REASON, gate_findings=no_trd.to_dict(), plan_data={
-        "indication": "trd", "sessions": [{"number": 1, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"}]})
-    session = make_session(course)
+    session = _esk_session(people, patient, gate_reason=REASON)  # induction overridden: no TRD, no screening yet
+    course = session.course
+    assert course.gate_override_reason == REASON
     make_eligible(patient, people.prescriber, "ketamine-iv")
-    now = timezone.now()
-    found = intake.record_screening_intake(people.prescriber, patient.pk, ANEURYSM, product="esketamine-nasal",
-                                           bp_profile=None, now=now)  # fmt: skip
-    intake.sign_off_intake(people.prescriber, found.pk, now=now)
+    _found_later(people, patient)
     assert gates.standing_override(course) == ""
     t0 = session.scheduled_at + dt.timedelta(minutes=30)
     _checklist(people, session, t0)
@@ -240,6 +259,7 @@ def _iv_session(people: Any) -> Session:
     make_eligible(patient, people.prescriber, "ketamine-iv")
     course = courses.plan_new_course(people.prescriber, patient.pk, courses.CourseInput(
         product="ketamine-iv", start_date=timezone.now().date()), now=timezone.now())  # fmt: skip
+    course = start_induction(course, people.prescriber)  # the eligibility gate, judged again, as a clinic does
     return make_session(course, scheduled_at=timezone.now() - dt.timedelta(minutes=30))
 
 
@@ -286,8 +306,7 @@ def test_a_dose_time_outside_the_session_window_is_refused(people: Any) -> None:
 
 
 def test_esketamine_doses_follow_the_label_at_the_chair(people: Any) -> None:
-    patient = make_patient(people.clinic)
-    session = _esk_session(people, patient)
+    session = _eligible_esk_session(people)
     t0 = session.scheduled_at + dt.timedelta(minutes=30)
     with pytest.raises(InputError, match="cannot be given with 28-mg devices"):  # the walk's 500 mg
         session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(500), "L", devices_used=2), now=t0)
@@ -305,8 +324,7 @@ def _charted_not_ready(people: Any) -> tuple[Session, dt.datetime]:
     """An esketamine session charted completely except that the last MOAA/S is 3 (not ready for discharge)."""
     people.nurse.first_name, people.nurse.last_name, people.nurse.email = "Nina", "Example", "nina@example.org"
     people.nurse.save()
-    patient = make_patient(people.clinic)
-    session = _esk_session(people, patient)
+    session = _eligible_esk_session(people)
     t0 = timezone.now() - dt.timedelta(hours=2, minutes=20)
     Session.objects.filter(pk=session.pk).update(scheduled_at=t0 - dt.timedelta(minutes=30))
     now = t0 + dt.timedelta(hours=2, minutes=10)
@@ -373,7 +391,7 @@ def test_the_sign_form_and_api_carry_the_reason(people: Any) -> None:
 
 
 def test_the_monitoring_provider_is_a_user_of_this_clinic(people: Any) -> None:
-    session = _esk_session(people, make_patient(people.clinic))
+    session = _eligible_esk_session(people)
     t0 = session.scheduled_at + dt.timedelta(minutes=30)
     other_clinic_nurse = make_user("nurse", people.outsider.clinic)
     data = DischargeInput(t0, None, None, None, None, None, None, None, None, monitoring_hcp_id=other_clinic_nurse.pk)
@@ -448,3 +466,158 @@ def test_an_old_override_does_not_cover_a_new_finding(people: Any) -> None:
     assert {"gate-trd-unsigned", "gate-trd-not-trd"} <= set(page.gate.rule_ids)
     with pytest.raises(InputError, match="not signed off"):
         courses.change_phase(people.prescriber, course.pk, phase="induction", now=timezone.now())
+
+
+# --- 7. what the core knows gates what the clinic does (review of issue 11) ------------------------------------------
+
+
+def test_no_dose_on_a_course_still_in_evaluation_form_api_and_chart(people: Any) -> None:
+    """A course planned but not moved to induction has not passed the induction gate: the dose is refused with its
+    reason and source on the service, the form and the API, and the chart holds; after induction it is charted."""
+    patient = make_patient(people.clinic, weight_kg=Decimal("81.6"))
+    make_eligible(patient, people.prescriber, "ketamine-iv")
+    course = courses.plan_new_course(people.prescriber, patient.pk, courses.CourseInput(
+        product="ketamine-iv", start_date=timezone.now().date()), now=timezone.now())  # fmt: skip
+    assert course.phase == "evaluation"
+    session = make_session(course, scheduled_at=timezone.now() - dt.timedelta(minutes=30))
+    t0 = timezone.now() - dt.timedelta(minutes=5)
+    dose = DoseInput(t0, Decimal("40.8"), "LOT-IV", mg_per_kg=Decimal("0.5"))
+    with pytest.raises(InputError) as refused:
+        session_writes.record_dose(people.prescriber, session.pk, replace(dose, override_reason=DOSE_REASON),
+                                   now=timezone.now())  # fmt: skip
+    assert refused.value.field == "dose_mg" and "still in evaluation" in str(refused.value)
+    assert "platform-defined" in str(refused.value)
+    nurse = people.client("nurse")
+    form = nurse.post(f"/sessions/{session.pk}/dose/", {"dose-dosed_at": timezone.localtime(t0).strftime(
+        "%Y-%m-%dT%H:%M"), "dose-dose_mg": "40.8", "dose-mg_per_kg": "0.5", "dose-lot_number": "LOT-IV"})
+    assert form.status_code == 422 and "still in evaluation" in form.content.decode()
+    api = _json(nurse, f"/api/sessions/{session.pk}/dose", {"dosed_at": t0.isoformat(), "dose_mg": "40.8",
+                                                             "lot_number": "LOT-IV"})  # fmt: skip
+    assert api.status_code == 422 and api.json()["field"] == "dose_mg" and "evaluation" in api.json()["message"]
+    assert Session.objects.get(pk=session.pk).dose_mg is None
+    _checklist(people, session, t0)
+    view = sessions.chair_view(people.nurse, session.pk, now=t0)
+    assert view.predose is not None and view.predose.decision.value == "hold"
+    assert view.predose.findings[0].rule_id == "gate-course-in-evaluation"
+    start_induction(course, people.prescriber)
+    session_writes.record_dose(people.nurse, session.pk, dose, now=timezone.now())
+    assert Session.objects.get(pk=session.pk).phase == "induction"
+
+
+def test_a_later_not_trd_verdict_refuses_the_dose_with_its_source(people: Any) -> None:
+    session = _eligible_esk_session(people)
+    later = intake.record_trd_intake(people.prescriber, session.patient_id, {"episode": {
+        "duration_months": 18, "severity": "severe"}, "trials": []}, profile=None, now=timezone.now())  # fmt: skip
+    intake.sign_off_intake(people.prescriber, later.pk, now=timezone.now())
+    t0 = session.scheduled_at + dt.timedelta(minutes=30)
+    with pytest.raises(InputError) as refused:
+        session_writes.record_dose(people.prescriber, session.pk, DoseInput(t0, Decimal(56), "L", devices_used=2,
+                                   override_reason=DOSE_REASON), now=t0)  # fmt: skip
+    assert "does not meet the TRD definition" in str(refused.value) and "(source: S1)" in str(refused.value)
+
+
+def test_an_intake_override_to_not_eligible_holds_at_the_chair(people: Any) -> None:
+    """The clinician's "not eligible" at intake, without a contraindication on the screening, holds the dose
+    (chart and dose check) with its reason; it never lifts anything."""
+    session = _eligible_esk_session(people)
+    newer = intake.record_screening_intake(people.nurse, session.patient_id, {
+        "sex": "female", "blood_pressure": {"systolic": 124, "diastolic": 78}, "rems_enrolled": True,
+        "pregnant": False, "hepatic_impairment": "none"}, product="esketamine-nasal", bp_profile=None,
+        now=timezone.now())  # fmt: skip
+    intake.sign_off_intake(people.prescriber, newer.pk, now=timezone.now())
+    why = "severe aortic stenosis found on echocardiogram"
+    intake.override_intake(people.prescriber, newer.pk, verdict="not_eligible", reason=why, now=timezone.now())
+    t0 = session.scheduled_at + dt.timedelta(minutes=30)
+    _checklist(people, session, t0)
+    view = sessions.chair_view(people.nurse, session.pk, now=t0)
+    assert view.predose is not None and view.predose.decision.value == "hold"
+    held = next(f for f in view.predose.findings if f.rule_id == "screening-screening-judged-not-eligible")
+    assert why in held.message
+    with pytest.raises(InputError) as refused:
+        session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "L", devices_used=2), now=t0)
+    assert "judged the patient not eligible at intake" in str(refused.value) and why in str(refused.value)
+    page = people.client("nurse").get(f"/sessions/{session.pk}/").content.decode()
+    assert why in page
+
+
+def test_an_intake_override_towards_eligible_lifts_the_contraindication_with_its_reason(people: Any) -> None:
+    session = _eligible_esk_session(people, sex="male")
+    _found_later(people, session.patient)
+    found = gates.latest_results(session.patient)[1]["esketamine-nasal"]
+    why = "aneurysm repaired in 2024, vascular surgeon agrees"
+    intake.override_intake(people.prescriber, found.pk, verdict="eligible_with_cautions", reason=why,
+                           now=timezone.now())  # fmt: skip
+    t0 = session.scheduled_at + dt.timedelta(minutes=30)
+    _checklist(people, session, t0)
+    view = sessions.chair_view(people.nurse, session.pk, now=t0)
+    assert view.predose is not None and view.predose.decision.value == "proceed_with_cautions"
+    lifted = next(f for f in view.predose.findings if f.rule_id == "screening-esk-ci-aneurysm")
+    assert lifted.level.value == "caution" and why in lifted.message
+    session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "L", devices_used=2), now=t0)
+
+
+# --- 8. the screening form: unknown is unknown ---------------------------------------------------------------------
+
+SCREENING_FORM = {"product": "esketamine-nasal", "systolic_mmhg": "124", "diastolic_mmhg": "78",
+                  "rems_enrolled": "true"}  # fmt: skip
+
+
+def test_the_screening_form_chooses_nothing_for_the_clinician(people: Any) -> None:
+    """An unknown sex is not "female" and hepatic impairment is not "none": both start at "— choose —", and the
+    screening refuses to judge until they (and a female patient's pregnancy) are answered, in clinical words."""
+    from ketamine_trd.clinic.records.models import IntakeResult
+
+    patient = make_patient(people.clinic, sex="unknown")
+    nurse = people.client("nurse")
+    page = nurse.get(f"/patients/{patient.pk}/intake/screening/").content.decode()
+    for name in ("sex", "hepatic_impairment", "pregnant"):
+        select = page[page.index(f'name="{name}"'):]
+        select = select[:select.index("</select>")]
+        assert '<option value="" selected>— choose —</option>' in select, name
+    refused = nurse.post(f"/patients/{patient.pk}/intake/screening/", SCREENING_FORM)
+    text = refused.content.decode()
+    assert refused.status_code == 422 and not IntakeResult.objects.exists()
+    assert "Not answered: Sex (the pregnancy and reproductive-potential rules depend on it)" in text
+    assert "Not answered: Hepatic impairment (Child-Pugh" in text
+    female = nurse.post(f"/patients/{patient.pk}/intake/screening/", SCREENING_FORM | {
+        "sex": "female", "hepatic_impairment": "unknown"})  # fmt: skip
+    assert female.status_code == 422 and "Not answered: Pregnancy status of a female patient" in female.content.decode()
+    done = nurse.post(f"/patients/{patient.pk}/intake/screening/", SCREENING_FORM | {
+        "sex": "female", "hepatic_impairment": "unknown", "pregnant": "unknown"})  # fmt: skip
+    assert done.status_code == 302
+    rules = {f["rule"] for f in IntakeResult.objects.get(patient=patient).result_data["findings"]}
+    assert {"hepatic-unknown", "pregnancy-unknown"} <= rules
+
+
+def test_bp_400_over_20_gives_one_right_message_per_field(people: Any) -> None:
+    patient = make_patient(people.clinic)
+    form = SCREENING_FORM | {"sex": "male", "hepatic_impairment": "none", "systolic_mmhg": "400",
+                             "diastolic_mmhg": "20"}  # fmt: skip
+    response = people.client("nurse").post(f"/patients/{patient.pk}/intake/screening/", form)
+    text = response.content.decode()
+    assert response.status_code == 422
+    assert text.count("Systolic blood pressure must be 50 to 260 mmHg") == 1
+    assert "give both" not in text.lower() and "value too" not in text
+    one_missing = people.client("nurse").post(f"/patients/{patient.pk}/intake/screening/", form | {
+        "systolic_mmhg": "130", "diastolic_mmhg": ""})  # fmt: skip
+    assert "Give the diastolic value too" in one_missing.content.decode()
+
+
+def test_the_eu_28_mg_step_rule_holds_at_the_chair(people: Any) -> None:
+    """EU/UK label at 65 or over (profile eu-age65, S12): after 28 mg, 84 mg skips a step; the chair's dose check
+    reads the previous dose given on the course and asks a prescriber for a reason."""
+    patient = make_patient(people.clinic, date_of_birth=dt.date(1950, 1, 1))
+    course = make_treated_course(patient, people.prescriber, plan_data={"indication": "trd", "profile": "eu-age65",
+        "sessions": [{"number": 1, "dose_mg": 28, "mg_per_kg": None, "phase": "induction"},
+                     {"number": 2, "dose_mg": 84, "mg_per_kg": None, "phase": "induction"}]})  # fmt: skip
+    first = make_session(course, scheduled_at=timezone.now() - dt.timedelta(days=3))
+    t1 = first.scheduled_at + dt.timedelta(minutes=20)
+    session_writes.record_dose(people.nurse, first.pk, DoseInput(t1, Decimal(28), "L1", devices_used=1), now=t1)
+    second = make_session(course, scheduled_at=timezone.now() - dt.timedelta(hours=1))
+    t2 = second.scheduled_at + dt.timedelta(minutes=20)
+    with pytest.raises(InputError, match="28 to 56 mg after 28 mg"):
+        session_writes.record_dose(people.nurse, second.pk, DoseInput(t2, Decimal(84), "L2", devices_used=3), now=t2)
+    session_writes.record_dose(people.prescriber, second.pk, DoseInput(t2, Decimal(84), "L2", devices_used=3,
+                               override_reason=DOSE_REASON), now=t2)  # fmt: skip
+    stored = Session.objects.get(pk=second.pk)
+    assert [f["rule_id"] for f in stored.dose_check["findings"]] == ["esk-dose-step"]

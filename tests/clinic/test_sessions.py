@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from ketamine_trd.clinic.measurement.models import Alert
-from ketamine_trd.clinic.records.models import RemsRecord, Session, VitalSign
+from ketamine_trd.clinic.records.models import Patient, RemsRecord, Session, VitalSign
 from ketamine_trd.clinic.records.services import rems, session_writes, sessions, signing
 from ketamine_trd.clinic.records.services.session_writes import (
     ChecklistInput,
@@ -19,7 +19,7 @@ from ketamine_trd.clinic.records.services.session_writes import (
     VitalsInput,
 )
 from ketamine_trd.errors import ConflictError, InputError
-from tests.clinic.builders import make_course, make_patient, make_session
+from tests.clinic.builders import make_course, make_patient, make_session, make_treated_course
 
 
 def _chart_complete_esketamine_session(people, session: Session, t0: dt.datetime) -> None:  # type: ignore[no-untyped-def]
@@ -53,7 +53,7 @@ def esk_session(people):  # type: ignore[no-untyped-def]
     people.prescriber.email = "prescriber@example.org"
     people.prescriber.save()
     t0 = timezone.now().replace(microsecond=0) - dt.timedelta(hours=2, minutes=15)
-    course = make_course(make_patient(people.clinic, sex="female"))
+    course = make_treated_course(make_patient(people.clinic, sex="female"), people.prescriber)
     return make_session(course, scheduled_at=t0 - dt.timedelta(minutes=30)), t0
 
 
@@ -203,7 +203,9 @@ def test_an_unknown_sex_is_listed_as_a_problem_of_the_rems_record(people) -> Non
     people.clinic.address, people.clinic.phone = "1 Harbour Road", "555-0100"
     people.clinic.save()
     t0 = timezone.now().replace(microsecond=0) - dt.timedelta(hours=2, minutes=15)
-    session = make_session(make_course(make_patient(people.clinic, sex="unknown")), scheduled_at=t0)
+    course = make_treated_course(make_patient(people.clinic, sex="female"), people.prescriber)
+    Patient.objects.filter(pk=course.patient_id).update(sex="unknown")  # the record lost its sex after screening
+    session = make_session(course, scheduled_at=t0)
     _chart_complete_esketamine_session(people, session, t0)
     outcome = signing.sign_session(people.prescriber, session.pk, now=t0 + dt.timedelta(hours=2, minutes=10))
     assert outcome.signed and outcome.rems_record is not None

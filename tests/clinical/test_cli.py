@@ -165,3 +165,12 @@ def test_each_profile_option_has_its_own_name_and_the_old_one_is_a_hidden_alias(
 def test_screen_without_a_medical_profile_exits_2_naming_the_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["screen", "--product", "esketamine-nasal"]) == 2
     assert "--medical-profile" in capsys.readouterr().err
+
+
+def test_screen_refuses_to_judge_without_hepatic_impairment_exit_2(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps({"age": 40, "sex": "male", "pregnant": False}), encoding="utf-8")
+    assert main(["screen", "--medical-profile", str(profile), "--product", "ketamine-iv"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: hepatic_impairment:") and "Hepatic impairment (Child-Pugh" in err

@@ -199,3 +199,27 @@ def test_the_window_message_shows_utc_whatever_offset_was_sent() -> None:
     findings = judge_charted_dose(late, DEFAULT_DOSE_RULES).findings
     finding = next(f for f in findings if f.rule_id == "dose-outside-window")
     assert f"{(T + dt.timedelta(hours=13)).astimezone(dt.UTC):%H:%M}" in finding.message and "(UTC)" in finding.message
+
+
+def test_the_eu_28_mg_step_rule_is_checked_at_the_chair_S12() -> None:
+    """Age 65 or over under the EU/UK label (profile eu-age65, S12): doses change in 28-mg steps. The dose check uses
+    the label module's rule (``label_dose_problems``), the one that plans the course."""
+    eu = {"esketamine_profile": "eu-age65"}
+    jump = judge_charted_dose(esk(84, session=3, planned=84, previous_dose_mg=Decimal(28), **eu))
+    step = next(f for f in jump.findings if f.rule_id == "esk-dose-step")
+    assert step.outcome is Outcome.OVERRIDE and step.source == "S12" and "28 to 56 mg after 28 mg" in step.message
+    assert not jump.accepted
+    assert judge_charted_dose(esk(84, session=3, planned=84, previous_dose_mg=Decimal(28), override_reason=REASON,
+                                  **eu)).accepted  # fmt: skip
+    assert judge_charted_dose(esk(56, session=3, planned=56, previous_dose_mg=Decimal(28), **eu)).accepted
+    down = judge_charted_dose(esk(28, session=4, planned=28, previous_dose_mg=Decimal(84), **eu))
+    assert [f.rule_id for f in down.findings] == ["esk-dose-step"]
+    # the US label has no step rule: 56 -> 84 is a label dose
+    assert judge_charted_dose(esk(84, session=3, planned=84, previous_dose_mg=Decimal(56))).accepted
+
+
+def test_the_dose_check_and_the_planner_share_one_label_rule() -> None:
+    from ketamine_trd.clinical.dosing.esketamine import esketamine_dose
+
+    with pytest.raises(InputError, match="28 to 56 mg after 28 mg"):
+        esketamine_dose(session_number=3, profile="eu-age65", dose_mg=84, previous_dose_mg=28)

@@ -21,7 +21,8 @@ RACEMIC = [p for p in Product if not p.is_esketamine]
 
 
 def _profile(**kw: Any) -> MedicalProfile:
-    base = {"age": 45, "sex": "male", "blood_pressure": {"systolic": 120, "diastolic": 75}, "rems_enrolled": True}
+    base = {"age": 45, "sex": "male", "blood_pressure": {"systolic": 120, "diastolic": 75}, "rems_enrolled": True,
+            "hepatic_impairment": "none", "pregnant": False}  # fmt: skip
     return MedicalProfile.from_dict(base | kw)
 
 
@@ -73,17 +74,19 @@ def test_racemic_bp_finding_says_the_threshold_is_borrowed_and_unset_profile_say
 
 @pytest.mark.parametrize("product", RACEMIC)
 def test_racemic_default_is_the_hypertensive_crisis_range(product: Product) -> None:
-    """No verified caution limit for racemic ketamine (S31, S32), but never plain "eligible" in a hypertensive
-    crisis: SBP > 180 and/or DBP > 120 mmHg (2017 ACC/AHA, acc-aha-2017-htn; Ketalar label S30)."""
+    """No verified caution limit for racemic ketamine (S31, S32), but not eligible in a hypertensive crisis:
+    SBP > 180 and/or DBP > 120 mmHg (2017 ACC/AHA, acc-aha-2017-htn), where the Ketalar label contraindicates ketamine
+    (a significant rise in blood pressure would be a serious hazard, S30): the finding says "do not dose", so its level
+    is a contraindication and its source the label."""
     below = screen(_profile(blood_pressure={"systolic": 180, "diastolic": 120}), product)
     assert below.bp_profile == "racemic-hypertensive-crisis" and below.decision == "eligible"
     crises = ({"systolic": 181, "diastolic": 100}, {"systolic": 170, "diastolic": 121},
               {"systolic": 200, "diastolic": 125})
     for bp in crises:
         r = screen(_profile(blood_pressure=bp), product)
-        assert r.decision == "eligible_with_cautions"
+        assert r.decision == "not_eligible"
         crisis = next(f for f in r.findings if f.rule == "bp-hypertensive-crisis")
-        assert crisis.level == "caution" and crisis.source == "acc-aha-2017-htn"
+        assert crisis.level == "contraindication" and crisis.source == "S30" and "do not dose" in crisis.message
 
 
 def test_a_site_can_tighten_the_racemic_bp_profile() -> None:
@@ -93,7 +96,7 @@ def test_a_site_can_tighten_the_racemic_bp_profile() -> None:
 
 
 def test_missing_bp_reading_is_information() -> None:
-    p = MedicalProfile.from_dict({"age": 45, "sex": "male", "rems_enrolled": True})
+    p = MedicalProfile.from_dict({"age": 45, "sex": "male", "rems_enrolled": True, "hepatic_impairment": "none"})
     assert screen(p, Product.ESKETAMINE_NASAL).findings[0].rule == "bp-no-reading"
 
 
@@ -179,4 +182,56 @@ def test_every_finding_cites_a_registered_source_and_the_decision_follows(
                 else "eligible_with_cautions" if "caution" in levels else "eligible")  # fmt: skip
     assert r.decision == expected
     if not product.is_esketamine:
-        assert all(f.rule == "ket-ci-hypersensitivity" for f in r.findings if f.level == "contraindication")
+        # racemic: only the label-backed hypersensitivity and hypertensive-crisis pressure (S5, S30) are hard
+        hard = {"ket-ci-hypersensitivity", "bp-hypertensive-crisis"}
+        assert all(f.rule in hard for f in r.findings if f.level == "contraindication")
+
+
+_STOP_WORDS = ("do not dose", "do not give", "must not")
+
+
+def _every_finding() -> list[tuple[str, str, str]]:
+    """(rule, level, message) of every declarative rule and of each product's findings for a crisis reading."""
+    from ketamine_trd.clinical.screening_rules import CONCOMITANT_RULES, CONDITION_RULES
+
+    rows = [(r.rule, r.level, r.message) for table in (CONDITION_RULES, CONCOMITANT_RULES)
+            for by_family in table.values() for r in by_family.values()]  # fmt: skip
+    for product in Product:
+        crisis = _profile(blood_pressure={"systolic": 200, "diastolic": 125}, hepatic_impairment="child_pugh_c",
+                          pregnant=True, breastfeeding=True, age=16)  # fmt: skip
+        rows += [(f.rule, f.level, f.message) for f in screen(crisis, product).findings]
+    return rows
+
+
+@pytest.mark.parametrize(("rule", "level", "message"), _every_finding())
+def test_a_finding_that_says_do_not_dose_is_a_contraindication(rule: str, level: str, message: str) -> None:
+    """A finding's level matches its words: "do not dose" (unconditionally) is a contraindication, never a caution.
+    ("Do not administer if ... poses a serious risk", the SPRAVATO label's, S1 p7, asks for a judgement: a caution.)"""
+    if any(word in message.lower() for word in _STOP_WORDS):
+        assert level == "contraindication", rule
+
+
+@pytest.mark.parametrize(
+    ("missing", "doc"),
+    [
+        ("sex", {"age": 40, "hepatic_impairment": "none"}),
+        ("hepatic_impairment", {"age": 40, "sex": "male"}),
+        ("pregnant", {"age": 40, "sex": "female", "hepatic_impairment": "none"}),
+    ],
+)
+def test_the_screening_refuses_to_judge_until_what_the_rules_need_is_answered(missing: str, doc: dict) -> None:
+    """No silent default: an unknown sex is not "female", an unrecorded liver is not "no impairment", a female
+    patient's unrecorded pregnancy is not "not pregnant". The refusal names the field in clinical words."""
+    from ketamine_trd.clinical.medical_profile import NEEDED
+
+    with pytest.raises(InputError) as refused:
+        MedicalProfile.from_dict(doc)
+    assert refused.value.field == missing and NEEDED[missing] in str(refused.value)
+    assert "does not judge" in str(refused.value)
+
+
+def test_unknown_is_an_answer_the_rules_read() -> None:
+    """'unknown' hepatic function and a pregnancy that is not known are answers: information findings, not 'none'."""
+    p = MedicalProfile.from_dict({"age": 40, "sex": "female", "hepatic_impairment": "unknown", "pregnant": None})
+    rules = {f.rule for f in screen(p, Product.ESKETAMINE_NASAL).findings}
+    assert {"hepatic-unknown", "pregnancy-unknown"} <= rules and p.pregnant is None

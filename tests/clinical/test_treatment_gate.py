@@ -79,3 +79,18 @@ def test_an_existing_hold_stays_a_hold() -> None:
     bp = Finding("predose-bp-hold", FindingLevel.HOLD, "BP too high.", "S10")
     result = PredoseResult(Decision.HOLD, (bp,), "esketamine-nasal", "p@1", AT)
     assert predose_with_screening(result, NOT_ELIGIBLE, REASON).decision is Decision.HOLD
+
+
+def test_an_intake_override_has_a_direction() -> None:
+    """Towards "not eligible" it holds (and closes the gate, naming the reason); towards eligible it lifts."""
+    from ketamine_trd.clinical.treatment_gate import screening_holds
+
+    why = "severe aortic stenosis on echocardiogram"
+    held = IntakeSummary("not_eligible", True, "esketamine-nasal", override_reason=why)
+    assert held.lifting_reason == "" and [n.rule for n in screening_holds(held)] == ["screening-judged-not-eligible"]
+    gate = judge_treatment_gate(GateInput("esketamine-nasal", TRD, held))
+    assert gate.rule_ids == ("gate-screening-not-eligible",) and why in gate.findings[0].message
+    assert predose_with_screening(_predose(), held).decision.value == "hold"
+    lifted = IntakeSummary("eligible", True, "esketamine-nasal", (ANEURYSM,), override_reason=REASON)
+    assert lifted.lifting_reason == REASON and screening_holds(lifted) == ()
+    assert REASON in predose_with_screening(_predose(), lifted).findings[0].message

@@ -1,8 +1,9 @@
 """The critical journey in a real browser (Playwright for Python driving Debian's chromium).
 
 Log in; register a patient; complete intake (treatment history and screening); plan an esketamine
-course; chart a session to a signed REMS record; enter a PHQ-9 with item 9 above 0 and see the alert;
-see the trajectory chart. A screenshot of every step goes to ``test-artifacts/``.
+course and book a session (the chart says no dose while the course is in evaluation); move the course to
+induction (the eligibility gate); chart the session to a signed REMS record; enter a PHQ-9 with item 9
+above 0 and see the alert; see the trajectory chart. A screenshot of every step goes to ``test-artifacts/``.
 
 The browser is never downloaded: ``KTRD_CHROMIUM`` (set by ``scripts/test``) or ``/usr/bin/chromium``.
 Where ``KTRD_CHROMIUM`` or ``CI`` is set, a missing browser is a failure, not a skip.
@@ -158,7 +159,9 @@ def test_intake_to_signed_session_and_measurement(page: Any, users: dict[str, An
     j.submit()
     j.shot("intake-trd")
     page.goto(f"/patients/{patient_id}/intake/screening/")
-    j.fill({"sex": "female", "systolic_mmhg": "124", "diastolic_mmhg": "78"})
+    # nothing is pre-chosen: sex, hepatic impairment and pregnancy are answered (the screening judges only then)
+    j.fill({"sex": "female", "pregnant": "no", "hepatic_impairment": "none", "systolic_mmhg": "124",
+            "diastolic_mmhg": "78"})  # fmt: skip
     if page.locator("[name='rems_enrolled']").count():
         j.fill({"rems_enrolled": "true"})
     j.submit()
@@ -184,7 +187,7 @@ def test_intake_to_signed_session_and_measurement(page: Any, users: dict[str, An
     course_url = page.url
     j.shot("course-planned")
 
-    # 5. chart a session to a signed REMS record (times in the past: dosing began about 3 hours ago)
+    # 5. book a session (times in the past: dosing began about 3 hours ago); in evaluation the chart takes no dose
     t0 = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)).replace(second=0, microsecond=0)
     page.goto(course_url)
     schedule = page.locator("form[action$='/sessions/new/']")
@@ -194,7 +197,21 @@ def test_intake_to_signed_session_and_measurement(page: Any, users: dict[str, An
     page.wait_for_load_state()
     assert re.search(r"/sessions/\d+/$", page.url), page.url
     session_url = page.url
-    j.shot("session-scheduled")
+    assert "still in evaluation" in page.locator("[data-testid='session-dosing-gate']").inner_text()
+    j.shot("session-scheduled-in-evaluation")
+
+    # 5b. start induction: the eligibility gate is judged again, and the chart takes the dose
+    page.goto(course_url)
+    phase_form = page.locator("form[action$='/phase/']")
+    phase_form.locator("[name='phase']").select_option("induction")
+    phase_form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    j.reauthenticate_if_asked()
+    page.goto(course_url)
+    assert page.locator("[data-testid='course-summary'] strong").first.inner_text().strip() == "Induction"
+    page.goto(session_url)
+    assert not page.locator("[data-testid='session-dosing-gate']").count()
+    j.shot("course-induction-session-open")
     _chart_session(j, session_url, t0)
     j.shot("session-signed")
     page.locator("[data-testid='rems-link']").click()
@@ -203,7 +220,7 @@ def test_intake_to_signed_session_and_measurement(page: Any, users: dict[str, An
     j.shot("rems-record")
 
     _measurement_steps(j, patient_id, today)
-    assert len(j.passed) == 12
+    assert len(j.passed) == 13
 
 
 def _measurement_steps(j: Journey, patient_id: int, today: dt.date) -> None:

@@ -57,7 +57,7 @@ def _intake(staff: dict[str, Any], patient: Any, product: str, profile: dict[str
 
 def test_a_contraindicated_patient_is_not_planned_or_dosed_without_a_reason(page: Any, users: dict[str, Any]) -> None:  # noqa: F811, E501
     from ketamine_trd.clinic.records.models import Course
-    from tests.clinic.builders import make_course, make_session
+    from tests.clinic.builders import make_course, make_eligible, make_session, start_induction
 
     j = Journey(page, "contraindication")
     patient = _patient(users, "E2E-CI-1")
@@ -89,10 +89,11 @@ def test_a_contraindicated_patient_is_not_planned_or_dosed_without_a_reason(page
     assert REASON in page.locator("[data-testid='course-gate-override']").inner_text()
     _shoot(j, "course-overridden")
 
-    # a course planned before the contraindication was found: the chair holds and refuses the dose
+    # a course that passed its gate before the contraindication was found: the chair holds and refuses the dose
     other = _patient(users, "E2E-CI-2")
-    course = make_course(other, plan_data={"indication": "trd", "sessions": [
-        {"number": 1, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"}]})  # fmt: skip
+    make_eligible(other, users["prescriber"], "esketamine-nasal")
+    course = start_induction(make_course(other, phase="evaluation", plan_data={"indication": "trd", "sessions": [
+        {"number": 1, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"}]}), users["prescriber"])  # fmt: skip
     _intake(users, other, "esketamine-nasal", ANEURYSM)
     t0 = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=20)).replace(second=0, microsecond=0)
     session = make_session(course, scheduled_at=t0)
@@ -132,12 +133,13 @@ def test_a_contraindicated_patient_is_not_planned_or_dosed_without_a_reason(page
 
 def _iv_session(staff: dict[str, Any]) -> Any:
     from ketamine_trd.clinic.records.services import courses
-    from tests.clinic.builders import make_session
+    from tests.clinic.builders import make_session, start_induction
 
     patient = _patient(staff, "E2E-IV-1", weight_kg=Decimal("81.6"), given_name="Ivy")
     _intake(staff, patient, "ketamine-iv", {})
     course = courses.plan_new_course(staff["prescriber"], patient.pk, courses.CourseInput(
         product="ketamine-iv", start_date=timezone.now().date()), now=timezone.now())  # fmt: skip
+    course = start_induction(course, staff["prescriber"])  # no dose on a course still in evaluation
     return make_session(course, scheduled_at=timezone.now() - dt.timedelta(minutes=30))
 
 

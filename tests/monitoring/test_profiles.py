@@ -171,3 +171,28 @@ def test_iv_predose_crisis_pressure_holds_at_the_chair() -> None:
     assert held.decision.value == "hold" and hold.source == "acc-aha-2017-htn"
     fine = evaluate_predose(checks, VitalSigns(at, 150, 95, spo2_percent=98), "ketamine-iv", v3)
     assert fine.decision.value == "proceed"
+
+
+CRISIS_FROM = dt.date(2026, 12, 2)
+
+
+@pytest.mark.parametrize("profile_id", sorted({p.id for p in profiles() if "ketamine-iv" in p.products}))
+def test_every_iv_profile_in_effect_from_v3_holds_at_crisis_pressure(profile_id: str) -> None:
+    """Every IV profile a site can choose from 2026-12-02 carries the crisis hold, with its source (acc-aha-2017-htn;
+    the Ketalar label, S30), so that choosing more frequent readings never drops it."""
+    from ketamine_trd.clinical.checklist import Decision, evaluate_predose
+    from tests.monitoring.builders import make_checklist, vitals
+
+    profile = get_profile(profile_id, on=CRISIS_FROM)
+    hold = profile.predose_hold
+    assert hold is not None and hold.systolic_above_mmhg == Cited(180, "acc-aha-2017-htn")
+    assert {"S30", "acc-aha-2017-htn"} <= set(profile.consulted)
+    held = evaluate_predose(make_checklist(), vitals(-5, 190, 100), "ketamine-iv", profile)
+    assert held.decision is Decision.HOLD and held.findings[0].source == "acc-aha-2017-htn"
+    assert evaluate_predose(make_checklist(), vitals(-5, 180, 120), "ketamine-iv", profile).decision is Decision.PROCEED
+
+
+def test_the_frequent_bp_profile_keeps_its_intervals_in_v3_and_v2_explains_older_results() -> None:
+    v3 = get_profile("iv-ketamine-site-frequent-bp", on=CRISIS_FROM)
+    v2 = get_profile("iv-ketamine-site-frequent-bp", on=CRISIS_FROM - dt.timedelta(days=1))
+    assert (v3.version, v2.version) == ("3", "2") and v3.time_points == v2.time_points and v2.predose_hold is None

@@ -257,6 +257,8 @@ class _Seeder:
             "blood_pressure": {"systolic_mmhg": rng.randint(112, 138), "diastolic_mmhg": rng.randint(70, 86)},
             "rems_enrolled": True,
             "concomitant": rng.choice(([], [], ["benzodiazepine"])),
+            "hepatic_impairment": "none",  # synthetic: every answer the screening rules need is given
+            "pregnant": False,
         }
         if contraindicated:
             profile["conditions"] = ["aneurysmal_vascular_disease"]

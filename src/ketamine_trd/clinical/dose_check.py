@@ -10,6 +10,9 @@ Rules (rule id, what happens, source):
 - ``esk-device-multiple`` refused: an esketamine dose that 28-mg devices cannot deliver.
 - ``esk-dose-not-for-session`` override: a dose the label does not give at this session (84 mg at the first
   session; spravato-hcp-dosing, S12 for the EU age-65 profile).
+- ``esk-dose-step`` override: under a profile that changes doses in steps (``eu-age65``: 28 mg, S12), a change
+  of more than one step from the previous dose given on the course. Both come from the one label rule,
+  :func:`ketamine_trd.clinical.dosing.esketamine.label_dose_problems`, that plans the course.
 - ``iv-outside-studied-range`` override: an IV dose outside the studied 0.1-1.0 mg/kg (S23).
 - ``dose-off-plan`` override: more than ``plan_tolerance_percent`` from the planned dose (site decision).
 - ``dose-contraindicated`` override: the patient's screening for this product has a contraindication that no
@@ -35,16 +38,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from ketamine_trd.clinical.dosing.esketamine import DEVICE_MG, allowed_doses, get_esketamine_profile
+from ketamine_trd.clinical.dosing.esketamine import DEVICE_MG, get_esketamine_profile, label_dose_problems
 from ketamine_trd.clinical.dosing.iv import STUDIED_MG_PER_KG
 from ketamine_trd.clinical.monitoring.vocabulary import require_aware
 from ketamine_trd.clinical.monitoring_profiles import ESKETAMINE, Cited, parse_product
+from ketamine_trd.clinical.overrides import is_written_reason
 from ketamine_trd.clinical.sources import cite
 from ketamine_trd.errors import InputError
 
 __all__ = [
     "DEFAULT_DOSE_RULES",
-    "MIN_OVERRIDE_REASON_CHARS",
     "ChartedDose",
     "DoseFinding",
     "DoseRules",
@@ -54,8 +57,6 @@ __all__ = [
     "planned_dose_mg",
 ]
 
-#: the shortest written reason that counts as an override (the intake override's length; platform-defined)
-MIN_OVERRIDE_REASON_CHARS = 15
 _HUNDRED = Decimal(100)
 
 
@@ -99,6 +100,7 @@ class ChartedDose:
     ``session_number`` is the 1-based number of the session in its course; ``planned_dose_mg`` the plan's dose for
     it (the label phase's esketamine dose), else ``planned_mg_per_kg`` x ``dosing_weight_kg``.
     ``contraindications`` are the (sentence, source) of the screening's contraindications not yet overridden.
+    ``previous_dose_mg`` is the last dose given on the course before this session (``None``: none yet).
     """
 
     product: str
@@ -118,6 +120,7 @@ class ChartedDose:
     esketamine_profile: str | None = None
     contraindications: tuple[tuple[str, str], ...] = ()
     override_reason: str = ""
+    previous_dose_mg: Decimal | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "product", parse_product(self.product))
@@ -128,7 +131,7 @@ class ChartedDose:
         if self.session_number < 1:
             raise InputError("session_number", self.session_number, "1 or more")
         # a plan or weight of 0 would divide by zero in the comparisons below: it is a broken plan, named as such
-        for name in ("planned_dose_mg", "planned_mg_per_kg", "dosing_weight_kg", "mg_per_kg"):
+        for name in ("planned_dose_mg", "planned_mg_per_kg", "dosing_weight_kg", "mg_per_kg", "previous_dose_mg"):
             value = getattr(self, name)
             if value is not None and not value > 0:
                 raise InputError(name, value, "more than 0 (or unset)")
@@ -164,7 +167,7 @@ class DoseVerdict:
     @property
     def overridden(self) -> bool:
         """True when override findings were accepted because a reason was given."""
-        return bool(self.needs_override) and len(self.override_reason) >= MIN_OVERRIDE_REASON_CHARS
+        return bool(self.needs_override) and is_written_reason(self.override_reason)
 
     @property
     def accepted(self) -> bool:
@@ -235,16 +238,18 @@ def _esketamine(d: ChartedDose) -> list[DoseFinding]:
             f"{d.devices_used * DEVICE_MG} mg. Correct the dose or the number of devices.",
             source, ("dose_mg", "devices_used"),
         ))  # fmt: skip
+    if d.dose_mg % DEVICE_MG != 0:
+        return out
     profile = get_esketamine_profile(d.esketamine_profile)
-    allowed = allowed_doses(profile, d.indication, d.session_number)
-    if d.dose_mg % DEVICE_MG == 0 and int(d.dose_mg) not in allowed:
-        first = " (the first session)" if d.session_number == 1 else ""
-        out.append(DoseFinding(
-            "esk-dose-not-for-session", Outcome.OVERRIDE,
-            f"{_mg(d.dose_mg)} mg is not a label dose at session {d.session_number}{first}: "
-            f"{', '.join(map(str, allowed))} mg ({d.indication}, profile {profile.name}).",
-            profile.source, ("dose_mg",),
-        ))  # fmt: skip
+    previous = None if d.previous_dose_mg is None else int(d.previous_dose_mg)
+    for problem in label_dose_problems(profile, d.indication, d.session_number, int(d.dose_mg), previous):
+        if problem.rule_id == "esk-dose-not-for-session":
+            first = " (the first session)" if d.session_number == 1 else ""
+            message = f"{_mg(d.dose_mg)} mg is not a label dose at session {d.session_number}{first}: "
+            message += f"{problem.allowed}."
+        else:  # esk-dose-step
+            message = f"{_mg(d.dose_mg)} mg changes the dose by more than one step: {problem.allowed}."
+        out.append(DoseFinding(problem.rule_id, Outcome.OVERRIDE, message, profile.source, ("dose_mg",)))
     return out
 
 

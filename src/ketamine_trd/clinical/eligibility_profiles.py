@@ -4,7 +4,8 @@ No primary text settles a pre-treatment blood-pressure *caution* limit for racem
 values usually quoted were not verified). What is settled is the hypertensive-crisis range, SBP > 180 and/or
 DBP > 120 mmHg (2017 ACC/AHA guideline, ``acc-aha-2017-htn``), and the Ketalar label contraindicates ketamine where a
 significant rise in blood pressure would be a serious hazard (S30): racemic products therefore default to
-``racemic-hypertensive-crisis``, a caution at crisis-level pressure (never a plain "eligible"). A site may tighten
+``racemic-hypertensive-crisis``, a contraindication at crisis-level pressure (the screening says "not eligible"
+until blood pressure is treated and re-checked). A site may tighten
 it (``spravato-label-2019``, 140/90, says the threshold is borrowed; or its own profile); ``site-unset`` remains for
 a site that deliberately sets none. Esketamine defaults to
 ``spravato-label-2019``, the SPRAVATO label's "weigh the risk above 140/90 mmHg" (S1 p7, H), as a *caution*. A
@@ -116,7 +117,7 @@ BP_PROFILES: MappingProxyType[str, BpProfile] = MappingProxyType(
     }
 )  # fmt: skip
 DEFAULT_BP_PROFILE = "spravato-label-2019"  # the esketamine default
-DEFAULT_RACEMIC_BP_PROFILE = "racemic-hypertensive-crisis"  # racemic: the crisis range (acc-aha-2017-htn), a caution
+DEFAULT_RACEMIC_BP_PROFILE = "racemic-hypertensive-crisis"  # racemic: the crisis range (acc-aha-2017-htn), S30
 
 
 def default_bp_profile_name(*, is_esketamine: bool) -> str:

@@ -1,9 +1,12 @@
 """The medical profile screened before a ketamine or esketamine course (shape in ``docs/formats.md``).
 
-An unknown condition or medication class is refused, never ignored.
+An unknown condition or medication class is refused, never ignored. Nothing the rules need is assumed: sex and
+hepatic impairment (``unknown`` is an answer) must be given, and so must pregnancy for a female patient (``null``:
+not known); until they are, the screening refuses to judge, naming what is missing in clinical words.
 
 >>> p = MedicalProfile.from_dict({"age": 45, "sex": "female", "blood_pressure": {"systolic": 128, "diastolic": 80},
-...     "conditions": ["psychosis"], "concomitant": ["benzodiazepine"]})
+...     "conditions": ["psychosis"], "concomitant": ["benzodiazepine"], "hepatic_impairment": "none",
+...     "pregnant": False})
 >>> p.conditions, p.systolic_mmhg
 (('psychosis',), 128.0)
 """
@@ -16,7 +19,7 @@ from typing import Any
 from ketamine_trd.clinical._fields import boolean, choice, dotted, mapping, number, refuse_unknown_keys, sequence
 from ketamine_trd.errors import InputError, UnknownTermError
 
-__all__ = ["CONCOMITANT_CLASSES", "CONDITIONS", "HEPATIC", "MedicalProfile"]
+__all__ = ["CONCOMITANT_CLASSES", "CONDITIONS", "HEPATIC", "NEEDED", "MedicalProfile"]
 
 CONDITIONS = (
     "aneurysmal_vascular_disease",
@@ -39,6 +42,12 @@ CONDITIONS = (
 )
 CONCOMITANT_CLASSES = ("benzodiazepine", "non_benzodiazepine_hypnotic", "psychostimulant", "maoi", "opioid")
 HEPATIC = ("none", "child_pugh_a", "child_pugh_b", "child_pugh_c", "unknown")
+#: what the screening rules need before they judge, in the words a clinician reads
+NEEDED = {
+    "sex": "Sex (the pregnancy and reproductive-potential rules depend on it)",
+    "hepatic_impairment": "Hepatic impairment (Child-Pugh; 'unknown' if not assessed)",
+    "pregnant": "Pregnancy status of a female patient ('unknown' if not known)",
+}
 _KEYS = ("age", "sex", "pregnant", "breastfeeding", "blood_pressure", "conditions", "hepatic_impairment",
          "concomitant", "rems_enrolled")  # fmt: skip
 
@@ -54,6 +63,13 @@ def _terms(data: dict[str, Any] | Any, key: str, allowed: tuple[str, ...]) -> tu
         if text not in found:
             found.append(text)
     return tuple(found)
+
+
+def _needed(d: dict[str, Any] | Any, key: str, options: tuple[str, ...], *, null_is_answer: bool = False) -> None:
+    """Refuse to judge while ``key`` is unanswered (absent; or ``null`` unless ``null`` means "not known")."""
+    if key not in d or (d[key] is None and not null_is_answer):
+        raise InputError(key, None, f"{NEEDED[key]}: {', '.join(options)}",
+                         reason="is not answered: the screening does not judge until it is")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,15 +118,24 @@ class MedicalProfile:
             dk = "diastolic_mmhg" if "diastolic_mmhg" in bp else "diastolic"
             systolic = number(bp, sk, "blood_pressure", minimum=50, maximum=300, unit="mmHg")
             diastolic = number(bp, dk, "blood_pressure", minimum=20, maximum=200, unit="mmHg")
+        age = number(d, "age", "", minimum=0, maximum=120, unit="years")
+        _needed(d, "sex", ("female", "male"))
+        sex = choice(d, "sex", "", ("female", "male"))
+        if sex == "female":  # null: not known (an information finding), never "not pregnant"
+            _needed(d, "pregnant", ("true", "false", "null (not known)"), null_is_answer=True)
+        pregnant = boolean(d, "pregnant", "") if "pregnant" in d else False
+        conditions = _terms(d, "conditions", CONDITIONS)
+        concomitant = _terms(d, "concomitant", CONCOMITANT_CLASSES)
+        _needed(d, "hepatic_impairment", HEPATIC)
         return cls(
-            age=number(d, "age", "", minimum=0, maximum=120, unit="years"),
-            sex=choice(d, "sex", "", ("female", "male")),
-            pregnant=boolean(d, "pregnant", "", default=False),
+            age=age,
+            sex=sex,
+            pregnant=pregnant,
             breastfeeding=boolean(d, "breastfeeding", "", default=False),
             systolic_mmhg=systolic,
             diastolic_mmhg=diastolic,
-            conditions=_terms(d, "conditions", CONDITIONS),
-            hepatic_impairment=choice(d, "hepatic_impairment", "", HEPATIC, default="none"),
-            concomitant=_terms(d, "concomitant", CONCOMITANT_CLASSES),
+            conditions=conditions,
+            hepatic_impairment=choice(d, "hepatic_impairment", "", HEPATIC),
+            concomitant=concomitant,
             rems_enrolled=boolean(d, "rems_enrolled", ""),
         )

@@ -300,7 +300,7 @@ IV_SITE_DEFAULT_V3 = replace(
 
 IV_SITE_FREQUENT_BP = replace(
     IV_SITE_DEFAULT,
-    effective_to=None,
+    effective_to=dt.date(2026, 12, 1),  # replaced by v3 (the crisis hold of iv-ketamine-site-default v3)
     id="iv-ketamine-site-frequent-bp",
     title="IV ketamine site profile with Emory-series BP intervals (every 10 min, then 15 min)",
     time_points=(
@@ -317,6 +317,18 @@ IV_SITE_FREQUENT_BP = replace(
     "No BP limits, as in iv-ketamine-site-default (site configuration with no shipped default).",
 )
 
+IV_SITE_FREQUENT_BP_V3 = replace(
+    IV_SITE_FREQUENT_BP,
+    version="3",
+    title="IV ketamine site profile with Emory-series BP intervals; hold at hypertensive-crisis BP (2017 ACC/AHA)",
+    effective_from=IV_SITE_DEFAULT_V3.effective_from,
+    effective_to=None,
+    predose_hold=IV_CRISIS_HOLD,
+    consulted=IV_SITE_DEFAULT_V3.consulted,
+    note=IV_SITE_FREQUENT_BP.note + " From v3 (2026-12-02) dosing is held at a pre-dose SBP > 180 and/or DBP > 120 "
+    "mmHg, as in iv-ketamine-site-default v3 (2017 ACC/AHA, acc-aha-2017-htn; Ketalar label, S30).",
+)
+
 _PROFILES: tuple[MonitoringProfile, ...] = (
     SPRAVATO_LABEL,
     SPRAVATO_TRIAL_HOLD,
@@ -324,6 +336,7 @@ _PROFILES: tuple[MonitoringProfile, ...] = (
     IV_SITE_DEFAULT_V1,
     IV_SITE_DEFAULT_V3,
     IV_SITE_FREQUENT_BP,
+    IV_SITE_FREQUENT_BP_V3,
 )
 
 

@@ -2,11 +2,16 @@
 
 Label contraindications of SPRAVATO (S1, S5; H) are hard: any one makes the decision ``not_eligible``.
 Everything resting on M/L sources (the IV ketamine items of S32 and the Ketalar label copies, S30) is a
-``caution`` or ``information``, never a hard rule. Blood-pressure limits come from a named profile
+``caution`` or ``information``, never a hard rule, with one exception whose words and source say "do not dose": a
+racemic pre-dose pressure in the hypertensive-crisis range is a ``contraindication`` (the Ketalar label
+contraindicates ketamine where a significant rise in blood pressure would be a serious hazard, S30), as the IV
+monitoring profiles hold the dose at the chair. A finding's level always matches its words: a sentence that says
+"do not dose" or "do not give" is a contraindication. Blood-pressure limits come from a named profile
 (:mod:`ketamine_trd.clinical.eligibility_profiles`).
 
 >>> p = MedicalProfile.from_dict({"age": 45, "sex": "female", "blood_pressure": {"systolic": 128, "diastolic": 80},
-...     "conditions": ["arteriovenous_malformation"], "rems_enrolled": True})
+...     "conditions": ["arteriovenous_malformation"], "rems_enrolled": True, "hepatic_impairment": "none",
+...     "pregnant": False})
 >>> r = screen(p, Product.ESKETAMINE_NASAL)
 >>> r.decision, r.findings[0].rule, r.findings[0].source
 ('not_eligible', 'esk-ci-avm', 'S1')
@@ -26,7 +31,7 @@ from ketamine_trd.clinical.sources import cite
 
 __all__ = ["LEVELS", "RULE_VERSION", "Finding", "MedicalProfile", "ScreeningResult", "screen"]
 
-RULE_VERSION = "screening-rules-1"
+RULE_VERSION = "screening-rules-2"  # 2: hypertensive-crisis pressure is a contraindication (S30)
 LEVELS = ("contraindication", "caution", "information")
 
 
@@ -89,13 +94,15 @@ def _bp(profile: MedicalProfile, product: Product, bp: BpProfile) -> Iterator[Fi
                        age_years=profile.age):  # fmt: skip
         return
     if bp.name == "racemic-hypertensive-crisis":
+        # The level is the label's: the Ketalar label contraindicates ketamine where a significant rise in blood
+        # pressure would be a serious hazard (S30); the crisis range is the guideline's (acc-aha-2017-htn).
         yield Finding(
             "bp-hypertensive-crisis",
-            "caution",
+            "contraindication",
             f"Blood pressure {reading} is in the hypertensive-crisis range ({bp.describe(profile.age)}, 2017 ACC/AHA): "
             "ketamine raises blood pressure and its label contraindicates it where a significant rise would be a "
             "serious hazard (S30); do not dose until blood pressure is treated and re-checked.",
-            bp.source,
+            cite("S30"),
         )
         return
     borrowed = "" if product.is_esketamine else " (threshold borrowed from esketamine: none verified for racemic)"

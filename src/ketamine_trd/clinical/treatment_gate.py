@@ -11,8 +11,16 @@ Rules (rule id, source):
 - ``gate-screening-missing`` / ``gate-screening-unsigned`` / ``gate-screening-not-eligible``: the screening of
   :mod:`ketamine_trd.clinical.screening` for this product (its contraindications cite the label, S1, S5).
 
-At the chair, :func:`predose_with_screening` adds the patient's screening to the pre-dose decision: each
-contraindication holds the dose until a prescriber has overridden it, each caution is a caution.
+- ``gate-course-in-evaluation`` / ``gate-course-ended``: a dose is given only in induction or maintenance
+  (:data:`DOSING_PHASES`): a course still in evaluation has not passed the induction gate (platform-defined).
+
+At the chair, :func:`dosing_gate` says what refuses a dose now: a course not yet in a dosing phase, and every
+finding of the course's standing gate that no recorded override covers, except the screening's "not eligible",
+which :func:`screening_holds` judges note by note (each contraindication holds the dose until a prescriber has
+overridden it). :func:`predose_with_screening` adds both to the pre-dose decision; each caution is a caution.
+
+An intake override has a direction: towards eligible it lifts the screening's contraindications (its reason is
+shown); towards "not eligible" it holds the dose like a contraindication, with the prescriber's reason.
 
 >>> trd = IntakeSummary("trd", signed=True)
 >>> screening = IntakeSummary("not_eligible", signed=True, product="esketamine-nasal", notes=(
@@ -27,18 +35,22 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ketamine_trd.clinical.checklist import Decision, Finding, FindingLevel, PredoseResult
-from ketamine_trd.clinical.dose_check import MIN_OVERRIDE_REASON_CHARS
+from ketamine_trd.clinical.measurement_timeline import PHASES as DOSING_PHASES
 from ketamine_trd.clinical.monitoring_profiles import ESKETAMINE, parse_product
+from ketamine_trd.clinical.overrides import is_written_reason
 from ketamine_trd.clinical.sources import cite
 
 __all__ = [
+    "DOSING_PHASES",
     "GateFinding",
     "GateInput",
     "GateVerdict",
     "IntakeSummary",
     "ScreeningNote",
+    "dosing_gate",
     "judge_treatment_gate",
     "predose_with_screening",
+    "screening_holds",
 ]
 
 
@@ -56,7 +68,9 @@ class ScreeningNote:
 class IntakeSummary:
     """A stored intake result: its effective verdict (the clinician's when overridden), sign-off and findings.
 
-    ``override_reason`` is the clinician's reason when the verdict was overridden at intake.
+    ``override_reason`` is the clinician's reason when the verdict was overridden at intake. An override always
+    differs from the core's verdict, so its direction follows from the effective verdict: "not eligible" was chosen
+    against the core (it holds the dose), anything else was chosen towards eligible (it lifts contraindications).
     """
 
     verdict: str
@@ -64,6 +78,16 @@ class IntakeSummary:
     product: str | None = None
     notes: tuple[ScreeningNote, ...] = ()
     override_reason: str = ""
+
+    @property
+    def lifting_reason(self) -> str:
+        """The intake override's reason when it was towards eligible (it lifts contraindications), else ``""``.
+
+        >>> IntakeSummary("not_eligible", True, override_reason="judged unsafe after review").lifting_reason
+        ''
+        """
+        reason = self.override_reason.strip()
+        return reason if self.verdict != "not_eligible" and is_written_reason(reason) else ""
 
     @property
     def contraindications(self) -> tuple[ScreeningNote, ...]:
@@ -113,7 +137,7 @@ class GateVerdict:
 
     @property
     def overridden(self) -> bool:
-        return bool(self.findings) and len(self.override_reason) >= MIN_OVERRIDE_REASON_CHARS
+        return bool(self.findings) and is_written_reason(self.override_reason)
 
     @property
     def accepted(self) -> bool:
@@ -160,7 +184,9 @@ def _screening_findings(product: str, screening: IntakeSummary | None) -> list[G
         out.append(GateFinding("gate-screening-unsigned", f"The screening for {words} is not signed off.",
                                cite("platform-defined")))  # fmt: skip
     if screening.verdict == "not_eligible":
-        named = "; ".join(n.message for n in screening.contraindications) or "see the screening"
+        judged = f"a prescriber's verdict at intake: {screening.override_reason.strip()}"
+        named = "; ".join(n.message for n in screening.contraindications) or (
+            judged if screening.override_reason.strip() else "see the screening")
         source = screening.contraindications[0].source if screening.contraindications else cite("S1")
         out.append(GateFinding("gate-screening-not-eligible", f"Screening for {words}: not eligible ({named}).",
                                source))  # fmt: skip
@@ -195,13 +221,78 @@ def judge_treatment_gate(gate: GateInput) -> GateVerdict:
     )
 
 
-def predose_with_screening(
-    result: PredoseResult, screening: IntakeSummary | None, override_reason: str = ""
-) -> PredoseResult:
-    """The pre-dose decision with the patient's screening for this product added.
+def dosing_gate(phase: str, standing: GateVerdict) -> tuple[GateFinding, ...]:
+    """What refuses a dose on a course in ``phase`` whose gate, judged now with its recorded override, is ``standing``.
 
-    A contraindication is a ``hold`` unless overridden (the course's eligibility override, or the screening's own
-    override at intake), then a ``caution`` saying so; a screening caution is a ``caution``.
+    Empty when the dose may go on to the dose check. The screening's "not eligible" is left to
+    :func:`screening_holds` (a prescriber may override a contraindication at the dose); every other finding of a
+    gate that is not accepted refuses the dose, with its source.
+
+    >>> ok = judge_treatment_gate(GateInput("ketamine-iv", IntakeSummary("trd", True),
+    ...                                     IntakeSummary("eligible", True, "ketamine-iv")))
+    >>> [f.rule_id for f in dosing_gate("evaluation", ok)], dosing_gate("induction", ok)
+    (['gate-course-in-evaluation'], ())
+    >>> [f.rule_id for f in dosing_gate("induction", judge_treatment_gate(GateInput("ketamine-iv", None, None)))]
+    ['gate-trd-missing', 'gate-screening-missing']
+    """
+    out: list[GateFinding] = []
+    if phase == "evaluation":
+        out.append(GateFinding("gate-course-in-evaluation", "The course is still in evaluation: a prescriber moves it "
+                               "to induction, which checks eligibility, before the first dose.",
+                               cite("platform-defined")))  # fmt: skip
+    elif phase not in DOSING_PHASES:
+        out.append(GateFinding("gate-course-ended", "The course has ended: no dose is given on it.",
+                               cite("platform-defined")))  # fmt: skip
+    if not standing.accepted:
+        out += [f for f in standing.findings if f.rule_id != "gate-screening-not-eligible"]
+    return tuple(out)
+
+
+def screening_holds(screening: IntakeSummary | None, course_override: str = "") -> tuple[ScreeningNote, ...]:
+    """The screening's notes that hold a dose: its contraindications, and a "not eligible" chosen at intake.
+
+    Nothing holds when a written reason lifts them: the course's standing eligibility override, or an intake
+    override towards eligible. An intake override towards "not eligible" never lifts anything: it holds the dose
+    (rule ``screening-judged-not-eligible``, platform-defined) with the prescriber's reason.
+
+    >>> held = IntakeSummary("not_eligible", True, "ketamine-iv", override_reason="judged unsafe after review")
+    >>> [n.message for n in screening_holds(held)]
+    ['A prescriber judged the patient not eligible at intake: judged unsafe after review.']
+    >>> screening_holds(held, "benefit outweighs risk after cardiology review")
+    ()
+    """
+    if screening is None or is_written_reason(course_override) or screening.lifting_reason:
+        return ()
+    held = list(screening.contraindications)
+    if screening.verdict == "not_eligible" and not held:
+        why = screening.override_reason.strip() or "see the screening"
+        held.append(ScreeningNote("screening-judged-not-eligible", "contraindication",
+                                  f"A prescriber judged the patient not eligible at intake: {why}.",
+                                  cite("platform-defined")))  # fmt: skip
+    return tuple(held)
+
+
+def _decided(findings: tuple[Finding, ...]) -> Decision:
+    levels = {f.level for f in findings}
+    if FindingLevel.HOLD in levels:
+        return Decision.HOLD
+    if FindingLevel.CAUTION in levels:
+        return Decision.PROCEED_WITH_CAUTIONS
+    return Decision.PROCEED
+
+
+def predose_with_screening(
+    result: PredoseResult,
+    screening: IntakeSummary | None,
+    override_reason: str = "",
+    gate: tuple[GateFinding, ...] = (),
+) -> PredoseResult:
+    """The pre-dose decision with the course's gate (``gate``, from :func:`dosing_gate`) and the patient's
+    screening for this product added.
+
+    Each gate finding is a ``hold``. A contraindication is a ``hold`` unless lifted (the course's eligibility
+    override ``override_reason``, or an intake override towards eligible), then a ``caution`` saying so with the
+    reason; an intake override towards "not eligible" is a ``hold``; a screening caution is a ``caution``.
 
     >>> import datetime as dt
     >>> at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -213,29 +304,25 @@ def predose_with_screening(
     >>> predose_with_screening(base, s, "benefit outweighs risk after cardiology review").decision.value
     'proceed_with_cautions'
     """
-    if screening is None:
-        return result
-    reason = (override_reason or screening.override_reason).strip()
-    overridden = len(reason) >= MIN_OVERRIDE_REASON_CHARS
-    added: list[Finding] = []
-    for note in screening.contraindications:
-        if overridden:
-            added.append(Finding(f"screening-{note.rule}", FindingLevel.CAUTION,
-                                 f"Contraindication overridden by the prescriber ({reason}): {note.message}",
-                                 note.source))  # fmt: skip
-        else:
+    added: list[Finding] = [
+        Finding(f.rule_id, FindingLevel.HOLD, f"{f.message} Hold: no dose until this is resolved.", f.source)
+        for f in gate
+    ]
+    if screening is not None:
+        held = screening_holds(screening, override_reason)
+        reason = override_reason.strip() if is_written_reason(override_reason) else screening.lifting_reason
+        for note in held:
             added.append(Finding(f"screening-{note.rule}", FindingLevel.HOLD,
-                                 f"Contraindication on the screening: {note.message} Hold until a prescriber "
-                                 "overrides it with a written reason.", note.source))  # fmt: skip
-    for note in screening.cautions:
-        added.append(Finding(f"screening-{note.rule}", FindingLevel.CAUTION, f"Screening caution: {note.message}",
-                             note.source))  # fmt: skip
+                                 f"{'Contraindication on the screening: ' if note in screening.notes else ''}"
+                                 f"{note.message} Hold until a prescriber overrides it with a written reason.",
+                                 note.source))  # fmt: skip
+        if not held:
+            for note in screening.contraindications:
+                added.append(Finding(f"screening-{note.rule}", FindingLevel.CAUTION,
+                                     f"Contraindication overridden by the prescriber ({reason}): {note.message}",
+                                     note.source))  # fmt: skip
+        for note in screening.cautions:
+            added.append(Finding(f"screening-{note.rule}", FindingLevel.CAUTION, f"Screening caution: {note.message}",
+                                 note.source))  # fmt: skip
     findings = (*added, *result.findings)
-    levels = {f.level for f in findings}
-    if FindingLevel.HOLD in levels:
-        decision = Decision.HOLD
-    elif FindingLevel.CAUTION in levels:
-        decision = Decision.PROCEED_WITH_CAUTIONS
-    else:
-        decision = Decision.PROCEED
-    return replace(result, decision=decision, findings=findings)
+    return replace(result, decision=_decided(findings), findings=findings)

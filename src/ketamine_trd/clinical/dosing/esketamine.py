@@ -30,7 +30,9 @@ __all__ = [
     "MINUTES_BETWEEN_DEVICES",
     "EsketamineDose",
     "EsketamineProfile",
+    "LabelDoseProblem",
     "esketamine_dose",
+    "label_dose_problems",
 ]
 
 DEVICE_MG = 28  # one device delivers 28 mg in two sprays (spravato-hcp-dosing)
@@ -120,6 +122,51 @@ def allowed_doses(profile: EsketamineProfile, indication: str, session_number: i
     return (profile.trd_first_mg,) if session_number == 1 else profile.trd_later_mg
 
 
+@dataclass(frozen=True, slots=True)
+class LabelDoseProblem:
+    """Why a dose is not the label's: ``rule_id`` (``esk-device-multiple``, ``esk-dose-not-for-session`` or
+    ``esk-dose-step``) and ``allowed``, what the label allows instead (a phrase in mg)."""
+
+    rule_id: str
+    allowed: str
+
+
+def label_dose_problems(
+    profile: EsketamineProfile,
+    indication: str,
+    session_number: int,
+    dose_mg: int,
+    previous_dose_mg: int | None = None,
+) -> tuple[LabelDoseProblem, ...]:
+    """The one copy of the label's dose rule, used to plan (:func:`esketamine_dose`) and to check a charted dose.
+
+    A dose is a positive multiple of 28 mg (a dose that is not is not judged further), one of the doses allowed at
+    ``session_number`` for ``indication`` under ``profile``, and, where the profile changes doses in steps
+    (``eu-age65``: 28 mg, S12), within one step of ``previous_dose_mg``.
+
+    >>> eu = get_esketamine_profile("eu-age65")
+    >>> [p.rule_id for p in label_dose_problems(eu, "trd", 3, 84, previous_dose_mg=28)]
+    ['esk-dose-step']
+    >>> label_dose_problems(eu, "trd", 3, 56, previous_dose_mg=28)
+    ()
+    """
+    allowed = allowed_doses(profile, indication, session_number)
+    listed = ", ".join(map(str, allowed))
+    if dose_mg <= 0 or dose_mg % DEVICE_MG != 0:
+        return (LabelDoseProblem("esk-device-multiple", f"a multiple of {DEVICE_MG} mg: {listed}"),)
+    out: list[LabelDoseProblem] = []
+    if dose_mg not in allowed:
+        when = "session 1" if session_number == 1 and indication == "trd" else f"session {session_number}"
+        out.append(LabelDoseProblem("esk-dose-not-for-session",
+                                    f"{listed} mg at {when} ({indication}, profile {profile.name})"))  # fmt: skip
+    step = profile.max_step_mg
+    if step is not None and previous_dose_mg is not None and abs(dose_mg - previous_dose_mg) > step:
+        low, high = max(min(allowed), previous_dose_mg - step), min(max(allowed), previous_dose_mg + step)
+        out.append(LabelDoseProblem("esk-dose-step", f"{low} to {high} mg after {previous_dose_mg} mg ({step}-mg "
+                                    f"steps, profile {profile.name})"))  # fmt: skip
+    return tuple(out)
+
+
 def esketamine_dose(
     *,
     session_number: int,
@@ -147,17 +194,9 @@ def esketamine_dose(
             dose = prof.trd_first_mg if session_number == 1 else prof.trd_default_later_mg
     else:
         dose = dose_mg
-    if dose % DEVICE_MG != 0 or dose <= 0:
-        raise InputError("dose_mg", dose, f"a multiple of {DEVICE_MG} mg: {', '.join(map(str, allowed))}")
-    if dose not in allowed:
-        when = "session 1" if session_number == 1 and indication == "trd" else f"session {session_number}"
-        raise InputError("dose_mg", dose, f"{', '.join(map(str, allowed))} mg at {when} ({indication}, profile "
-                         f"{prof.name})")  # fmt: skip
-    step = prof.max_step_mg
-    if step is not None and previous_dose_mg is not None and abs(dose - previous_dose_mg) > step:
-        low, high = max(min(allowed), previous_dose_mg - step), min(max(allowed), previous_dose_mg + step)
-        allowed_text = f"{low} to {high} mg after {previous_dose_mg} mg ({step}-mg steps, profile {prof.name})"
-        raise InputError("dose_mg", dose, allowed_text)
+    problems = label_dose_problems(prof, indication, session_number, dose, previous_dose_mg)
+    if problems:
+        raise InputError("dose_mg", dose, problems[0].allowed)
     notes: list[str] = []
     if indication == "suicidality" and session_number > 8:
         notes.append("use beyond 4 weeks (8 sessions) has not been systematically evaluated for this indication")

@@ -37,6 +37,7 @@ from ketamine_trd.clinical.monitoring.observations import (
     SedationRating,
 )
 from ketamine_trd.clinical.monitoring.vitals import PLAUSIBLE_RANGES, VitalSigns
+from ketamine_trd.clinical.overrides import reason_hint
 from ketamine_trd.errors import InputError
 
 __all__ = [
@@ -140,7 +141,7 @@ class DoseInput(InputType):
     infusion_ended_at: dt.datetime | None = spec(_when("Infusion ended", False))
     override_reason: str = spec(Text(
         "Reason for a dose outside the checks (prescriber)", False, max_length=2000, multiline=True,
-        help="only when the dose is refused as off the plan, the label or the studied range: at least 15 characters",
+        help=reason_hint("only when the dose is refused as off the plan, the label or the studied range"),
     ), "")  # fmt: skip
 
     def _check(self) -> None:
@@ -242,5 +243,5 @@ class SignInput(InputType):
 
     override_reason: str = spec(Text(
         "Reason to sign although the patient is not ready for discharge (prescriber)", False, max_length=2000,
-        multiline=True, help="only to sign a session that is not ready for discharge: at least 15 characters",
+        multiline=True, help=reason_hint("only to sign a session that is not ready for discharge"),
     ), "")  # fmt: skip

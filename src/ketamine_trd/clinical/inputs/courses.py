@@ -35,6 +35,7 @@ from ketamine_trd.clinical.dosing.iv import RANGE_SOURCE, STUDIED_MG_PER_KG
 from ketamine_trd.clinical.inputs.base import InputType, spec
 from ketamine_trd.clinical.inputs.fields import EARLIEST_RECORD, Choice, Day, Number, Text
 from ketamine_trd.clinical.monitoring_profiles import profiles
+from ketamine_trd.clinical.overrides import reason_hint
 from ketamine_trd.errors import InputError
 
 __all__ = ["COURSE_PHASES", "COURSE_PRODUCTS", "MONITORING_PROFILES", "CourseInput", "PhaseInput"]
@@ -105,7 +106,7 @@ class CourseInput(InputType):
     maintenance: str = spec(_choice("Maintenance (IV)", _words(MAINTENANCE_OPTIONS)), "none")
     maintenance_sessions: int = spec(_whole("Maintenance sessions (IV)", MAINTENANCE_SESSIONS_RANGE, "sessions"), 0)
     override_reason: str = spec(Text(_REASON, False, max_length=2000, multiline=True,
-                                     help="only when the eligibility check is not passed: at least 15 characters"),
+                                     help=reason_hint("only when the eligibility check is not passed")),
                                 "")  # fmt: skip
 
     def _check(self) -> None:

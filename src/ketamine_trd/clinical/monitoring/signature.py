@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ketamine_trd.clinical.dose_check import MIN_OVERRIDE_REASON_CHARS
 from ketamine_trd.clinical.monitoring.discharge import DischargeReadiness
 from ketamine_trd.clinical.monitoring.signoff import MissingField
+from ketamine_trd.clinical.overrides import MIN_OVERRIDE_REASON_CHARS
 from ketamine_trd.clinical.sources import cite
 
 __all__ = ["SignatureInput", "discharge_override_used", "signature_blockers"]

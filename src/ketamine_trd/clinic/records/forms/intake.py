@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 
 from ketamine_trd.clinical.history import ADHERENCE, DIAGNOSES, IMPROVEMENT_CATEGORIES, SEVERITIES, STOP_REASONS
-from ketamine_trd.clinical.medical_profile import CONCOMITANT_CLASSES, CONDITIONS, HEPATIC
+from ketamine_trd.clinical.medical_profile import CONCOMITANT_CLASSES, CONDITIONS, HEPATIC, NEEDED
 from ketamine_trd.clinical.monitoring.vitals import PLAUSIBLE_RANGES
+from ketamine_trd.clinical.overrides import MIN_OVERRIDE_REASON_CHARS, reason_hint
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.clinical.trd import DEFAULT_TRD_PROFILE, TRD_PROFILES
 
@@ -108,25 +109,41 @@ def _num(value: Any) -> float | None:
 
 _SYS = PLAUSIBLE_RANGES["systolic_mmhg"].value
 _DIA = PLAUSIBLE_RANGES["diastolic_mmhg"].value
+_CHOOSE = ("", "— choose —")
+_PREGNANT = {"yes": True, "no": False, "unknown": None}
+
+
+def _not_answered(key: str) -> str:
+    """The form's words for a field the screening rules need (the core's own words, ``medical_profile.NEEDED``)."""
+    return f"Not answered: {NEEDED[key]}. The screening does not judge until it is."
+
+
+def _bp_field(name: str, bounds: tuple[float, float]) -> forms.IntegerField:
+    low, high = int(bounds[0]), int(bounds[1])
+    words = f"{name} blood pressure must be {low} to {high} mmHg (plausibility range, platform-defined)."
+    messages = {"min_value": words, "max_value": words, "invalid": f"{name} blood pressure: a whole number of mmHg."}
+    return forms.IntegerField(required=False, min_value=low, max_value=high, label=f"{name} (mmHg)",
+                              help_text=f"{low} to {high} mmHg", error_messages=messages)  # fmt: skip
 
 
 class ScreeningIntakeForm(forms.Form):
-    """The medical profile; the age comes from the date of birth."""
+    """The medical profile; the age comes from the date of birth. Nothing the rules need is pre-chosen: sex, hepatic
+    impairment and (for a female patient) pregnancy start at "— choose —" and must be answered."""
 
     product = forms.ChoiceField(choices=[(p.value, p.value) for p in Product], initial=Product.ESKETAMINE_NASAL.value)
-    sex = forms.ChoiceField(choices=_choices(("female", "male")), help_text="sex used by the screening rules")
-    pregnant = forms.BooleanField(required=False)
+    sex = forms.ChoiceField(choices=[_CHOOSE, *_choices(("female", "male"))], help_text="sex used by the screening "
+                            "rules", error_messages={"required": _not_answered("sex")})  # fmt: skip
+    pregnant = forms.ChoiceField(required=False, label="Pregnant", help_text="needed for a female patient",
+                                 choices=[_CHOOSE, ("yes", "yes"), ("no", "no"), ("unknown", "not known")])  # fmt: skip
     breastfeeding = forms.BooleanField(required=False)
-    systolic_mmhg = forms.IntegerField(
-        required=False, min_value=int(_SYS[0]), max_value=int(_SYS[1]), help_text=f"{_SYS[0]:g} to {_SYS[1]:g} mmHg"
-    )
-    diastolic_mmhg = forms.IntegerField(
-        required=False, min_value=int(_DIA[0]), max_value=int(_DIA[1]), help_text=f"{_DIA[0]:g} to {_DIA[1]:g} mmHg"
-    )
+    systolic_mmhg = _bp_field("Systolic", _SYS)
+    diastolic_mmhg = _bp_field("Diastolic", _DIA)
     conditions = forms.MultipleChoiceField(
         required=False, choices=_choices(CONDITIONS), widget=forms.CheckboxSelectMultiple
     )
-    hepatic_impairment = forms.ChoiceField(choices=_choices(HEPATIC), initial="none")
+    hepatic_impairment = forms.ChoiceField(choices=[_CHOOSE, *_choices(HEPATIC)], label="Hepatic impairment "
+                                           "(Child-Pugh)", error_messages={"required": _not_answered(
+                                               "hepatic_impairment")})  # fmt: skip
     concomitant = forms.MultipleChoiceField(
         required=False, choices=_choices(CONCOMITANT_CLASSES), widget=forms.CheckboxSelectMultiple
     )
@@ -134,23 +151,30 @@ class ScreeningIntakeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("sex") == "female" and not data.get("pregnant"):
+            self.add_error("pregnant", _not_answered("pregnant"))
         s, d = data.get("systolic_mmhg"), data.get("diastolic_mmhg")
-        if (s is None) != (d is None):
-            self.add_error("diastolic_mmhg" if d is None else "systolic_mmhg", "give both systolic and diastolic")
+        typed_wrong = self.has_error("systolic_mmhg") or self.has_error("diastolic_mmhg")
+        if (s is None) != (d is None) and not typed_wrong:  # a value out of range has its own message already
+            missing = "diastolic_mmhg" if d is None else "systolic_mmhg"
+            other = "diastolic" if d is None else "systolic"
+            self.add_error(missing, f"Give the {other} value too: both values of the reading, or neither.")
         return data  # diastolic below systolic: the core's medical profile (clinical.medical_profile) says so
 
     def profile(self) -> dict[str, Any]:
-        """The JSON shape of ``clinical.medical_profile`` without the age."""
+        """The JSON shape of ``clinical.medical_profile`` without the age (unanswered fields are left out, so the
+        core refuses them; nothing is assumed)."""
         d = self.cleaned_data
         data: dict[str, Any] = {
             "sex": d["sex"],
-            "pregnant": bool(d.get("pregnant")),
             "breastfeeding": bool(d.get("breastfeeding")),
             "conditions": list(d.get("conditions") or []),
             "hepatic_impairment": d["hepatic_impairment"],
             "concomitant": list(d.get("concomitant") or []),
             "rems_enrolled": d.get("rems_enrolled"),
         }
+        if d.get("pregnant"):
+            data["pregnant"] = _PREGNANT[d["pregnant"]]
         if d.get("systolic_mmhg") is not None:
             data["blood_pressure"] = {"systolic_mmhg": d["systolic_mmhg"], "diastolic_mmhg": d["diastolic_mmhg"]}
         return data
@@ -160,4 +184,5 @@ class OverrideForm(forms.Form):
     override_verdict = forms.ChoiceField(
         choices=_choices(("trd", "not_trd", "eligible", "eligible_with_cautions", "not_eligible"))
     )
-    override_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), min_length=15, max_length=2000)
+    override_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), min_length=MIN_OVERRIDE_REASON_CHARS,
+                                      max_length=2000, help_text=reason_hint("why the verdict is changed"))

@@ -14,8 +14,8 @@ from ketamine_trd.clinic.records.services import gates
 from ketamine_trd.clinic.records.services._scope import course_for, patient_for
 from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.courses import EsketamineCourseRequest, IvCourseRequest, plan_course
-from ketamine_trd.clinical.dose_check import MIN_OVERRIDE_REASON_CHARS
 from ketamine_trd.clinical.inputs.courses import CourseInput
+from ketamine_trd.clinical.overrides import MIN_OVERRIDE_REASON_CHARS
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.clinical.treatment_gate import GateVerdict, IntakeSummary
 from ketamine_trd.errors import CheckRefused, ConflictError, InputError

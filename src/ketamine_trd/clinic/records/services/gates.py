@@ -153,3 +153,17 @@ def planned_dose(session: Session) -> dict[str, Any]:
     devices = int(dose // 28) if course.product == Product.ESKETAMINE_NASAL.value and dose is not None else None
     return {"number": number, "dose_mg": dose, "mg_per_kg": per_kg, "weight_kg": weight, "devices": devices,
             "phase": row.get("phase", "")}  # fmt: skip
+
+
+def previous_dose_mg(session: Session) -> Decimal | None:
+    """The last dose (mg) given on the session's course before this session (for the label's dose steps)."""
+    earlier = (
+        Session.objects.filter(course_id=session.course_id, dose_given_at__isnull=False,
+                               scheduled_at__lte=session.scheduled_at)  # fmt: skip
+        .exclude(pk=session.pk)
+        .exclude(status=SessionStatus.CANCELLED)
+        .order_by("-dose_given_at", "-pk")
+        .values_list("dose_mg", flat=True)
+        .first()
+    )
+    return None if earlier is None else Decimal(str(earlier))

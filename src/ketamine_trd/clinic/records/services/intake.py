@@ -17,6 +17,7 @@ from ketamine_trd.clinic.records.services._scope import patient_for
 from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.history import TreatmentHistory
 from ketamine_trd.clinical.medical_profile import MedicalProfile
+from ketamine_trd.clinical.overrides import MIN_OVERRIDE_REASON_CHARS, is_written_reason
 from ketamine_trd.clinical.screening import screen
 from ketamine_trd.clinical.trd import assess_trd
 from ketamine_trd.errors import ConflictError, InputError, NotFoundError
@@ -26,7 +27,6 @@ OVERRIDE_VERDICTS: dict[str, tuple[str, ...]] = {
     IntakeKind.TRD: ("trd", "not_trd"),
     IntakeKind.SCREENING: ("eligible", "eligible_with_cautions", "not_eligible"),
 }
-MIN_REASON_CHARS = 15
 
 
 def age_years(date_of_birth: dt.date, today: dt.date) -> int:
@@ -138,8 +138,9 @@ def override_intake(actor: Actor, intake_id: int, *, verdict: str, reason: str, 
     """Replace the effective verdict with the clinician's, keeping the core's verdict and the written reason."""
     user = authorize(actor, "intake.override")
     text = (reason or "").strip()
-    if len(text) < MIN_REASON_CHARS:
-        raise InputError("override_reason", text, f"a written reason of at least {MIN_REASON_CHARS} characters")
+    if not is_written_reason(text):
+        raise InputError("override_reason", text, f"a written reason of at least {MIN_OVERRIDE_REASON_CHARS} "
+                         "characters")  # fmt: skip
     with writing():
         result = _intake_for(user, intake_id)
         allowed = OVERRIDE_VERDICTS[result.kind]

@@ -22,7 +22,7 @@ from ketamine_trd.clinic.records.services._scope import not_in_future, session_f
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows, monitoring_providers
 from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical.checklist import PredoseChecklist
-from ketamine_trd.clinical.dose_check import MIN_OVERRIDE_REASON_CHARS, ChartedDose, DoseVerdict, judge_charted_dose
+from ketamine_trd.clinical.dose_check import ChartedDose, DoseVerdict, judge_charted_dose
 from ketamine_trd.clinical.inputs.charting import (
     ChecklistInput,
     DischargeInput,
@@ -33,6 +33,8 @@ from ketamine_trd.clinical.inputs.charting import (
 )
 from ketamine_trd.clinical.monitoring.observations import AdverseEvent as CoreEvent
 from ketamine_trd.clinical.monitoring.signoff import SessionRecord
+from ketamine_trd.clinical.overrides import MIN_OVERRIDE_REASON_CHARS
+from ketamine_trd.clinical.treatment_gate import dosing_gate, screening_holds
 from ketamine_trd.errors import CheckRefused, ConflictError, InputError, StaleVersion
 
 __all__ = [
@@ -141,10 +143,8 @@ def judge_dose(session: Session, data: DoseInput) -> DoseVerdict:
     """The core's verdict on ``data`` charted for ``session``: plan, product rules, arithmetic, window, screening."""
     course = session.course
     plan = gates.planned_dose(session)
-    screening = gates.course_screening(course)
-    unresolved: tuple[tuple[str, str], ...] = ()
-    if screening is not None and not (gates.standing_override(course) or screening.override_reason):
-        unresolved = tuple((n.message, n.source) for n in screening.contraindications)
+    held = screening_holds(gates.course_screening(course), gates.standing_override(course))
+    unresolved = tuple((n.message, n.source) for n in held)
     esketamine = course.product == "esketamine-nasal"
     charted = ChartedDose(
         product=course.product, dosed_at=data.dosed_at, scheduled_at=session.scheduled_at, dose_mg=data.dose_mg,
@@ -155,8 +155,18 @@ def judge_dose(session: Session, data: DoseInput) -> DoseVerdict:
         indication=str((course.plan_data or {}).get("indication") or "trd"),
         esketamine_profile=(course.plan_data or {}).get("profile") if esketamine else None,
         contraindications=unresolved, override_reason=data.override_reason,
+        previous_dose_mg=gates.previous_dose_mg(session) if esketamine else None,
     )  # fmt: skip
     return judge_charted_dose(charted, gates.dose_rules())
+
+
+def _enforce_dosing_gate(session: Session, data: DoseInput) -> None:
+    """Refuse a dose on a course that has not passed its eligibility gate (or whose gate no longer holds)."""
+    blocked = dosing_gate(session.course.phase, gates.standing_gate(session.course))
+    if blocked:
+        why = " ".join(f"{f.message} (source: {f.source})" for f in blocked)
+        raise CheckRefused("dose_mg", data.dose_mg, f"Eligibility is not established for this course. {why}",
+                           reason="cannot be given yet")  # fmt: skip
 
 
 def _enforce_dose_verdict(user: Any, data: DoseInput, verdict: DoseVerdict) -> None:
@@ -203,6 +213,7 @@ def record_dose(
             devices_used=data.devices_used,
             lot_number=data.lot_number,
         )  # fmt: skip  (core validation)
+        _enforce_dosing_gate(session, data)
         verdict = judge_dose(session, data)
         _enforce_dose_verdict(user_of(actor), data, verdict)
         session.dose_check = verdict.to_dict()

@@ -21,7 +21,14 @@ from ketamine_trd.clinical.monitoring.signature import SignatureInput, signature
 from ketamine_trd.clinical.monitoring.signoff import MissingField, SessionRecord, missing_for_signature
 from ketamine_trd.clinical.monitoring.vitals import ScheduledCheck, vitals_schedule
 from ketamine_trd.clinical.monitoring.vocabulary import Alert as CoreAlert
-from ketamine_trd.clinical.treatment_gate import IntakeSummary, predose_with_screening
+from ketamine_trd.clinical.treatment_gate import (
+    GateFinding,
+    IntakeSummary,
+    ScreeningNote,
+    dosing_gate,
+    predose_with_screening,
+    screening_holds,
+)
 from ketamine_trd.errors import ConflictError, InputError, KtrdError
 
 MAX_AHEAD = dt.timedelta(days=400)
@@ -96,6 +103,9 @@ class ChairView:
     plan: dict[str, Any] | None = None
     open_critical: tuple[Any, ...] = ()
     providers: tuple[tuple[int, str], ...] = ()
+    dosing_gate: tuple[GateFinding, ...] = ()
+    screening_judged: tuple[ScreeningNote, ...] = ()
+    screening_lifted_by: str = ""
 
     @property
     def can_sign(self) -> bool:
@@ -149,8 +159,11 @@ def assess(
         reading = max(before, key=lambda v: v.taken_at) if before else None
         predose = evaluate_predose(checklist, reading, product, profile)
     screening = gates.course_screening(session.course)
+    course_override = gates.standing_override(session.course)
+    blocked = () if obs.dosed_at else dosing_gate(session.course.phase, gates.standing_gate(session.course))
+    held = screening_holds(screening, course_override)
     if predose is not None:
-        predose = predose_with_screening(predose, screening, gates.standing_override(session.course))
+        predose = predose_with_screening(predose, screening, course_override, blocked)
     at = min(now, session.monitoring_completed_at) if session.monitoring_completed_at else now
     discharge = discharge_readiness(
         obs, product, profile, at, clinically_stable=session.clinically_stable,
@@ -166,6 +179,9 @@ def assess(
         "record": record_value,
         "predose": predose,
         "screening": screening,
+        "dosing_gate": blocked,
+        "screening_judged": tuple(n for n in held if screening is not None and n not in screening.notes),
+        "screening_lifted_by": "" if held or screening is None else (course_override or screening.lifting_reason),
         "schedule": vitals_schedule(obs.vitals, product, profile, at, dosed_at=obs.dosed_at),
         "alerts": evaluate_monitoring(obs, product, profile, at),
         "missing": blockers,
@@ -193,6 +209,9 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         "discharge": None,
         "screening": None,
         "open_critical": (),
+        "dosing_gate": (),
+        "screening_judged": (),
+        "screening_lifted_by": "",
     }
     problem = ""
     try:
@@ -217,4 +236,7 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         plan=plan,
         open_critical=tuple(judged["open_critical"]),
         providers=providers,
+        dosing_gate=tuple(judged["dosing_gate"]),
+        screening_judged=tuple(judged["screening_judged"]),
+        screening_lifted_by=judged["screening_lifted_by"],
     )

@@ -22,8 +22,8 @@ from ketamine_trd.clinic.records.services import rems
 from ketamine_trd.clinic.records.services._scope import session_for
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows
 from ketamine_trd.clinic.transactions import writing
-from ketamine_trd.clinical.dose_check import MIN_OVERRIDE_REASON_CHARS
 from ketamine_trd.clinical.monitoring.signoff import MissingField
+from ketamine_trd.clinical.overrides import MIN_OVERRIDE_REASON_CHARS
 from ketamine_trd.errors import CheckRefused, ConflictError, InputError
 
 

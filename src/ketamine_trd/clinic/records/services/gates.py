@@ -158,11 +158,11 @@ def planned_dose(session: Session) -> dict[str, Any]:
 def previous_dose_mg(session: Session) -> Decimal | None:
     """The last dose (mg) given on the session's course before this session (for the label's dose steps)."""
     earlier = (
-        Session.objects.filter(course_id=session.course_id, dose_given_at__isnull=False,
+        Session.objects.filter(course_id=session.course_id, dosed_at__isnull=False,
                                scheduled_at__lte=session.scheduled_at)  # fmt: skip
         .exclude(pk=session.pk)
         .exclude(status=SessionStatus.CANCELLED)
-        .order_by("-dose_given_at", "-pk")
+        .order_by("-dosed_at", "-pk")
         .values_list("dose_mg", flat=True)
         .first()
     )

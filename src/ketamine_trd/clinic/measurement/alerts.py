@@ -274,9 +274,7 @@ def worklist_page(
         .order_by("patient__family_name", "patient__given_name", "patient_id")
     )
     patients = [(pk, f"{given} {family} ({mrn})", n) for pk, given, family, mrn, n in rows[:1000]]
-    record(
-        actor, "read", object_type="alert_worklist", object_id=kind or level or "", patient_id=patient_id
-    )
+    record(actor, "read", object_type="alert_worklist", object_id=kind or level or "", patient_id=patient_id)
     return WorklistPage(found, patient, patients, moved)
 
 

@@ -88,9 +88,9 @@ def sessions_of_day(clinic_id: int, start: dt.datetime, end: dt.datetime) -> Any
     the query, so another clinic's sessions are never read."""
     from ketamine_trd.clinic.records.interface import Session, SessionStatus
 
-    return Session.objects.filter(
-        patient__clinic_id=clinic_id, scheduled_at__gte=start, scheduled_at__lt=end
-    ).exclude(status=SessionStatus.CANCELLED)
+    return Session.objects.filter(patient__clinic_id=clinic_id, scheduled_at__gte=start, scheduled_at__lt=end).exclude(
+        status=SessionStatus.CANCELLED
+    )
 
 
 def _chairs(sessions: list[Any]) -> list[tuple[str, list[Any]]]:
@@ -173,10 +173,7 @@ def build_dashboard(actor: Actor, *, now: dt.datetime) -> Dashboard:
     courses_due: list[tuple[Any, str, dt.date]] = []
     if clinical:
         critical = list(
-            alerts.filter(level=AlertLevel.CRITICAL)
-            .select_related("patient")
-            .only(*_ALERT_FIELDS)
-            .most_urgent_first()
+            alerts.filter(level=AlertLevel.CRITICAL).select_related("patient").only(*_ALERT_FIELDS).most_urgent_first()
         )
         due = list(
             alerts.filter(kind=AlertKind.ASSESSMENT_DUE)

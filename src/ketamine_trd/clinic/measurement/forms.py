@@ -88,7 +88,9 @@ def _kind_choices() -> list[tuple[str, str]]:
     from ketamine_trd.clinical.alert_vocabulary import AlertKind
     from ketamine_trd.clinical.labels import label
 
-    return [("", "All kinds")] + sorted(((k.value, label("alert_kind", k.value)) for k in AlertKind), key=lambda c: c[1])
+    return [("", "All kinds")] + sorted(
+        ((k.value, label("alert_kind", k.value)) for k in AlertKind), key=lambda c: c[1]
+    )
 
 
 def _choice_field(label: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:

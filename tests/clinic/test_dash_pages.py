@@ -276,7 +276,7 @@ def test_patient_list_shows_the_course_and_open_alerts_to_clinicians(people) -> 
     _alerts(patient, AlertLevel.CRITICAL, 1)
     _alerts(patient, AlertLevel.WARNING, 2, start=5)
     row = people.client("nurse").get("/patients/").content.decode().split("Alerted", 1)[1].split("</tr>", 1)[0]
-    assert "Ketamine IV · Induction" in row and "Critical" in row and "1 of 3" in row
+    assert "Ketamine IV · Induction" in row and "Critical" in row and "1 critical of 3 open" in row
     desk = people.client("front_desk").get("/patients/").content.decode()
     assert "Alerted" in desk and "Open alerts" not in desk and "Induction" not in desk
 

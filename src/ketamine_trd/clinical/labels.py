@@ -94,6 +94,7 @@ _TABLE: dict[str, dict[str, str]] = {
         RemsStatus.DUE_SOON: "Due soon",
         RemsStatus.OVERDUE: "Overdue",
         RemsStatus.SUBMITTED: "Submitted",
+        "unreadable": "Form unreadable: open the record to see which field",  # the clinic's stored form (overview)
     },
     # the clinic's record states (its Django choices; tests/clinic checks every choice has an entry here)
     "session_status": {

@@ -329,3 +329,15 @@ def test_pages_show_local_times_and_name_the_zone_once(people) -> None:  # type:
         assert body.count('data-testid="time-zone"') == 1 and "Times in America/New_York" in body, url
         if local:
             assert local in body and "2026-01-15 15:30" not in body, url
+
+
+def test_measurement_page_names_the_instrument(people) -> None:  # type: ignore[no-untyped-def]
+    from ketamine_trd.clinic.measurement import services
+
+    patient = make_patient(people.clinic)
+    now = timezone.now()
+    answers = {f"q{i}": 1 for i in range(1, 10)} | {"q9": 0}
+    services.record_assessment(people.nurse, patient.pk, "phq9", answers, administered_at=now, now=now)
+    body = people.client("nurse").get(reverse("measurement:patient", args=[patient.pk])).content.decode()
+    table = body.split('data-testid="recent-assessments"', 1)[1].split("</table>", 1)[0]
+    assert "PHQ-9" in table and "phq9" not in table and "Mild" in table

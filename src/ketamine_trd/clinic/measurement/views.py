@@ -102,11 +102,12 @@ def _total(assessment: Any) -> str:
 @clinic_view
 def patient_measurement(request: HttpRequest, patient_id: int) -> HttpResponse:
     data = page.patient_page(request, patient_id, request.GET.get("instrument") or None)
+    names = {i.id: i.name for i in instruments.all_instruments()}
     context = {
         "patient": data.patient,
         "trajectory": data.trajectory,
         "figure": data.figure,
-        "assessments": data.recent,
+        "assessments": [(a, names.get(a.instrument_id, a.instrument_id)) for a in data.recent],
         "alerts": data.alerts,
         "instruments": instruments.all_instruments(),
     }

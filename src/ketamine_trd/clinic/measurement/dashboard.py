@@ -53,6 +53,7 @@ class Dashboard:
     can_chart: bool
     critical_alerts: list[Alert]
     other_alert_levels: list[tuple[str, int]]
+    alert_level_counts: list[tuple[str, int]]
     open_alert_total: int
     open_alert_counts: dict[str, int]
     sessions_count: int
@@ -204,6 +205,9 @@ def build_dashboard(actor: Actor, *, now: dt.datetime) -> Dashboard:
             (level.value, levels[level.value])
             for level in AlertLevel.descending()
             if level != AlertLevel.CRITICAL and levels.get(level.value)
+        ],
+        alert_level_counts=[
+            (level.value, levels[level.value]) for level in AlertLevel.descending() if levels.get(level)
         ],
         open_alert_total=sum(levels.values()),
         open_alert_counts=counts,

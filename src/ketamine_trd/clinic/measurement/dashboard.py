@@ -47,7 +47,6 @@ class Dashboard:
     (the page shows them through the label table)."""
 
     today: dt.date
-    zone: str
     clinical: bool
     identified: bool
     can_chart: bool
@@ -196,7 +195,6 @@ def build_dashboard(actor: Actor, *, now: dt.datetime) -> Dashboard:
     record(actor, "read", object_type="dashboard", object_id=str(today))
     return Dashboard(
         today=today,
-        zone=str(zone),
         clinical=clinical,
         identified=identified,
         can_chart=can(user, "session.view"),

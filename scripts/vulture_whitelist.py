@@ -48,6 +48,10 @@ rems_due_count; rems_overdue_count; outcome_alert_counts
 max_total  # measurement.trajectory.Trajectory: the chart's y-axis
 level_summary  # measurement.alerts.AlertPage, measurement/_alert_pager.html
 open_alert_total; screens_due_total  # measurement.dashboard, the dashboard page
+can_chart; critical_alerts; other_alert_levels; alert_level_counts  # measurement.dashboard, the dashboard page
+reviews_due; reviews_due_total; assessments_due_total
+all_screenings; open_alert_limit  # records.services.overview.PatientPage, records/patient_detail.html
+has_next; can_register  # records.services.patients.PatientListPage, records/patient_list.html
 open_critical; discharge_not_ready  # records.services.sessions, records/session_detail.html
 screening_judged; screening_lifted_by  # records.services.sessions.ChairView, records/session_detail.html
 

@@ -125,35 +125,36 @@ def test_worklist_page_shows_the_total_and_the_critical_first(nurse: Any, patien
     _one_critical_behind(patient)
     client = _client(nurse)
     body = client.get(reverse("measurement:worklist")).content.decode()
-    assert 'data-testid="alert-total">301<' in body and "page 1 of 7" in body
+    assert 'data-testid="alert-total">301<' in body and "Page 1 of 7" in body
     first_row = body.split('<tr class="alert-', 2)[1]
-    assert first_row.startswith("critical") and "Suicide item answered" in first_row
+    assert first_row.startswith("critical") and "Suicidal thoughts reported (PHQ-9 item 9)" in first_row
     assert body.count('<tr class="alert-') == alert_service.PAGE_SIZE
     later = client.get(reverse("measurement:worklist") + "?page=7").content.decode()
     assert "Alerts 301–301 of" in later and "Critical alert number 0" not in later
     gone = client.get(reverse("measurement:worklist") + "?page=99")  # e.g. after others were acknowledged
-    assert gone.status_code == 200 and "page 1 of 7" in gone.content.decode()
+    assert gone.status_code == 302 and gone["Location"].endswith("?page=7")  # the last page, said in the address
 
 
-def test_dashboard_shows_every_open_critical_then_the_newest_others(nurse: Any, patient: Any) -> None:
+def test_dashboard_shows_every_open_critical_and_counts_the_others(nurse: Any, patient: Any) -> None:
     old = NOW - dt.timedelta(days=10)
     rows = [_alert(patient, n, AlertLevel.CRITICAL, old + dt.timedelta(hours=n)) for n in range(8)]
     rows += [_alert(patient, 100 + n, AlertLevel.INFO, NOW - dt.timedelta(minutes=n)) for n in range(30)]
     Alert.objects.bulk_create(rows)
     board = dashboard.build_dashboard(nurse, now=NOW)
-    levels = [a.level for a in board.open_alerts]
-    assert levels == ["critical"] * 8 + ["info"] * dashboard.LIST_LIMIT  # no critical lost to the cap
-    assert board.open_alert_total == 38
-    assert board.open_alerts[8].object_key == "test:100"  # the newest of the others
+    assert [a.level for a in board.critical_alerts] == ["critical"] * 8  # no critical lost to a cap
+    assert [a.object_key for a in board.critical_alerts][:2] == ["test:7", "test:6"]  # newest critical first
+    assert board.open_alert_total == 38 and board.other_alert_levels == [("info", 30)]
     body = _client(nurse).get(reverse("measurement:dashboard")).content.decode()
-    assert "Showing 23 of 38" in body and body.count('data-alert-level="critical"') == 8
+    assert body.count('data-alert-level="critical"') == 8 and "8 critical alerts: act now" in body
+    assert body.count('data-alert-level="info"') == 0  # the others are a count and a link, not rows
+    assert "?level=info" in body
 
 
-def test_dashboard_lists_more_criticals_than_the_cap(nurse: Any, patient: Any) -> None:
-    n = dashboard.LIST_LIMIT + 5
+def test_dashboard_lists_more_criticals_than_any_list_limit(nurse: Any, patient: Any) -> None:
+    n = dashboard.LIST_LIMIT + 20
     Alert.objects.bulk_create([_alert(patient, k, AlertLevel.CRITICAL, NOW - dt.timedelta(hours=k)) for k in range(n)])
     board = dashboard.build_dashboard(nurse, now=NOW)
-    assert [a.level for a in board.open_alerts] == ["critical"] * n
+    assert [a.level for a in board.critical_alerts] == ["critical"] * n
 
 
 def _critical(patient: Any) -> Alert:

@@ -128,7 +128,8 @@ def test_patient_list_query_count_does_not_grow_with_patients(people, django_ass
     for _ in range(30):
         make_patient(people.clinic)
     client = people.client("front_desk")
-    with django_assert_max_num_queries(15):
+    # 17: the page's reads, its audit entry and the session's queued save (savepoints inside the test's transaction)
+    with django_assert_max_num_queries(17):
         assert client.get("/patients/").status_code == 200
 
 

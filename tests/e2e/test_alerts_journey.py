@@ -1,6 +1,7 @@
 # ruff: noqa: F811  (pytest fixtures imported from test_journey)
 """One critical alert among 300 newer informational ones is first on the dashboard and on the worklist (issue 11,
-item 4), at the prescriber's 1366 px and the nurse tablet's 820 px, and it cannot be acknowledged without a note.
+item 4; issue 12), at the prescriber's 1366 px and the nurse tablet's 820 px, and it cannot be acknowledged without
+a note. The dashboard's "Acknowledge" opens the worklist filtered to that patient's critical alerts.
 
 Screenshots (the first screen a user sees) go to ``test-artifacts/alerts-*.png``.
 """
@@ -86,10 +87,12 @@ def test_one_critical_among_300_newer_is_first_and_needs_a_note(page: Any, users
     for width in WIDTHS.values():
         page.set_viewport_size({"width": width, "height": 1000 if width > 1000 else 1180})
         page.goto("/")
-        row = _first_row(page, "open-alerts")
-        assert row.get_attribute("data-alert-level") == "critical"
-        assert "Suicide item answered" in row.inner_text() and "Critical" in row.inner_text()
-        assert "Showing 16 of 301" in page.locator("[data-testid='open-alerts-shown']").inner_text()
+        row = page.locator("[data-testid='critical-list'] li").first
+        assert row.get_attribute("data-alert-level") == "critical" and row.is_visible()
+        assert row.bounding_box()["y"] < 400  # first on the page, in the first screen
+        assert "Suicidal thoughts reported" in row.inner_text() and "Critical" in row.inner_text()
+        assert page.locator("[data-testid='critical-list'] li").count() == 1  # the 300 others are counted
+        assert "Information 300" in " ".join(page.locator("[data-testid='open-alerts']").inner_text().split())
         assert "Routine" in page.locator("[data-testid='screens-due']").inner_text()
         page.screenshot(path=str(ARTIFACTS / f"alerts-dashboard-{width}.png"))
         page.screenshot(path=str(ARTIFACTS / f"alerts-dashboard-{width}-full.png"), full_page=True)
@@ -99,10 +102,17 @@ def test_one_critical_among_300_newer_is_first_and_needs_a_note(page: Any, users
         assert row.get_attribute("data-alert-level") == "critical" and row.is_visible()
         page.screenshot(path=str(ARTIFACTS / f"alerts-worklist-{width}.png"))
 
+    # the dashboard's Acknowledge leads to the worklist filtered to this patient's critical alerts
+    page.goto("/")
+    page.locator("[data-testid='critical-list'] li a.ack").first.click()
+    page.wait_for_load_state()
+    assert "level=critical" in page.url and "patient=" in page.url
+    assert page.locator("[data-testid='alert-total']").first.inner_text() == "1"
+
     # acknowledging the critical alert without a note is refused (the browser, then the server), with one it is kept
     row = _first_row(page)
     row.locator("button[type=submit]").click()
-    assert page.locator("[data-testid='alert-total']").first.inner_text() == "301"  # the required note blocked it
+    assert page.locator("[data-testid='alert-total']").first.inner_text() == "1"  # the required note blocked it
     row.locator("[name='note']").fill(" ")
     row.locator("button[type=submit]").click()
     page.wait_for_load_state()
@@ -113,5 +123,8 @@ def test_one_critical_among_300_newer_is_first_and_needs_a_note(page: Any, users
     _first_row(page).locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert "Alert acknowledged." in page.locator(".messages").inner_text()
+    assert "level=critical" in page.url  # back on the same filtered page, now empty
+    assert page.locator("[data-testid='alert-total']").first.inner_text() == "0"
+    page.goto("/alerts/")
     assert page.locator("[data-testid='alert-total']").first.inner_text() == "300"
     assert _first_row(page).get_attribute("data-alert-level") == "info"

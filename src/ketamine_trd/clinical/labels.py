@@ -81,11 +81,45 @@ _TABLE: dict[str, dict[str, str]] = {
         Product.KETAMINE_SUBLINGUAL: "Ketamine sublingual",
         Product.KETAMINE_INTRANASAL: "Ketamine intranasal (compounded)",
     },
+    "product_short": {
+        Product.ESKETAMINE_NASAL: "Esketamine nasal",
+        Product.KETAMINE_IV: "Ketamine IV",
+        Product.KETAMINE_IM: "Ketamine IM",
+        Product.KETAMINE_ORAL: "Ketamine oral",
+        Product.KETAMINE_SUBLINGUAL: "Ketamine sublingual",
+        Product.KETAMINE_INTRANASAL: "Ketamine intranasal",
+    },
     "rems_status": {
         RemsStatus.DUE: "Due",
         RemsStatus.DUE_SOON: "Due soon",
         RemsStatus.OVERDUE: "Overdue",
         RemsStatus.SUBMITTED: "Submitted",
+        "unreadable": "Form unreadable: open the record to see which field",  # the clinic's stored form (overview)
+    },
+    # the clinic's record states (its Django choices; tests/clinic checks every choice has an entry here)
+    "session_status": {
+        "planned": "Planned",
+        "in_progress": "In progress",
+        "signed": "Signed",
+        "cancelled": "Cancelled",
+    },
+    "course_phase": {
+        "evaluation": "Evaluation",
+        "induction": "Induction",
+        "maintenance": "Maintenance",
+        "ended": "Ended",
+    },
+    # the decision stored with an intake result: a screening's (screening.py) or a TRD verdict's (trd.py)
+    "intake_verdict": {
+        "eligible": "Eligible",
+        "eligible_with_cautions": "Eligible, with cautions",
+        "not_eligible": "Not eligible",
+        "trd": "Meets the TRD definition",
+        "not_trd": "Does not meet the TRD definition",
+    },
+    "course_due": {
+        "review": "End-of-induction review",
+        "reassessment": "Reassessment",
     },
 }
 
@@ -99,6 +133,7 @@ VOCABULARIES: Mapping[str, type[StrEnum]] = MappingProxyType(
         "alert_level": AlertLevel,
         "alert_kind": AlertKind,
         "product": Product,
+        "product_short": Product,
         "rems_status": RemsStatus,
     }
 )

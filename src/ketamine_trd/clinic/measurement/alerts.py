@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
@@ -27,11 +27,14 @@ from ketamine_trd.errors import ConflictError, InputError, NotFoundError
 __all__ = [
     "PAGE_SIZE",
     "AlertPage",
+    "WorklistPage",
     "acknowledge_alert",
     "alert_page",
+    "open_alert_summary",
     "open_alerts",
     "open_critical_alerts",
     "raise_alert",
+    "worklist_page",
 ]
 
 #: alerts per page of the worklist and the API (the API may ask for up to ``MAX_PAGE_SIZE``)
@@ -158,10 +161,12 @@ class AlertPage:
         return self.first + len(self.items) - 1 if self.items else 0
 
 
-def _open_queryset(user: Any, kind: str | None, patient_id: int | None) -> Any:
+def _open_queryset(user: Any, kind: str | None, patient_id: int | None, level: str | None = None) -> Any:
     queryset = Alert.objects.open().for_clinic(user.clinic_id)
     if kind:
         queryset = queryset.filter(kind=AlertKind.parse(kind).value)
+    if level:
+        queryset = queryset.filter(level=AlertLevel.parse(level).value)
     if patient_id is not None:
         queryset = queryset.filter(patient_id=patient_id)
     return queryset
@@ -175,16 +180,17 @@ def alert_page(
     page: int = 1,
     page_size: int = PAGE_SIZE,
     audit: bool = True,
+    level: str | None = None,
 ) -> AlertPage:
     """The worklist, one page: open alerts of the user's clinic ordered in the database (most urgent, then newest).
 
-    ``page`` counts from 1; a page past the last one, a ``page_size`` outside 1 to ``MAX_PAGE_SIZE`` or an unknown
-    ``kind`` is an ``InputError`` naming the field. Audited as a read.
+    ``page`` counts from 1; a page past the last one, a ``page_size`` outside 1 to ``MAX_PAGE_SIZE``, an unknown
+    ``kind`` or ``level`` is an ``InputError`` naming the field. Audited as a read.
     """
     user = authorize(actor, "measurement.view")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise InputError("page_size", page_size, f"1 to {MAX_PAGE_SIZE}")
-    queryset = _open_queryset(user, kind, patient_id)
+    queryset = _open_queryset(user, kind, patient_id, level)
     counts = dict(queryset.values_list("level").annotate(n=Count("id")).order_by())
     total = sum(counts.values())
     pages = max(1, math.ceil(total / page_size))
@@ -193,7 +199,7 @@ def alert_page(
     offset = (page - 1) * page_size
     items = list(queryset.select_related("patient").most_urgent_first()[offset : offset + page_size])
     if audit:
-        record(actor, "read", object_type="alert_worklist", object_id=kind or "", patient_id=patient_id)
+        record(actor, "read", object_type="alert_worklist", object_id=kind or level or "", patient_id=patient_id)
     level_counts = {level.value: counts.get(level.value, 0) for level in AlertLevel.descending()}
     return AlertPage(items, total, page, page_size, level_counts)
 
@@ -216,6 +222,73 @@ def open_alerts(
     if audit:
         record(actor, "read", object_type="alert_worklist", object_id=kind or "", patient_id=patient_id)
     return alerts
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistPage:
+    """The worklist page: one page of alerts as filtered, the patient filtered on, and the patients to choose from.
+
+    ``patients`` holds ``(patient id, "Given Family (MRN)", open alerts)`` for every patient of the clinic with an
+    open alert; ``moved`` is True when the page asked for was past the last one and the last one is shown.
+    """
+
+    found: AlertPage
+    patient: Any
+    patients: list[tuple[int, str, int]]
+    moved: bool
+
+
+def worklist_page(
+    actor: Actor, *, level: str | None = None, kind: str | None = None, patient_id: int | None = None, page: int = 1
+) -> WorklistPage:
+    """The worklist filtered by level, kind and patient, one page of ``PAGE_SIZE`` (critical first, then newest).
+
+    A patient not of the actor's clinic is an ``InputError`` naming ``patient`` (the filter is refused, never
+    ignored); a page past the last one gives the last one with ``moved`` set (alerts were acknowledged meanwhile).
+    Audited as one read.
+    """
+    from ketamine_trd.clinic.records.interface import Patient
+
+    user = authorize(actor, "measurement.view")
+    patient = None
+    if patient_id is not None:
+        patient = Patient.objects.filter(clinic_id=user.clinic_id, pk=patient_id).first()
+        if patient is None:
+            raise InputError("patient", patient_id, "a patient of this clinic")
+    if page < 1:
+        raise InputError("page", page, "a page number from 1")
+    try:
+        found = alert_page(actor, kind=kind, level=level, patient_id=patient_id, page=page, audit=False)
+        moved = False
+    except InputError as error:
+        if error.field != "page":
+            raise
+        last = max(1, math.ceil(_open_queryset(user, kind, patient_id, level).count() / PAGE_SIZE))
+        found = alert_page(actor, kind=kind, level=level, patient_id=patient_id, page=last, audit=False)
+        moved = True
+    rows = (
+        Alert.objects.open()
+        .for_clinic(user.clinic_id)
+        .values_list("patient_id", "patient__given_name", "patient__family_name", "patient__mrn")
+        .annotate(n=Count("id"))
+        .order_by("patient__family_name", "patient__given_name", "patient_id")
+    )
+    patients = [(pk, f"{given} {family} ({mrn})", n) for pk, given, family, mrn, n in rows[:1000]]
+    record(actor, "read", object_type="alert_worklist", object_id=kind or level or "", patient_id=patient_id)
+    return WorklistPage(found, patient, patients, moved)
+
+
+def open_alert_summary(patient_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """``patient id -> (open alerts, open critical alerts)`` for the given patients, in one query (not audited:
+    the caller's read of the patients is). Patients without an open alert are left out."""
+    rows = (
+        Alert.objects.open()
+        .filter(patient_id__in=patient_ids)
+        .values_list("patient_id")
+        .annotate(n=Count("id"), critical=Count("id", filter=Q(level=AlertLevel.CRITICAL.value)))
+        .order_by()
+    )
+    return {pk: (n, critical) for pk, n, critical in rows}
 
 
 def open_critical_alerts(session: Any) -> list[Alert]:

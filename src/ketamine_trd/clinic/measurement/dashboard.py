@@ -1,11 +1,14 @@
-"""The clinic dashboard: today's chairs and sessions, open alerts, assessments and screens due, REMS, outcomes.
+"""The clinic dashboard, in the order a clinician acts: open critical alerts, today's chairs, then due work.
 
-Open alerts: every open critical alert (never capped), then the most urgent and newest of the others up to
-``LIST_LIMIT``, with the total open, ordered in the database. Screens due are the due list (one row per
-patient), not alerts. A fixed number of queries whatever the clinic's size (tests assert the count): every list
-is one query with its joins, every summary one aggregate. Alerts, sessions and REMS records are always live;
-the course summary (courses by phase, reassessments due) and the screens-due rows, which scan every course and
-every treated patient of the clinic, are cached for ``SUMMARY_CACHE_SECONDS`` (the screens-due page is live).
+1. Every open critical alert of the clinic (never capped), most urgent then newest, ordered in the database.
+2. Today's sessions by chair, selected by clinic *and* day in the query (another clinic's row is never loaded).
+3. Due work: screens due (the due list, one row per patient), REMS forms due, end-of-induction reviews and
+   reassessments, assessments due, and the other open alerts counted by level (each a link to the worklist).
+
+A fixed number of queries whatever the clinic's size (tests assert the count): every list is one query with its
+joins, every summary one aggregate. Alerts, sessions and REMS records are always live; the course summaries
+(courses by phase, reviews and reassessments due) and the screens-due rows, which scan every course and every
+treated patient of the clinic, are cached for ``SUMMARY_CACHE_SECONDS`` (the screens-due page is live).
 """
 
 from __future__ import annotations
@@ -24,11 +27,14 @@ from ketamine_trd.clinic.measurement.due import DueRow, screens_due_list
 from ketamine_trd.clinic.measurement.models import Alert
 from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 
-__all__ = ["Dashboard", "build_dashboard"]
+__all__ = ["Dashboard", "build_dashboard", "clinic_zone", "sessions_of_day"]
 
 OUTCOME_KINDS = (AlertKind.RELAPSE, AlertKind.LOSS_OF_RESPONSE, AlertKind.FADING_BENEFIT)
-LIST_LIMIT = 15
-#: the course summary (phases, reassessments due) scans every course of the clinic; it may be this stale
+#: rows of each due-work list on the dashboard (each list links to its whole page)
+LIST_LIMIT = 5
+#: sessions listed on the dashboard (a clinic day has far fewer; the count is always the true total)
+SESSION_LIMIT = 200
+#: the course summary (phases, reviews due) scans every course of the clinic; it may be this stale
 SUMMARY_CACHE_SECONDS = 60
 _PATIENT = ("patient__given_name", "patient__family_name", "patient__mrn", "patient__clinic_id")
 _SESSION_FIELDS = ("scheduled_at", "chair", "status", "patient_id", "course__product", "course__phase", *_PATIENT)
@@ -37,26 +43,39 @@ _ALERT_FIELDS = ("kind", "level", "rule", "source", "message", "data", "platform
 
 @dataclass(frozen=True, slots=True)
 class Dashboard:
-    """Display-ready dashboard content; lists hold model rows with their joins loaded."""
+    """Display-ready dashboard content; lists hold model rows with their joins loaded, codes stay codes
+    (the page shows them through the label table)."""
 
     today: dt.date
     clinical: bool
     identified: bool
-    sessions_count: int
-    sessions: list[Any]
-    chairs: list[tuple[str, list[Any]]]
-    assessments_due: list[Alert]
-    reassessments_due: list[Any]
-    open_alerts: list[Alert]
+    can_chart: bool
+    critical_alerts: list[Alert]
+    other_alert_levels: list[tuple[str, int]]
+    alert_level_counts: list[tuple[str, int]]
     open_alert_total: int
     open_alert_counts: dict[str, int]
+    sessions_count: int
+    chairs: list[tuple[str, list[Any]]]
     screens_due: list[DueRow]
     screens_due_total: int
     rems_due: list[tuple[Any, bool]]
     rems_due_count: int
     rems_overdue_count: int
+    reviews_due: list[tuple[Any, str, dt.date]]
+    reviews_due_total: int
+    assessments_due: list[Alert]
+    assessments_due_total: int
     phase_counts: dict[str, int]
     outcome_alert_counts: dict[str, int]
+
+
+def clinic_zone(clinic: Any) -> zoneinfo.ZoneInfo:
+    """The clinic's time zone (UTC when it has none or names an unknown zone, as the time-zone middleware does)."""
+    try:
+        return zoneinfo.ZoneInfo(clinic.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
 
 
 def _day_bounds(today: dt.date, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
@@ -64,39 +83,74 @@ def _day_bounds(today: dt.date, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, d
     return start.astimezone(dt.UTC), (start + dt.timedelta(days=1)).astimezone(dt.UTC)
 
 
+def sessions_of_day(clinic_id: int, start: dt.datetime, end: dt.datetime) -> Any:
+    """The clinic's sessions scheduled in ``[start, end)``, cancelled ones left out: clinic and day are both in
+    the query, so another clinic's sessions are never read."""
+    from ketamine_trd.clinic.records.interface import Session, SessionStatus
+
+    return Session.objects.filter(patient__clinic_id=clinic_id, scheduled_at__gte=start, scheduled_at__lt=end).exclude(
+        status=SessionStatus.CANCELLED
+    )
+
+
+def _chairs(sessions: list[Any]) -> list[tuple[str, list[Any]]]:
+    chairs: dict[str, list[Any]] = {}
+    for session in sessions:
+        chairs.setdefault(session.chair or "", []).append(session)
+    return sorted(chairs.items(), key=lambda item: (item[0] == "", item[0]))  # "no chair given" last
+
+
+def _courses_due(clinic_id: int, today: dt.date) -> list[tuple[Any, str, dt.date]]:
+    """(course, "review" or "reassessment", due date): end-of-induction reviews of courses still in induction
+    and reassessments of courses not ended, due by ``today``, earliest first (one query)."""
+    from ketamine_trd.clinic.records.interface import Course, Phase
+
+    review = Q(phase=Phase.INDUCTION, review_due_on__lte=today)
+    reassess = Q(reassessment_due_on__lte=today) & ~Q(phase=Phase.ENDED)
+    rows = (
+        Course.objects.filter(Q(patient__clinic_id=clinic_id) & (review | reassess))
+        .select_related("patient")
+        .only("phase", "review_due_on", "reassessment_due_on", "product", *_PATIENT)
+    )
+    found: list[tuple[Any, str, dt.date]] = []
+    for course in rows[:500]:
+        if course.phase == Phase.INDUCTION and course.review_due_on and course.review_due_on <= today:
+            found.append((course, "review", course.review_due_on))
+        if course.phase != Phase.ENDED and course.reassessment_due_on and course.reassessment_due_on <= today:
+            found.append((course, "reassessment", course.reassessment_due_on))
+    return sorted(found, key=lambda row: (row[2], row[0].pk, row[1]))
+
+
 def build_dashboard(actor: Actor, *, now: dt.datetime) -> Dashboard:
     """Everything the dashboard shows for the actor's clinic on the clinic's local day of ``now``."""
-    from ketamine_trd.clinic.records.interface import Course, Phase, RemsRecord, RemsStatus, Session, SessionStatus
+    from ketamine_trd.clinic.records.interface import Course, Phase, RemsRecord, RemsStatus
 
     user = authorize(actor, "dashboard.view")
     clinic = user.clinic
-    zone = zoneinfo.ZoneInfo(clinic.time_zone or "UTC")
+    zone = clinic_zone(clinic)
     today = now.astimezone(zone).date()
     start, end = _day_bounds(today, zone)
     clinical = can(user, "measurement.view")
+    identified = user.role != "researcher"  # researchers see counts only (de-identified)
 
-    # Today's sessions of every clinic are few: select them by time (index on scheduled_at), keep this clinic's.
-    sessions = [
-        s
-        for s in Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end)
-        .exclude(status=SessionStatus.CANCELLED)
-        .select_related("patient", "course")
-        .only(*_SESSION_FIELDS)
-        .order_by("chair", "scheduled_at")[:2000]
-        if s.patient.clinic_id == clinic.pk
-    ][:200]
-    chairs: dict[str, list[Any]] = {}
-    for session in sessions:
-        chairs.setdefault(session.chair or "unassigned", []).append(session)
+    day = sessions_of_day(clinic.pk, start, end)
+    sessions_count = day.count() if not identified else 0
+    sessions: list[Any] = []
+    if identified:
+        rows = day.select_related("patient", "course").only(*_SESSION_FIELDS)
+        sessions = list(rows.order_by("chair", "scheduled_at", "id")[:SESSION_LIMIT])
+        sessions_count = len(sessions) if len(sessions) < SESSION_LIMIT else day.count()
 
     rems = RemsRecord.objects.filter(clinic_id=clinic.pk, status=RemsStatus.DUE)
-    rems_due = [
-        (r, r.due_at < now)
-        for r in rems.select_related("patient", "session")
-        .only("due_at", "session__scheduled_at", *_PATIENT)
-        .order_by("due_at")[:LIST_LIMIT]
-    ]
     rems_counts = rems.aggregate(total=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
+    rems_due: list[tuple[Any, bool]] = []
+    if identified:
+        rems_due = [
+            (r, r.due_at < now)
+            for r in rems.select_related("patient", "session")
+            .only("due_at", "session__scheduled_at", *_PATIENT)
+            .order_by("due_at")[:LIST_LIMIT]
+        ]
     phase_counts: dict[str, int] = cache.get_or_set(  # type: ignore[assignment]
         f"ktrd:dashboard:phases:{clinic.pk}",
         lambda: dict(
@@ -105,58 +159,67 @@ def build_dashboard(actor: Actor, *, now: dt.datetime) -> Dashboard:
         SUMMARY_CACHE_SECONDS,
     )
     alerts = Alert.objects.open().for_clinic(clinic.pk)
-    counts = dict(alerts.values_list("kind").annotate(n=Count("id")).order_by())
+    by_kind_level = list(alerts.values_list("kind", "level").annotate(n=Count("id")).order_by())
+    counts: dict[str, int] = {}
+    levels: dict[str, int] = {}
+    for kind, level, n in by_kind_level:
+        counts[kind] = counts.get(kind, 0) + n
+        if kind != AlertKind.ASSESSMENT_DUE:
+            levels[level] = levels.get(level, 0) + n
 
+    critical: list[Alert] = []
     due: list[Alert] = []
-    open_list: list[Alert] = []
     screens: list[DueRow] = []
-    reassess: list[Any] = []
+    courses_due: list[tuple[Any, str, dt.date]] = []
     if clinical:
+        critical = list(
+            alerts.filter(level=AlertLevel.CRITICAL).select_related("patient").only(*_ALERT_FIELDS).most_urgent_first()
+        )
         due = list(
             alerts.filter(kind=AlertKind.ASSESSMENT_DUE)
+            .exclude(level=AlertLevel.CRITICAL)
             .select_related("patient")
             .only(*_ALERT_FIELDS)
-            .order_by("raised_at")[:LIST_LIMIT]
+            .order_by("raised_at", "id")[:LIST_LIMIT]
         )
-        listed = alerts.filter(~Q(kind=AlertKind.ASSESSMENT_DUE)).select_related("patient").only(*_ALERT_FIELDS)
-        # every open critical alert, however many, then the most urgent and newest others up to LIST_LIMIT
-        open_list = list(listed.filter(level=AlertLevel.CRITICAL).most_urgent_first())
-        open_list += list(listed.exclude(level=AlertLevel.CRITICAL).most_urgent_first()[:LIST_LIMIT])
         screens = cache.get_or_set(  # type: ignore[assignment]
             f"ktrd:dashboard:screens-due:{clinic.pk}:{today.isoformat()}",
             lambda: screens_due_list(clinic.pk, today=today),
             SUMMARY_CACHE_SECONDS,
         )
-        reassess = cache.get_or_set(  # type: ignore[assignment]
-            f"ktrd:dashboard:reassess:{clinic.pk}:{today.isoformat()}",
-            lambda: list(
-                Course.objects.filter(patient__clinic_id=clinic.pk, reassessment_due_on__lte=today)
-                .exclude(phase=Phase.ENDED)
-                .select_related("patient")
-                .only("reassessment_due_on", *_PATIENT)
-                .order_by("reassessment_due_on")[:LIST_LIMIT]
-            ),
+        courses_due = cache.get_or_set(  # type: ignore[assignment]
+            f"ktrd:dashboard:courses-due:{clinic.pk}:{today.isoformat()}",
+            lambda: _courses_due(clinic.pk, today),
             SUMMARY_CACHE_SECONDS,
         )
     record(actor, "read", object_type="dashboard", object_id=str(today))
-    identified = user.role != "researcher"  # researchers see counts only (de-identified)
     return Dashboard(
         today=today,
         clinical=clinical,
         identified=identified,
-        sessions_count=len(sessions),
-        sessions=sessions if identified else [],
-        chairs=sorted(chairs.items()) if identified else [],
-        assessments_due=due,
-        reassessments_due=reassess,
-        open_alerts=open_list,
-        open_alert_total=sum(n for k, n in counts.items() if k != AlertKind.ASSESSMENT_DUE),
-        open_alert_counts={AlertKind(k).label: n for k, n in counts.items()},
+        can_chart=can(user, "session.view"),
+        critical_alerts=critical,
+        other_alert_levels=[
+            (level.value, levels[level.value])
+            for level in AlertLevel.descending()
+            if level != AlertLevel.CRITICAL and levels.get(level.value)
+        ],
+        alert_level_counts=[
+            (level.value, levels[level.value]) for level in AlertLevel.descending() if levels.get(level)
+        ],
+        open_alert_total=sum(levels.values()),
+        open_alert_counts=counts,
+        sessions_count=sessions_count,
+        chairs=_chairs(sessions),
         screens_due=screens[:LIST_LIMIT],
         screens_due_total=len(screens),
-        rems_due=rems_due if identified else [],
+        rems_due=rems_due,
         rems_due_count=rems_counts["total"],
         rems_overdue_count=rems_counts["overdue"],
-        phase_counts={Phase(k).label: n for k, n in phase_counts.items() if k in Phase.values},
-        outcome_alert_counts={k.label: counts.get(k.value, 0) for k in OUTCOME_KINDS},
+        reviews_due=courses_due[:LIST_LIMIT],
+        reviews_due_total=len(courses_due),
+        assessments_due=due,
+        assessments_due_total=counts.get(AlertKind.ASSESSMENT_DUE.value, 0),
+        phase_counts={k: n for k, n in phase_counts.items() if k in Phase.values},
+        outcome_alert_counts={k.value: counts.get(k.value, 0) for k in OUTCOME_KINDS},
     )

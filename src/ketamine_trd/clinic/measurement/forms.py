@@ -17,7 +17,7 @@ from ketamine_trd.clinic.inputs import InputForm, form_for
 from ketamine_trd.clinical.inputs.measurement import AcknowledgeInput, AssessmentInput
 from ketamine_trd.errors import InputError
 
-__all__ = ["AcknowledgeForm", "assessment_form_class", "item_label"]
+__all__ = ["AcknowledgeForm", "WorklistFilterForm", "assessment_form_class", "item_label"]
 
 
 def item_label(instrument: Any, item: Any) -> str:
@@ -72,3 +72,56 @@ def assessment_form_class(instrument: Any, *, now: dt.datetime | None = None) ->
 
 #: acknowledging an alert: generated from the core's input type
 AcknowledgeForm: type[InputForm] = form_for(AcknowledgeInput, name="AcknowledgeForm")
+
+
+def _level_choices() -> list[tuple[str, str]]:
+    from ketamine_trd.clinical.alert_vocabulary import AlertLevel
+    from ketamine_trd.clinical.labels import label
+
+    return [("", "All levels")] + [(lvl.value, label("alert_level", lvl.value)) for lvl in AlertLevel.descending()]
+
+
+def _kind_choices() -> list[tuple[str, str]]:
+    from ketamine_trd.clinical.alert_vocabulary import AlertKind
+    from ketamine_trd.clinical.labels import label
+
+    return [("", "All kinds")] + sorted(
+        ((k.value, label("alert_kind", k.value)) for k in AlertKind), key=lambda c: c[1]
+    )
+
+
+def _choice_field(label: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
+    allowed = ", ".join(text for value, text in choices if value)
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=choices,
+        error_messages={"invalid_choice": f"{label}: “%(value)s” is not one of {allowed}."},
+    )
+
+
+class WorklistFilterForm(forms.Form):
+    """The worklist's GET parameters (``level``, ``kind``, ``patient``, ``page``), each refused by name when bad."""
+
+    level = _choice_field("Level", _level_choices())
+    kind = _choice_field("Kind", _kind_choices())
+    patient = forms.IntegerField(
+        label="Patient",
+        required=False,
+        min_value=1,
+        error_messages={
+            "invalid": "Patient: choose a patient from the list (a patient number).",
+            "min_value": "Patient: choose a patient from the list (a patient number).",
+        },
+    )
+    page = forms.IntegerField(
+        label="Page",
+        required=False,
+        min_value=1,
+        max_value=1_000_000,
+        error_messages={
+            "invalid": "Page: a whole page number from 1.",
+            "min_value": "Page: a whole page number from 1.",
+            "max_value": "Page: a whole page number from 1.",
+        },
+    )

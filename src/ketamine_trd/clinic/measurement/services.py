@@ -15,7 +15,15 @@ from typing import Any
 
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
-from ketamine_trd.clinic.measurement.alerts import AlertPage, acknowledge_alert, alert_page, open_alerts, raise_alert
+from ketamine_trd.clinic.measurement.alerts import (
+    AlertPage,
+    WorklistPage,
+    acknowledge_alert,
+    alert_page,
+    open_alerts,
+    raise_alert,
+    worklist_page,
+)
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinic.measurement.refresh import refresh_patient_alerts
 from ketamine_trd.clinic.transactions import writing
@@ -27,6 +35,7 @@ from ketamine_trd.errors import InputError
 __all__ = [
     "AlertPage",
     "RecordedAssessment",
+    "WorklistPage",
     "acknowledge_alert",
     "alert_page",
     "get_patient",
@@ -36,6 +45,7 @@ __all__ = [
     "raise_alert",
     "record_assessment",
     "refresh_patient_alerts",
+    "worklist_page",
 ]
 
 

@@ -23,7 +23,7 @@ from ketamine_trd.clinic.form_errors import sentence
 from ketamine_trd.clinic.measurement import dashboard as dashboard_service
 from ketamine_trd.clinic.measurement import due, forms, page, progress_report, services
 from ketamine_trd.clinical import instruments
-from ketamine_trd.clinical.alert_vocabulary import AlertKind
+from ketamine_trd.clinical.alert_vocabulary import AlertLevel
 from ketamine_trd.errors import ConflictError, InputError
 
 View = Callable[..., HttpResponseBase]
@@ -72,7 +72,10 @@ def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             )
         else:
             for alert in saved.alerts:
-                messages.warning(request, f"Alert raised: {alert.message}")
+                if alert.level == AlertLevel.CRITICAL:  # unmissable: its own style, an icon and the word
+                    messages.error(request, f"Critical alert: {alert.message}", extra_tags="critical")
+                else:
+                    messages.warning(request, f"Alert raised: {alert.message}")
             messages.success(request, f"{instrument.name} saved (total {_total(saved.assessment)}).")
             return redirect("measurement:patient", patient_id=patient_id)
     patient = services.patient_for_entry(request, patient_id, instrument.id)
@@ -95,37 +98,54 @@ def _total(assessment: Any) -> str:
 @clinic_view
 def patient_measurement(request: HttpRequest, patient_id: int) -> HttpResponse:
     data = page.patient_page(request, patient_id, request.GET.get("instrument") or None)
+    names = {i.id: i.name for i in instruments.all_instruments()}
     context = {
         "patient": data.patient,
         "trajectory": data.trajectory,
         "figure": data.figure,
-        "assessments": data.recent,
+        "assessments": [(a, names.get(a.instrument_id, a.instrument_id)) for a in data.recent],
         "alerts": data.alerts,
         "instruments": instruments.all_instruments(),
     }
     return render(request, "measurement/patient.html", context)
 
 
-def _page_number(request: HttpRequest) -> int:
-    text = request.GET.get("page") or "1"
-    return int(text) if text.isdigit() and 0 < len(text) < 7 else 1
-
-
 @require_GET
 @clinic_view
 def worklist(request: HttpRequest) -> HttpResponse:
-    kind = request.GET.get("kind") or None
+    """Open alerts, 50 a page, filtered by ``level``, ``kind`` and ``patient``; a bad parameter is a 400 naming it."""
+    form = forms.WorklistFilterForm(request.GET)
+    if not form.is_valid():
+        return _worklist_refused(request, form)
+    chosen = form.cleaned_data
     try:
-        found = services.alert_page(request, kind=kind, page=_page_number(request))
+        data = services.worklist_page(
+            request,
+            level=chosen["level"] or None,
+            kind=chosen["kind"] or None,
+            patient_id=chosen["patient"],
+            page=chosen["page"] or 1,
+        )
     except InputError as error:
-        if error.field != "page":
-            raise  # mapped to 422 naming the field by the error tree, never a 404
-        found = services.alert_page(request, kind=kind, page=1)  # past the last page (alerts were acknowledged)
-    context = {"found": found, "alerts": found.items, "kind": kind, "kinds": _KIND_CHOICES}
+        form.add_error(error.field if error.field in form.fields else None, _filter_refusal(error))
+        return _worklist_refused(request, form)
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    if data.moved:  # the page asked for is past the last one (alerts were acknowledged): show the last one
+        filters["page"] = str(data.found.page)
+        return redirect(f"{request.path}?{filters.urlencode()}")
+    context = {"form": form, "data": data, "found": data.found, "alerts": data.found.items, "filters": filters}
     return render(request, "measurement/worklist.html", context)
 
 
-_KIND_CHOICES = [(kind.value, kind.label) for kind in AlertKind]
+def _filter_refusal(error: InputError) -> str:
+    if error.field == "patient":
+        return "Patient: that patient is not one of this clinic's patients."
+    return f"{error.field.capitalize()}: {error.value!s} is not allowed (allowed: {error.allowed})."
+
+
+def _worklist_refused(request: HttpRequest, form: Any) -> HttpResponse:
+    return render(request, "measurement/worklist.html", {"form": form, "data": None, "refused": True}, status=400)
 
 
 @require_GET

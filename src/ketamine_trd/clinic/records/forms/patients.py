@@ -60,5 +60,19 @@ class PatientForm(_Generated):
 
 
 class PatientSearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, label="MRN or name starts with")
-    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Name or MRN",
+        error_messages={"max_length": "Name or MRN: at most %(limit_value)d characters."},
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        error_messages={
+            "invalid": "Page: a whole page number from 1.",
+            "min_value": "Page: a whole page number from 1.",
+            "max_value": "Page: at most %(limit_value)s.",
+        },
+    )

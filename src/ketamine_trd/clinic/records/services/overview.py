@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from ketamine_trd.clinic import access
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.measurement.interface import open_alerts
 from ketamine_trd.clinic.records.models import Course, IntakeKind, IntakeResult, Patient, RemsRecord, Session
 from ketamine_trd.clinic.records.services._scope import patient_for
 from ketamine_trd.clinic.records.services.gates import screening_product
@@ -16,6 +18,9 @@ from ketamine_trd.clinic.records.services.rems import core_record
 from ketamine_trd.clinic.transactions import reading
 from ketamine_trd.clinical.rems import rems_status
 from ketamine_trd.errors import IntegrityFailure
+
+#: open alerts shown on the patient page (most urgent first; the worklist filtered on the patient shows them all)
+OPEN_ALERT_LIMIT = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +33,12 @@ class PatientPage:
     trd: IntakeResult | None
     screening: IntakeResult | None
     screenings: tuple[IntakeResult, ...]
+    all_screenings: tuple[IntakeResult, ...]
+    open_alerts: tuple[Any, ...]
     courses: tuple[Course, ...]
     sessions: tuple[Session, ...]
     rems_records: tuple[tuple[RemsRecord, str], ...]
+    open_alert_limit: int = OPEN_ALERT_LIMIT
 
 
 def _rems_status(row: RemsRecord, now: dt.datetime) -> str:
@@ -56,7 +64,8 @@ def _latest_per_product(rows: list[IntakeResult]) -> tuple[IntakeResult, ...]:
 
 
 def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_limit: int = 20) -> PatientPage:
-    """Demographics for every role allowed to see the patient; intake, courses and sessions for clinicians."""
+    """Demographics for every role allowed to see the patient; intake (every screening, each naming its product),
+    open alerts, courses and sessions for clinicians."""
     user = authorize(actor, "patient.view")
     clinical = access.can(user, "course.view")
     with reading():
@@ -64,6 +73,7 @@ def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_lim
         intake: list[IntakeResult] = []
         courses: list[Course] = []
         rems: list[RemsRecord] = []
+        alerts: list[Any] = []
         sessions = Session.objects.filter(patient=patient).select_related("course")
         if clinical:
             intake = list(
@@ -73,6 +83,7 @@ def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_lim
             )
             courses = list(Course.objects.filter(patient=patient).select_related("prescriber"))
             rems = list(RemsRecord.objects.filter(patient=patient).order_by("-due_at")[:20])
+            alerts = open_alerts(actor, patient_id=patient.pk, limit=OPEN_ALERT_LIMIT, audit=False)
     record(actor, "read", obj=patient, now=now)
     return PatientPage(
         patient=patient,
@@ -81,6 +92,8 @@ def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_lim
         trd=_latest(intake, IntakeKind.TRD),
         screening=_latest(intake, IntakeKind.SCREENING),
         screenings=_latest_per_product(intake),
+        all_screenings=tuple(r for r in intake if r.kind == IntakeKind.SCREENING),
+        open_alerts=tuple(alerts),
         courses=tuple(courses),
         sessions=tuple(sessions.order_by("-scheduled_at")[:session_limit]),
         rems_records=tuple((r, _rems_status(r, now)) for r in rems),

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db import IntegrityError
 from django.db.models import Q, QuerySet
 
+from ketamine_trd.clinic import access
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
-from ketamine_trd.clinic.records.models import Patient
+from ketamine_trd.clinic.records.models import Course, Patient, Phase
 from ketamine_trd.clinic.records.services._scope import patient_for
 from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.inputs.registration import PatientInput, PatientSearchInput
 from ketamine_trd.errors import ConflictError, InputError, StaleVersion
 
-__all__ = ["PatientInput", "check_version", "get_patient", "register_patient", "search_patients", "update_patient"]
+__all__ = [
+    "PatientInput",
+    "PatientListPage",
+    "PatientRow",
+    "check_version",
+    "get_patient",
+    "name_query",
+    "patient_list_page",
+    "register_patient",
+    "search_patients",
+    "update_patient",
+]
 
 
 def _values(data: PatientInput) -> dict[str, Any]:
@@ -103,19 +115,80 @@ def get_patient(actor: Actor, patient_id: int, *, now: dt.datetime, action: str 
     return patient
 
 
+def name_query(text: str) -> Q:
+    """What a search box's text matches: an MRN, a given or family name starting with it, "given family" and
+    "family given" in either order (names of several words split at any space), or "family, given" (the list's
+    own format). Case-insensitive; accents are matched as typed (stored names are not folded).
+
+    >>> name_query("Ingram, Kai")
+    <Q: (AND: ('family_name__istartswith', 'Ingram'), ('given_name__istartswith', 'Kai'))>
+    """
+    text = " ".join(text.split())
+    if "," in text:
+        family, _, given = (part.strip() for part in text.partition(","))
+        found = Q(family_name__istartswith=family) if family else Q()
+        return found & Q(given_name__istartswith=given) if given else found
+    found = Q(mrn__istartswith=text) | Q(family_name__istartswith=text) | Q(given_name__istartswith=text)
+    words = text.split(" ")
+    for cut in range(1, len(words)):
+        first, rest = " ".join(words[:cut]), " ".join(words[cut:])
+        found |= Q(given_name__istartswith=first, family_name__istartswith=rest)
+        found |= Q(family_name__istartswith=first, given_name__istartswith=rest)
+    return found
+
+
 def search_patients(
     actor: Actor, query: str = "", *, now: dt.datetime, limit: int = 50, offset: int = 0
 ) -> list[Patient]:
-    """Patients of the actor's clinic whose MRN, given or family name starts with ``query``."""
+    """Patients of the actor's clinic matching ``query`` (see :func:`name_query`), by family then given name."""
     user = authorize(actor, "patient.view")
     asked = PatientSearchInput(q=query, limit=limit, offset=offset)
     text, limit, offset = asked.q, asked.limit, asked.offset
     rows: QuerySet[Patient] = Patient.objects.filter(clinic_id=user.clinic_id)
-    if text:
-        rows = rows.filter(
-            Q(mrn__istartswith=text) | Q(family_name__istartswith=text) | Q(given_name__istartswith=text)
-        )
+    if text and text.strip(" ,"):
+        rows = rows.filter(name_query(text))
     with reading():
         found = list(rows.order_by("family_name", "given_name", "id")[offset : offset + limit])
     record(actor, "read", object_type="records.patient_list", detail=f"{len(found)} rows", now=now)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class PatientRow:
+    """One row of the patient list: the patient, the current course (newest not ended) and the open alerts."""
+
+    patient: Patient
+    course: Course | None
+    open_alerts: int
+    open_critical: int
+
+
+@dataclass(frozen=True, slots=True)
+class PatientListPage:
+    """One page of the patient list; course and alert columns only for clinical roles."""
+
+    rows: tuple[PatientRow, ...]
+    has_next: bool
+    clinical: bool
+    can_register: bool
+
+
+def patient_list_page(actor: Actor, query: str, *, now: dt.datetime, page: int, page_size: int) -> PatientListPage:
+    """A page of :func:`search_patients` with each patient's current course and open alerts (two more queries
+    whatever the page's size, for clinical roles only)."""
+    from ketamine_trd.clinic.measurement.interface import open_alert_summary
+
+    found = search_patients(actor, query, now=now, limit=page_size + 1, offset=(page - 1) * page_size)
+    shown = found[:page_size]
+    clinical = access.can(actor, "course.view")
+    courses: dict[int, Course] = {}
+    alerts: dict[int, tuple[int, int]] = {}
+    if clinical and shown:
+        ids = [p.pk for p in shown]
+        with reading():
+            current = Course.objects.filter(patient_id__in=ids).exclude(phase=Phase.ENDED)
+            for course in current.order_by("patient_id", "-start_date", "-id").only("patient_id", "product", "phase"):
+                courses.setdefault(course.patient_id, course)
+            alerts = open_alert_summary(ids)
+    rows = tuple(PatientRow(p, courses.get(p.pk), *alerts.get(p.pk, (0, 0))) for p in shown)
+    return PatientListPage(rows, len(found) > page_size, clinical, access.can(actor, "patient.register"))

@@ -22,11 +22,12 @@ _PAGE_ACTIONS = ("intake.record", "intake.sign_off", "course.plan", "session.sch
 @authorized("patient.view")
 def patient_list(request: HttpRequest) -> HttpResponse:
     form = PatientSearchForm(request.GET)
-    query, page = "", 1
-    if form.is_valid():
-        query, page = form.cleaned_data["q"] or "", form.cleaned_data["page"] or 1
-    rows = patients.search_patients(request, query, now=now(), limit=PAGE + 1, offset=(page - 1) * PAGE)
-    context = {"form": form, "patients": rows[:PAGE], "q": query, "page": page, "has_next": len(rows) > PAGE}
+    if not form.is_valid():  # a bad page number or an over-long query is refused by name, never ignored
+        context = {"form": form, "page": None, "q": request.GET.get("q", "")[:100], "page_number": 1}
+        return render(request, "records/patient_list.html", context, status=400)
+    query, number = form.cleaned_data["q"] or "", form.cleaned_data["page"] or 1
+    found = patients.patient_list_page(request, query, now=now(), page=number, page_size=PAGE)
+    context = {"form": form, "page": found, "q": query, "page_number": number}
     return render(request, "records/patient_list.html", context)
 
 

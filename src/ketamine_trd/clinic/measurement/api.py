@@ -42,7 +42,8 @@ class InstrumentOut(Schema):
 class AssessmentIn(Schema):
     instrument_id: str = Field(..., max_length=40)
     answers: dict[str, int | None]
-    administered_at: dt.datetime
+    #: omitted or null: the moment it is saved (the server's clock)
+    administered_at: dt.datetime | None = None
     course_id: int | None = None
     session_id: int | None = None
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from django import forms
 
+from ketamine_trd.clinic.inputs import NOW_HELP
+
 __all__ = ["AcknowledgeForm", "assessment_form_class", "item_label"]
 
 
@@ -48,6 +50,8 @@ class _AssessmentForm(forms.Form):
     instrument: Any = None
     administered_at = forms.DateTimeField(
         label="Administered at",
+        required=False,  # blank: the moment it is saved (the service's clock), never the time the page was opened
+        help_text=NOW_HELP,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 

@@ -79,8 +79,9 @@ def _check_links(patient: Any, course_id: int | None, session_id: int | None) ->
     return course, session
 
 
-#: when an assessment was given: the core's one reading of a clinical time (``clinical.inputs.fields.Moment``)
-ADMINISTERED_AT = Moment("Administered at")
+#: when an assessment was given: the core's one reading of a clinical time (``clinical.inputs.fields.Moment``);
+#: left blank, the moment it is saved
+ADMINISTERED_AT = Moment("Administered at", required=False, blank_is_now=True)
 
 
 def record_assessment(
@@ -89,23 +90,20 @@ def record_assessment(
     instrument_id: str,
     answers: Mapping[str, int | None],
     *,
-    administered_at: dt.datetime,
+    administered_at: dt.datetime | None,
     now: dt.datetime,
     course_id: int | None = None,
     session_id: int | None = None,
 ) -> RecordedAssessment:
     """Score ``answers`` with the engine, save the assessment, raise its alerts and follow-ups, in one transaction.
 
-    Out-of-range answers, an unknown instrument or a future ``administered_at`` raise ``InputError`` (naming the
-    item or field) before anything is saved.
+    ``administered_at`` ``None`` (left blank) is ``now``, the save time. Out-of-range answers, an unknown
+    instrument or an ``administered_at`` in the future raise ``InputError`` (naming the item or field) before
+    anything is saved.
     """
     user = authorize(actor, "measurement.enter")
-    parsed = ADMINISTERED_AT.parse("administered_at", administered_at)  # a time zone, from 1970 on (required)
-    administered_at = parsed if parsed is not None else administered_at
-    if administered_at > now:
-        raise InputError(
-            "administered_at", administered_at.isoformat(), f"a time not after now ({now:%Y-%m-%d %H:%M} UTC)"
-        )
+    given = ADMINISTERED_AT.at("administered_at", administered_at, now)  # a time zone, from 1970 on, not ahead
+    administered_at = given if given is not None else now
     instrument = instruments.get(instrument_id)
     result = instruments.score(instrument.id, dict(answers))
     from ketamine_trd.clinic.records.interface import patient_for

@@ -59,7 +59,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     instrument = instruments.get(request.GET.get("instrument") or request.POST.get("instrument") or "phq9")
     form_class = forms.assessment_form_class(instrument)
-    form = form_class(request.POST or None, initial={"administered_at": timezone.localtime()})
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.record_assessment(

@@ -16,7 +16,13 @@ from ketamine_trd.clinic.access import authorized, can
 from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
 from ketamine_trd.clinic.form_errors import add_check_error
 from ketamine_trd.clinic.records.forms.courses import ScheduleForm
-from ketamine_trd.clinic.records.forms.sessions import PARTS, DischargeForm, SignForm
+from ketamine_trd.clinic.records.forms.sessions import (
+    PARTS,
+    DischargeForm,
+    ResolveEventForm,
+    SignForm,
+    open_event_choices,
+)
 from ketamine_trd.clinic.records.services import session_writes, sessions, signing
 from ketamine_trd.clinic.records.views._edge import as_http, now
 from ketamine_trd.errors import CheckRefused, ConflictError, InputError, KtrdError
@@ -27,6 +33,7 @@ WRITERS = {
     "vitals": session_writes.add_vitals,
     "rating": session_writes.add_rating,
     "event": session_writes.add_adverse_event,
+    "resolve": session_writes.resolve_adverse_event,
     "discharge": session_writes.record_discharge,
 }
 
@@ -87,14 +94,14 @@ def _unbound(name: str, cls: type[Form], view: sessions.ChairView) -> Form:
     kwargs: dict[str, Any] = {"prefix": name, "initial": _initial(name, view)}
     if cls is DischargeForm:
         kwargs["providers"] = view.providers
+    if cls is ResolveEventForm:
+        kwargs["events"] = open_event_choices(view.events)
     return cls(**kwargs)
 
 
 def _initial(name: str, view: sessions.ChairView) -> dict[str, object]:
-    when = timezone.localtime(now()).replace(second=0, microsecond=0)
-    keys = {"checklist": "checked_at", "dose": "dosed_at", "vitals": "taken_at", "rating": "rated_at",
-            "event": "noted_at", "resolve": "resolved_at", "discharge": "monitoring_completed_at"}  # fmt: skip
-    initial: dict[str, object] = {keys[name]: when}
+    # no time is pre-filled: a reading's time left blank is the moment it is saved (server side, in the service)
+    initial: dict[str, object] = {}
     plan = view.plan or {}
     if name == "dose":  # pre-filled from the course plan for this session
         initial |= {"dose_mg": plan.get("dose_mg"), "mg_per_kg": plan.get("mg_per_kg"),
@@ -120,14 +127,12 @@ def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResp
     extra: dict[str, Any] = {}
     if part == "discharge":
         extra["providers"] = sessions.provider_choices(request)
+    if part == "resolve":
+        extra["events"] = open_event_choices(sessions.adverse_events_of(request, session_id))
     form = PARTS[part](request.POST, prefix=part, **extra)
     if form.is_valid():
         try:
-            if part == "resolve":
-                value = form.to_input()
-                session_writes.resolve_adverse_event(request, session_id, value.event_id, value.resolved_at, now=now())
-            else:
-                WRITERS[part](request, session_id, form.to_input(), now=now())  # type: ignore[operator]
+            WRITERS[part](request, session_id, form.to_input(), now=now())  # type: ignore[operator]
         except (InputError, ConflictError) as error:
             add_check_error(form, error)
         except KtrdError as error:

@@ -18,7 +18,7 @@ from ketamine_trd.clinic.form_errors import sentence
 from ketamine_trd.clinic.inputs import InputForm, form_for, schema_for
 from ketamine_trd.clinical.inputs import charting as c
 from ketamine_trd.clinical.inputs.base import specs_of
-from ketamine_trd.clinical.inputs.fields import Choice, Number, Text
+from ketamine_trd.clinical.inputs.fields import Choice, Moment, Number, Text
 from ketamine_trd.clinical.inputs.registration import PatientInput, PatientSearchInput
 from ketamine_trd.errors import InputError
 
@@ -27,13 +27,13 @@ LATER = "2026-03-02T10:00:00+00:00"
 #: one valid value per required field, as text (what a browser sends)
 VALID: dict[type[Any], dict[str, str]] = {
     c.ScheduleInput: {"scheduled_at": AT},
-    c.ChecklistInput: {"checked_at": AT},
+    c.ChecklistInput: {},  # a reading's time may be left blank (the save time)
     c.DoseInput: {"dosed_at": AT, "dose_mg": "56", "lot_number": "LOT-1"},
     c.VitalsInput: {"taken_at": AT, "systolic_mmhg": "128", "diastolic_mmhg": "80"},
     c.RatingInput: {"instrument_id": "cadss-23", "value": "4", "rated_at": AT},
     c.EventInput: {"kind": "nausea", "noted_at": AT},
     c.ResolveEventInput: {"event_id": "1", "resolved_at": LATER},
-    c.DischargeInput: {"monitoring_completed_at": LATER},
+    c.DischargeInput: {},
     c.SignInput: {},
     PatientInput: {"mrn": "P-1", "given_name": "Kim", "family_name": "Lee", "date_of_birth": "1990-01-01"},
     PatientSearchInput: {},
@@ -60,6 +60,8 @@ def _candidates(spec: Any) -> list[str]:
         return ["x" * spec.max_length, "x" * (spec.max_length + 1), "A\x00B", "tab\there", "", " ", "ok"]
     if isinstance(spec, Choice):
         return [*spec.options, "", "not-a-choice", spec.options[0].upper()]
+    if isinstance(spec, Moment):  # blank: the save time for a reading's time, missing for a required one
+        return ["", " ", "yesterday", "2026-13-45T09:00:00+00:00", "0001-01-01T00:00:00+00:00", AT]
     return []
 
 

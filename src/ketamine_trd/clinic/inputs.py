@@ -17,6 +17,8 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
 from django import forms
+from django.http import QueryDict
+from django.utils import timezone
 from ninja import Schema
 from pydantic import BeforeValidator, WithJsonSchema, create_model
 from pydantic import Field as SchemaField
@@ -26,7 +28,7 @@ from ketamine_trd.clinical.inputs.base import specs_of
 from ketamine_trd.clinical.inputs.fields import Choice, Day, Flag, Many, Moment, Number, Spec, Text
 from ketamine_trd.errors import InputError
 
-__all__ = ["NOW_HELP", "InputForm", "InputSchema", "form_for", "schema_for"]
+__all__ = ["NOW_HELP", "InputForm", "InputSchema", "fill_blank_times", "form_for", "schema_for"]
 
 #: the help under the time of a reading (``Moment(blank_is_now=True)``): blank is the moment the form is saved
 NOW_HELP = "Leave blank for now (the time you save)."
@@ -137,6 +139,21 @@ def form_for(input_type: type[Any], *, exclude: tuple[str, ...] = (), name: str 
         inner = _form_inner(field_spec, None if default is dataclasses.MISSING else default)
         attrs[field_name] = SpecField(field_name, field_spec, inner)
     return type(name or f"{input_type.__name__}Form", (InputForm,), attrs)
+
+
+def fill_blank_times(form_class: type[InputForm], data: QueryDict, prefix: str, at: dt.datetime) -> QueryDict:
+    """``data`` with each blank reading's time of ``form_class`` set to ``at`` (in the clinic's time, to the minute).
+
+    For entries kept across a log-in: a reading left blank was saved, in the person's mind, when they pressed save
+    (``at``), not when they log in again; the bound form shows that time for them to check.
+    """
+    filled = data.copy()
+    local = timezone.localtime(at).strftime("%Y-%m-%dT%H:%M")
+    for name, field_spec in specs_of(form_class.input_type):
+        key = f"{prefix}-{name}" if prefix else name
+        if isinstance(field_spec, Moment) and field_spec.blank_is_now and not (filled.get(key) or "").strip():
+            filled[key] = local
+    return filled
 
 
 # ---------------------------------------------------------------- API schemas

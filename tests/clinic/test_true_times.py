@@ -108,8 +108,12 @@ def test_every_part_left_blank_is_stamped_with_its_own_save_time(people, session
 
 def test_a_time_the_nurse_enters_is_kept(people, session) -> None:  # type: ignore[no-untyped-def]
     with clock(SAVED):
-        response = _post(people.client("nurse"), session, "vitals", {"taken_at": "2026-03-02T08:55",
-                                                                      "systolic_mmhg": "128", "diastolic_mmhg": "80"})
+        response = _post(
+            people.client("nurse"),
+            session,
+            "vitals",
+            {"taken_at": "2026-03-02T08:55", "systolic_mmhg": "128", "diastolic_mmhg": "80"},
+        )
     assert response.status_code == 302
     assert VitalSign.objects.get(session=session).taken_at == dt.datetime(2026, 3, 2, 8, 55, tzinfo=dt.UTC)
 
@@ -134,8 +138,11 @@ def test_a_time_in_the_future_is_refused_naming_the_field_on_the_form_and_the_ap
 
 def test_the_api_takes_a_missing_time_as_the_save_time(people, session) -> None:  # type: ignore[no-untyped-def]
     with clock(SAVED):
-        response = people.client("nurse").post(f"/api/sessions/{session.pk}/vitals", json.dumps(
-            {"systolic_mmhg": 128, "diastolic_mmhg": 80, "timepoint": "pre_dose"}), content_type="application/json")
+        response = people.client("nurse").post(
+            f"/api/sessions/{session.pk}/vitals",
+            json.dumps({"systolic_mmhg": 128, "diastolic_mmhg": 80, "timepoint": "pre_dose"}),
+            content_type="application/json",
+        )
     assert response.status_code == 200, response.content
     assert response.json()["vitals"][0]["taken_at"].startswith("2026-03-02T09:02:00")
 
@@ -173,8 +180,10 @@ def test_an_assessment_left_without_a_time_is_given_now(people, session) -> None
     with clock(SAVED):
         response = nurse.post(f"/patients/{patient.pk}/assessments/new/", {"instrument": "phq9", **answers,
                                                                            "administered_at": ""})  # fmt: skip
-        future = nurse.post(f"/patients/{patient.pk}/assessments/new/", {"instrument": "phq9", **answers,
-                                                                         "administered_at": "2026-03-02T12:00"})
+        future = nurse.post(
+            f"/patients/{patient.pk}/assessments/new/",
+            {"instrument": "phq9", **answers, "administered_at": "2026-03-02T12:00"},
+        )
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert Assessment.objects.get(patient=patient).administered_at == SAVED
     assert future.status_code == 400 and "a time not after now" in future.content.decode()

@@ -125,17 +125,21 @@ def test_they_go_after_a_few_minutes(chart) -> None:  # type: ignore[no-untyped-
     assert kept.KEY not in client.session
 
 
-def test_a_forged_post_is_not_kept(chart) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("forged", [True, False])
+def test_a_forged_post_is_not_kept(chart, forged: bool) -> None:  # type: ignore[no-untyped-def]
     client = Client(enforce_csrf_checks=True)
     page = f"/sessions/{chart['session'].pk}/"
     client.get(LOGIN)  # the CSRF cookie
     token = client.cookies["csrftoken"].value
     client.post(LOGIN, {"username": chart["nurse"].username, "password": PASSWORD, "code": "",
                         "csrfmiddlewaretoken": token})  # fmt: skip
+    token = client.cookies["csrftoken"].value  # rotated at login
     _go_idle(client)
-    response = client.post(f"/sessions/{chart['session'].pk}/vitals/", VITALS)  # no token: another site's form
+    # forged: no token (another site's form); else the page's own token
+    data = VITALS if forged else {**VITALS, "csrfmiddlewaretoken": token}
+    response = client.post(f"/sessions/{chart['session'].pk}/vitals/", data)
     assert _next_of(response) == page
-    assert kept.KEY not in client.session
+    assert (kept.KEY in client.session) is not forged
 
 
 def test_a_stale_login_link_to_a_post_url_returns_to_its_page(chart) -> None:  # type: ignore[no-untyped-def]

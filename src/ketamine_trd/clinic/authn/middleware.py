@@ -26,8 +26,9 @@ ENROL_PENDING_KEY = "ktrd_totp_enrol_pending"
 _TOUCH_EVERY_S = 30
 
 
-def idle_timeout_seconds() -> int:
-    return int(settings.KTRD_IDLE_TIMEOUT_MINUTES) * 60
+def idle_timeout_seconds() -> float:
+    """The idle timeout in seconds (the setting is whole minutes from the environment; a test may use less)."""
+    return float(settings.KTRD_IDLE_TIMEOUT_MINUTES) * 60
 
 
 def _refuse(request: HttpRequest, target: str, message: str, page: str | None = None) -> HttpResponse:

@@ -148,7 +148,6 @@ def take(request: HttpRequest, now: dt.datetime) -> Kept | None:
     data = QueryDict(mutable=True)
     for name, value in stored.get("data") or ():
         data.appendlist(str(name), str(value))
-    data._mutable = False
     messages.info(request, NOTICE)
     return Kept(page=stored["page"], action=str(stored.get("action") or ""), data=data,
                 at=dt.datetime.fromtimestamp(float(stored["at"]), tz=dt.UTC))  # fmt: skip

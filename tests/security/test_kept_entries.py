@@ -226,3 +226,21 @@ def test_every_post_only_page_url_is_mapped_to_its_page_or_dropped(chart) -> Non
             post_only.add(name)
     assert post_only, "the walk must find the POST-only URLs"
     assert post_only == set(kept.POST_ONLY), "a POST-only URL must say which page its form is on"
+
+
+def test_a_registration_form_keeps_its_entries_but_never_a_password(chart) -> None:  # type: ignore[no-untyped-def]
+    from ketamine_trd.clinic.records.models import Patient
+
+    client = Client()
+    desk = make_user("front_desk", chart["clinic"])
+    page = "/patients/new/"
+    _login(client, desk)
+    _go_idle(client)
+    typed = {"mrn": "KEPT-1", "given_name": "Ines", "family_name": "Okafor", "date_of_birth": "1981-02-03",
+             "password": "not-to-be-kept"}  # fmt: skip
+    assert _next_of(client.post(page, typed)) == page
+    assert "not-to-be-kept" not in str(client.session[kept.KEY])
+    _login(client, desk, page)
+    html = client.get(page).content.decode()
+    assert kept.NOTICE in html and _value(html, "family_name") == "Okafor" and _value(html, "mrn") == "KEPT-1"
+    assert not Patient.objects.filter(mrn="KEPT-1").exists()

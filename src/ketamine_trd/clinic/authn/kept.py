@@ -24,7 +24,19 @@ from django.http import HttpRequest, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-__all__ = ["KEPT_FOR", "NOTICE", "POST_ONLY", "Kept", "claim", "drop_stale", "keep", "may_keep", "page_for", "take"]
+__all__ = [
+    "KEPT_FOR",
+    "NOTICE",
+    "POST_ONLY",
+    "Kept",
+    "claim",
+    "drop_stale",
+    "keep",
+    "may_keep",
+    "page_for",
+    "posted",
+    "take",
+]
 
 KEY = "ktrd_kept_entries"
 #: how long typed entries wait for the person to log in again (platform-defined: "a few minutes", long enough to
@@ -33,7 +45,8 @@ KEPT_FOR = dt.timedelta(minutes=10)
 NOTICE = "Your entries were kept; check them and save."
 #: a form larger than this is not kept (the chart's largest form is a few kB)
 MAX_KEPT_CHARS = 64_000
-_NOT_KEPT = frozenset({"csrfmiddlewaretoken"})
+#: never kept: the CSRF token, and a password or code typed to confirm an override (asked again)
+_NOT_KEPT = frozenset({"csrfmiddlewaretoken", "password", "code"})
 
 #: POST-only URL name -> the URL name of the page its form is on and the URL arguments that page takes
 #: (``None``: no page to return to; the ``next`` is dropped). A test requires every POST-only URL to be listed.
@@ -151,3 +164,11 @@ def take(request: HttpRequest, now: dt.datetime) -> Kept | None:
     messages.info(request, NOTICE)
     return Kept(page=stored["page"], action=str(stored.get("action") or ""), data=data,
                 at=dt.datetime.fromtimestamp(float(stored["at"]), tz=dt.UTC))  # fmt: skip
+
+
+def posted(request: HttpRequest, now: dt.datetime) -> QueryDict | None:
+    """What a GET-and-POST form page binds its form to: the POST, or on a GET the entries kept for it, or ``None``."""
+    if request.method == "POST":
+        return request.POST
+    entries = take(request, now)
+    return entries.data if entries is not None else None

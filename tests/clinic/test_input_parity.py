@@ -36,13 +36,13 @@ LATER = "2026-03-02T10:00:00+00:00"
 #: one valid value per required field, as text (what a browser sends)
 VALID: dict[type[Any], dict[str, str]] = {
     c.ScheduleInput: {"scheduled_at": AT},
-    c.ChecklistInput: {"checked_at": AT},
+    c.ChecklistInput: {},  # a reading's time may be left blank (the save time)
     c.DoseInput: {"dosed_at": AT, "dose_mg": "56", "lot_number": "LOT-1"},
     c.VitalsInput: {"taken_at": AT, "systolic_mmhg": "128", "diastolic_mmhg": "80"},
     c.RatingInput: {"instrument_id": "cadss-23", "value": "4", "rated_at": AT},
     c.EventInput: {"kind": "nausea", "noted_at": AT},
     c.ResolveEventInput: {"event_id": "1", "resolved_at": LATER},
-    c.DischargeInput: {"monitoring_completed_at": LATER},
+    c.DischargeInput: {},
     c.SignInput: {},
     PatientInput: {"mrn": "P-1", "given_name": "Kim", "family_name": "Lee", "date_of_birth": "1990-01-01"},
     PatientSearchInput: {},
@@ -85,7 +85,7 @@ def _candidates(spec: Any) -> list[tuple[Any, Any]]:
         return [(t, t) for t in [*spec.options, "", "not-a-choice", spec.options[0].upper()]]
     if isinstance(spec, Moment):  # a naive time: the form reads the clinic's zone, the API refuses (tested below)
         texts = [AT, "2026-03-02T09:00:00-05:00", "1969-12-31T23:59:00+00:00", "0001-01-01T00:00:00+00:00",
-                 "2026-02-30T09:00:00+00:00", "03/02/2026 09:00", "not a time", ""]  # fmt: skip
+                 "2026-02-30T09:00:00+00:00", "03/02/2026 09:00", "not a time", "yesterday", " ", ""]  # fmt: skip
         return [(t, t) for t in texts]
     if isinstance(spec, Day):
         texts = ["2026-03-02", spec.earliest.isoformat(), (spec.earliest - dt.timedelta(days=1)).isoformat(),

@@ -121,7 +121,23 @@ class ErrorTreeMiddleware:
         from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
 
         if isinstance(exception, ReauthRequired) and not _is_api(request):
-            return redirect(reauth_url(request.get_full_path() if request.method == "GET" else "/"))
+            return redirect(reauth_url(_keep_for_reauth(request)))
         if isinstance(exception, KtrdError):
             return refused(request, exception)
         return None
+
+
+def _keep_for_reauth(request: HttpRequest) -> str:
+    """The page to come back to after re-authentication; a form posted there keeps its entries for that page."""
+    from django.utils import timezone
+
+    from ketamine_trd.clinic.authn import kept
+
+    if request.method == "GET":
+        return request.get_full_path()
+    page = kept.page_for(request.path)
+    if page is None:
+        return "/"
+    if kept.may_keep(request):
+        kept.keep(request, request.user.pk, page, timezone.now(), logged_out=False)
+    return page

@@ -17,6 +17,8 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
 from django import forms
+from django.http import QueryDict
+from django.utils import timezone
 from ninja import Schema
 from pydantic import BeforeValidator, WithJsonSchema, create_model
 from pydantic import Field as SchemaField
@@ -26,7 +28,10 @@ from ketamine_trd.clinical.inputs.base import specs_of
 from ketamine_trd.clinical.inputs.fields import Answers, Choice, Day, Flag, Many, Moment, Number, Spec, Text
 from ketamine_trd.errors import InputError
 
-__all__ = ["InputForm", "InputSchema", "form_for", "schema_for"]
+__all__ = ["NOW_HELP", "InputForm", "InputSchema", "fill_blank_times", "form_for", "schema_for"]
+
+#: the help under the time of a reading (``Moment(blank_is_now=True)``): blank is the moment the form is saved
+NOW_HELP = "Leave blank for now (the time you save)."
 
 _NO_CONTROL = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
 _NO_CONTROL_ONE_LINE = r"^[^\u0000-\u001f\u007f]*$"
@@ -62,8 +67,11 @@ class SpecField(forms.Field):
 def _help_text(field_spec: Spec) -> str:
     """What a clinician reads under the field: the range and unit of a number, the rule of a patterned text.
 
-    Dates, times, choices and yes/no fields say what they take through their widget, so they carry no help.
+    Dates, times, choices and yes/no fields say what they take through their widget, so they carry no help, except
+    the time of a reading, which says that a blank one is the time it is saved.
     """
+    if isinstance(field_spec, Moment) and field_spec.blank_is_now:
+        return NOW_HELP
     if isinstance(field_spec, Number) or (isinstance(field_spec, Text) and field_spec.pattern_words):
         return field_spec.allowed()
     return field_spec.help if isinstance(field_spec, (Day, Text)) else ""
@@ -142,6 +150,21 @@ def form_for(input_type: type[Any], *, exclude: tuple[str, ...] = (), name: str 
     return type(name or f"{input_type.__name__}Form", (InputForm,), attrs)
 
 
+def fill_blank_times(form_class: type[InputForm], data: QueryDict, prefix: str, at: dt.datetime) -> QueryDict:
+    """``data`` with each blank reading's time of ``form_class`` set to ``at`` (in the clinic's time, to the minute).
+
+    For entries kept across a log-in: a reading left blank was saved, in the person's mind, when they pressed save
+    (``at``), not when they log in again; the bound form shows that time for them to check.
+    """
+    filled = data.copy()
+    local = timezone.localtime(at).strftime("%Y-%m-%dT%H:%M")
+    for name, field_spec in specs_of(form_class.input_type):
+        key = f"{prefix}-{name}" if prefix else name
+        if isinstance(field_spec, Moment) and field_spec.blank_is_now and not (filled.get(key) or "").strip():
+            filled[key] = local
+    return filled
+
+
 # ---------------------------------------------------------------- API schemas
 
 
@@ -213,7 +236,8 @@ def schema_for(input_type: type[Any], name: str) -> type[InputSchema]:
     fields: dict[str, Any] = {}
     for field_name, field_spec in specs_of(input_type):
         default = defaults[field_name]
-        default = ... if default is dataclasses.MISSING else default
+        if default is dataclasses.MISSING:  # a reading's time has no dataclass default; omitted, it is now
+            default = ... if field_spec.required else None
         typed: Any = _python_type(field_spec)
         if not field_spec.required:
             typed = typed | None

@@ -14,7 +14,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest
 
 from ketamine_trd.clinic.audit.service import record
-from ketamine_trd.clinic.authn import lockout, reauth, totp
+from ketamine_trd.clinic.authn import kept, lockout, reauth, totp
 from ketamine_trd.clinic.authn.middleware import ENROL_PENDING_KEY, LAST_SEEN_KEY
 
 REFUSED = "Username, password or code not accepted."
@@ -79,6 +79,7 @@ def attempt_login(request: HttpRequest, username: str, password: str, code: str,
         return _fail(request, username, "bad_code", now, user)
     lockout.register_success(username)
     login(request, user)  # rotates the session key (OWASP ASVS 4.0 V3.2.1)
+    kept.claim(request, user.pk)  # entries kept at the idle timeout stay only for the user who typed them
     reauth.mark_authenticated(request, now)
     request.session[LAST_SEEN_KEY] = now.timestamp()
     enrol = not has_device and totp.required_for(user)

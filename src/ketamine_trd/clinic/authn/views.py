@@ -11,13 +11,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from ketamine_trd.clinic.authn import forms, services, totp
+from ketamine_trd.clinic.authn import forms, kept, services, totp
 
 
 def _next(request: HttpRequest, default: str = "/") -> str:
+    """Where to go after logging in: a safe ``next`` (same host and scheme), as its page (a POST-only URL is mapped
+    to the page its form is on, or dropped: a GET on it would answer 405)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
+        return kept.page_for(target) or default
     return default
 
 

@@ -95,21 +95,22 @@ def record_assessment(
     instrument_id: str,
     answers: Mapping[str, int | None],
     *,
-    administered_at: dt.datetime,
+    administered_at: dt.datetime | None,
     now: dt.datetime,
     course_id: int | None = None,
     session_id: int | None = None,
 ) -> RecordedAssessment:
     """Score ``answers`` with the engine, save the assessment, raise its alerts and follow-ups, in one transaction.
 
-    Out-of-range answers, an unknown instrument or a future ``administered_at`` raise ``InputError`` (naming the
-    item or field) before anything is saved.
+    ``administered_at`` ``None`` (left blank) is ``now``, the save time. Out-of-range answers, an unknown
+    instrument or an ``administered_at`` in the future raise ``InputError`` (naming the item or field) before
+    anything is saved.
     """
     user = authorize(actor, "measurement.enter")
-    # the core's one description: instrument, answers (by its definition), a time with a zone from 1970 on
+    # the core's one description: instrument, answers (by its definition), a time with a zone from 1970 on, blank
+    # meaning the moment it is saved (``stamped``: the server's clock, never a time ahead of it)
     data = AssessmentInput(instrument_id=instrument_id, answers=dict(answers), administered_at=administered_at,
-                           course_id=course_id, session_id=session_id)  # fmt: skip
-    data.check_time(now)
+                           course_id=course_id, session_id=session_id).stamped(now)  # fmt: skip
     instrument = instruments.get(data.instrument_id)
     result = instruments.score(instrument.id, data.answers)
     administered_at = data.administered_at

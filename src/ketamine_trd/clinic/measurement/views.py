@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ketamine_trd.clinic.authn import kept
 from ketamine_trd.clinic.form_errors import sentence
 from ketamine_trd.clinic.measurement import dashboard as dashboard_service
 from ketamine_trd.clinic.measurement import due, forms, page, progress_report, services
@@ -52,9 +53,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @clinic_view
 def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    instrument = instruments.get(request.GET.get("instrument") or request.POST.get("instrument") or "phq9")
+    entries = kept.take(request, timezone.now()) if request.method == "GET" else None
+    data = request.POST if request.method == "POST" else kept_answers(entries)
+    instrument = instruments.get(request.GET.get("instrument") or (data or {}).get("instrument") or "phq9")
     form_class = forms.assessment_form_class(instrument)
-    form = form_class(request.POST or None, initial={"administered_at": timezone.localtime()})
+    form = form_class(data or None)
     if request.method == "POST" and form.is_valid():
         try:
             data = form.to_input()
@@ -81,6 +84,16 @@ def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = services.patient_for_entry(request, patient_id, instrument.id)
     context = {"patient": patient, "instrument": instrument, "form": form, "choices": instruments.all_instruments()}
     return render(request, "measurement/assessment_form.html", context, status=400 if form.errors else 200)
+
+
+def kept_answers(entries: kept.Kept | None) -> Any:
+    """Answers kept across a log-in (the idle timeout), with a blank time set to when they were posted."""
+    if entries is None:
+        return None
+    data = entries.data.copy()
+    if not (data.get("administered_at") or "").strip():
+        data["administered_at"] = timezone.localtime(entries.at).strftime("%Y-%m-%dT%H:%M")
+    return data
 
 
 def _field_for(form: Any, field: str) -> str | None:

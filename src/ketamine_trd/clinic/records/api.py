@@ -163,6 +163,17 @@ def session_event(request: HttpRequest, session_id: int, payload: s.EventIn) -> 
     return _session_out(request, session_id)
 
 
+@router.post("/sessions/{session_id}/adverse-events/resolve", response={200: s.SessionOut, **ERRORS},
+             summary="Resolve an open adverse event")  # fmt: skip
+def session_event_resolved(request: HttpRequest, session_id: int, payload: s.ResolveIn) -> Any:
+    """When an open adverse event of this session resolved; another session's event answers 422 naming
+    ``event_id``, another clinic's session 404."""
+    session_writes.resolve_adverse_event(
+        request, session_id, payload.to_input(), now=_now(), expected_version=_if_match(request)
+    )
+    return _session_out(request, session_id)
+
+
 @router.post("/sessions/{session_id}/discharge", response={200: s.SessionOut, **ERRORS})
 def session_discharge(request: HttpRequest, session_id: int, payload: s.DischargeIn) -> Any:
     session_writes.record_discharge(

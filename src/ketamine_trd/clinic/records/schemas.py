@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # generated classes: mypy sees what they all are
     ChecklistIn: TypeAlias = InputSchema
     RatingIn: TypeAlias = InputSchema
     EventIn: TypeAlias = InputSchema
+    ResolveIn: TypeAlias = InputSchema
     DischargeIn: TypeAlias = InputSchema
     SignIn: TypeAlias = InputSchema
 else:
@@ -67,6 +68,7 @@ else:
     ChecklistIn = schema_for(c.ChecklistInput, "ChecklistIn")
     RatingIn = schema_for(c.RatingInput, "RatingIn")
     EventIn = schema_for(c.EventInput, "EventIn")
+    ResolveIn = schema_for(c.ResolveEventInput, "ResolveIn")
     DischargeIn = schema_for(c.DischargeInput, "DischargeIn")
     SignIn = schema_for(c.SignInput, "SignIn")
 

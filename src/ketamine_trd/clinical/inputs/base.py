@@ -15,14 +15,19 @@ message.
 Decimal('2.5')
 >>> [name for name, _ in specs_of(Example)]
 ['dose_mg']
+
+A reading's time that the person leaves blank is the time it is saved: the service calls ``stamped(now)`` with the
+server's clock, which sets each blank "now" time (``Moment(blank_is_now=True)``) and refuses any time later than
+``now`` plus the allowed clock skew, naming the field; the checks across fields then run on the stamped times.
 """
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, fields
-from typing import Any
+import datetime as dt
+from dataclasses import MISSING, dataclass, fields, replace
+from typing import Any, Self
 
-from ketamine_trd.clinical.inputs.fields import Spec
+from ketamine_trd.clinical.inputs.fields import Moment, Spec
 
 __all__ = ["InputType", "spec", "specs_of"]
 
@@ -30,10 +35,14 @@ _SPEC = "ketamine_trd.spec"
 
 
 def spec(field_spec: Spec, default: Any = MISSING) -> Any:
-    """A dataclass field carrying ``field_spec``; optional fields default to ``None`` unless told otherwise."""
+    """A dataclass field carrying ``field_spec``; optional fields default to ``None`` unless told otherwise.
+
+    The time of a reading (``Moment(blank_is_now=True)``) has no default: it keeps its place among the arguments,
+    and a caller says the time or ``None`` (the moment it is saved).
+    """
     from dataclasses import field
 
-    if default is MISSING and not field_spec.required:
+    if default is MISSING and not field_spec.required and not getattr(field_spec, "blank_is_now", False):
         default = None
     if default is MISSING:
         return field(metadata={_SPEC: field_spec})
@@ -57,4 +66,23 @@ class InputType:
         self._check()
 
     def _check(self) -> None:
-        """Checks across fields (``diastolic below systolic``); raise ``InputError`` naming the field."""
+        """Checks across fields (``diastolic below systolic``); raise ``InputError`` naming the field.
+
+        A blank "now" time is ``None`` here until :meth:`stamped`; a check that needs it waits for the stamp.
+        """
+
+    def stamped(self, now: dt.datetime) -> Self:
+        """This value as saved at ``now`` (the server's clock): blank "now" times set to ``now``, none in the future.
+
+        >>> from dataclasses import dataclass
+        >>> from ketamine_trd.clinical.inputs.fields import Moment
+        >>> @dataclass(frozen=True, slots=True)
+        ... class Reading(InputType):
+        ...     taken_at: dt.datetime | None = spec(Moment("Taken at", False, blank_is_now=True))
+        >>> now = dt.datetime(2026, 3, 2, 9, 42, tzinfo=dt.UTC)
+        >>> Reading(None).taken_at is None, Reading(None).stamped(now).taken_at == now
+        (True, True)
+        """
+        times = {name: field_spec.at(name, getattr(self, name), now)
+                 for name, field_spec in specs_of(type(self)) if isinstance(field_spec, Moment)}  # fmt: skip
+        return replace(self, **times)

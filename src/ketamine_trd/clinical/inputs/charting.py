@@ -5,9 +5,15 @@ API schema are derived from it (``clinic/inputs.py``), the service takes it. Ran
 that refuse typing errors (platform-defined, wide, and they say so); whether a dose is right for the patient
 is judged by the dosing rules, not here.
 
+The time of each reading (checked, dosed, taken, rated, noted, resolved, monitoring completed) may be left
+blank: it is then the moment the reading is saved, set by the service from the server's clock
+(``stamped(now)``), never a time taken when the page was opened.
+
 >>> t0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 >>> VitalsInput(taken_at=t0, systolic_mmhg=128, diastolic_mmhg=82).diastolic_mmhg
 82
+>>> VitalsInput(taken_at=None, systolic_mmhg=128, diastolic_mmhg=82).stamped(t0).taken_at == t0
+True
 >>> try:
 ...     VitalsInput(taken_at=t0, systolic_mmhg=120, diastolic_mmhg=130)
 ... except InputError as error:
@@ -28,7 +34,7 @@ from decimal import Decimal
 
 from ketamine_trd.clinical.checklist import CONCOMITANT_CLASSES
 from ketamine_trd.clinical.inputs.base import InputType, spec
-from ketamine_trd.clinical.inputs.fields import Choice, Flag, Many, Moment, Number, Text
+from ketamine_trd.clinical.inputs.fields import EARLIEST_RECORD, Choice, Flag, Many, Moment, Number, Text
 from ketamine_trd.clinical.monitoring.observations import (
     ADVERSE_EVENT_KINDS,
     CADSS_MAX,
@@ -87,6 +93,11 @@ def _when(label: str, required: bool = True) -> Moment:
     return Moment(label, required)
 
 
+def _now_or(label: str) -> Moment:
+    """The time of a reading: left blank, the moment it is saved (the form says "leave blank for now")."""
+    return Moment(label, required=False, blank_is_now=True)
+
+
 def _optional_flag(label: str) -> Flag:
     return Flag(label, required=False)
 
@@ -95,7 +106,7 @@ def _optional_flag(label: str) -> Flag:
 class ScheduleInput(InputType):
     """A session booked for ``scheduled_at`` in ``chair`` (optional)."""
 
-    scheduled_at: dt.datetime = spec(_when("Scheduled for"))
+    scheduled_at: dt.datetime = spec(Moment("Scheduled for", future_ok=True))
     chair: str = spec(Text("Chair", required=False, max_length=40), "")
 
 
@@ -103,7 +114,7 @@ class ScheduleInput(InputType):
 class ChecklistInput(InputType):
     """The pre-dose checklist (judged by ``clinical.checklist.PredoseChecklist``)."""
 
-    checked_at: dt.datetime = spec(_when("Checked at"))
+    checked_at: dt.datetime | None = spec(_now_or("Checked at"))
     first_treatment: bool | None = spec(_optional_flag("First treatment"))
     rems_enrolled: bool | None = spec(_optional_flag("Enrolled in the SPRAVATO REMS (esketamine)"))
     last_food_at: dt.datetime | None = spec(_when("Last food", False))
@@ -124,7 +135,7 @@ class ChecklistInput(InputType):
 class DoseInput(InputType):
     """The dose given: mg always; esketamine devices; IV mg/kg and infusion settings (mL/h, minutes, mg/mL)."""
 
-    dosed_at: dt.datetime = spec(_when("First device / infusion start"))
+    dosed_at: dt.datetime | None = spec(_now_or("First device / infusion start"))
     dose_mg: Decimal = spec(Number("Dose", low=Decimal("0.01"), high=Decimal(1000), unit="mg", places=2,
                                    help="more than 0 to 1000 mg (platform-defined plausibility range)"))  # fmt: skip
     lot_number: str = spec(Text("Lot number", max_length=40))
@@ -145,7 +156,7 @@ class DoseInput(InputType):
     ), "")  # fmt: skip
 
     def _check(self) -> None:
-        if self.infusion_ended_at is not None and self.infusion_ended_at < self.dosed_at:
+        if self.infusion_ended_at is not None and self.dosed_at is not None and self.infusion_ended_at < self.dosed_at:
             raise InputError("infusion_ended_at", self.infusion_ended_at.isoformat(), "at or after dosed_at")
 
 
@@ -153,7 +164,7 @@ class DoseInput(InputType):
 class VitalsInput(InputType):
     """One timed set of vital signs; blood pressure required, the rest optional; diastolic below systolic."""
 
-    taken_at: dt.datetime = spec(_when("Taken at"))
+    taken_at: dt.datetime | None = spec(_now_or("Taken at"))
     systolic_mmhg: int = spec(_vital("systolic_mmhg"))
     diastolic_mmhg: int = spec(_vital("diastolic_mmhg"))
     heart_rate_bpm: int | None = spec(_vital("heart_rate_bpm", False))
@@ -163,8 +174,9 @@ class VitalsInput(InputType):
                                  labels=tuple(label for _, label in VITALS_TIMEPOINTS)), "other")  # fmt: skip
 
     def _check(self) -> None:
-        # the one rule for diastolic below systolic (and the ranges) is the core's VitalSigns
-        VitalSigns(self.taken_at, self.systolic_mmhg, self.diastolic_mmhg, self.heart_rate_bpm,
+        # the one rule for diastolic below systolic (and the ranges) is the core's VitalSigns; a blank time is
+        # checked once stamped (stamped() runs this again)
+        VitalSigns(self.taken_at or EARLIEST_RECORD, self.systolic_mmhg, self.diastolic_mmhg, self.heart_rate_bpm,
                    self.spo2_percent, self.respiratory_rate_per_min)  # fmt: skip
         if not self.timepoint:
             object.__setattr__(self, "timepoint", "other")
@@ -179,14 +191,15 @@ class RatingInput(InputType):
                                      unknown_term=True))  # fmt: skip
     value: int = spec(Number("Score", low=Decimal(0), high=Decimal(max(CADSS_MAX.values())), unit="points",
                              help="MOAA/S 0 to 5; CADSS 0 to 92; CADSS-6 0 to 24"))  # fmt: skip
-    rated_at: dt.datetime = spec(_when("Rated at"))
+    rated_at: dt.datetime | None = spec(_now_or("Rated at"))
 
     def _check(self) -> None:
+        at = self.rated_at or EARLIEST_RECORD  # a blank time is checked once stamped
         try:
             if self.instrument_id == "moaas":
-                SedationRating(self.rated_at, self.value)
+                SedationRating(at, self.value)
             else:
-                DissociationRating(self.rated_at, self.value, self.instrument_id)
+                DissociationRating(at, self.value, self.instrument_id)
         except InputError as error:
             raise InputError("value", self.value, error.allowed) from None
 
@@ -196,7 +209,7 @@ class EventInput(InputType):
     """An adverse event of a known kind (``other`` needs details), noted and perhaps resolved."""
 
     kind: str = spec(Choice("Event", options=tuple(sorted(ADVERSE_EVENT_KINDS)), unknown_term=True))
-    noted_at: dt.datetime = spec(_when("Noted at"))
+    noted_at: dt.datetime | None = spec(_now_or("Noted at"))
     resolved_at: dt.datetime | None = spec(_when("Resolved at", False))
     details: str = spec(Text("Details", False, max_length=1000, multiline=True), "")
     severity: str = spec(Choice("Severity", False, options=tuple(s for s, _ in ADVERSE_EVENT_SEVERITIES),
@@ -206,22 +219,25 @@ class EventInput(InputType):
     def _check(self) -> None:
         if self.serious is None:
             object.__setattr__(self, "serious", False)
-        AdverseEvent(self.noted_at, self.kind, self.resolved_at, self.details)
+        # resolved at or after noted: checked once a blank noted time is stamped
+        noted = self.noted_at
+        AdverseEvent(noted or EARLIEST_RECORD, self.kind, self.resolved_at if noted else None, self.details)
 
 
 @dataclass(frozen=True, slots=True)
 class ResolveEventInput(InputType):
-    """When a charted adverse event resolved."""
+    """When a charted adverse event of the session, still open, resolved (the form offers the open events)."""
 
-    event_id: int = spec(Number("Event", low=Decimal(1), high=Decimal(2**31 - 1), help="an adverse event id"))
-    resolved_at: dt.datetime = spec(_when("Resolved at"))
+    event_id: int = spec(Number("Adverse event", low=Decimal(1), high=Decimal(2**31 - 1),
+                                help="an adverse event of this session that has not resolved"))  # fmt: skip
+    resolved_at: dt.datetime | None = spec(_now_or("Resolved at"))
 
 
 @dataclass(frozen=True, slots=True)
 class DischargeInput(InputType):
     """The end of monitoring and the REMS patient monitoring form's answers (S8, S9)."""
 
-    monitoring_completed_at: dt.datetime = spec(_when("Monitoring completed at"))
+    monitoring_completed_at: dt.datetime | None = spec(_now_or("Monitoring completed at"))
     ready_to_leave_minutes: int | None = spec(Number(
         "REMS: minutes after the first device the patient would have been ready to leave", False,
         low=Decimal(0), high=Decimal(1440), unit="minutes"))  # fmt: skip

@@ -31,6 +31,7 @@ from ketamine_trd.clinical.sources import PLATFORM_DEFINED, cite
 from ketamine_trd.errors import InputError, UnitError, UnknownTermError
 
 __all__ = [
+    "CLOCK_SKEW",
     "EARLIEST_RECORD",
     "Answers",
     "Choice",
@@ -47,6 +48,9 @@ __all__ = [
 #: the earliest clinical time the platform records (platform-defined: ketamine was approved for anaesthesia in
 #: 1970; a charted time before that is a typing error, and far-past times overflow date arithmetic)
 EARLIEST_RECORD = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+#: how far a recorded time may run ahead of the server clock (platform-defined: a device clock a little fast);
+#: a time later than that is refused, since a reading cannot be taken in the future
+CLOCK_SKEW = dt.timedelta(minutes=5)
 _MAX_NUMBER_TEXT = 40
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f]")
@@ -266,10 +270,38 @@ class Flag(Spec):
 
 @dataclass(frozen=True, slots=True)
 class Moment(Spec):
-    """A time with a time zone (ISO 8601 text or an aware datetime), not before ``EARLIEST_RECORD``."""
+    """A time with a time zone (ISO 8601 text or an aware datetime), not before ``EARLIEST_RECORD``.
+
+    ``blank_is_now``: the time of a reading, which defaults to the moment it is saved. Left blank it parses to
+    ``None``, and :meth:`at` (called by the service with the server's clock) makes it ``now``; a page never
+    pre-fills it (a time stamped at page load would be the time the page was opened, not the time of the reading).
+
+    >>> taken = Moment("Taken at", required=False, blank_is_now=True)
+    >>> now = dt.datetime(2026, 3, 2, 9, 42, tzinfo=dt.UTC)
+    >>> taken.at("taken_at", "", now).isoformat()
+    '2026-03-02T09:42:00+00:00'
+    >>> taken.at("taken_at", "2026-03-02T09:40:00+00:00", now).isoformat()
+    '2026-03-02T09:40:00+00:00'
+    >>> try:
+    ...     taken.at("taken_at", "2026-03-02T11:00:00+00:00", now)
+    ... except InputError as error:
+    ...     print(error.allowed)
+    a time not after now (2026-03-02 09:42 UTC)
+    """
+
+    blank_is_now: bool = False
+    #: a time that may lie ahead (a booking); every other time is a reading, never later than now
+    future_ok: bool = False
+
+    def __post_init__(self) -> None:
+        if self.blank_is_now and self.required:
+            raise ValueError(f"{self.label}: a time that defaults to now is not required")
 
     def allowed(self) -> str:
-        return self.help or "a date and time with a time zone, from 1970 on (for example 2026-03-02T09:00:00+00:00)"
+        if self.help:
+            return self.help
+        example = "a date and time with a time zone, from 1970 on (for example 2026-03-02T09:00:00+00:00)"
+        return f"leave blank for now (the time it is saved), or {example}" if self.blank_is_now else example
 
     def parse(self, name: str, raw: object) -> dt.datetime | None:
         if self.missing(name, raw):
@@ -286,6 +318,23 @@ class Moment(Spec):
         if raw < EARLIEST_RECORD:
             raise InputError(name, raw.isoformat(), self.allowed(), reason="is before 1970")
         return raw
+
+    def at(self, name: str, raw: object, now: dt.datetime) -> dt.datetime | None:
+        """``raw`` parsed, with a blank "now" time made ``now``; a time after ``now`` + ``CLOCK_SKEW`` is refused.
+
+        ``now`` is the server's clock when the reading is saved (aware); ``None`` only for a blank optional time
+        that is not a "now" time (the time of last food, left unanswered).
+        """
+        if now.tzinfo is None or now.utcoffset() is None:
+            raise ValueError("now must carry a time zone")
+        value = self.parse(name, raw)
+        if value is None:
+            return now if self.blank_is_now else None
+        if value > now + CLOCK_SKEW and not self.future_ok:
+            utc = now.astimezone(dt.UTC)
+            allowed = f"a time not after now ({utc:%Y-%m-%d %H:%M} UTC)"
+            raise InputError(name, value.isoformat(timespec="minutes"), allowed)
+        return value
 
 
 @dataclass(frozen=True, slots=True)

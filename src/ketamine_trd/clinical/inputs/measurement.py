@@ -23,7 +23,6 @@ from decimal import Decimal
 from ketamine_trd.clinical import instruments
 from ketamine_trd.clinical.inputs.base import InputType, spec
 from ketamine_trd.clinical.inputs.fields import Answers, Choice, Moment, Number, Text
-from ketamine_trd.errors import InputError
 
 __all__ = ["ACKNOWLEDGEMENT_NOTE_CHARS", "AcknowledgeInput", "AssessmentInput"]
 
@@ -44,18 +43,13 @@ class AssessmentInput(InputType):
                                      labels=tuple(i.name for i in instruments.all_instruments()),
                                      unknown_term=True))  # fmt: skip
     answers: dict[str, int | None] = spec(Answers("Answers"))
-    administered_at: dt.datetime = spec(Moment("Administered at"))
+    #: left blank (``None``): the moment it is saved (:meth:`stamped` with the server's clock)
+    administered_at: dt.datetime | None = spec(Moment("Administered at", False, blank_is_now=True))
     course_id: int | None = spec(_row_id("Course"))
     session_id: int | None = spec(_row_id("Session"))
 
     def _check(self) -> None:
         instruments.score(self.instrument_id, self.answers)  # the instrument's items, values, gates and missing
-
-    def check_time(self, now: dt.datetime) -> None:
-        """The assessment was not given after ``now``."""
-        if self.administered_at > now:
-            raise InputError("administered_at", self.administered_at.isoformat(),
-                             f"a time not after now ({now:%Y-%m-%d %H:%M} UTC)")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,8 @@ import datetime as dt
 from typing import Any
 
 from ketamine_trd.clinic.records.models import Course, Patient, Session
+from ketamine_trd.clinical.inputs.fields import CLOCK_SKEW
 from ketamine_trd.errors import InputError, NotFoundError
-
-#: recorded times may run ahead of the server clock by this much (a device clock a little fast)
-CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 def patient_for(user: Any, patient_id: int, *, lock: bool = False) -> Patient:

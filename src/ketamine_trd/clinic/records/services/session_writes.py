@@ -1,8 +1,9 @@
 """Charting a session: checklist, dose, vitals, ratings, adverse events, discharge; then signing.
 
 Each write validates by building the core's value first (``VitalSigns(300, 20)`` is refused naming the
-field), refuses times in the future and changes to a signed session, saves explicit fields, writes the
-audit event and raises the core's live monitoring alerts on the worklist, all in one transaction.
+field), stamps it with the save time (a reading's time left blank is ``now``, the server's clock; a time in the
+future is refused, naming the field), refuses times out of order and changes to a signed session, saves explicit
+fields, writes the audit event and raises the core's live monitoring alerts on the worklist, all in one transaction.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from ketamine_trd.clinic import access
 from ketamine_trd.clinic.access import Actor, authorize, user_of
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.interface import raise_alert
-from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, VitalSign
+from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, Timepoint, VitalSign
 from ketamine_trd.clinic.records.services import charting, gates
-from ketamine_trd.clinic.records.services._scope import not_in_future, session_for
+from ketamine_trd.clinic.records.services._scope import session_for
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows, monitoring_providers
 from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical.checklist import PredoseChecklist
@@ -29,6 +30,7 @@ from ketamine_trd.clinical.inputs.charting import (
     DoseInput,
     EventInput,
     RatingInput,
+    ResolveEventInput,
     VitalsInput,
 )
 from ketamine_trd.clinical.monitoring.observations import AdverseEvent as CoreEvent
@@ -43,6 +45,7 @@ __all__ = [
     "DoseInput",
     "EventInput",
     "RatingInput",
+    "ResolveEventInput",
     "VitalsInput",
     "add_adverse_event",
     "add_rating",
@@ -125,10 +128,7 @@ def record_checklist(
     actor: Actor, session_id: int, data: ChecklistInput, *, now: dt.datetime, expected_version: int | None = None
 ) -> Session:
     """Store the pre-dose checklist (validated as the core's ``PredoseChecklist``)."""
-    for name in ("checked_at", "last_food_at", "last_liquid_at", "nasal_medicine_at"):
-        value = getattr(data, name)
-        if value is not None:
-            not_in_future(name, value, now)
+    data = data.stamped(now)
     values = {f.name: getattr(data, f.name) for f in fields(data)}
 
     def write(session: Session) -> list[str]:
@@ -196,15 +196,14 @@ def record_dose(
     A dose the core refuses is not saved; one outside the plan, the label's doses for the session or the studied
     range, or given despite a contraindication, is saved only with a prescriber's reason (stored and audited).
     """
-    not_in_future("dosed_at", data.dosed_at, now)
-    if data.infusion_ended_at is not None:
-        not_in_future("infusion_ended_at", data.infusion_ended_at, now)
+    data = data.stamped(now)
+    dosed_at = _stamped(data.dosed_at)
 
     def write(session: Session) -> list[str]:
         esketamine = session.course.product == "esketamine-nasal"
         if esketamine and data.devices_used is None:
             raise InputError("devices_used", None, "1 to 3 SPRAVATO devices", reason="is missing")
-        obs = charting.observations(session, [], [], [], on=data.dosed_at.date())
+        obs = charting.observations(session, [], [], [], on=dosed_at.date())
         SessionRecord(
             str(session.pk),
             session.course.product,
@@ -244,10 +243,14 @@ def record_dose(
 def add_vitals(
     actor: Actor, session_id: int, data: VitalsInput, *, now: dt.datetime, expected_version: int | None = None
 ) -> Session:
-    """Add one timed set of vital signs (BP 300/20 and the like are refused by the core, naming the field)."""
-    not_in_future("taken_at", data.taken_at, now)
+    """Add one timed set of vital signs (BP 300/20 and the like are refused by the core, naming the field).
+
+    A reading "before dosing" cannot be taken after the dose, nor one after dosing (40 minutes, discharge) before it.
+    """
+    data = data.stamped(now)
 
     def write(session: Session) -> list[str]:
+        _in_order_with_dose(session, "taken_at", _stamped(data.taken_at), data.timepoint)
         VitalSign.objects.create(
             session=session, taken_at=data.taken_at, timepoint=data.timepoint, systolic_mmhg=data.systolic_mmhg,
             diastolic_mmhg=data.diastolic_mmhg, heart_rate_bpm=data.heart_rate_bpm, spo2_percent=data.spo2_percent,
@@ -262,7 +265,7 @@ def add_rating(
     actor: Actor, session_id: int, data: RatingInput, *, now: dt.datetime, expected_version: int | None = None
 ) -> Session:
     """Add a MOAA/S (0-5) or CADSS total (CADSS-23 0-92, CADSS-6 0-24), checked by the core."""
-    not_in_future("rated_at", data.rated_at, now)
+    data = data.stamped(now)
 
     def write(session: Session) -> list[str]:
         SessionRating.objects.create(session=session, instrument_id=data.instrument_id, value=data.value,
@@ -276,9 +279,7 @@ def add_adverse_event(
     actor: Actor, session_id: int, data: EventInput, *, now: dt.datetime, expected_version: int | None = None
 ) -> Session:
     """Add an adverse event (kinds of the monitoring core; ``other`` needs details)."""
-    not_in_future("noted_at", data.noted_at, now)
-    if data.resolved_at is not None:
-        not_in_future("resolved_at", data.resolved_at, now)
+    data = data.stamped(now)
 
     def write(session: Session) -> list[str]:
         AdverseEvent.objects.create(session=session, kind=data.kind, severity=data.severity, serious=data.serious,
@@ -290,27 +291,49 @@ def add_adverse_event(
 
 
 def resolve_adverse_event(
-    actor: Actor,
-    session_id: int,
-    event_id: int,
-    resolved_at: dt.datetime,
-    *,
-    now: dt.datetime,
-    expected_version: int | None = None,
+    actor: Actor, session_id: int, data: ResolveEventInput, *, now: dt.datetime, expected_version: int | None = None
 ) -> Session:
-    """Record when an adverse event resolved."""
-    not_in_future("resolved_at", resolved_at, now)
+    """Record when an open adverse event of this session resolved (another session's or clinic's event, or one
+    already resolved, is refused naming ``event_id``)."""
+    data = data.stamped(now)
+    resolved_at = _stamped(data.resolved_at)
 
     def write(session: Session) -> list[str]:
-        event = AdverseEvent.objects.filter(pk=event_id, session=session).first()
-        if event is None:
-            raise InputError("event_id", event_id, "an adverse event of this session")
+        event = AdverseEvent.objects.filter(pk=data.event_id, session=session).first()
+        if event is None or event.resolved_at is not None:
+            raise InputError("event_id", data.event_id, "an adverse event of this session that has not resolved")
         CoreEvent(event.noted_at, event.kind, resolved_at, event.details)
         event.resolved_at = resolved_at
         event.save(update_fields=["resolved_at"])
         return ["adverse_events"]
 
     return _chart(actor, session_id, now, write, expected_version=expected_version)
+
+
+def _stamped(value: dt.datetime | None) -> dt.datetime:
+    """A reading's time after ``stamped(now)`` (never blank then)."""
+    if value is None:  # pragma: no cover - stamped() sets every blank "now" time
+        raise ValueError("a reading's time was not stamped")
+    return value
+
+
+#: vital-sign time points taken before the dose, and after it
+_BEFORE_DOSE = frozenset({Timepoint.PREDOSE.value})
+_AFTER_DOSE = frozenset({Timepoint.POST_40.value, Timepoint.DISCHARGE.value})
+
+
+def _in_order_with_dose(session: Session, field: str, at: dt.datetime, timepoint: str) -> None:
+    """Refuse a "before dosing" reading after the dose and an "after dosing" one before it (once dosed)."""
+    dosed = session.dosed_at
+    if dosed is None:
+        return
+    when = at.isoformat(timespec="minutes")
+    if timepoint in _BEFORE_DOSE and at > dosed:
+        raise InputError(field, when, f"at or before the time of dosing ({dosed:%Y-%m-%d %H:%M} UTC) for a reading "
+                         "before dosing")  # fmt: skip
+    if timepoint in _AFTER_DOSE and at < dosed:
+        raise InputError(field, when, f"at or after the time of dosing ({dosed:%Y-%m-%d %H:%M} UTC) for a reading "
+                         "after dosing")  # fmt: skip
 
 
 def monitoring_provider(clinic_id: int, user_id: int | None) -> Any:
@@ -327,11 +350,12 @@ def record_discharge(
     actor: Actor, session_id: int, data: DischargeInput, *, now: dt.datetime, expected_version: int | None = None
 ) -> Session:
     """Store the end of monitoring and the REMS form answers."""
-    not_in_future("monitoring_completed_at", data.monitoring_completed_at, now)
+    data = data.stamped(now)
+    completed_at = _stamped(data.monitoring_completed_at)
 
     def write(session: Session) -> list[str]:
-        if session.dosed_at is not None and data.monitoring_completed_at < session.dosed_at:
-            raise InputError("monitoring_completed_at", data.monitoring_completed_at.isoformat(timespec="minutes"),
+        if session.dosed_at is not None and completed_at < session.dosed_at:
+            raise InputError("monitoring_completed_at", completed_at.isoformat(timespec="minutes"),
                              "at or after the time of dosing")  # fmt: skip
         names = [f.name for f in fields(data) if f.name != "monitoring_hcp_id"]
         for name in names:

@@ -135,6 +135,13 @@ def provider_choices(actor: Actor) -> tuple[tuple[int, str], ...]:
     return tuple((u.pk, u.get_full_name() or u.username) for u in monitoring_providers(user.clinic_id))
 
 
+def adverse_events_of(actor: Actor, session_id: int) -> list[Any]:
+    """The adverse events charted in the session (to offer the open ones to resolve)."""
+    user = authorize(actor, "session.chart")
+    with reading():
+        return list(session_for(user, session_id).adverse_events.all())
+
+
 def assess(
     session: Session, rows: tuple[list[Any], list[Any], list[Any]], now: dt.datetime, *, override_reason: str = ""
 ) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ketamine_trd.clinic.access import authorized, can
+from ketamine_trd.clinic.authn import kept
 from ketamine_trd.clinic.authn.reauth import ReauthRequired
 from ketamine_trd.clinic.form_errors import add_check_error
 from ketamine_trd.clinic.records.forms.courses import CourseForm, PhaseForm, ScheduleForm
@@ -34,7 +35,7 @@ def reauthenticate(request: HttpRequest, form: forms.Form) -> bool:
 @authorized("course.plan")
 def course_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     page = courses.course_form_page(request, patient_id, now=now())
-    form = CourseForm(request.POST or None, initial={"start_date": now().date()})
+    form = CourseForm(kept.posted(request, now()) or None, initial={"start_date": now().date()})
     if request.method == "POST" and form.is_valid() and reauthenticate(request, form):
         try:
             course = courses.plan_new_course(request, page.patient.pk, form.to_input(), now=now())

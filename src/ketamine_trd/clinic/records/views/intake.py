@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ketamine_trd.clinic.access import authorized
+from ketamine_trd.clinic.authn import kept
 from ketamine_trd.clinic.form_errors import add_domain_error
 from ketamine_trd.clinic.records.forms.intake import OverrideForm, ScreeningIntakeForm, TrdIntakeForm
 from ketamine_trd.clinic.records.services import intake, patients
@@ -23,7 +24,7 @@ def _patient(request: HttpRequest, patient_id: int):  # type: ignore[no-untyped-
 @authorized("intake.record")
 def trd_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
-    form = TrdIntakeForm(request.POST or None)
+    form = TrdIntakeForm(kept.posted(request, now()) or None)
     if request.method == "POST" and form.is_valid():
         try:
             result = intake.record_trd_intake(
@@ -43,7 +44,7 @@ def trd_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 def screening_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _patient(request, patient_id)
     initial = {"sex": patient.sex if patient.sex in ("female", "male") else ""}
-    form = ScreeningIntakeForm(request.POST or None, initial=initial)
+    form = ScreeningIntakeForm(kept.posted(request, now()) or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             result = intake.record_screening_intake(
@@ -74,7 +75,7 @@ def intake_sign_off(request: HttpRequest, intake_id: int) -> HttpResponse:
 @authorized("intake.override")
 def intake_override(request: HttpRequest, intake_id: int) -> HttpResponse:
     current = intake.intake_to_override(request, intake_id, now=now())
-    form = OverrideForm(request.POST or None)
+    form = OverrideForm(kept.posted(request, now()) or None)
     if request.method == "POST" and form.is_valid():
         try:
             result = intake.override_intake(

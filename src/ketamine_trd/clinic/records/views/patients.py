@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ketamine_trd.clinic.access import authorized, can
+from ketamine_trd.clinic.authn import kept
 from ketamine_trd.clinic.form_errors import add_domain_error
 from ketamine_trd.clinic.records.forms.patients import PatientForm, PatientSearchForm
 from ketamine_trd.clinic.records.services import overview, patients
@@ -34,7 +35,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @authorized("patient.register")
 def patient_register(request: HttpRequest) -> HttpResponse:
-    form = PatientForm(request.POST or None)
+    form = PatientForm(kept.posted(request, now()) or None)
     if request.method == "POST" and form.is_valid():
         try:
             patient = patients.register_patient(request, form.to_input(), now=now())
@@ -56,7 +57,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
         f: getattr(patient, f) for f in ("mrn", "given_name", "family_name", "date_of_birth", "sex", "phone", "email")
     }
     initial |= {"weight": patient.weight_kg or "", "height": patient.height_cm or "", "version": patient.version}
-    form = PatientForm(request.POST or None, initial=initial)
+    form = PatientForm(kept.posted(request, now()) or None, initial=initial)
     stale = False
     if request.method == "POST" and form.is_valid():
         try:

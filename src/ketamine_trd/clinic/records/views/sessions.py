@@ -9,14 +9,23 @@ from django.contrib import messages
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ketamine_trd.clinic.access import authorized, can
+from ketamine_trd.clinic.authn import kept
 from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
 from ketamine_trd.clinic.form_errors import add_check_error
+from ketamine_trd.clinic.inputs import fill_blank_times
 from ketamine_trd.clinic.records.forms.courses import ScheduleForm
-from ketamine_trd.clinic.records.forms.sessions import PARTS, DischargeForm, SignForm
+from ketamine_trd.clinic.records.forms.sessions import (
+    PARTS,
+    DischargeForm,
+    ResolveEventForm,
+    SignForm,
+    open_event_choices,
+)
 from ketamine_trd.clinic.records.services import session_writes, sessions, signing
 from ketamine_trd.clinic.records.views._edge import now
 from ketamine_trd.errors import CheckRefused, ConflictError, InputError, NotFoundError
@@ -27,6 +36,7 @@ WRITERS = {
     "vitals": session_writes.add_vitals,
     "rating": session_writes.add_rating,
     "event": session_writes.add_adverse_event,
+    "resolve": session_writes.resolve_adverse_event,
     "discharge": session_writes.record_discharge,
 }
 
@@ -62,10 +72,15 @@ def session_today(request: HttpRequest) -> HttpResponse:
     return render(request, "records/session_today.html", context)
 
 
-def _chart_page(request: HttpRequest, session_id: int, bound: dict[str, object] | None = None) -> HttpResponse:
+def _chart_page(
+    request: HttpRequest, session_id: int, bound: dict[str, object] | None = None, entries: kept.Kept | None = None
+) -> HttpResponse:
     view = sessions.chair_view(request, session_id, now=now())
+    status = 422 if bound else 200
     forms = {name: _unbound(name, cls, view) for name, cls in PARTS.items()}
     forms.update(bound or {})
+    if entries is not None:  # typed before the idle timeout: shown bound, for the nurse to check and save
+        forms.update(_kept_forms(entries, view))
     context = {
         "v": view,
         "s": view.session,
@@ -73,23 +88,40 @@ def _chart_page(request: HttpRequest, session_id: int, bound: dict[str, object] 
         "can_chart": can(request.user, "session.chart"),
         "can_sign": can(request.user, "session.sign"),
         "can_override": can(request.user, "session.sign_override"),
-        "sign_form": SignForm(prefix="sign"),
+        "sign_form": forms.get("sign") or SignForm(prefix="sign"),
     }
-    return render(request, "records/session_detail.html", context, status=422 if bound else 200)
+    return render(request, "records/session_detail.html", context, status=status)
 
 
 def _unbound(name: str, cls: type[Form], view: sessions.ChairView) -> Form:
-    kwargs: dict[str, Any] = {"prefix": name, "initial": _initial(name, view)}
+    return cls(prefix=name, initial=_initial(name, view), **_choices(cls, view))
+
+
+def _choices(cls: type[Form], view: sessions.ChairView) -> dict[str, Any]:
     if cls is DischargeForm:
-        kwargs["providers"] = view.providers
-    return cls(**kwargs)
+        return {"providers": view.providers}
+    if cls is ResolveEventForm:
+        return {"events": open_event_choices(view.events)}
+    return {}
+
+
+def _kept_forms(entries: kept.Kept, view: sessions.ChairView) -> dict[str, object]:
+    """The form the kept entries were posted from, bound to them (a blank reading's time: when they were posted)."""
+    try:
+        part = resolve(entries.action).kwargs.get("part")
+    except Resolver404:
+        return {}
+    if part == "sign":
+        return {"sign": SignForm(entries.data, prefix="sign")}
+    if part not in PARTS:
+        return {}
+    cls = PARTS[part]
+    return {part: cls(fill_blank_times(cls, entries.data, part, entries.at), prefix=part, **_choices(cls, view))}
 
 
 def _initial(name: str, view: sessions.ChairView) -> dict[str, object]:
-    when = timezone.localtime(now()).replace(second=0, microsecond=0)
-    keys = {"checklist": "checked_at", "dose": "dosed_at", "vitals": "taken_at", "rating": "rated_at",
-            "event": "noted_at", "resolve": "resolved_at", "discharge": "monitoring_completed_at"}  # fmt: skip
-    initial: dict[str, object] = {keys[name]: when}
+    # no time is pre-filled: a reading's time left blank is the moment it is saved (server side, in the service)
+    initial: dict[str, object] = {}
     plan = view.plan or {}
     if name == "dose":  # pre-filled from the course plan for this session
         initial |= {"dose_mg": plan.get("dose_mg"), "mg_per_kg": plan.get("mg_per_kg"),
@@ -102,7 +134,7 @@ def _initial(name: str, view: sessions.ChairView) -> dict[str, object]:
 @require_GET
 @authorized("session.view")
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
-    return _chart_page(request, session_id)
+    return _chart_page(request, session_id, entries=kept.take(request, now()))
 
 
 @require_POST
@@ -115,14 +147,12 @@ def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResp
     extra: dict[str, Any] = {}
     if part == "discharge":
         extra["providers"] = sessions.provider_choices(request)
+    if part == "resolve":
+        extra["events"] = open_event_choices(sessions.adverse_events_of(request, session_id))
     form = PARTS[part](request.POST, prefix=part, **extra)
     if form.is_valid():
         try:
-            if part == "resolve":
-                value = form.to_input()
-                session_writes.resolve_adverse_event(request, session_id, value.event_id, value.resolved_at, now=now())
-            else:
-                WRITERS[part](request, session_id, form.to_input(), now=now())  # type: ignore[operator]
+            WRITERS[part](request, session_id, form.to_input(), now=now())  # type: ignore[operator]
         except (InputError, ConflictError) as error:
             add_check_error(form, error)
         else:
@@ -139,8 +169,10 @@ def _sign(request: HttpRequest, session_id: int) -> HttpResponse:
     except (ConflictError, InputError) as error:
         messages.error(request, error.allowed if isinstance(error, CheckRefused) else str(error))
         return redirect("records:session_detail", session_id=session_id)
-    except ReauthRequired:
-        return redirect(reauth_url(f"/sessions/{session_id}/"))
+    except ReauthRequired:  # the typed reason is kept for the chart, shown again after the password
+        page = f"/sessions/{session_id}/"
+        kept.keep(request, request.user.pk, page, now(), logged_out=False)
+        return redirect(reauth_url(page))
     if not outcome.signed:
         missing = " ".join(m.reason for m in outcome.missing)
         messages.error(request, f"Not signed. {missing}")

@@ -22,7 +22,7 @@ import pytest
 from django.utils import timezone
 
 from ketamine_trd.clinic.records.services import signing
-from tests.clinic.builders import make_course, make_patient, make_session
+from tests.clinic.builders import make_patient, make_session, make_treated_course
 from tests.clinic.conftest import people  # noqa: F401  (the personas fixture)
 from tests.clinic.test_sessions import _chart_complete_esketamine_session
 from tests.security.test_logs import app_log  # noqa: F401  (the project's handlers into a buffer)
@@ -40,7 +40,7 @@ def _signed(people, patient):  # type: ignore[no-untyped-def]  # noqa: F811
     people.prescriber.email = "p@example.org"
     people.prescriber.save()
     t0 = timezone.now().replace(microsecond=0) - dt.timedelta(days=1, hours=3)
-    session = make_session(make_course(patient), scheduled_at=t0 - dt.timedelta(minutes=30))
+    session = make_session(make_treated_course(patient, people.prescriber), scheduled_at=t0 - dt.timedelta(minutes=30))
     _chart_complete_esketamine_session(people, session, t0)
     outcome = signing.sign_session(people.prescriber, session.pk, now=t0 + dt.timedelta(hours=2, minutes=10))
     assert outcome.rems_record is not None

@@ -24,6 +24,7 @@ from types import MappingProxyType
 from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.checklist import Decision, FindingLevel
 from ketamine_trd.clinical.dose_check import Outcome
+from ketamine_trd.clinical.monitoring.chart import ChartStep, SessionState
 from ketamine_trd.clinical.monitoring.vitals import CheckStatus
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.clinical.rems import RemsStatus
@@ -81,6 +82,19 @@ _TABLE: dict[str, dict[str, str]] = {
         Product.KETAMINE_SUBLINGUAL: "Ketamine sublingual",
         Product.KETAMINE_INTRANASAL: "Ketamine intranasal (compounded)",
     },
+    "session_status": {
+        SessionState.PLANNED: "Planned",
+        SessionState.IN_PROGRESS: "In progress",
+        SessionState.SIGNED: "Signed",
+        SessionState.CANCELLED: "Cancelled",
+    },
+    "chart_step": {
+        ChartStep.BEFORE: "Before dosing",
+        ChartStep.DOSING: "Dosing",
+        ChartStep.MONITORING: "Monitoring",
+        ChartStep.DISCHARGE: "Discharge and signing",
+    },
+    "rating_instrument": {"moaas": "MOAA/S", "cadss-23": "CADSS", "cadss-6": "CADSS-6"},
     "rems_status": {
         RemsStatus.DUE: "Due",
         RemsStatus.DUE_SOON: "Due soon",
@@ -100,6 +114,8 @@ VOCABULARIES: Mapping[str, type[StrEnum]] = MappingProxyType(
         "alert_kind": AlertKind,
         "product": Product,
         "rems_status": RemsStatus,
+        "session_status": SessionState,
+        "chart_step": ChartStep,
     }
 )
 

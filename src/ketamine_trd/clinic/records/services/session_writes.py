@@ -30,6 +30,7 @@ from ketamine_trd.clinical.inputs.charting import (
     EventInput,
     RatingInput,
     VitalsInput,
+    refuse_other_products,
 )
 from ketamine_trd.clinical.monitoring.observations import AdverseEvent as CoreEvent
 from ketamine_trd.clinical.monitoring.signoff import SessionRecord
@@ -130,6 +131,7 @@ def record_checklist(
     values = {f.name: getattr(data, f.name) for f in fields(data)}
 
     def write(session: Session) -> list[str]:
+        refuse_other_products(data, session.course.product)  # no REMS or nasal-medicine answers on IV
         PredoseChecklist(setting=session.setting, **values)  # validation by the core
         session.checklist = charting.checklist_json(values)
         return ["checklist"]
@@ -191,6 +193,7 @@ def record_dose(
         not_in_future("infusion_ended_at", data.infusion_ended_at, now)
 
     def write(session: Session) -> list[str]:
+        refuse_other_products(data, session.course.product)  # no mg/kg or infusion on a spray, no devices on IV
         esketamine = session.course.product == "esketamine-nasal"
         if esketamine and data.devices_used is None:
             raise InputError("devices_used", None, "1 to 3 SPRAVATO devices", reason="is missing")
@@ -322,6 +325,7 @@ def record_discharge(
         if session.dose_given_at is not None and data.monitoring_completed_at < session.dose_given_at:
             raise InputError("monitoring_completed_at", data.monitoring_completed_at.isoformat(timespec="minutes"),
                              "at or after the time of dosing")  # fmt: skip
+        refuse_other_products(data, session.course.product)  # the REMS evaluation question is esketamine's
         names = [f.name for f in fields(data) if f.name != "monitoring_hcp_id"]
         for name in names:
             setattr(session, name, getattr(data, name))

@@ -4,9 +4,9 @@ A session is charted in four steps: before dosing (the pre-dose checklist and bl
 monitoring (vital signs, MOAA/S and CADSS, adverse events) and discharge (with the signature). The step a
 session is at follows from what is charted; nothing is guessed from the clock.
 
->>> current_step(signed=False, monitoring_completed=False, dosed=False, discharge_ready=False, predose_ready=False)
+>>> current_step(signed=False, monitoring_completed=False, dosed=False, readings_done=False, predose_ready=False)
 <ChartStep.BEFORE: 'before'>
->>> current_step(signed=False, monitoring_completed=False, dosed=True, discharge_ready=False, predose_ready=True)
+>>> current_step(signed=False, monitoring_completed=False, dosed=True, readings_done=False, predose_ready=True)
 <ChartStep.MONITORING: 'monitoring'>
 """
 
@@ -48,19 +48,20 @@ READING_CELLS: dict[str, str] = {
 
 
 def current_step(
-    *, signed: bool, monitoring_completed: bool, dosed: bool, discharge_ready: bool, predose_ready: bool
+    *, signed: bool, monitoring_completed: bool, dosed: bool, readings_done: bool, predose_ready: bool
 ) -> ChartStep:
     """The step the chart opens at: the first one whose work is not done.
 
     ``predose_ready`` is True once the checklist is charted and its decision is not "hold" (a hold keeps the chart
-    before dosing); ``discharge_ready`` is the discharge readiness of the monitoring rules.
+    before dosing); ``readings_done`` once every scheduled reading after dosing is charted (or the monitoring rules
+    find the patient ready for discharge).
 
-    >>> current_step(signed=False, monitoring_completed=False, dosed=False, discharge_ready=False, predose_ready=True)
+    >>> current_step(signed=False, monitoring_completed=False, dosed=False, readings_done=False, predose_ready=True)
     <ChartStep.DOSING: 'dosing'>
-    >>> current_step(signed=False, monitoring_completed=False, dosed=True, discharge_ready=True, predose_ready=True)
+    >>> current_step(signed=False, monitoring_completed=False, dosed=True, readings_done=True, predose_ready=True)
     <ChartStep.DISCHARGE: 'discharge'>
     """
-    if signed or monitoring_completed or (dosed and discharge_ready):
+    if signed or monitoring_completed or (dosed and readings_done):
         return ChartStep.DISCHARGE
     if dosed:
         return ChartStep.MONITORING
@@ -68,11 +69,11 @@ def current_step(
 
 
 def steps_done(
-    *, signed: bool, monitoring_completed: bool, dosed: bool, discharge_ready: bool, predose_ready: bool
+    *, signed: bool, monitoring_completed: bool, dosed: bool, readings_done: bool, predose_ready: bool
 ) -> frozenset[ChartStep]:
     """The steps whose work is charted (shown with a tick on the step bar).
 
-    >>> sorted(steps_done(signed=False, monitoring_completed=False, dosed=True, discharge_ready=False,
+    >>> sorted(steps_done(signed=False, monitoring_completed=False, dosed=True, readings_done=False,
     ...                   predose_ready=True))
     [<ChartStep.BEFORE: 'before'>, <ChartStep.DOSING: 'dosing'>]
     """
@@ -81,7 +82,7 @@ def steps_done(
         done.add(ChartStep.BEFORE)
     if dosed:
         done.add(ChartStep.DOSING)
-    if dosed and (monitoring_completed or discharge_ready):
+    if dosed and (monitoring_completed or readings_done):
         done.add(ChartStep.MONITORING)
     if signed:
         done.add(ChartStep.DISCHARGE)

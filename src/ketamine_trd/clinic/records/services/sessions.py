@@ -130,7 +130,8 @@ class ChairView:
         predose_ready = self.predose is not None and self.predose.decision is not Decision.HOLD
         return {"signed": s.status == SessionStatus.SIGNED, "monitoring_completed": s.monitoring_completed_at is not None,
                 "dosed": s.dose_given_at is not None, "predose_ready": predose_ready,
-                "discharge_ready": self.discharge is not None and self.discharge.ready}  # fmt: skip
+                "readings_done": (self.discharge is not None and self.discharge.ready) or (
+                    bool(self.schedule) and all(c.status.value == "done" for c in self.schedule))}  # fmt: skip
 
     @property
     def step(self) -> ChartStep:

@@ -62,7 +62,9 @@ def test_each_product_is_asked_only_its_own_fields(people: Any, esk: tuple[Sessi
     assert "ready_to_leave_minutes" not in iv_discharge and "clinically_stable" in iv_discharge
 
 
-def test_the_service_refuses_a_field_of_another_product(people: Any, esk: tuple[Session, dt.datetime], iv: Session) -> None:
+def test_the_service_refuses_a_field_of_another_product(
+    people: Any, esk: tuple[Session, dt.datetime], iv: Session
+) -> None:
     session, t0 = esk
     with pytest.raises(InputError) as refused:
         session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "L1", devices_used=2,
@@ -144,8 +146,9 @@ def test_the_step_follows_what_is_charted(people: Any, esk: tuple[Session, dt.da
     view = sessions.chair_view(people.nurse, session.pk, now=now)
     assert view.step == "before"
     session_writes.record_checklist(people.nurse, session.pk, ChecklistInput(
-        t0 - dt.timedelta(minutes=10), first_treatment=False, rems_enrolled=True, last_food_at=t0 - dt.timedelta(hours=3),
-        last_liquid_at=t0 - dt.timedelta(hours=1), concomitant_reviewed=True, safe_departure_arranged=True),
+        t0 - dt.timedelta(minutes=10), first_treatment=False, rems_enrolled=True,
+        last_food_at=t0 - dt.timedelta(hours=3), last_liquid_at=t0 - dt.timedelta(hours=1), concomitant_reviewed=True,
+        safe_departure_arranged=True),
         now=now)  # fmt: skip
     assert sessions.chair_view(people.nurse, session.pk, now=now).step == "before"  # no blood pressure yet: hold
     session_writes.add_vitals(people.nurse, session.pk, VitalsInput(t0 - dt.timedelta(minutes=5), 124, 78, 70, 98,

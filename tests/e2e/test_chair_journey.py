@@ -23,15 +23,15 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WIDTHS = (820, 1366, 390)
 
 
-def _session(users: dict[str, Any], product: str, t0: dt.datetime) -> Any:
+def _session(staff: dict[str, Any], product: str, t0: dt.datetime) -> Any:
     """A patient eligible for ``product``, a course planned by the prescriber, and a session booked at ``t0``."""
     from ketamine_trd.clinic.records.services import courses
     from tests.clinic.builders import make_eligible, make_patient, make_session
 
-    patient = make_patient(users["prescriber"].clinic, given_name="Chair", family_name=f"Walk {product}",
+    patient = make_patient(staff["prescriber"].clinic, given_name="Chair", family_name=f"Walk {product}",
                            sex="female", weight_kg=Decimal("81.6"))  # fmt: skip
-    make_eligible(patient, users["prescriber"], product)
-    course = courses.plan_new_course(users["prescriber"], patient.pk, courses.CourseInput(
+    make_eligible(patient, staff["prescriber"], product)
+    course = courses.plan_new_course(staff["prescriber"], patient.pk, courses.CourseInput(
         product=product, start_date=timezone.now().date()), now=timezone.now())  # fmt: skip
     return make_session(course, scheduled_at=t0 - dt.timedelta(minutes=20))
 
@@ -40,7 +40,8 @@ class Chair:
     """The chart of one session at one width: open it, check it fits, photograph it, fill a part, save it."""
 
     def __init__(self, j: Journey, session_id: int, width: int, name: str) -> None:
-        self.j, self.page, self.url, self.width, self.name, self.shots = j, j.page, f"/sessions/{session_id}/", width, name, 0
+        self.j, self.page, self.url = j, j.page, f"/sessions/{session_id}/"
+        self.width, self.name, self.shots = width, name, 0
         self.page.set_viewport_size({"width": width, "height": 1000})
 
     def open(self, step: str | None = None) -> str:
@@ -76,10 +77,10 @@ class Chair:
         self.fits()
 
 
-def _axe(page: Any, where: str) -> None:
+def _axe(tab: Any, where: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
+    results = Axe().run(tab)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not bad, where + ": " + "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in bad)
 
@@ -170,6 +171,7 @@ def _sign(j: Journey, session_id: int, width: int, name: str) -> None:
                          "chair-prescriber")  # fmt: skip
     _login(prescriber, "journey-prescriber")
     chair = Chair(prescriber, session_id, width, name)
+    chair.shots = 10  # after the nurse's
     assert chair.open() == "discharge"
     prescriber.page.locator("[data-testid='sign']").click()
     prescriber.page.wait_for_load_state()
@@ -243,13 +245,16 @@ def test_a_part_is_charted_with_the_keyboard_only(page: Any, users: dict[str, An
         raise AssertionError(f"{selector} not reached with the Tab key")
 
     tab_to("[data-testid='step-monitoring']")  # the step bar, by keyboard
-    keys.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        keys.press("Enter")
     assert page.locator("[data-testid='chart-step']").get_attribute("data-step") == "monitoring"
     tab_to("[name='rating-instrument_id']")
-    page.locator("[name='rating-instrument_id']").press("ArrowDown")  # a key press on the focused select
-    while page.locator("[name='rating-instrument_id']").input_value() != "moaas":
-        keys.press("ArrowDown")
+    keys.press("End")  # keys on the focused select: to the last rating, then back up to MOAA/S
+    for _ in range(5):
+        if page.locator("[name='rating-instrument_id']").input_value() == "moaas":
+            break
+        keys.press("ArrowUp")
+    assert page.locator("[name='rating-instrument_id']").input_value() == "moaas"
     tab_to("[name='rating-value']")
     keys.type("4")
     tab_to("[name='rating-rated_at']")
@@ -260,8 +265,9 @@ def test_a_part_is_charted_with_the_keyboard_only(page: Any, users: dict[str, An
     assert page.locator("[name='rating-rated_at']").input_value() == when.strftime("%Y-%m-%dT%H:%M")
     tab_to("[data-testid='form-rating'] button[type=submit]")
     chair.shot("keyboard-focus")
-    keys.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        keys.press("Enter")
+    assert "Rating saved." in page.locator("main").inner_text()
     saved = SessionRating.objects.get(session=session)
     assert saved.instrument_id == "moaas" and saved.value == 4 and saved.taken_at == t0 + dt.timedelta(minutes=5)
     chair.shot("keyboard-saved")

@@ -95,6 +95,13 @@ _TABLE: dict[str, dict[str, str]] = {
         ChartStep.DISCHARGE: "Discharge and signing",
     },
     "rating_instrument": {"moaas": "MOAA/S", "cadss-23": "CADSS", "cadss-6": "CADSS-6"},
+    "medicine_class": {
+        "benzodiazepine": "Benzodiazepine",
+        "non_benzodiazepine_hypnotic": "Non-benzodiazepine sleeping medicine (Z-drug)",
+        "psychostimulant": "Psychostimulant",
+        "maoi": "MAOI (monoamine oxidase inhibitor)",
+        "opioid": "Opioid",
+    },
     "rems_status": {
         RemsStatus.DUE: "Due",
         RemsStatus.DUE_SOON: "Due soon",

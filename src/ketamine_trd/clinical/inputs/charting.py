@@ -153,7 +153,8 @@ class DoseInput(InputType):
 
     def _check(self) -> None:
         if self.infusion_ended_at is not None and self.infusion_ended_at < self.dosed_at:
-            raise InputError("infusion_ended_at", self.infusion_ended_at.isoformat(), "at or after the first device / infusion start")
+            raise InputError("infusion_ended_at", self.infusion_ended_at.isoformat(),
+                             "at or after the first device / infusion start")
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +279,8 @@ PRODUCT_ONLY: Mapping[tuple[str, str], frozenset[Product]] = MappingProxyType({
 def fields_for(input_type: type[Any], product: str) -> tuple[str, ...]:
     """The fields of ``input_type`` that are asked for ``product`` (in field order).
 
-    >>> "devices_used" in fields_for(DoseInput, "esketamine-nasal"), "mg_per_kg" in fields_for(DoseInput, "esketamine-nasal")
+    >>> asked = fields_for(DoseInput, "esketamine-nasal")
+    >>> "devices_used" in asked, "mg_per_kg" in asked
     (True, False)
     >>> [n for n in fields_for(DoseInput, "ketamine-iv") if n.startswith("infusion")]
     ['infusion_rate_ml_per_h', 'infusion_duration_min', 'infusion_ended_at']

@@ -17,6 +17,7 @@ from ketamine_trd.clinic.inputs import SpecField, form_for
 from ketamine_trd.clinical.inputs import charting as c
 from ketamine_trd.clinical.inputs.base import specs_of
 from ketamine_trd.clinical.inputs.fields import Number
+from ketamine_trd.clinical.labels import label
 from ketamine_trd.clinical.monitoring.chart import ChartStep
 from ketamine_trd.errors import InputError
 
@@ -157,7 +158,9 @@ def chart_form(
         spec = getattr(field, "spec", None)
         if isinstance(spec, Number):
             field.label = label_with_unit(spec.label, spec.unit)
-        if isinstance(field.widget, forms.CheckboxSelectMultiple):
+        if isinstance(field.widget, forms.CheckboxSelectMultiple):  # medicine classes in words, not codes
+            field.inner.choices = [(code, label("medicine_class", code)) for code, _ in field.inner.choices]
+            field.widget.choices = field.inner.choices
             continue
         field.widget.attrs.setdefault("id", f"id_{form.add_prefix(name)}")
     return form

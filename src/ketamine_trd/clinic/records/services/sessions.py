@@ -128,7 +128,8 @@ class ChairView:
     def _state(self) -> dict[str, bool]:
         s = self.session
         predose_ready = self.predose is not None and self.predose.decision is not Decision.HOLD
-        return {"signed": s.status == SessionStatus.SIGNED, "monitoring_completed": s.monitoring_completed_at is not None,
+        return {"signed": s.status == SessionStatus.SIGNED,
+                "monitoring_completed": s.monitoring_completed_at is not None,
                 "dosed": s.dose_given_at is not None, "predose_ready": predose_ready,
                 "readings_done": (self.discharge is not None and self.discharge.ready) or (
                     bool(self.schedule) and all(c.status.value == "done" for c in self.schedule))}  # fmt: skip
@@ -171,7 +172,9 @@ class ChairView:
     @property
     def timers(self) -> tuple[Due, ...]:
         """The scheduled readings with a due time (40 minutes, before discharge) and the earliest discharge."""
-        found = [Due(c.label, c.due_at, c.status.value) for c in self.schedule if c.due_at is not None]
+        dosed = self.session.dose_given_at
+        found = [Due(c.label, c.due_at, c.status.value) for c in self.schedule
+                 if c.due_at is not None and dosed is not None and c.due_at > dosed]  # fmt: skip
         if self.discharge is not None and self.discharge.earliest_at is not None:
             status = "done" if self.session.monitoring_completed_at else "upcoming"
             found.append(Due("Earliest discharge", self.discharge.earliest_at, status, kind="discharge"))

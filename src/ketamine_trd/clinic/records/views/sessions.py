@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+
 from django.contrib import messages
-from django.forms import Form
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -132,7 +133,8 @@ def _initial(name: str, view: sessions.ChairView, step: ChartStep) -> dict[str, 
         return {k: _local(v) if k.endswith("_at") else v for k, v in saved.items()}
     if name == "dose":
         if s.dose_given_at is None:  # pre-filled from the course plan for this session
-            return {"dose_mg": plan.get("dose_mg"), "mg_per_kg": plan.get("mg_per_kg"), "devices_used": plan.get("devices")}
+            return {"dose_mg": plan.get("dose_mg"), "mg_per_kg": plan.get("mg_per_kg"),
+                    "devices_used": plan.get("devices")}
         return {"dosed_at": _local(s.dose_given_at), "dose_mg": s.dose_mg, "lot_number": s.lot_number,
                 "devices_used": s.devices_count, "mg_per_kg": s.dose_mg_per_kg,
                 "infusion_rate_ml_per_h": s.infusion_rate_ml_per_h, "infusion_duration_min": s.infusion_duration_min,

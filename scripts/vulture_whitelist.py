@@ -83,4 +83,4 @@ POTENCY_SOURCE_ID; VECTOR_NAMES; ESKETAMINE_DOSES_MG  # pharmacology.benefit: ci
 _.calibrated  # pharmacology.benefit.BenefitParams.calibrated (docs/benefit-model.md)
 _.interval_method; _.median_convention  # analytics.survival.Durability: shown in its to_dict / --json output
 _.__new__  # cli: the rich.markdown stand-in builds the real Markdown when Typer asks for one
-_.flagged; _.last_vitals; _.charted_vitals; _.timers  # records.services.sessions.ChairView: read by the chair template
+_.flagged; _.last_vitals; _.charted_vitals; _.charted_ratings; _.timers  # records.services.sessions.ChairView: read by the chair template

@@ -218,3 +218,18 @@ def test_a_time_after_dosing_is_not_shown_as_negative_minutes(people: Any, esk: 
     view = sessions.chair_view(people.nurse, session.pk, now=t0)
     messages = " ".join(f.message for f in view.predose.findings) if view.predose else ""
     assert "after the time of dosing" in messages and "-" not in re.sub(r"[A-Za-z]-[A-Za-z]", "", messages)
+
+
+def test_a_low_moaas_is_flagged_in_the_ratings(people: Any, esk: tuple[Session, dt.datetime]) -> None:
+    from ketamine_trd.clinic.records.services.session_writes import RatingInput
+
+    session, t0 = esk
+    now = timezone.now()
+    session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "L1", devices_used=2), now=now)
+    session_writes.add_rating(people.nurse, session.pk, RatingInput("moaas", 2, t0 + dt.timedelta(minutes=30)), now=now)
+    session_writes.add_rating(people.nurse, session.pk, RatingInput("moaas", 5, t0 + dt.timedelta(minutes=45)), now=now)
+    view = sessions.chair_view(people.nurse, session.pk, now=now)
+    flags = {row.value: bool(found) for row, found in view.charted_ratings}
+    assert flags == {2: True, 5: False}
+    page = people.client("nurse").get(f"/sessions/{session.pk}/?step=monitoring").content.decode()
+    assert page.count('data-testid="flagged-rating"') == 1

@@ -170,6 +170,14 @@ class ChairView:
         return tuple(rows)
 
     @property
+    def charted_ratings(self) -> tuple[tuple[Any, tuple[CoreAlert, ...]], ...]:
+        """Each MOAA/S or CADSS row with the monitoring rules' alerts about it (warning and above)."""
+        names = {"moaas": "moaas_score"}
+        return tuple((row, tuple(a for a in self.alerts if a.observed_at == row.taken_at and a.level.value != "info"
+                                 and any(d.name == names.get(row.instrument_id, "cadss_total") for d in a.data)))
+                     for row in self.ratings)  # fmt: skip
+
+    @property
     def timers(self) -> tuple[Due, ...]:
         """The scheduled readings with a due time (40 minutes, before discharge) and the earliest discharge."""
         dosed = self.session.dose_given_at

@@ -198,7 +198,7 @@ def test_the_safety_header_is_on_every_step(people: Any, esk: tuple[Session, dt.
         page = people.client("nurse").get(f"/sessions/{session.pk}/?step={step}").content.decode()
         header = page[page.index('data-testid="safety-header"'):page.index("</header>", page.index("safety-header"))]
         assert session.patient.mrn in header and "Esketamine nasal spray (SPRAVATO)" in header
-        assert "Critical alert not acknowledged:" in header and "SpO2 89%." in header and "⛔" in header
+        assert "Critical alert not acknowledged:" in header and "SpO2 89%." in header and 'class="icon-stop"' in header
         assert "Dosing weight" in header and "Plan" in header
 
 

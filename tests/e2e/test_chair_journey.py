@@ -276,3 +276,33 @@ def test_a_part_is_charted_with_the_keyboard_only(page: Any, users: dict[str, An
     saved = SessionRating.objects.get(session=session)
     assert saved.instrument_id == "moaas" and saved.value == 4 and saved.taken_at == t0 + dt.timedelta(minutes=5)
     chair.shot("keyboard-saved")
+
+
+def test_a_critical_reading_is_unmissable_on_every_step(page: Any, users: dict[str, Any]) -> None:  # noqa: F811
+    from ketamine_trd.clinic.records.services import session_writes
+    from ketamine_trd.clinic.records.services.session_writes import DoseInput, VitalsInput
+
+    t0 = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=50)).replace(second=0, microsecond=0)
+    session = _session(users, "esketamine-nasal", t0)
+    nurse, now = users["nurse"], timezone.now()
+    session_writes.add_vitals(nurse, session.pk, VitalsInput(t0 - dt.timedelta(minutes=5), 128, 80, 72, 98,
+                              timepoint="pre_dose"), now=now)  # fmt: skip
+    session_writes.record_dose(nurse, session.pk, DoseInput(t0, Decimal(56), "LOT-1", devices_used=2), now=now)
+    session_writes.add_vitals(nurse, session.pk, VitalsInput(t0 + dt.timedelta(minutes=40), 186, 112, 96, 89,
+                              timepoint="post_40"), now=now)  # fmt: skip
+    j = Journey(page, "chair")
+    _login(j, "journey-nurse")
+    chair = Chair(j, session.pk, 820, "critical")
+    for step in ("before", "dosing", "monitoring", "discharge"):
+        chair.open(step)
+        band = page.locator("[data-testid='header-critical']")
+        assert band.is_visible() and "Critical alert not acknowledged" in band.inner_text()
+        assert band.locator(".icon-stop").is_visible()  # colour, a drawn mark and words
+        assert "out of range" in page.locator("[data-testid='header-vitals-flagged']").inner_text()
+        colour = band.evaluate("e => getComputedStyle(e).backgroundColor")
+        assert colour == "rgb(166, 27, 27)", colour  # the clinic's "bad" red, with white text, icon and words
+        chair.shot(step)
+    flagged = page.locator("[data-testid='flagged-reading']")
+    chair.open("monitoring")
+    assert flagged.count() == 1 and "SpO2" in flagged.inner_text() and "Critical" in flagged.inner_text()
+    _axe(page, "critical header")

@@ -89,3 +89,4 @@ _.calibrated  # pharmacology.benefit.BenefitParams.calibrated (docs/benefit-mode
 _.interval_method; _.median_convention  # analytics.survival.Durability: shown in its to_dict / --json output
 _.__new__  # cli: the rich.markdown stand-in builds the real Markdown when Typer asks for one
 _.commits  # clinic.audit.service.GroupCommit: commits written, read by tests and the load benchmark
+_.flagged; _.last_vitals; _.charted_vitals; _.charted_ratings; _.timers  # records.services.sessions.ChairView: read by the chair template

@@ -291,7 +291,7 @@ def test_a_ten_fold_iv_dose_is_refused_on_the_form_and_on_the_api(people: Any) -
 
 def test_the_dose_field_is_pre_filled_from_the_plan(people: Any) -> None:
     session = _iv_session(people)
-    page = people.client("nurse").get(f"/sessions/{session.pk}/").content.decode()
+    page = people.client("nurse").get(f"/sessions/{session.pk}/?step=dosing").content.decode()
     assert 'name="dose-dose_mg" value="40.8"' in page and 'name="dose-mg_per_kg" value="0.5"' in page
     assert "Planned for session 1: 40.8 mg (0.5 mg/kg × 81.6 kg)" in page
 

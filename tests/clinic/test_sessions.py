@@ -148,7 +148,9 @@ def test_high_blood_pressure_after_dosing_raises_a_worklist_alert_once(people, e
 
 def test_chair_view_lists_what_is_missing(people, esk_session) -> None:  # type: ignore[no-untyped-def]
     session, _ = esk_session
-    page = people.client("nurse").get(f"/sessions/{session.pk}/")
+    first = people.client("nurse").get(f"/sessions/{session.pk}/")  # a new session opens before dosing
+    assert first.status_code == 200 and b'data-step="before"' in first.content
+    page = people.client("nurse").get(f"/sessions/{session.pk}/?step=discharge")  # the signature is on the last step
     assert page.status_code == 200
     assert b"lot_number" in page.content and b"Sign session" in page.content
     view = sessions.chair_view(people.nurse, session.pk, now=timezone.now())

@@ -48,7 +48,7 @@ def test_a_nurse_sees_the_cores_message_for_a_diastolic_above_the_systolic(brows
     session = make_session(make_course(make_patient(users["nurse"].clinic)))
     j = Journey(browser_context(820), "inputs-nurse")
     _login(j, "journey-nurse")
-    j.page.goto(f"/sessions/{session.pk}/")
+    j.page.goto(f"/sessions/{session.pk}/?step=monitoring")
     form = j.page.locator("[data-testid='form-vitals']")
     form.scroll_into_view_if_needed()
     j.shot("vitals-form")

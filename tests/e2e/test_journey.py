@@ -322,8 +322,10 @@ def _chart_session(j: Journey, session_url: str, t0: dt.datetime) -> None:
             },
         ),
     ]
+    step_of = {"checklist": "before", "dose": "dosing", "vitals": "monitoring", "rating": "monitoring",
+               "discharge": "discharge"}  # the chart shows one step at a time
     for part, values in steps:
-        page.goto(session_url)
+        page.goto(f"{session_url}?step={step_of[part]}")
         form = page.locator(f"[data-testid='form-{part}']")
         assert form.count() == 1, f"no '{part}' form on the session page"
         for name, value in values.items():
@@ -339,7 +341,7 @@ def _chart_session(j: Journey, session_url: str, t0: dt.datetime) -> None:
         page.wait_for_load_state()
         errors = page.locator(".error, .errors").all_inner_texts()
         assert not errors, f"{part}: {errors}"
-    page.goto(session_url)
+    page.goto(f"{session_url}?step=discharge")
     sign = page.locator("[data-testid='sign']")
     missing = page.locator("[data-testid='missing']").inner_text()
     assert sign.is_enabled(), f"cannot sign yet: {missing}"

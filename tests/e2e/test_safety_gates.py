@@ -118,7 +118,9 @@ def test_a_contraindicated_patient_is_not_planned_or_dosed_without_a_reason(page
         vitals.locator(f"[name='vitals-{name}']").fill(value)
     vitals.locator("button[type=submit]").click()
     npage.wait_for_load_state()
-    assert npage.locator("[data-testid='predose-decision']").inner_text() == "hold"
+    assert npage.locator("[data-testid='predose-decision']").inner_text() == "Hold: do not dose"
+    npage.locator("[data-testid='step-dosing']").click()  # the dosing step, from the step bar
+    npage.wait_for_load_state()
     dose = npage.locator("[data-testid='form-dose']")
     dose.locator("[name='dose-dosed_at']").fill(_local(t0 + dt.timedelta(minutes=10)))
     dose.locator("[name='dose-lot_number']").fill("LOT-CI")
@@ -150,7 +152,7 @@ def test_a_ten_fold_dose_is_refused_and_an_override_is_recorded(page: Any, users
     t0 = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=15)).replace(second=0, microsecond=0)
     nurse = Journey(page, "ten-fold")
     _login(nurse, "journey-nurse")
-    page.goto(f"/sessions/{session.pk}/")
+    page.goto(f"/sessions/{session.pk}/?step=dosing")
     assert "Planned for session 1: 40.8 mg (0.5 mg/kg × 81.6 kg)" in page.locator(
         "[data-testid='planned-dose']").inner_text()  # fmt: skip
     dose = page.locator("[data-testid='form-dose']")
@@ -177,7 +179,7 @@ def test_a_ten_fold_dose_is_refused_and_an_override_is_recorded(page: Any, users
                          "ten-fold-prescriber")  # fmt: skip
     _login(prescriber, "journey-prescriber")
     ppage = prescriber.page
-    ppage.goto(f"/sessions/{session.pk}/")
+    ppage.goto(f"/sessions/{session.pk}/?step=dosing")
     dose = ppage.locator("[data-testid='form-dose']")
     dose.locator("[name='dose-dosed_at']").fill(_local(t0))
     dose.locator("[name='dose-dose_mg']").fill("408")
@@ -249,5 +251,7 @@ def test_the_demo_clinic_shows_its_overrides_as_such(page: Any, users: dict[str,
     _shoot(j, "course-contraindication-overridden")
     session = Session.objects.get(dose_override_reason=DOSE_REASON)
     page.goto(f"/sessions/{session.pk}/")
+    assert DOSE_REASON in page.locator("[data-testid='header-dose-override']").inner_text()  # on every step
+    page.goto(f"/sessions/{session.pk}/?step=dosing")
     assert DOSE_REASON in page.locator("[data-testid='dose-override']").inner_text()
     _shoot(j, "session-dose-overridden")

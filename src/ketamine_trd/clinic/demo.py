@@ -306,7 +306,8 @@ class _Seeder:
             s = sessions.schedule_session(self.staff["front_desk"], course.pk, scheduled_at=self.now - dt.timedelta(
                 minutes=40), chair=chair, now=self.now)  # fmt: skip
             checklist = ChecklistInput(
-                checked_at=self.now - dt.timedelta(minutes=30), rems_enrolled=True, first_treatment=False,
+                checked_at=self.now - dt.timedelta(minutes=30),
+                rems_enrolled=True if course.product == "esketamine-nasal" else None, first_treatment=False,
                 concomitant_reviewed=True, safe_departure_arranged=True,
             )  # fmt: skip
             session_writes.record_checklist(self.staff["nurse"], s.pk, checklist, now=self.now)
@@ -327,7 +328,7 @@ class _Seeder:
 
         s = sessions.schedule_session(nurse, course.pk, scheduled_at=at(-20), chair="Chair 1", now=at(-30))
         checklist = ChecklistInput(
-            checked_at=at(-15), first_treatment=first, rems_enrolled=True, last_food_at=at(-180),
+            checked_at=at(-15), first_treatment=first, rems_enrolled=True if esk else None, last_food_at=at(-180),
             last_liquid_at=at(-60), concomitant_reviewed=True, safe_departure_arranged=True,
         )  # fmt: skip
         w.record_checklist(nurse, s.pk, checklist, now=at(-14))
@@ -356,8 +357,9 @@ class _Seeder:
             w.add_adverse_event(nurse, s.pk, EventInput("nausea", at(30), at(70), severity="mild"), now=at(71))
         w.add_vitals(nurse, s.pk, VitalsInput(at(115), rng.randint(116, 134), rng.randint(70, 84), rng.randint(60, 84),
                                               98, timepoint="discharge"), now=at(116))  # fmt: skip
+        ready = rng.choice((60, 75, 90))  # drawn for every session, so the demo's random sequence stays the same
         discharge = DischargeInput(
-            monitoring_completed_at=at(125), ready_to_leave_minutes=rng.choice((60, 75, 90)),
+            monitoring_completed_at=at(125), ready_to_leave_minutes=ready if esk else None,
             vitals_ok_before_administration=True, vitals_ok_before_completion=True, sedation_observed=False,
             dissociation_observed=cadss > 0, respiratory_depression_observed=False, clinically_stable=True,
             safe_departure_arranged=True, monitoring_hcp_id=nurse.pk,

@@ -7,11 +7,15 @@ answers with the whole message (``diastolic_mmhg: 130 is not allowed ...``). Bot
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 
-from ketamine_trd.errors import CheckRefused, InputError, KtrdError
+from ketamine_trd.clinical.inputs.fields import Number
+from ketamine_trd.errors import CheckRefused, InputError, KtrdError, UnitError
 
 
 def sentence(error: KtrdError) -> str:
@@ -42,3 +46,42 @@ def add_check_error(form: forms.Form, error: KtrdError, field_map: Mapping[str, 
         return
     target = (field_map or {}).get(error.field, error.field)
     form.add_error(target if target in form.fields else None, error.allowed)
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def plain_sentence(error: InputError, field_spec: Any = None) -> str:
+    """``error`` as a clinician reads it at the top of a form: the field's words, the value with its unit, what
+    is allowed, never a field id ("Systolic 300 mmHg is outside 40–260 mmHg (platform-defined plausibility
+    range)."). A safety check's refusal (``CheckRefused``) is already in a clinician's sentences.
+
+    >>> from ketamine_trd.clinical.inputs.fields import Number, Text
+    >>> spec = Number("Weight", low=Decimal(30), high=Decimal(300), unit="kg", places=1)
+    >>> plain_sentence(InputError("weight_kg", "400", spec.allowed()), spec)
+    'Weight 400 kg is outside 30–300 kg.'
+    >>> plain_sentence(InputError("lot_number", None, "text", reason="is missing"), Text("Lot number"))
+    'Lot number is missing.'
+    """
+    if isinstance(error, CheckRefused):
+        return error.allowed
+    label = getattr(field_spec, "label", "") or error.field.replace("_", " ").capitalize()
+    if error.reason == "is missing":
+        return f"{label} is missing."
+    unit = getattr(field_spec, "unit", "")
+    shown = error.value.isoformat(timespec="minutes") if isinstance(error.value, dt.datetime) else error.value
+    if isinstance(field_spec, Number) and not isinstance(error, UnitError):
+        try:
+            value = Decimal(str(error.value).strip())
+        except InvalidOperation:
+            return f"{label}: “{shown}” is not a number ({field_spec.allowed()})."
+        if value.is_finite() and not field_spec.low <= value <= field_spec.high:
+            with_unit = f" {unit}" if unit else ""
+            return (f"{label} {_number(value)}{with_unit} is outside {_number(field_spec.low)}–"
+                    f"{_number(field_spec.high)}{with_unit}"
+                    + (" (platform-defined plausibility range)." if "plausibility" in field_spec.allowed() else "."))
+        return f"{label} {_number(value)}{' ' + unit if unit else ''} is not accepted: {error.allowed}."
+    if error.reason and error.reason != "is not allowed":
+        return f"{label} {error.reason}: {error.allowed}."
+    return f"{label} {shown} is not accepted: {error.allowed}."

@@ -179,15 +179,38 @@ def _bp_findings(
         )
 
 
+def _duration(minutes: float) -> str:
+    """``45`` -> ``"45 min"``, ``200`` -> ``"3 h 20 min"``, ``5000`` -> ``"more than a day"`` (a clinician's words).
+
+    >>> _duration(45), _duration(200), _duration(5000)
+    ('45 min', '3 h 20 min', 'more than a day')
+    """
+    whole = round(minutes)
+    if whole < 120:
+        return f"{whole} min"
+    if whole > 24 * 60:
+        return "more than a day"
+    return f"{whole // 60} h {whole % 60} min" if whole % 60 else f"{whole // 60} h"
+
+
 def _timing(rule: str, when: dt.datetime | None, c: PredoseChecklist, limit: Cited[int], what: str) -> Finding | None:
     if when is None:
         return Finding(rule, FindingLevel.CAUTION, f"Time of last {what} not recorded.", limit.source)
     gap = minutes_between(when, c.dose_at)
+    if gap < 0:  # a time after the dose is a typing error, never "-30 min before dosing"
+        return Finding(
+            rule,
+            FindingLevel.CAUTION,
+            f"Last {what} is recorded {_duration(-gap)} after the time of dosing: check the time entered; the label "
+            f"advises at least {limit.value} min without {what} before dosing (nausea and vomiting).",
+            limit.source,
+            (Datum("minutes_before_dose", round(gap), "min"),),
+        )
     if gap < limit.value:
         return Finding(
             rule,
             FindingLevel.CAUTION,
-            f"Last {what} {gap:.0f} min before dosing; the label advises at least {limit.value} min "
+            f"Last {what} {_duration(gap)} before dosing; the label advises at least {limit.value} min "
             "(nausea and vomiting).",
             limit.source,
             (Datum("minutes_before_dose", round(gap), "min"),),

@@ -24,6 +24,7 @@ from types import MappingProxyType
 from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.checklist import Decision, FindingLevel
 from ketamine_trd.clinical.dose_check import Outcome
+from ketamine_trd.clinical.monitoring.chart import ChartStep, SessionState
 from ketamine_trd.clinical.monitoring.vitals import CheckStatus
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.clinical.rems import RemsStatus
@@ -89,6 +90,26 @@ _TABLE: dict[str, dict[str, str]] = {
         Product.KETAMINE_SUBLINGUAL: "Ketamine sublingual",
         Product.KETAMINE_INTRANASAL: "Ketamine intranasal",
     },
+    "session_status": {
+        SessionState.PLANNED: "Planned",
+        SessionState.IN_PROGRESS: "In progress",
+        SessionState.SIGNED: "Signed",
+        SessionState.CANCELLED: "Cancelled",
+    },
+    "chart_step": {
+        ChartStep.BEFORE: "Before dosing",
+        ChartStep.DOSING: "Dosing",
+        ChartStep.MONITORING: "Monitoring",
+        ChartStep.DISCHARGE: "Discharge and signing",
+    },
+    "rating_instrument": {"moaas": "MOAA/S", "cadss-23": "CADSS", "cadss-6": "CADSS-6"},
+    "medicine_class": {
+        "benzodiazepine": "Benzodiazepine",
+        "non_benzodiazepine_hypnotic": "Non-benzodiazepine sleeping medicine (Z-drug)",
+        "psychostimulant": "Psychostimulant",
+        "maoi": "MAOI (monoamine oxidase inhibitor)",
+        "opioid": "Opioid",
+    },
     "rems_status": {
         RemsStatus.DUE: "Due",
         RemsStatus.DUE_SOON: "Due soon",
@@ -97,12 +118,6 @@ _TABLE: dict[str, dict[str, str]] = {
         "unreadable": "Form unreadable: open the record to see which field",  # the clinic's stored form (overview)
     },
     # the clinic's record states (its Django choices; tests/clinic checks every choice has an entry here)
-    "session_status": {
-        "planned": "Planned",
-        "in_progress": "In progress",
-        "signed": "Signed",
-        "cancelled": "Cancelled",
-    },
     "course_phase": {
         "evaluation": "Evaluation",
         "induction": "Induction",
@@ -135,6 +150,8 @@ VOCABULARIES: Mapping[str, type[StrEnum]] = MappingProxyType(
         "product": Product,
         "product_short": Product,
         "rems_status": RemsStatus,
+        "session_status": SessionState,
+        "chart_step": ChartStep,
     }
 )
 

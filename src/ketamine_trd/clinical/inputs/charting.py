@@ -29,12 +29,16 @@ infusion_rate_ml_per_h
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
 
 from ketamine_trd.clinical.checklist import CONCOMITANT_CLASSES
 from ketamine_trd.clinical.inputs.base import InputType, spec
 from ketamine_trd.clinical.inputs.fields import EARLIEST_RECORD, Choice, Flag, Many, Moment, Number, Text
+from ketamine_trd.clinical.labels import label
 from ketamine_trd.clinical.monitoring.observations import (
     ADVERSE_EVENT_KINDS,
     CADSS_MAX,
@@ -44,10 +48,12 @@ from ketamine_trd.clinical.monitoring.observations import (
 )
 from ketamine_trd.clinical.monitoring.vitals import PLAUSIBLE_RANGES, VitalSigns
 from ketamine_trd.clinical.overrides import reason_hint
+from ketamine_trd.clinical.products import Product
 from ketamine_trd.errors import InputError
 
 __all__ = [
     "ADVERSE_EVENT_SEVERITIES",
+    "PRODUCT_ONLY",
     "RATING_INSTRUMENTS",
     "VITALS_TIMEPOINTS",
     "ChecklistInput",
@@ -59,6 +65,8 @@ __all__ = [
     "ScheduleInput",
     "SignInput",
     "VitalsInput",
+    "fields_for",
+    "refuse_other_products",
 ]
 
 #: when a set of vital signs was taken, with the words the chart shows (S1 p7, S8)
@@ -116,7 +124,7 @@ class ChecklistInput(InputType):
 
     checked_at: dt.datetime | None = spec(_now_or("Checked at"))
     first_treatment: bool | None = spec(_optional_flag("First treatment"))
-    rems_enrolled: bool | None = spec(_optional_flag("Enrolled in the SPRAVATO REMS (esketamine)"))
+    rems_enrolled: bool | None = spec(_optional_flag("Enrolled in the SPRAVATO REMS"))
     last_food_at: dt.datetime | None = spec(_when("Last food", False))
     last_liquid_at: dt.datetime | None = spec(_when("Last liquid", False))
     nasal_medicine_at: dt.datetime | None = spec(_when("Nasal corticosteroid or decongestant today", False))
@@ -141,13 +149,13 @@ class DoseInput(InputType):
     lot_number: str = spec(Text("Lot number", max_length=40))
     devices_used: int | None = spec(Number("SPRAVATO devices", False, help="esketamine: 1 to 3 devices",
                                            low=Decimal(1), high=Decimal(3), unit="devices"))  # fmt: skip
-    mg_per_kg: Decimal | None = spec(Number("Dose per kg (IV)", False, low=Decimal("0.01"), high=Decimal(5),
+    mg_per_kg: Decimal | None = spec(Number("Dose per kg", False, low=Decimal("0.01"), high=Decimal(5),
                                             unit="mg/kg", places=3))  # fmt: skip
-    infusion_rate_ml_per_h: Decimal | None = spec(Number("Infusion rate (IV)", False, low=Decimal("0.1"),
+    infusion_rate_ml_per_h: Decimal | None = spec(Number("Infusion rate", False, low=Decimal("0.1"),
                                                          high=Decimal(2000), unit="mL/h", places=2))  # fmt: skip
-    infusion_duration_min: int | None = spec(Number("Infusion duration (IV)", False, low=Decimal(1),
+    infusion_duration_min: int | None = spec(Number("Infusion duration", False, low=Decimal(1),
                                                     high=Decimal(600), unit="minutes"))  # fmt: skip
-    concentration_mg_per_ml: Decimal | None = spec(Number("Concentration (IV)", False, low=Decimal("0.01"),
+    concentration_mg_per_ml: Decimal | None = spec(Number("Concentration", False, low=Decimal("0.01"),
                                                           high=Decimal(100), unit="mg/mL", places=2))  # fmt: skip
     infusion_ended_at: dt.datetime | None = spec(_when("Infusion ended", False))
     override_reason: str = spec(Text(
@@ -157,7 +165,8 @@ class DoseInput(InputType):
 
     def _check(self) -> None:
         if self.infusion_ended_at is not None and self.dosed_at is not None and self.infusion_ended_at < self.dosed_at:
-            raise InputError("infusion_ended_at", self.infusion_ended_at.isoformat(), "at or after dosed_at")
+            raise InputError("infusion_ended_at", self.infusion_ended_at.isoformat(),
+                             "at or after the first device / infusion start")
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,3 +270,59 @@ class SignInput(InputType):
         "Reason to sign although the patient is not ready for discharge (prescriber)", False, max_length=2000,
         multiline=True, help=reason_hint("only to sign a session that is not ready for discharge"),
     ), "")  # fmt: skip
+
+
+_ESKETAMINE = frozenset({Product.ESKETAMINE_NASAL})
+_IV = frozenset({Product.KETAMINE_IV})
+
+#: Fields of the chair-side inputs that only some products take; every other field is asked for every product.
+#: Esketamine: the SPRAVATO devices (S2), REMS patient enrolment (S6), a nasal corticosteroid or decongestant
+#: before the spray (S2), and the REMS form's evaluation question (S8). IV ketamine: the weight-based dose (mg/kg),
+#: the infusion settings and its end. The chart asks only these for the session's product, and the services refuse
+#: a value given for a field of another product (a dose per kg on a nasal spray is a charting error).
+PRODUCT_ONLY: Mapping[tuple[str, str], frozenset[Product]] = MappingProxyType({
+    ("ChecklistInput", "rems_enrolled"): _ESKETAMINE,
+    ("ChecklistInput", "nasal_medicine_at"): _ESKETAMINE,
+    ("DoseInput", "devices_used"): _ESKETAMINE,
+    ("DoseInput", "mg_per_kg"): _IV,
+    ("DoseInput", "infusion_rate_ml_per_h"): _IV,
+    ("DoseInput", "infusion_duration_min"): _IV,
+    ("DoseInput", "concentration_mg_per_ml"): _IV,
+    ("DoseInput", "infusion_ended_at"): _IV,
+    ("DischargeInput", "ready_to_leave_minutes"): _ESKETAMINE,
+})  # fmt: skip
+
+
+def fields_for(input_type: type[Any], product: str) -> tuple[str, ...]:
+    """The fields of ``input_type`` that are asked for ``product`` (in field order).
+
+    >>> asked = fields_for(DoseInput, "esketamine-nasal")
+    >>> "devices_used" in asked, "mg_per_kg" in asked
+    (True, False)
+    >>> [n for n in fields_for(DoseInput, "ketamine-iv") if n.startswith("infusion")]
+    ['infusion_rate_ml_per_h', 'infusion_duration_min', 'infusion_ended_at']
+    """
+    key = Product.parse(product)
+    name = input_type.__name__
+    return tuple(f.name for f in fields(input_type) if key in PRODUCT_ONLY.get((name, f.name), frozenset(Product)))
+
+
+def refuse_other_products(value: Any, product: str) -> None:
+    """An ``InputError`` naming the first field given a value although ``product`` does not take it.
+
+    A field left at its default (``None``) is not a value given.
+
+    >>> t0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    >>> try:
+    ...     refuse_other_products(DoseInput(t0, "56", "L1", devices_used=2, mg_per_kg="0.8"), "esketamine-nasal")
+    ... except InputError as error:
+    ...     print(error.field, "|", error.allowed)
+    mg_per_kg | nothing: not recorded for Esketamine nasal spray (SPRAVATO)
+    """
+    key = Product.parse(product)
+    asked = set(fields_for(type(value), key))
+    for f in fields(value):
+        given = getattr(value, f.name)
+        if f.name not in asked and given is not None and given != f.default:
+            raise InputError(f.name, given, f"nothing: not recorded for {label('product', key)}",
+                             reason="does not belong to this product")  # fmt: skip

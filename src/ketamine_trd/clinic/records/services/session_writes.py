@@ -17,7 +17,7 @@ from ketamine_trd.clinic import access
 from ketamine_trd.clinic.access import Actor, authorize, user_of
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.interface import raise_alert
-from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, Timepoint, VitalSign
+from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, VitalSign
 from ketamine_trd.clinic.records.services import charting, gates
 from ketamine_trd.clinic.records.services._scope import session_for
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows, monitoring_providers
@@ -32,6 +32,7 @@ from ketamine_trd.clinical.inputs.charting import (
     RatingInput,
     ResolveEventInput,
     VitalsInput,
+    refuse_other_products,
 )
 from ketamine_trd.clinical.monitoring.observations import AdverseEvent as CoreEvent
 from ketamine_trd.clinical.monitoring.signoff import SessionRecord
@@ -132,6 +133,7 @@ def record_checklist(
     values = {f.name: getattr(data, f.name) for f in fields(data)}
 
     def write(session: Session) -> list[str]:
+        refuse_other_products(data, session.course.product)  # no REMS or nasal-medicine answers on IV
         PredoseChecklist(setting=session.setting, **values)  # validation by the core
         session.checklist = charting.checklist_json(values)
         return ["checklist"]
@@ -200,6 +202,7 @@ def record_dose(
     dosed_at = _stamped(data.dosed_at)
 
     def write(session: Session) -> list[str]:
+        refuse_other_products(data, session.course.product)  # no mg/kg or infusion on a spray, no devices on IV
         esketamine = session.course.product == "esketamine-nasal"
         if esketamine and data.devices_used is None:
             raise InputError("devices_used", None, "1 to 3 SPRAVATO devices", reason="is missing")
@@ -318,8 +321,8 @@ def _stamped(value: dt.datetime | None) -> dt.datetime:
 
 
 #: vital-sign time points taken before the dose, and after it
-_BEFORE_DOSE = frozenset({Timepoint.PREDOSE.value})
-_AFTER_DOSE = frozenset({Timepoint.POST_40.value, Timepoint.DISCHARGE.value})
+#: (the ids of models.Timepoint and of the monitoring profiles; test_true_times charts each of them)
+_BEFORE_DOSE, _AFTER_DOSE = frozenset({"predose"}), frozenset({"post-40", "discharge"})
 
 
 def _in_order_with_dose(session: Session, field: str, at: dt.datetime, timepoint: str) -> None:
@@ -357,6 +360,7 @@ def record_discharge(
         if session.dosed_at is not None and completed_at < session.dosed_at:
             raise InputError("monitoring_completed_at", completed_at.isoformat(timespec="minutes"),
                              "at or after the time of dosing")  # fmt: skip
+        refuse_other_products(data, session.course.product)  # the REMS evaluation question is esketamine's
         names = [f.name for f in fields(data) if f.name != "monitoring_hcp_id"]
         for name in names:
             setattr(session, name, getattr(data, name))

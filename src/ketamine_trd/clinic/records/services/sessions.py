@@ -13,9 +13,10 @@ from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, Sessio
 from ketamine_trd.clinic.records.services import charting, gates
 from ketamine_trd.clinic.records.services._scope import course_for, session_for
 from ketamine_trd.clinic.transactions import reading, writing
-from ketamine_trd.clinical.checklist import PredoseResult, evaluate_predose
+from ketamine_trd.clinical.checklist import Decision, PredoseResult, evaluate_predose
 from ketamine_trd.clinical.inputs.charting import ScheduleInput
 from ketamine_trd.clinical.monitoring.alerts import evaluate_monitoring
+from ketamine_trd.clinical.monitoring.chart import READING_CELLS, ChartStep, current_step, steps_done
 from ketamine_trd.clinical.monitoring.discharge import DischargeReadiness, discharge_readiness
 from ketamine_trd.clinical.monitoring.signature import SignatureInput, signature_blockers
 from ketamine_trd.clinical.monitoring.signoff import MissingField, SessionRecord, missing_for_signature
@@ -80,6 +81,32 @@ def sessions_on(actor: Actor, day_start: dt.datetime, day_end: dt.datetime, *, n
 
 
 @dataclass(frozen=True, slots=True)
+class ChartedVitals:
+    """One row of the vital-signs table with the core's alerts about each of its columns (warning and above)."""
+
+    row: Any
+    bp: tuple[CoreAlert, ...] = ()
+    hr: tuple[CoreAlert, ...] = ()
+    spo2: tuple[CoreAlert, ...] = ()
+    rr: tuple[CoreAlert, ...] = ()
+
+    @property
+    def flagged(self) -> bool:
+        """True when a monitoring rule flags a value of this reading."""
+        return bool(self.bp or self.hr or self.spo2 or self.rr)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A time the chart counts down to (a scheduled reading, the earliest discharge), and whether it is done."""
+
+    label: str
+    due_at: dt.datetime
+    status: str
+    kind: str = "reading"
+
+
+@dataclass(frozen=True, slots=True)
 class ChairView:
     """The chair-side view of one session at ``now``: rows, and what the core says about them."""
 
@@ -103,6 +130,70 @@ class ChairView:
     dosing_gate: tuple[GateFinding, ...] = ()
     screening_judged: tuple[ScreeningNote, ...] = ()
     screening_lifted_by: str = ""
+
+    @property
+    def _state(self) -> dict[str, bool]:
+        s = self.session
+        predose_ready = self.predose is not None and self.predose.decision is not Decision.HOLD
+        return {"signed": s.status == SessionStatus.SIGNED,
+                "monitoring_completed": s.monitoring_completed_at is not None,
+                "dosed": s.dosed_at is not None, "predose_ready": predose_ready,
+                "readings_done": (self.discharge is not None and self.discharge.ready) or (
+                    bool(self.schedule) and all(c.status.value == "done" for c in self.schedule))}  # fmt: skip
+
+    @property
+    def step(self) -> ChartStep:
+        """The step the chart opens at, from what is charted (``clinical.monitoring.chart.current_step``)."""
+        return current_step(**self._state)
+
+    @property
+    def done(self) -> frozenset[ChartStep]:
+        """The steps whose work is charted."""
+        return steps_done(**self._state)
+
+    @property
+    def last_vitals(self) -> Any:
+        """The latest reading by time taken (``None`` before the first)."""
+        return max(self.vitals, key=lambda v: (v.taken_at, v.pk)) if self.vitals else None
+
+    @property
+    def dosing_weight_kg(self) -> Any:
+        """The dosing weight (kg) of the plan, else the patient's recorded weight."""
+        weight = (self.plan or {}).get("weight_kg")
+        return weight if weight is not None else self.session.patient.weight_kg
+
+    @property
+    def charted_vitals(self) -> tuple[ChartedVitals, ...]:
+        """The vital-signs rows, each with the monitoring rules' alerts about its values (matched by time taken)."""
+        rows = []
+        for row in self.vitals:
+            cells: dict[str, list[CoreAlert]] = {"bp": [], "hr": [], "spo2": [], "rr": []}
+            for alert in self.alerts:
+                if alert.observed_at != row.taken_at or alert.level.value == "info":
+                    continue
+                for cell in dict.fromkeys(READING_CELLS[d.name] for d in alert.data if d.name in READING_CELLS):
+                    cells[cell].append(alert)
+            rows.append(ChartedVitals(row, **{k: tuple(v) for k, v in cells.items()}))
+        return tuple(rows)
+
+    @property
+    def charted_ratings(self) -> tuple[tuple[Any, tuple[CoreAlert, ...]], ...]:
+        """Each MOAA/S or CADSS row with the monitoring rules' alerts about it (warning and above)."""
+        names = {"moaas": "moaas_score"}
+        return tuple((row, tuple(a for a in self.alerts if a.observed_at == row.taken_at and a.level.value != "info"
+                                 and any(d.name == names.get(row.instrument_id, "cadss_total") for d in a.data)))
+                     for row in self.ratings)  # fmt: skip
+
+    @property
+    def timers(self) -> tuple[Due, ...]:
+        """The scheduled readings with a due time (40 minutes, before discharge) and the earliest discharge."""
+        dosed = self.session.dosed_at
+        found = [Due(c.label, c.due_at, c.status.value) for c in self.schedule
+                 if c.due_at is not None and dosed is not None and c.due_at > dosed]  # fmt: skip
+        if self.discharge is not None and self.discharge.earliest_at is not None:
+            status = "done" if self.session.monitoring_completed_at else "upcoming"
+            found.append(Due("Earliest discharge", self.discharge.earliest_at, status, kind="discharge"))
+        return tuple(found)
 
     @property
     def can_sign(self) -> bool:
@@ -244,3 +335,10 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         screening_judged=tuple(judged["screening_judged"]),
         screening_lifted_by=judged["screening_lifted_by"],
     )
+
+
+def session_product(actor: Actor, session_id: int) -> str:
+    """The product of the session's course (which fields its chart asks; the write that follows is audited)."""
+    user = authorize(actor, "session.chart")
+    with reading():
+        return str(session_for(user, session_id).course.product)

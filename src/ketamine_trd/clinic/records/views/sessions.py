@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ketamine_trd.clinic.access import authorized, can
 from ketamine_trd.clinic.authn import kept
 from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
-from ketamine_trd.clinic.form_errors import add_check_error
 from ketamine_trd.clinic.inputs import fill_blank_times
 from ketamine_trd.clinic.records.forms.courses import ScheduleForm
 from ketamine_trd.clinic.records.forms.sessions import (
+    PART_STEP,
+    PART_WORDS,
     PARTS,
-    DischargeForm,
-    ResolveEventForm,
     SignForm,
+    add_input_error,
+    chart_form,
+    mark_errors,
     open_event_choices,
 )
 from ketamine_trd.clinic.records.services import session_writes, sessions, signing
 from ketamine_trd.clinic.records.views._edge import now
+from ketamine_trd.clinical.monitoring.chart import ChartStep
 from ketamine_trd.errors import CheckRefused, ConflictError, InputError, NotFoundError
 
 WRITERS = {
@@ -72,93 +75,166 @@ def session_today(request: HttpRequest) -> HttpResponse:
     return render(request, "records/session_today.html", context)
 
 
+STEP_PARTS: dict[ChartStep, tuple[str, ...]] = {
+    ChartStep.BEFORE: ("checklist", "vitals"),
+    ChartStep.DOSING: ("dose",),
+    ChartStep.MONITORING: ("vitals", "rating", "event", "resolve"),
+    ChartStep.DISCHARGE: ("discharge",),
+}
+#: the schedule's time points that the vital-signs form offers (the same ids: clinic/records/models.Timepoint)
+_TIMEPOINTS = frozenset({"predose", "post-40", "discharge"})
+
+
+def _step(request: HttpRequest, default: ChartStep) -> ChartStep:
+    asked = request.GET.get("step", "")
+    return ChartStep(asked) if asked in ChartStep._value2member_map_ else default
+
+
 def _chart_page(
-    request: HttpRequest, session_id: int, bound: dict[str, object] | None = None, entries: kept.Kept | None = None
+    request: HttpRequest,
+    session_id: int,
+    *,
+    step: ChartStep | None = None,
+    bound: dict[str, Form] | None = None,
+    entries: kept.Kept | None = None,
 ) -> HttpResponse:
     view = sessions.chair_view(request, session_id, now=now())
-    status = 422 if bound else 200
-    forms = {name: _unbound(name, cls, view) for name, cls in PARTS.items()}
+    product = view.course.product
+    events = open_event_choices(view.events)
+    restored = _kept_forms(entries, product, view.providers, events) if entries is not None else {}
+    if restored and step is None:  # back after the idle timeout: the step of the form that was being filled in
+        step = next((PART_STEP[name] for name in restored if name in PART_STEP), None)
+    shown = step or _step(request, view.step)
+    forms = {name: chart_form(name, product, initial=_initial(name, view, shown), providers=view.providers,
+                              events=events) for name in STEP_PARTS[shown]}  # fmt: skip
     forms.update(bound or {})
-    if entries is not None:  # typed before the idle timeout: shown bound, for the nurse to check and save
-        forms.update(_kept_forms(entries, view))
+    forms.update(restored)  # typed before the idle timeout: shown bound, for the nurse to check and save
+    first_error = next((f for f in forms.values() if f.is_bound and f.errors), None)
     context = {
         "v": view,
         "s": view.session,
+        "step": shown,
+        "steps": [(step_key, step_key == shown, step_key in view.done) for step_key in ChartStep],
         "forms": forms,
+        "error_form": first_error,
         "can_chart": can(request.user, "session.chart"),
         "can_sign": can(request.user, "session.sign"),
         "can_override": can(request.user, "session.sign_override"),
         "sign_form": forms.get("sign") or SignForm(prefix="sign"),
     }
-    return render(request, "records/session_detail.html", context, status=status)
+    return render(request, "records/session_detail.html", context, status=422 if first_error else 200)
 
 
-def _unbound(name: str, cls: type[Form], view: sessions.ChairView) -> Form:
-    return cls(prefix=name, initial=_initial(name, view), **_choices(cls, view))
-
-
-def _choices(cls: type[Form], view: sessions.ChairView) -> dict[str, Any]:
-    if cls is DischargeForm:
-        return {"providers": view.providers}
-    if cls is ResolveEventForm:
-        return {"events": open_event_choices(view.events)}
-    return {}
-
-
-def _kept_forms(entries: kept.Kept, view: sessions.ChairView) -> dict[str, object]:
+def _kept_forms(
+    entries: kept.Kept, product: str, providers: tuple[tuple[int, str], ...], events: tuple[tuple[int, str], ...]
+) -> dict[str, Form]:
     """The form the kept entries were posted from, bound to them (a blank reading's time: when they were posted)."""
-    try:
-        part = resolve(entries.action).kwargs.get("part")
-    except Resolver404:
-        return {}
+    part = entries.data.get("part", "")
+    if not part:  # posted to the older per-part address
+        try:
+            part = resolve(entries.action).kwargs.get("part", "")
+        except Resolver404:
+            return {}
     if part == "sign":
         return {"sign": SignForm(entries.data, prefix="sign")}
     if part not in PARTS:
         return {}
-    cls = PARTS[part]
-    return {part: cls(fill_blank_times(cls, entries.data, part, entries.at), prefix=part, **_choices(cls, view))}
+    data = fill_blank_times(PARTS[part], entries.data, part, entries.at)
+    form = chart_form(part, product, data, providers=providers, events=events)
+    form.is_valid()
+    mark_errors(form)
+    return {part: form}
 
 
-def _initial(name: str, view: sessions.ChairView) -> dict[str, object]:
-    # no time is pre-filled: a reading's time left blank is the moment it is saved (server side, in the service)
-    initial: dict[str, object] = {}
-    plan = view.plan or {}
-    if name == "dose":  # pre-filled from the course plan for this session
-        initial |= {"dose_mg": plan.get("dose_mg"), "mg_per_kg": plan.get("mg_per_kg"),
+def _local(value: object) -> object:
+    """An aware time as the datetime-local field shows it (the clinic's wall-clock time, to the minute)."""
+    if isinstance(value, str) and value:
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+    return value
+
+
+def _initial(name: str, view: sessions.ChairView, step: ChartStep) -> dict[str, object]:
+    """What the form of ``name`` shows: the saved answers of the part (never a time taken from the page load)."""
+    s, plan = view.session, view.plan or {}
+    if name == "checklist":
+        saved = dict(s.checklist or {})
+        return {k: _local(v) if k.endswith("_at") else v for k, v in saved.items()}
+    if name == "dose":
+        if s.dosed_at is None:  # pre-filled from the course plan for this session
+            return {"dose_mg": plan.get("dose_mg"), "mg_per_kg": plan.get("mg_per_kg"),
                     "devices_used": plan.get("devices")}
-    if name == "discharge" and view.session.monitoring_hcp_id:
-        initial["monitoring_hcp_id"] = view.session.monitoring_hcp_id
-    return initial
+        return {"dosed_at": _local(s.dosed_at), "dose_mg": s.dose_mg, "lot_number": s.lot_number,
+                "devices_used": s.devices_used, "mg_per_kg": s.mg_per_kg,
+                "infusion_rate_ml_per_h": s.infusion_rate_ml_per_h, "infusion_duration_min": s.infusion_duration_min,
+                "concentration_mg_per_ml": s.concentration_mg_per_ml, "infusion_ended_at": _local(s.infusion_ended_at),
+                "override_reason": s.dose_override_reason}  # fmt: skip
+    if name == "vitals":
+        if step == ChartStep.BEFORE:
+            return {"timepoint": "predose"}
+        due = next((c for c in view.schedule if c.status.value in ("due", "overdue", "upcoming")), None)
+        return {"timepoint": due.time_point if due is not None and due.time_point in _TIMEPOINTS else "other"}
+    if name == "discharge":
+        names = ("ready_to_leave_minutes", "vitals_ok_before_administration", "vitals_ok_before_completion",
+                 "sedation_observed", "dissociation_observed", "respiratory_depression_observed",
+                 "clinically_stable", "safe_departure_arranged")  # fmt: skip
+        saved = {k: getattr(s, k) for k in names} if s.monitoring_completed_at else {}
+        if s.monitoring_completed_at:
+            saved["monitoring_completed_at"] = _local(s.monitoring_completed_at)
+        return saved | ({"monitoring_hcp_id": s.monitoring_hcp_id} if s.monitoring_hcp_id else {})
+    return {}
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @authorized("session.view")
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The chart, one step at a time (``?step=``); a part is saved by a POST to this same address."""
+    if request.method == "POST":
+        if not can(request.user, "session.chart"):
+            raise PermissionDenied("charting needs a nurse or prescriber")
+        return _record(request, session_id, request.POST.get("part", ""))
     return _chart_page(request, session_id, entries=kept.take(request, now()))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @authorized("session.chart")
 def session_record(request: HttpRequest, session_id: int, part: str) -> HttpResponse:
+    """Save one part (the older address); a GET (a bookmark, a login's ``next``) opens that part's step."""
+    if request.method == "GET":
+        step = PART_STEP.get(part)
+        return redirect(_chart_url(session_id, step))
     if part == "sign":
         return _sign(request, session_id)
+    return _record(request, session_id, part)
+
+
+def _chart_url(session_id: int, step: ChartStep | None) -> str:
+    url = reverse("records:session_detail", kwargs={"session_id": session_id})
+    return f"{url}?step={step.value}" if step is not None else url
+
+
+def _record(request: HttpRequest, session_id: int, part: str) -> HttpResponse:
     if part not in PARTS:
         raise NotFoundError(f"no part {part!r}")
-    extra: dict[str, Any] = {}
-    if part == "discharge":
-        extra["providers"] = sessions.provider_choices(request)
-    if part == "resolve":
-        extra["events"] = open_event_choices(sessions.adverse_events_of(request, session_id))
-    form = PARTS[part](request.POST, prefix=part, **extra)
+    product = sessions.session_product(request, session_id)
+    providers = sessions.provider_choices(request) if part == "discharge" else ()
+    events = open_event_choices(sessions.adverse_events_of(request, session_id)) if part == "resolve" else ()
+    form = chart_form(part, product, request.POST, providers=providers, events=events)
+    step = _step(request, PART_STEP[part])
     if form.is_valid():
         try:
             WRITERS[part](request, session_id, form.to_input(), now=now())  # type: ignore[operator]
         except (InputError, ConflictError) as error:
-            add_check_error(form, error)
+            if isinstance(error, InputError):
+                add_input_error(form, error)
+            else:
+                form.add_error(None, str(error))
         else:
-            messages.success(request, f"Saved: {part}.")
-            return redirect("records:session_detail", session_id=session_id)
-    return _chart_page(request, session_id, {part: form})
+            messages.success(request, f"{PART_WORDS[part]} saved.")
+            return redirect(_chart_url(session_id, step))
+    mark_errors(form)
+    return _chart_page(request, session_id, step=step, bound={part: form})
 
 
 def _sign(request: HttpRequest, session_id: int) -> HttpResponse:
@@ -168,14 +244,14 @@ def _sign(request: HttpRequest, session_id: int) -> HttpResponse:
         outcome = signing.sign_session(request, session_id, now=now(), override_reason=reason)
     except (ConflictError, InputError) as error:
         messages.error(request, error.allowed if isinstance(error, CheckRefused) else str(error))
-        return redirect("records:session_detail", session_id=session_id)
+        return redirect(_chart_url(session_id, ChartStep.DISCHARGE))
     except ReauthRequired:  # the typed reason is kept for the chart, shown again after the password
-        page = f"/sessions/{session_id}/"
+        page = _chart_url(session_id, ChartStep.DISCHARGE)
         kept.keep(request, request.user.pk, page, now(), logged_out=False)
         return redirect(reauth_url(page))
     if not outcome.signed:
         missing = " ".join(m.reason for m in outcome.missing)
         messages.error(request, f"Not signed. {missing}")
-        return redirect("records:session_detail", session_id=session_id)
+        return redirect(_chart_url(session_id, ChartStep.DISCHARGE))
     messages.success(request, "Signed." + (" REMS record created." if outcome.rems_record else ""))
-    return redirect("records:session_detail", session_id=session_id)
+    return redirect(_chart_url(session_id, ChartStep.DISCHARGE))

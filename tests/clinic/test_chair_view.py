@@ -22,7 +22,7 @@ from ketamine_trd.clinic.records.services.session_writes import (
 )
 from ketamine_trd.clinical.monitoring.chart import SessionState
 from ketamine_trd.errors import InputError
-from tests.clinic.builders import make_course, make_eligible, make_patient, make_session
+from tests.clinic.builders import make_eligible, make_patient, make_session, make_treated_course
 
 
 def _local(when: dt.datetime) -> str:
@@ -32,7 +32,8 @@ def _local(when: dt.datetime) -> str:
 @pytest.fixture
 def esk(people: Any) -> tuple[Session, dt.datetime]:
     t0 = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=50)
-    return make_session(make_course(make_patient(people.clinic, sex="female")), scheduled_at=t0), t0
+    course = make_treated_course(make_patient(people.clinic, sex="female"), people.prescriber)  # past the gate
+    return make_session(course, scheduled_at=t0), t0
 
 
 @pytest.fixture

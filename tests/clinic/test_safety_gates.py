@@ -185,8 +185,9 @@ def _found_later(people: Any, patient: Any) -> None:
 
 
 def _checklist(people: Any, session: Session, t0: dt.datetime) -> None:
+    esketamine = session.course.product == "esketamine-nasal"  # REMS enrolment is asked for esketamine only
     session_writes.record_checklist(people.nurse, session.pk, ChecklistInput(
-        checked_at=t0 - dt.timedelta(minutes=20), first_treatment=False, rems_enrolled=True,
+        checked_at=t0 - dt.timedelta(minutes=20), first_treatment=False, rems_enrolled=True if esketamine else None,
         last_food_at=t0 - dt.timedelta(hours=4), last_liquid_at=t0 - dt.timedelta(hours=1),
         concomitant_reviewed=True, safe_departure_arranged=True), now=t0)  # fmt: skip
     session_writes.add_vitals(people.nurse, session.pk, VitalsInput(t0 - dt.timedelta(minutes=10), 128, 80, 72, 98,

@@ -62,8 +62,11 @@ def _value_of(html: str, name: str) -> str | None:
 
 def test_no_time_field_of_the_chart_is_filled_from_the_page_load(people, session) -> None:  # type: ignore[no-untyped-def]
     nurse = people.client("nurse")
-    with clock(T):
-        page = nurse.get(f"/sessions/{session.pk}/").content.decode()
+    pages = []
+    with clock(T):  # each part is on its step of the chart
+        for step in ("before", "dosing", "monitoring", "discharge"):
+            pages.append(nurse.get(f"/sessions/{session.pk}/?step={step}").content.decode())
+    page = "\n".join(pages)
     for part, name in TIME_FIELDS.items():
         assert _value_of(page, f"{part}-{name}") in (None, ""), f"{part}-{name} is pre-filled"
     assert page.count("Leave blank for now") >= len(TIME_FIELDS)
@@ -204,7 +207,7 @@ def test_the_resolve_form_offers_the_open_events_by_kind_severity_and_time(peopl
     open_one = _event(people, session, "nausea", 20)
     closed = _event(people, session, "headache", 10, resolved=15)
     with clock(T + dt.timedelta(hours=1)):
-        page = people.client("nurse").get(f"/sessions/{session.pk}/").content.decode()
+        page = people.client("nurse").get(f"/sessions/{session.pk}/?step=monitoring").content.decode()
     select = re.search(r'<select[^>]*name="resolve-event_id"[^>]*>(.*?)</select>', page, re.S)
     assert select is not None, "the event is chosen from a list, not typed"
     options = re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', select.group(1))

@@ -195,9 +195,10 @@ def test_a_signature_reason_typed_before_reauthentication_is_kept(chart) -> None
     response = client.post(f"/sessions/{session_id}/sign/", {"sign-override_reason": reason})
     assert response.status_code == 302 and response["Location"].startswith("/accounts/reauth/")
     assert reason not in response["Location"]
-    assert client.session[kept.KEY]["page"] == f"/sessions/{session_id}/"
+    page = f"/sessions/{session_id}/?step=discharge"  # the chart's signing step
+    assert client.session[kept.KEY]["page"] == page
     back = client.post(response["Location"], {"password": PASSWORD, "code": ""})
-    assert back.status_code == 302 and back["Location"] == f"/sessions/{session_id}/"
+    assert back.status_code == 302 and back["Location"] == page
     assert kept.NOTICE in client.get(back["Location"]).content.decode()
     assert Session.objects.get(pk=session_id).status != "signed"  # not replayed: signed only when asked again
 
@@ -225,7 +226,9 @@ def test_every_post_only_page_url_is_mapped_to_its_page_or_dropped(chart) -> Non
         if client.get(path).status_code == 405:
             post_only.add(name)
     assert post_only, "the walk must find the POST-only URLs"
-    assert post_only == set(kept.POST_ONLY), "a POST-only URL must say which page its form is on"
+    # the older per-part address of the chart answers a GET by opening its step, and stays in the map for
+    # entries posted to it (a signature, a part posted from a page opened before the chart moved to steps)
+    assert post_only | {"records:session_record"} == set(kept.POST_ONLY), "a POST-only URL must name its page"
 
 
 def test_a_registration_form_keeps_its_entries_but_never_a_password(chart) -> None:  # type: ignore[no-untyped-def]

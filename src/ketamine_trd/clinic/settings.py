@@ -50,6 +50,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from ketamine_trd.clinic.env import DEV_SECRET_KEY, env_bool, env_int, env_list, env_str
 from ketamine_trd.clinical.surveillance import DEFAULT_SCREEN_OVERDUE_GRACE_DAYS
@@ -108,6 +109,8 @@ INSTALLED_APPS: list[str] = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja's templates and static files: /api/docs serves its own Swagger UI (no CDN; the CSP allows it)
+    "ninja",
     "ketamine_trd.clinic.accounts",
     "ketamine_trd.clinic.records",
     "ketamine_trd.clinic.measurement",
@@ -210,11 +213,22 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [Path(__file__).resolve().parent / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # Plotly's script from the installed package, as vendor/plotly.min.js (clinic.static_files)
+    "ketamine_trd.clinic.static_files.PackageFileFinder",
+]
+# Collected by ``ktrd serve``/``ktrd demo`` into STATIC_ROOT: hashed names (cached for a year, immutable), gzip and
+# brotli copies (WhiteNoise picks by Accept-Encoding). A name missing from the manifest refuses the start
+# (static_files.refuse_missing_static), not a page.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "ketamine_trd.clinic.static_files.ClinicStaticStorage"},
 }
-WHITENOISE_USE_FINDERS = True  # serve straight from the apps (and Plotly's package) when not collected
+WHITENOISE_USE_FINDERS = False  # served from STATIC_ROOT only: the collected, hashed, compressed files
+# WhiteNoise's list (images, archives, fonts, video) and source maps (not sent to users)
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 # -- sessions and cookies: 12 h at most (OWASP ASVS 4.0 V3.3.2), ended when the browser closes; idle logoff by
 # IdleTimeoutMiddleware. The __Host- prefix needs Secure, Path=/ and no Domain (ASVS 4.0 V3.4.4): production only.

@@ -135,6 +135,8 @@ MIDDLEWARE: list[str] = [
     "ketamine_trd.clinic.authn.middleware.SecondFactorMiddleware",
     "ketamine_trd.clinic.middleware.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # an empty 405 (require_POST, require_GET) becomes a page in the layout; JSON under /api/
+    "ketamine_trd.clinic.site_pages.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ketamine_trd.clinic.edge.ErrorTreeMiddleware",
     # innermost: each write request is one transaction (chain head first), retried whole; idempotency keys

@@ -12,10 +12,11 @@ and 2,000), then served twice by ``ktrd serve`` (waitress, 8 threads) from the s
 
 Each load is a fresh Playwright context of Debian's chromium (``KTRD_CHROMIUM`` or ``/usr/bin/chromium``): an
 empty HTTP cache, signed in as a nurse by cookie (the login is not timed). Loads alternate between the two servers,
-``KTRD_BENCH_PAGES_LOADS`` each (default 9; ``--quick`` 3); the table shows medians. Timed: the HTML's first byte,
-the first contentful paint, Plotly's last byte received, the ``load`` event, and the chart drawn (Plotly's SVG in the page), from the navigation start; bytes are what
-went over the wire (``transferSize``: headers and encoded bodies) and Plotly's share of them. Two networks: loopback
-as is, and chromium's network emulation at 20 Mbit/s down, 20 ms latency (a clinic's Wi-Fi).
+``KTRD_BENCH_PAGES_LOADS`` each (default 9; ``--quick`` 3); the table shows medians. Timed from the navigation
+start: the HTML's first byte, the first contentful paint, Plotly's last byte received, the ``load`` event, and the
+chart drawn (Plotly's SVG in the page); bytes are what went over the wire (``transferSize``: headers and encoded
+bodies) and Plotly's share of them. Two networks: loopback as is, and chromium's network emulation at 20 Mbit/s
+down, 20 ms latency (a clinic's Wi-Fi).
 
 A third row, ``KTRD_BENCH_PAGES_BEFORE=/path/to/older/tree`` (e.g. ``git archive <commit> | tar -x -C DIR``),
 serves that tree's own code the same way (its own data folder and seeding).
@@ -46,8 +47,12 @@ TARGET_MS = 1000.0
 #: name -> chromium's Network.emulateNetworkConditions (None: loopback as is)
 NETWORKS: dict[str, dict[str, Any] | None] = {
     "loopback": None,
-    "20 Mbit/s, 20 ms": {"offline": False, "latency": 20, "downloadThroughput": 20e6 / 8,
-                          "uploadThroughput": 10e6 / 8},  # fmt: skip
+    "20 Mbit/s, 20 ms": {
+        "offline": False,
+        "latency": 20,
+        "downloadThroughput": 20e6 / 8,
+        "uploadThroughput": 10e6 / 8,
+    },  # fmt: skip
 }
 #: the "uncompressed" mode: the project's settings with Django's plain storage, served through the finders
 PLAIN_SETTINGS = """
@@ -91,7 +96,8 @@ def _seed(tree: Path, data_dir: Path, quick: bool) -> tuple[dict[str, str], dict
         env["PYTHONPATH"] += os.pathsep + os.environ["PYTHONPATH"]
     patients, assessments = SIZES[quick]
     code = (f"BENCH_CLINIC = {str(HERE.parent / 'bench_clinic.py')!r}\nDATA_DIR = {str(data_dir)!r}\n"
-            f"PATIENTS = {patients}\nASSESSMENTS = {assessments}\nPASSWORD = {load.PASSWORD!r}\n" + load.SEED)  # fmt: skip
+            f"PATIENTS = {patients}\nASSESSMENTS = {assessments}\n"
+            f"PASSWORD = {load.PASSWORD!r}\n" + load.SEED)  # fmt: skip
     done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env, capture_output=True, text=True,
                           timeout=1800)  # fmt: skip
     if done.returncode != 0:

@@ -24,7 +24,7 @@ def _nav_hrefs(body: str) -> list[str]:
 
 
 def _is_layout_page(body: str) -> bool:
-    return 'class="topbar"' in body and "clinic/clinic.css" in body and "data-testid=\"error-page\"" in body
+    return 'class="topbar"' in body and "clinic/clinic.css" in body and 'data-testid="error-page"' in body
 
 
 # --- error pages ---------------------------------------------------------------------------------------------

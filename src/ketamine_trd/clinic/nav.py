@@ -47,7 +47,8 @@ def links_for(user: Any, path: str) -> list[ShownLink]:
     """The links ``user`` may open (``can``), the one for ``path`` marked current; the admin site for staff."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    shown = [(link.label, reverse(link.url_name)) for link in NAV_LINKS if link.action is None or can(user, link.action)]
+    allowed = [link for link in NAV_LINKS if link.action is None or can(user, link.action)]
+    shown = [(link.label, reverse(link.url_name)) for link in allowed]
     if getattr(user, "is_staff", False):
         shown.append(("Admin", reverse("admin:index")))
     return [ShownLink(label, href, _is_current(href, path)) for label, href in shown]

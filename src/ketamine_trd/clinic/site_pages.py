@@ -36,9 +36,9 @@ PAGES: dict[int, tuple[str, str]] = {
 }
 _API_ERRORS = {403: "PermissionDenied", 404: "NotFoundError", 405: "MethodNotAllowed", 500: "ServerError"}
 _PLAIN_500 = (
-    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong</title></head>"
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Something went wrong</title></head>'
     "<body><h1>Something went wrong on our side</h1><p>The page could not be shown. Try again, or return to the "
-    "<a href=\"/\">start page</a>.</p></body></html>"
+    '<a href="/">start page</a>.</p></body></html>'
 )
 
 

@@ -100,6 +100,15 @@ def test_500_falls_back_to_a_plain_page_when_the_layout_fails(rf: Any, monkeypat
     assert response.status_code == 500 and b"Something went wrong" in response.content
 
 
+def test_a_stale_form_is_refused_in_plain_words(people: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people.front_desk)
+    response = client.post("/patients/new/", {"mrn": "X"})
+    body = response.content.decode()
+    assert response.status_code == 403 and _is_layout_page(body) and "could not be accepted" in body
+    assert "CSRF" not in body and "Nothing was saved" in body
+
+
 def test_api_errors_stay_json(people: Any) -> None:
     client = people.client("nurse")
     missing = client.get("/api/no-such-endpoint")

@@ -269,6 +269,7 @@ _behind_proxy = env_bool("KTRD_BEHIND_TLS_PROXY", False) or bool(KTRD_TRUSTED_PR
 KTRD_TRUST_X_FORWARDED_FOR: bool = _behind_proxy and not KTRD_TRUSTED_PROXY
 SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = ("HTTP_X_FORWARDED_PROTO", "https") if _behind_proxy else None
 CSRF_TRUSTED_ORIGINS: list[str] = env_list("KTRD_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "ketamine_trd.clinic.site_pages.csrf_failure"  # a page in the layout, in plain words
 
 # -- HTTP security headers (OWASP ASVS 4.0 V14.4) ------------------------------------------------------------
 SECURE_HSTS_SECONDS: int = env_int("KTRD_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, 0)

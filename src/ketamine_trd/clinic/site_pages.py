@@ -34,6 +34,12 @@ PAGES: dict[int, tuple[str, str]] = {
         "before entering it again. If it happens again, tell your clinic's administrator the time it happened.",
     ),
 }
+#: a refused form (its CSRF token missing or stale): a 403 of its own words
+CSRF_PAGE = (
+    "The form could not be accepted",
+    "The page had been open too long, or you signed in again in another tab, so its security token no longer "
+    "matches. Nothing was saved. Open the page again and enter the values once more.",
+)
 _API_ERRORS = {403: "PermissionDenied", 404: "NotFoundError", 405: "MethodNotAllowed", 500: "ServerError"}
 _PLAIN_500 = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Something went wrong</title></head>'
@@ -62,9 +68,9 @@ def _page_before(request: HttpRequest) -> str | None:
     return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
-def error_page(request: HttpRequest, status: int) -> HttpResponse:
-    """The error page for ``status`` in the layout (JSON under ``/api/``)."""
-    heading, message = PAGES[status]
+def error_page(request: HttpRequest, status: int, words: tuple[str, str] | None = None) -> HttpResponse:
+    """The error page for ``status`` in the layout (JSON under ``/api/``); ``words`` replace the status's own."""
+    heading, message = words or PAGES[status]
     if _is_api(request):
         return JsonResponse({"error": _API_ERRORS[status], "message": message}, status=status)
     context = {"status": status, "heading": heading, "message": message, "page_before": _page_before(request),
@@ -76,6 +82,12 @@ def error_page(request: HttpRequest, status: int) -> HttpResponse:
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """``handler403``: the role may not open the page (the refusal itself is audited by ``access.authorize``)."""
     return error_page(request, 403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a stale or missing form token, said in plain words (Django's reason is logged)."""
+    logger.warning("form refused (CSRF): %s", reason)
+    return error_page(request, 403, CSRF_PAGE)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

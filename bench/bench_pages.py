@@ -210,6 +210,15 @@ def _section(result: dict[str, Any]) -> list[str]:
                 f"{running:.0f} ms later (chromium parsing and running Plotly's 4.8 MB and drawing); the page's "
                 f"text painted at {_median(rows, 'fcp'):.0f} ms (Plotly is deferred)."
             )
+    for network in NETWORKS:
+        old, new = runs.get(("before tree", network)), runs.get(("compressed", network))
+        if old and new:
+            lines.append(
+                f"- {network}, before tree -> compressed: first paint {_median(old, 'fcp'):.0f} -> "
+                f"{_median(new, 'fcp'):.0f} ms, Plotly received {_median(old, 'plotly_end'):.0f} -> "
+                f"{_median(new, 'plotly_end'):.0f} ms, chart drawn {_median(old, 'drawn'):.0f} -> "
+                f"{_median(new, 'drawn'):.0f} ms."
+            )
     met = [network for network in NETWORKS if _median(runs[("compressed", network)], "drawn") < TARGET_MS]
     lines.append(
         f"- Target (chart drawn under {TARGET_MS:.0f} ms, compressed): "

@@ -126,3 +126,12 @@ def test_the_finder_serves_plotly_from_its_package() -> None:
     found = finders.find("vendor/plotly.min.js")
     assert found and Path(found).name == "plotly.min.js" and "plotly" in Path(found).parts
     assert finders.find("vendor/other.js") is None
+
+
+def test_ktrd_serve_maps_a_missing_static_file_to_a_refused_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ketamine_trd.clinic import runner
+    from ketamine_trd.errors import InputError
+
+    monkeypatch.setattr(static_files, "manifest_problems", lambda: ["templates use ... clinic/gone.css"])
+    with pytest.raises(InputError, match="clinic/gone.css"):
+        runner._refuse_missing_static("production")

@@ -72,6 +72,8 @@ def _setup(data_dir: str) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
+    # the pages name hashed static files (the manifest storage), as after ktrd serve's collectstatic
+    call_command("collectstatic", verbosity=0, interactive=False)
 
 
 def _seed(n_patients: int, n_assessments: int, now: dt.datetime) -> dict[str, Any]:

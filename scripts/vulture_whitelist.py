@@ -31,6 +31,11 @@ rems_record_id  # records.schemas.SignOut
 
 # -- Django by dotted path or by convention ---------------------------------------------------------------------
 RedactingFilter  # settings.LOGGING names it by path
+handler403; handler404; handler500; forbidden; not_found; server_error  # root urls' error handlers (site_pages)
+csrf_failure  # settings.CSRF_FAILURE_VIEW
+PackageFileFinder; ClinicStaticStorage  # settings.STATICFILES_FINDERS and STORAGES name them by path
+_.find; ignore_patterns  # a staticfiles finder's interface (Django calls find and list(ignore_patterns))
+_.compress_brotli; _.create_compressor  # WhiteNoise's Compressor and storage hooks, overridden
 _.csp_nonce  # read by templates as request.csp_nonce
 sender  # clinic.write_requests: Django passes a signal receiver's sender by keyword
 AnonymousUser  # clinic.access: imported for the Actor type alias (a string annotation vulture does not read)

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
 
@@ -114,7 +115,7 @@ def test_phq9_item9_via_the_form_raises_the_alert_and_shows_it(nurse: Any, patie
     page = client.get(response["Location"])
     body = page.content.decode()
     assert "PHQ-9 item 9" in body and "trajectory-chart" in body
-    assert reverse("measurement:plotly_js") in body
+    assert static("vendor/plotly.min.js") in body
 
 
 def test_out_of_range_answer_is_refused_naming_the_item(nurse: Any, patient: Any) -> None:
@@ -169,7 +170,9 @@ def test_progress_report_is_a_pdf(nurse: Any, patient: Any) -> None:
 
 
 def test_plotly_js_is_served_from_the_installed_package(nurse: Any) -> None:
-    response = _client(nurse).get(reverse("measurement:plotly_js"))
+    moved = _client(nurse).get(reverse("measurement:plotly_js"))  # the old address: to the static file
+    assert moved.status_code == 302 and moved["Location"] == static("vendor/plotly.min.js")
+    response = _client(nurse).get(moved["Location"])
     assert response.status_code == 200 and response["Content-Type"].startswith("text/javascript")
     assert b"plotly" in b"".join(response.streaming_content)[:2000].lower()
 

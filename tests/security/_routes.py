@@ -15,6 +15,7 @@ PUBLIC = {
     "/admin/login/": "redirects to the hardened sign-in page",
     "/api/docs": "the API's documentation page (no data)",
     "/api/openapi.json": "the API's schema (no data)",
+    "/favicon.ico": "redirects to the site's icon (a static file)",
 }
 
 

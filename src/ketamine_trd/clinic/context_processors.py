@@ -1,4 +1,4 @@
-"""Template context shared by every page: the demo flag and the user's clinic."""
+"""Template context shared by every page: the demo flag, the user's clinic, and the nav links the user may open."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from ketamine_trd.clinic.nav import links_for
+
 
 def clinic(request: HttpRequest) -> dict[str, Any]:
-    """``ktrd_demo`` (show the SYNTHETIC banner) and ``current_clinic`` for the signed-in user.
+    """``ktrd_demo`` (show the SYNTHETIC banner), ``current_clinic`` and ``nav_links`` (``clinic.nav``: only the
+    pages the user's role may open) for the signed-in user.
 
     The banner shows when the demo flag is on, and on every page of the demo clinic's users even when the
     demo data folder is served by ``ktrd serve``.
@@ -20,4 +23,5 @@ def clinic(request: HttpRequest) -> dict[str, Any]:
     return {
         "ktrd_demo": bool(getattr(settings, "KTRD_DEMO", False)) or demo_clinic,
         "current_clinic": clinic,
+        "nav_links": links_for(user, request.path),
     }

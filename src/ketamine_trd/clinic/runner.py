@@ -37,7 +37,7 @@ def _refuse_unsafe_start(environment: str) -> None:
 
 def prepare(data_dir: Path | None, *, demo: bool, static: bool = True) -> Path:
     """Point the settings at ``data_dir`` (created if absent), set up Django, run the start checks, migrate,
-    collect static files.
+    collect static files (hashed and compressed) and check that every one the templates name was collected.
 
     ``static=False`` skips collecting static files, for commands that serve no page (exports, imports).
     Returns the data folder in use. Must run before Django is set up in this process.
@@ -73,7 +73,20 @@ def prepare(data_dir: Path | None, *, demo: bool, static: bool = True) -> Path:
                 path.chmod(0o600)
     if static:
         call_command("collectstatic", interactive=False, verbosity=0)
+        _refuse_missing_static(settings.KTRD_ENV)
     return folder
+
+
+def _refuse_missing_static(environment: str) -> None:
+    """A template's static file missing from the collected manifest refuses the start (exit 2), not each page."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ketamine_trd.clinic.static_files import refuse_missing_static
+
+    try:
+        refuse_missing_static()
+    except ImproperlyConfigured as error:
+        raise InputError("static files", environment, "every static file collected", reason=str(error)) from None
 
 
 def _private_sqlite_file(db: dict[str, object]) -> Path | None:

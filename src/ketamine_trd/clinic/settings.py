@@ -50,6 +50,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from ketamine_trd.clinic.env import DEV_SECRET_KEY, env_bool, env_int, env_list, env_str
 from ketamine_trd.clinical.surveillance import DEFAULT_SCREEN_OVERDUE_GRACE_DAYS
@@ -108,6 +109,8 @@ INSTALLED_APPS: list[str] = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja's templates and static files: /api/docs serves its own Swagger UI (no CDN; the CSP allows it)
+    "ninja",
     "ketamine_trd.clinic.accounts",
     "ketamine_trd.clinic.records",
     "ketamine_trd.clinic.measurement",
@@ -133,6 +136,8 @@ MIDDLEWARE: list[str] = [
     "ketamine_trd.clinic.authn.middleware.SecondFactorMiddleware",
     "ketamine_trd.clinic.middleware.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # an empty 405 (require_POST, require_GET) becomes a page in the layout; JSON under /api/
+    "ketamine_trd.clinic.site_pages.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ketamine_trd.clinic.edge.ErrorTreeMiddleware",
     # innermost: each write request is one transaction (chain head first), retried whole; idempotency keys
@@ -211,11 +216,22 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [Path(__file__).resolve().parent / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # Plotly's script from the installed package, as vendor/plotly.min.js (clinic.static_files)
+    "ketamine_trd.clinic.static_files.PackageFileFinder",
+]
+# Collected by ``ktrd serve``/``ktrd demo`` into STATIC_ROOT: hashed names (cached for a year, immutable), gzip and
+# brotli copies (WhiteNoise picks by Accept-Encoding). A name missing from the manifest refuses the start
+# (static_files.refuse_missing_static), not a page.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "ketamine_trd.clinic.static_files.ClinicStaticStorage"},
 }
-WHITENOISE_USE_FINDERS = True  # serve straight from the apps (and Plotly's package) when not collected
+WHITENOISE_USE_FINDERS = False  # served from STATIC_ROOT only: the collected, hashed, compressed files
+# WhiteNoise's list (images, archives, fonts, video) and source maps (not sent to users)
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 # -- sessions and cookies: 12 h at most (OWASP ASVS 4.0 V3.3.2), ended when the browser closes; idle logoff by
 # IdleTimeoutMiddleware. The __Host- prefix needs Secure, Path=/ and no Domain (ASVS 4.0 V3.4.4): production only.
@@ -256,6 +272,7 @@ _behind_proxy = env_bool("KTRD_BEHIND_TLS_PROXY", False) or bool(KTRD_TRUSTED_PR
 KTRD_TRUST_X_FORWARDED_FOR: bool = _behind_proxy and not KTRD_TRUSTED_PROXY
 SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = ("HTTP_X_FORWARDED_PROTO", "https") if _behind_proxy else None
 CSRF_TRUSTED_ORIGINS: list[str] = env_list("KTRD_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "ketamine_trd.clinic.site_pages.csrf_failure"  # a page in the layout, in plain words
 
 # -- HTTP security headers (OWASP ASVS 4.0 V14.4) ------------------------------------------------------------
 SECURE_HSTS_SECONDS: int = env_int("KTRD_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0, 0)

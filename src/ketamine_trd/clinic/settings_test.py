@@ -10,4 +10,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-STATIC_ROOT = None  # type: ignore[assignment]  # served through the finders in tests
+# Tests serve static files straight from the finders: collecting and compressing them (the 4.8 MB Plotly bundle
+# with brotli takes seconds) in every test process would slow every test for nothing; the manifest storage is
+# tested on its own, collected into a temporary folder (tests/clinic/test_static_files.py).
+STATIC_ROOT = None  # type: ignore[assignment]
+WHITENOISE_USE_FINDERS = True

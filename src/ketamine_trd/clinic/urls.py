@@ -8,10 +8,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic.base import RedirectView
 
+from ketamine_trd.clinic import site_pages
 from ketamine_trd.clinic.api import api
 from ketamine_trd.clinic.authn import views as authn_views
 
+# the error pages in the app's layout (JSON under /api/): clinic.site_pages
+handler403 = "ketamine_trd.clinic.site_pages.forbidden"
+handler404 = "ketamine_trd.clinic.site_pages.not_found"
+handler500 = "ketamine_trd.clinic.site_pages.server_error"
+
 urlpatterns = [
+    path("favicon.ico", site_pages.favicon, name="favicon"),
     # The admin signs in through the hardened login too (lockout, TOTP, audit).
     path("admin/login/", RedirectView.as_view(url="/accounts/login/?next=/admin/", query_string=False)),
     path("admin/", admin.site.urls),

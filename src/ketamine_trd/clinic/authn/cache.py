@@ -2,7 +2,7 @@
 
 Pages, API JSON, PDFs and CSV exports carry patient data; no browser, proxy or shared cache may keep
 them. The middleware sits below WhiteNoise, so static files keep their long-lived caching; a view that
-serves a public asset sets its own ``Cache-Control`` (the Plotly script), which is kept.
+sets its own ``Cache-Control`` keeps it.
 """
 
 from __future__ import annotations

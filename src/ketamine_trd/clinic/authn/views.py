@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -86,11 +87,13 @@ def totp_enrol_view(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect("/")
         message = "That code did not match. Check the clock of your phone and try the next code."
     device = totp.start_enrolment(request.user, now)
+    uri = totp.provisioning_uri(device)
     context = {
         "form": form,
         "message": message,
-        "secret": device.secret,
-        "uri": totp.provisioning_uri(device),
+        "secret": totp.grouped(device.secret),
+        "uri": uri,
+        "qr_svg": mark_safe(totp.qr_svg(uri)),  # nosec B308 B703 - drawn by segno from our own URI
         "required": totp.required_for(request.user),
     }
     return render(request, "authn/totp_enrol.html", context)

@@ -7,15 +7,15 @@ Domain errors are mapped once, in :func:`clinic_view`: not signed in -> login re
 
 from __future__ import annotations
 
-import importlib.resources
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -202,9 +202,6 @@ def progress_report_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @require_GET
 @clinic_view
-def plotly_js(request: HttpRequest) -> FileResponse:
-    """Plotly's JavaScript, served from the installed ``plotly`` package (never copied into the repository)."""
-    path = importlib.resources.files("plotly") / "package_data" / "plotly.min.js"
-    response = FileResponse(path.open("rb"), content_type="text/javascript")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+def plotly_js(request: HttpRequest) -> HttpResponse:
+    """The old address of Plotly's script: a redirect to the collected static file (hashed, compressed, cached)."""
+    return redirect(static("vendor/plotly.min.js"))

@@ -82,13 +82,6 @@ def chart_png(traj: trajectories.Trajectory) -> bytes:
     return out.getvalue()
 
 
-def _zone(patient: Any) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(patient.clinic.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def build_progress_report(actor: Actor, patient_id: int, *, now: dt.datetime) -> bytes:
     """The PDF bytes of the progress report of one patient (audited as an export).
 
@@ -110,7 +103,7 @@ def build_progress_report(actor: Actor, patient_id: int, *, now: dt.datetime) ->
     safety = list(Alert.objects.filter(patient=patient, kind__in=SAFETY_KINDS).order_by("raised_at"))
     sessions = session_critical_events(patient, now=now)
     synthetic = bool(getattr(settings, "KTRD_DEMO", False) or patient.synthetic)
-    zone = _zone(patient)
+    zone = trajectories.clinic_zone(patient)
     local = now.astimezone(zone)
 
     sheet = styles()

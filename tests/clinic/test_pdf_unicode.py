@@ -126,10 +126,19 @@ def test_progress_report_lists_each_sessions_critical_events_and_wraps_text(peop
     t0 = timezone.now().replace(microsecond=0) - dt.timedelta(days=2, hours=3)
     session = _signed(people, patient, t0, unwell=True)
     Course.objects.filter(pk=session.course_id).update(ended_on=t0.date(), end_reason=LONG_REASON)
+    from ketamine_trd.clinic.measurement import services
+    from tests.clinic.test_measurement_builders import phq9
+
+    for at, answers in ((t0 - dt.timedelta(hours=1), phq9(3, 3, 2, 2, 2, 2, 2, 2, 1)),  # baseline 19, item 9 = 1
+                        (t0 + dt.timedelta(days=1), phq9(1, 1, 1, 1, 1, 1, 0, 0, 0))):  # 6: a response  # fmt: skip
+        services.record_assessment(people.nurse, patient.pk, "phq9", answers, administered_at=at, now=timezone.now())
+    Session.objects.filter(pk=session.pk).update(status="signed")  # its dose counts for the outcomes
     pdf = people.client("nurse").get(f"/patients/{patient.pk}/progress-report.pdf").content
     text = pdf_text(pdf)
     flat = re.sub(r"\s+", " ", text)
     assert "Session safety events" in text and "No critical event" not in text
+    for heading in ("Acknowledged", "Signed", "sessions", "Definition", "Threshold", "cochrane-cd011612"):  # whole
+        assert re.search(rf"(?<![\w-]){heading}(?![\w-])", text), (heading, text)
     assert "SpO2 91% is below" in flat  # the core's spo2-low rule, critical
     assert "BP 185/112" in flat  # the core's BP outlier rule
     assert "may signal hypertensive crisis" in flat  # the core's hypertensive-emergency symptom rule
@@ -147,3 +156,21 @@ def test_a_session_without_findings_says_so(people) -> None:  # type: ignore[no-
     text = re.sub(r"\s+", " ", pdf_text(people.client("nurse").get(f"/patients/{patient.pk}/progress-report.pdf")
                                        .content))  # fmt: skip
     assert "Session safety events" in text and "No critical event." in text
+
+
+@pytest.mark.django_db
+def test_pdf_times_are_the_clinics_local_times(people) -> None:  # type: ignore[no-untyped-def]
+    import zoneinfo
+
+    people.clinic.time_zone = "America/New_York"
+    people.clinic.save()
+    patient = make_patient(people.clinic, given_name="Eve", family_name="Local")
+    t0 = timezone.now().replace(microsecond=0) - dt.timedelta(days=1, hours=3)
+    record = _signed(people, patient, t0)
+    local = (t0 - dt.timedelta(minutes=10)).astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    rems_text = re.sub(r"\s+", " ", pdf_text(people.client("nurse").get(f"/rems/{record.pk}.pdf").content))
+    assert f"128/80 mmHg at {local:%Y-%m-%d %H:%M} {local.tzname()}" in rems_text  # the pre-dose reading
+    assert "UTC" not in rems_text and "Due;" in rems_text  # the status in words, not its code
+    report = re.sub(r"\s+", " ", pdf_text(people.client("nurse").get(f"/patients/{patient.pk}/progress-report.pdf")
+                                         .content))  # fmt: skip
+    assert f"{local.tzname()} (America/New_York) for the referring clinician" in report

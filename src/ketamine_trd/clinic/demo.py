@@ -214,8 +214,7 @@ class _Seeder:
     def __init__(self, rng: random.Random, clinic: Clinic, staff: dict[str, User], now: dt.datetime) -> None:
         self.rng, self.clinic, self.staff, self.now = rng, clinic, staff, now
         self.zone = zoneinfo.ZoneInfo(clinic.time_zone)
-        self.local_now = now.astimezone(self.zone)
-        self.today = self.local_now.date()
+        self.today = now.astimezone(self.zone).date()  # the clinic's day
 
     def local(self, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
         """``hour:minute`` on ``day`` at the clinic (stored in UTC by Django)."""

@@ -107,6 +107,7 @@ def build_progress_report(actor: Actor, patient_id: int, *, now: dt.datetime) ->
     local = now.astimezone(zone)
 
     sheet = styles()
+    sheet["Heading2"].keepWithNext = 1  # a section heading never ends a page alone
     story: list[Any] = []
     if synthetic:
         story += [paragraph("SYNTHETIC DEMO DATA: not a real patient; not for clinical use", sheet["Heading3"])]
@@ -135,7 +136,7 @@ def build_progress_report(actor: Actor, patient_id: int, *, now: dt.datetime) ->
     for event in traj.events:
         threshold = "" if event.threshold is None else f"{event.threshold:g}"
         event_rows.append([f"{event.on:%Y-%m-%d}", event.label, event.definition, threshold, event.source])
-    widths = (0.13, 0.2, 0.45, 0.1, 0.12)
+    widths = (0.12, 0.16, 0.4, 0.13, 0.19)  # "Threshold" and source ids (cochrane-cd011612) fit whole
     story.append(_table(event_rows, widths, sheet) if traj.events else _none(sheet, "None."))
     story.append(paragraph("Session safety events", sheet["Heading2"]))
     story.append(_session_table(sessions, zone, sheet) if sessions else _none(sheet, "No dosed session."))
@@ -145,7 +146,7 @@ def build_progress_report(actor: Actor, patient_id: int, *, now: dt.datetime) ->
         acked = f"{alert.acknowledged_at.astimezone(zone):%Y-%m-%d}" if alert.acknowledged_at else "open"
         safety_rows.append([f"{alert.raised_at.astimezone(zone):%Y-%m-%d}", alert.get_kind_display(),
                             label("alert_level", alert.level), alert.message, acked])  # fmt: skip
-    widths = (0.13, 0.17, 0.1, 0.46, 0.14)
+    widths = (0.12, 0.16, 0.09, 0.46, 0.17)  # "Acknowledged" fits whole in its column
     story.append(_table(safety_rows, widths, sheet) if safety else _none(sheet, "None."))
     shown = [patient.display_name, *(a.message for a in safety), *(c.end_reason for c in courses)]
     shown += [text for s in sessions for _, text in s.findings]

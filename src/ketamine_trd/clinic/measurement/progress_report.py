@@ -48,7 +48,8 @@ def chart_png(traj: trajectories.Trajectory) -> bytes:
     ax.plot(
         date2num([at for at, _ in traj.points]), [v for _, v in traj.points], marker="o", label=traj.instrument_name
     )
-    ax.xaxis_date()
+    zone = traj.points[0][0].tzinfo if traj.points else dt.UTC
+    ax.xaxis_date(tz=zone)  # the clinic's calendar, as the points are
     for name, comparator, value, style in (
         ("response threshold", "<=", traj.response_threshold, "--"),
         ("remission threshold", traj.remission_comparator, traj.remission_threshold, ":"),
@@ -56,7 +57,7 @@ def chart_png(traj: trajectories.Trajectory) -> bytes:
         if value is not None:
             ax.axhline(value, linestyle=style, linewidth=1, color="grey", label=f"{name} ({comparator} {value:g})")
     for event in traj.events:
-        x = float(date2num(dt.datetime.combine(event.on, dt.time(12), tzinfo=dt.UTC)))
+        x = float(date2num(dt.datetime.combine(event.on, dt.time(12), tzinfo=zone)))
         ax.axvline(x, color="#e76f51", linewidth=0.8, linestyle=":")
         ax.annotate(
             event.label,

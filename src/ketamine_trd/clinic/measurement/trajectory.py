@@ -46,7 +46,7 @@ class EventView:
 
 @dataclass(frozen=True, slots=True)
 class Trajectory:
-    """Display-ready trajectory of one patient on one instrument (dates in UTC; doses in mg)."""
+    """Display-ready trajectory of one patient on one instrument (times in the clinic's zone; doses in mg)."""
 
     instrument_id: str
     instrument_name: str
@@ -160,14 +160,15 @@ def build_trajectory(actor: Actor, patient: Any, instrument_id: str, *, audit: b
     doses = dose_records(patient)
     if audit:
         record(actor, "read", object_type="trajectory", object_id=instrument.id, patient_id=patient.pk)
-    report = evaluate(instrument.id, rows, doses, zone=clinic_zone(patient))
+    zone = clinic_zone(patient)
+    report = evaluate(instrument.id, rows, doses, zone=zone)
     span = instrument.total_range
     return Trajectory(
         instrument_id=instrument.id,
         instrument_name=instrument.name,
         max_total=float(span[1]) if span else None,
-        points=tuple((at, float(total)) for at, total in rows),
-        doses=tuple((at, _number(mg)) for at, mg, _ in doses),
+        points=tuple((at.astimezone(zone), float(total)) for at, total in rows),  # charts show the clinic's clock
+        doses=tuple((at.astimezone(zone), _number(mg)) for at, mg, _ in doses),
         baseline=report.baseline if report else None,
         response_threshold=report.response_threshold if report else None,
         remission_threshold=report.remission_threshold if report else None,

@@ -70,6 +70,8 @@ def _signed(people, patient, t0: dt.datetime, *, unwell: bool = False):  # type:
         event = EventInput("sudden-severe-headache", t0 + dt.timedelta(minutes=30), t0 + dt.timedelta(minutes=80),
                            severity="severe", serious=True, details="Settled with rest; BP rechecked")  # fmt: skip
         session_writes.add_adverse_event(people.nurse, session.pk, event, now=now)
+        mild = EventInput("nausea", t0 + dt.timedelta(minutes=20), t0 + dt.timedelta(minutes=60), severity="mild")
+        session_writes.add_adverse_event(people.nurse, session.pk, mild, now=now)
         return session
     outcome = signing.sign_session(people.prescriber, session.pk, now=t0 + dt.timedelta(hours=2, minutes=10))
     assert outcome.signed and outcome.rems_record is not None
@@ -137,8 +139,9 @@ def test_progress_report_lists_each_sessions_critical_events_and_wraps_text(peop
     text = pdf_text(pdf)
     flat = re.sub(r"\s+", " ", text)
     assert "Session safety events" in text and "No critical event" not in text
-    for heading in ("Acknowledged", "Signed", "sessions", "Definition", "Threshold", "cochrane-cd011612"):  # whole
-        assert re.search(rf"(?<![\w-]){heading}(?![\w-])", text), (heading, text)
+    for heading in ("Acknowledged", "Signed", "sessions", "Definition", "Threshold", "cochrane-cd011612",
+                    "Information", "(SPRAVATO)"):  # each word whole in its column, never split  # fmt: skip
+        assert re.search(rf"(?<![\w-]){re.escape(heading)}(?![\w-])", text), (heading, text)
     assert "SpO2 91% is below" in flat  # the core's spo2-low rule, critical
     assert "BP 185/112" in flat  # the core's BP outlier rule
     assert "may signal hypertensive crisis" in flat  # the core's hypertensive-emergency symptom rule

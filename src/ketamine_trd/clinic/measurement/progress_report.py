@@ -91,6 +91,7 @@ def build_progress_report(actor: Actor, patient_id: int, *, now: dt.datetime) ->
     """
     try:
         from reportlab.lib.pagesizes import A4
+        from reportlab.lib.styles import ParagraphStyle
         from reportlab.lib.units import cm
         from reportlab.platypus import Image, SimpleDocTemplate, Spacer
     except ImportError as error:  # pragma: no cover - reportlab is in the clinic extra
@@ -108,7 +109,7 @@ def build_progress_report(actor: Actor, patient_id: int, *, now: dt.datetime) ->
     local = now.astimezone(zone)
 
     sheet = styles()
-    sheet["Heading2"].keepWithNext = 1  # a section heading never ends a page alone
+    section = ParagraphStyle("section", parent=sheet["Heading2"], keepWithNext=1)  # never alone at a page's foot
     story: list[Any] = []
     if synthetic:
         story += [paragraph("SYNTHETIC DEMO DATA: not a real patient; not for clinical use", sheet["Heading3"])]
@@ -119,7 +120,7 @@ def build_progress_report(actor: Actor, patient_id: int, *, now: dt.datetime) ->
     named = local.tzname() if local.tzname() == zone.key else f"{local.tzname()} ({zone.key})"
     prepared = f"Prepared {local:%Y-%m-%d %H:%M} {named} for the referring clinician."
     story.append(paragraph(prepared, sheet["Normal"]))
-    story.append(paragraph("Course summary", sheet["Heading2"]))
+    story.append(paragraph("Course summary", section))
     rows = [["Product", "Phase", "Start", "Ended", "Signed sessions"]]
     for course in courses:
         signed = course.sessions.filter(status="signed").count()
@@ -127,21 +128,21 @@ def build_progress_report(actor: Actor, patient_id: int, *, now: dt.datetime) ->
         rows.append([label("product", course.product), course.get_phase_display(), f"{course.start_date:%Y-%m-%d}",
                      ended, str(signed)])  # fmt: skip
     story.append(_table(rows, (0.26, 0.14, 0.14, 0.34, 0.12), sheet) if courses else _none(sheet, "No course."))
-    story.append(paragraph(f"Trajectory: {traj.instrument_name}", sheet["Heading2"]))
+    story.append(paragraph(f"Trajectory: {traj.instrument_name}", section))
     if traj.empty:
         story.append(_none(sheet, "No scores recorded."))
     else:
         story.append(Image(io.BytesIO(chart_png(traj)), width=16 * cm, height=7.8 * cm))
-    story.append(paragraph("Outcome events", sheet["Heading2"]))
+    story.append(paragraph("Outcome events", section))
     event_rows = [["Date", "Event", "Definition", "Threshold", "Source"]]
     for event in traj.events:
         threshold = "" if event.threshold is None else f"{event.threshold:g}"
         event_rows.append([f"{event.on:%Y-%m-%d}", event.label, event.definition, threshold, event.source])
     widths = (0.12, 0.16, 0.4, 0.13, 0.19)  # "Threshold" and source ids (cochrane-cd011612) fit whole
     story.append(_table(event_rows, widths, sheet) if traj.events else _none(sheet, "None."))
-    story.append(paragraph("Session safety events", sheet["Heading2"]))
+    story.append(paragraph("Session safety events", section))
     story.append(_session_table(sessions, zone, sheet) if sessions else _none(sheet, "No dosed session."))
-    story.append(paragraph("Safety signals and screens", sheet["Heading2"]))
+    story.append(paragraph("Safety signals and screens", section))
     safety_rows = [["Raised", "Kind", "Level", "Message", "Acknowledged"]]
     for alert in safety:
         acked = f"{alert.acknowledged_at.astimezone(zone):%Y-%m-%d}" if alert.acknowledged_at else "open"
@@ -179,14 +180,41 @@ def _cell_styles(sheet: Any) -> tuple[Any, Any]:
     return body, head
 
 
+_PADDING = 6  # reportlab's default left and right cell padding, points
+
+
+def _widths(rows: list[list[str]], fractions: tuple[float, ...], body: Any, head: Any) -> list[float]:
+    """Column widths: the fractions of the frame, widened so that each column's longest word fits whole (words in
+    the body font; CJK runs wrap between characters), the others narrowed to make room."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from ketamine_trd.clinic.pdf_fonts import fonts
+
+    drawable = fonts().body_chars
+    need = []
+    for column in range(len(fractions)):
+        longest = 0.0
+        for r, row in enumerate(rows):
+            style = head if r == 0 else body
+            for word in str(row[column]).split():
+                if all(ord(c) in drawable for c in word):
+                    longest = max(longest, stringWidth(word, style.fontName, style.fontSize))
+        need.append(min(longest + 2 * _PADDING + 1, 0.45 * _FRAME_WIDTH))
+    widths = [max(f * _FRAME_WIDTH, n) for f, n in zip(fractions, need, strict=True)]
+    excess, slack = sum(widths) - _FRAME_WIDTH, [w - n for w, n in zip(widths, need, strict=True)]
+    if excess > 0 and sum(slack) > 0:
+        widths = [w - min(excess, sum(slack)) * s / sum(slack) for w, s in zip(widths, slack, strict=True)]
+    return widths
+
+
 def _table(rows: list[list[str]], fractions: tuple[float, ...], sheet: Any) -> Any:
-    """A grid whose cells are wrapped paragraphs (never cut), columns sized as fractions of the frame."""
+    """A grid whose cells are wrapped paragraphs (never cut, no word split), columns sized from the fractions."""
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
     body, head = _cell_styles(sheet)
     cells = [[paragraph(value, head if r == 0 else body) for value in row] for r, row in enumerate(rows)]
-    table = Table(cells, colWidths=[f * _FRAME_WIDTH for f in fractions], repeatRows=1)
+    table = Table(cells, colWidths=_widths(rows, fractions, body, head), repeatRows=1)
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),

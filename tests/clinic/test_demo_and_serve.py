@@ -49,6 +49,7 @@ def test_ktrd_demo_command_seeds_a_fresh_data_dir_once(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     body = json.loads(done.stdout)
     assert body["created"] is True and body["counts"]["patients"] == 4
+    assert "patient 4 of 4" in done.stderr  # seeding progress on standard error, never in the JSON
     assert {login["role"] for login in body["logins"]} == set(ROLES)
     assert (tmp_path / "ktrd.sqlite3").exists()
     again = subprocess.run(cmd, env=_env(tmp_path), capture_output=True, text=True, timeout=300, check=False)
@@ -100,3 +101,59 @@ def test_demo_clinic_shows_an_overridden_contraindication_and_an_overridden_dose
     assert not Session.objects.filter(dosed_at__isnull=False).exclude(status="signed").exists()
     record = RemsRecord.objects.first()
     assert record is not None and record.fields["contact"]["hcp_email"] == "demo-nurse@example.org"
+
+
+def _phq9_report(patient: Patient):  # type: ignore[no-untyped-def]
+    from ketamine_trd.clinic.measurement import trajectory
+    from ketamine_trd.clinic.measurement.models import Assessment
+
+    rows = list(Assessment.objects.filter(patient=patient, instrument_id="phq9", total__isnull=False)
+                .order_by("administered_at", "id").values_list("administered_at", "total"))  # fmt: skip
+    doses = trajectory.dose_records(patient)
+    return rows, doses, trajectory.evaluate("phq9", rows, doses, zone=trajectory.clinic_zone(patient))
+
+
+def test_demo_clinic_runs_in_new_york_and_books_at_local_hours(db) -> None:  # type: ignore[no-untyped-def]
+    import zoneinfo
+
+    from ketamine_trd.clinic.accounts.models import Clinic
+    from ketamine_trd.clinic.measurement.models import Assessment
+
+    seen: list[tuple[int, int]] = []
+    ensure_demo_clinic(seed=7, patients=10, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(n, 10) for n in range(1, 11)]
+    clinic = Clinic.objects.get(slug="demo")
+    assert clinic.time_zone == "America/New_York"
+    zone = zoneinfo.ZoneInfo(clinic.time_zone)
+    doses = Session.objects.filter(dose_given_at__isnull=False).values_list("dose_given_at", flat=True)
+    assert doses and all(9 <= at.astimezone(zone).hour < 12 for at in doses)  # the clinic's morning, not UTC's
+    scores = Assessment.objects.values_list("administered_at", flat=True)
+    assert scores and all(at.astimezone(zone).strftime("%H:%M") == "08:45" for at in scores)
+
+
+@pytest.mark.slow
+def test_demo_outcomes_follow_the_core_on_the_demo_scores(db) -> None:  # type: ignore[no-untyped-def]
+    ensure_demo_clinic(seed=20260301, patients=50)
+    courses = list(Course.objects.select_related("patient__clinic").filter(sessions__dose_given_at__isnull=False)
+                   .distinct())  # fmt: skip
+    ended = [c for c in courses if c.phase == "ended"]
+    assert courses and ended
+    for course in courses:
+        rows, doses, report = _phq9_report(course.patient)
+        if not rows or not doses:
+            continue
+        first_dose = doses[0][0]
+        before = [total for at, total in rows if at <= first_dose]
+        assert before, f"patient {course.patient_id}: no score before the first dose"
+        assert report is not None and report.baseline == float(before[-1])  # the last score before the first dose
+        assert report.baseline == float(rows[0][1])  # and it is the first score of the course
+    claims = 0
+    for course in ended:
+        _, _, report = _phq9_report(course.patient)
+        sustained = report is not None and report.remission and any(
+            e.type == "sustained_remission" for e in report.events
+        )
+        assert ("sustained remission" in course.end_reason) == sustained, (course.patient_id, course.end_reason)
+        claims += sustained
+    reasons = {c.end_reason for c in ended}
+    assert claims >= 1 and len(reasons) >= 2  # the demo shows both kinds of ending, each as its scores say

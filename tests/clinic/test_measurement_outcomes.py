@@ -111,3 +111,29 @@ def test_screens_due_and_safety_signals_reach_the_worklist_once(nurse: Any, pati
     signals = [a for a in raised if a.kind == AlertKind.SAFETY_SIGNAL]
     assert [a.data["type"] for a in signals] == ["dose_escalation_without_reason"]
     assert refresh.refresh_patient_alerts(nurse, patient, now=NOW) == []
+
+
+def test_outcomes_use_the_clinics_calendar_and_a_pre_dose_baseline(nurse: Any, clinic: Any) -> None:
+    import zoneinfo
+
+    from tests.clinic.test_measurement_builders import phq9
+
+    clinic.time_zone = "America/New_York"
+    clinic.save()
+    ny = zoneinfo.ZoneInfo("America/New_York")
+    person = make_patient(clinic)
+    dose_at = dt.datetime(2026, 2, 2, 9, 0, tzinfo=ny)
+    course = make_course(person, phase="induction", start_date=dose_at.date())
+    make_session(course, scheduled_at=dose_at, status="signed", dose_given_at=dose_at, dose_mg=56)
+    for at, answers in (
+        (dt.datetime(2026, 2, 2, 8, 45, tzinfo=ny), phq9(3, 3, 2, 2, 2, 2, 2, 2, 0)),  # 18, before the dose
+        (dt.datetime(2026, 2, 2, 17, 0, tzinfo=ny), phq9(2, 2, 1, 1, 1, 1, 1, 1, 0)),  # 10, that afternoon
+        (dt.datetime(2026, 2, 3, 20, 30, tzinfo=ny), phq9(1, 1, 1, 1, 1, 1, 1, 1, 0)),  # 8: day 2 in New York
+    ):  # (the last is 2026-02-04 01:30 in UTC: day 3 on UTC's calendar)
+        services.record_assessment(nurse, person.pk, "phq9", answers, administered_at=at, now=NOW)
+    traj = trajectory.build_trajectory(nurse, person, "phq9")
+    assert traj.baseline == 18  # the morning score, not the post-dose afternoon one
+    kinds = {e.kind: e.on for e in traj.events}
+    assert kinds.get("early_response") == dt.date(2026, 2, 3)  # day 2 of the course on the clinic's calendar
+    xs = trajectory.plotly_figure(traj)["data"][0]["x"]
+    assert xs[0] == "2026-02-02T08:45:00-05:00"  # the chart shows the clinic's clock

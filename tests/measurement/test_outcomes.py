@@ -177,6 +177,27 @@ def test_baseline_is_the_last_score_before_the_first_dose() -> None:
     assert report.baseline == 32 and report.baseline_date == day(-3) and report.response
 
 
+def test_a_same_day_score_after_the_first_dose_is_not_the_baseline() -> None:
+    dose_at = dt.datetime(2026, 1, 5, 14, 0, tzinfo=dt.UTC)
+    morning, evening = dose_at - dt.timedelta(minutes=15), dose_at + dt.timedelta(hours=6)
+    scores = [Assessment(D0, 17, "phq9", at=morning), Assessment(D0, 7, "phq9", at=evening),
+              Assessment(day(14), 8, "phq9")]  # fmt: skip
+    report = evaluate_outcomes(scores, [DoseRecord(D0, 56, "induction", at=dose_at)], "phq9")
+    assert report.baseline == 17 and report.response  # the morning score, not the evening one
+    only_evening = evaluate_outcomes(scores[1:], [DoseRecord(D0, 56, "induction", at=dose_at)], "phq9")
+    assert only_evening.baseline is None  # taken after the first dose: no baseline, never a guessed one
+    without_times = evaluate_outcomes([Assessment(D0, 17, "phq9"), Assessment(D0, 7, "phq9")], [DoseRecord(D0)],
+                                      "phq9")  # fmt: skip
+    assert without_times.baseline == 7  # dates only: the last score of the day counts (baseline_same_day)
+
+
+def test_a_moment_without_a_time_zone_is_refused() -> None:
+    with pytest.raises(InputError, match="assessment.at"):
+        Assessment(D0, 17, "phq9", at=dt.datetime(2026, 1, 5, 9, 0))
+    with pytest.raises(InputError, match="dose.at"):
+        DoseRecord(D0, at=dt.datetime(2026, 1, 5, 9, 0))
+
+
 def test_single_post_dose_score() -> None:
     report = evaluate_outcomes(madrs((-1, 30), (7, 14)), INDUCTION, "madrs")
     assert report.response and types(report) == ["response"]

@@ -19,19 +19,30 @@ import re
 from typing import Any
 from xml.sax.saxutils import escape
 
-__all__ = ["markup_text", "paragraph"]
+__all__ = ["markup_text", "paragraph", "strip_controls"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _QUOTES = {'"': "&quot;", "'": "&#x27;"}
 
 
+def strip_controls(value: str) -> str:
+    """``value`` without the control characters (and lone surrogates) that the parser refuses."""
+    return _CONTROL.sub("", value)
+
+
 def markup_text(value: Any) -> str:
     """``value`` as text that reportlab's paragraph parser draws literally."""
-    return escape(_CONTROL.sub("", str(value)), _QUOTES)
+    return escape(strip_controls(str(value)), _QUOTES)
 
 
 def paragraph(value: Any, style: Any) -> Any:
-    """A reportlab ``Paragraph`` showing ``value`` as plain text (escaped with :func:`markup_text`)."""
+    """A reportlab ``Paragraph`` showing ``value`` as plain text, wrapped at spaces to the width it is given.
+
+    Escaped with :func:`markup_text`, in the Unicode fonts of :mod:`ketamine_trd.clinic.pdf_fonts` (runs that only
+    the fallback font draws are tagged with it; characters no font draws are named in words, never boxes).
+    """
     from reportlab.platypus import Paragraph
 
-    return Paragraph(markup_text(value), style)
+    from ketamine_trd.clinic.pdf_fonts import drawable_markup
+
+    return Paragraph(drawable_markup(value), style)

@@ -123,7 +123,7 @@ class OutcomeConfig:
 
     - ``baseline_window_days``: how far before the first dose a score may serve as baseline
       (platform-defined); ``baseline_same_day``: a score on the day of the first dose counts as
-      pre-dose baseline (platform-defined).
+      pre-dose baseline (platform-defined), unless both moments are known and it was taken after the dose.
     - ``response_fraction``: response is a reduction of at least this fraction (0.5, cochrane-cd011612).
     - ``early_response_day``: day of the course (day 1 = first dose) for early response (2, turkoz-2021).
     - ``sustained_consecutive``: consecutive assessments for sustained remission

@@ -47,6 +47,11 @@ def _check_date(field: str, value: object) -> None:
         raise InputError(field, value, "a date (datetime.date, ISO 8601 in files)")
 
 
+def _check_moment(field: str, value: object) -> None:
+    if value is not None and (not isinstance(value, dt.datetime) or value.utcoffset() is None):
+        raise InputError(field, value, "a date and time with a time zone (or none)")
+
+
 def _number(field: str, value: object, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise InputError(field, value, f"a number from {low:g} to {high:g}")
@@ -58,16 +63,26 @@ def _number(field: str, value: object, low: float, high: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
-    """One dated total of one instrument; the total must lie in the instrument's range."""
+    """One dated total of one instrument; the total must lie in the instrument's range.
+
+    ``date`` is the day on the clinic's calendar; ``at`` (optional, time-zone aware) is the moment it was taken,
+    which tells a same-day baseline taken before the first dose from a score taken after it.
+
+    >>> morning = dt.datetime(2026, 1, 5, 8, 45, tzinfo=dt.UTC)
+    >>> Assessment(dt.date(2026, 1, 5), 17, "phq9", at=morning).at.hour
+    8
+    """
 
     date: dt.date
     total: float
     instrument: str
+    at: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         from ketamine_trd.clinical import instruments
 
         _check_date("assessment.date", self.date)
+        _check_moment("assessment.at", self.at)
         inst = instruments.get(self.instrument)
         span = inst.total_range
         if span is None:
@@ -81,7 +96,8 @@ class DoseRecord:
 
     ``phase`` is ``induction`` or ``maintenance`` (None if not recorded); ``escalation_reason``
     explains a dose higher than the previous one; ``early_request`` marks a session the patient
-    asked to bring forward; pre-dose blood pressure in mmHg.
+    asked to bring forward; pre-dose blood pressure in mmHg; ``at`` (optional, time-zone aware) the moment
+    the dose was given.
     """
 
     date: dt.date
@@ -91,9 +107,11 @@ class DoseRecord:
     early_request: bool = False
     predose_systolic_mmhg: float | None = None
     predose_diastolic_mmhg: float | None = None
+    at: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         _check_date("dose.date", self.date)
+        _check_moment("dose.at", self.at)
         if self.dose_mg is not None:
             object.__setattr__(self, "dose_mg", _number("dose.dose_mg", self.dose_mg, 0, 10_000))
         if self.phase is not None and self.phase not in PHASES:

@@ -104,21 +104,31 @@ class OutcomeReport:
         }
 
 
+def _before_dose(score: Assessment, first_dose: dt.date, dose_at: dt.datetime | None, config: OutcomeConfig) -> bool:
+    """Whether ``score`` was taken before the first dose: an earlier day, or the same day (``baseline_same_day``)
+    and, where both moments are known, not after the dose."""
+    if score.date < first_dose:
+        return True
+    if score.date != first_dose or not config.baseline_same_day:
+        return False
+    return score.at is None or dose_at is None or score.at <= dose_at
+
+
 def _baseline(
-    scores: Sequence[Assessment], first_dose: dt.date | None, config: OutcomeConfig, notes: list[str]
+    scores: Sequence[Assessment],
+    first_dose: dt.date | None,
+    config: OutcomeConfig,
+    notes: list[str],
+    dose_at: dt.datetime | None = None,
 ) -> tuple[Assessment | None, list[Assessment]]:
-    """The baseline score and the scores after it (post-baseline, in date order)."""
+    """The baseline (the last score up to the first dose, within the window) and the scores after it."""
     if first_dose is None:
         if scores:
             notes.append("No doses given: the first assessment is used as baseline.")
             return scores[0], list(scores[1:])
         return None, []
     earliest = first_dose - dt.timedelta(days=config.baseline_window_days)
-    before = [
-        s
-        for s in scores
-        if earliest <= s.date and (s.date < first_dose or (config.baseline_same_day and s.date == first_dose))
-    ]
+    before = [s for s in scores if earliest <= s.date and _before_dose(s, first_dose, dose_at, config)]
     base = before[-1] if before else None
     if base is None:
         notes.append(
@@ -298,7 +308,10 @@ def _check_inputs(
     for n, d in enumerate(dose_list):
         if not isinstance(d, DoseRecord):
             raise InputError(f"doses[{n}]", type(d).__name__, "a DoseRecord")
-    return sorted(scores, key=lambda s: s.date), sorted(dose_list, key=lambda d: d.date)
+    def order(item: Assessment | DoseRecord) -> tuple[dt.date, float]:  # within a day, by the moment where known
+        return item.date, item.at.timestamp() if item.at is not None else float("-inf")
+
+    return sorted(scores, key=order), sorted(dose_list, key=order)
 
 
 def _sessions_until(doses: Sequence[DoseRecord], date: dt.date) -> int:
@@ -357,7 +370,7 @@ def evaluate_outcomes(
     if relapse is None:
         notes.append(f"No published score-based relapse rule for {inst.name}: only recorded relapse events count.")
     first_dose = dose_list[0].date if dose_list else None
-    base, post = _baseline(scores, first_dose, cfg, notes)
+    base, post = _baseline(scores, first_dose, cfg, notes, dose_list[0].at if dose_list else None)
     baseline = base.total if base else None
     walker = _Walker(inst.id, baseline, first_dose, cfg, remission, relapse)
     recorded = sorted(relapse_events, key=lambda e: e.date)
@@ -410,7 +423,7 @@ def _trend_only(
 ) -> OutcomeReport:
     """For scales where a higher total is better (MoCA, MOAA/S): baseline, latest and change only."""
     notes = [f"{name} is not a symptom scale: response, remission and relapse do not apply; change only."]
-    base, _ = _baseline(scores, doses[0].date if doses else None, cfg, notes)
+    base, _ = _baseline(scores, doses[0].date if doses else None, cfg, notes, doses[0].at if doses else None)
     latest = scores[-1] if scores else None
     change = latest.total - base.total if (base and latest and latest is not base) else None
     pct = round(change / base.total * 100, 1) if change is not None and base and base.total else None

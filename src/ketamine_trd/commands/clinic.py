@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from ketamine_trd.commands._output import console, emit
+from ketamine_trd.commands._output import console, emit, err_console
 
 HOST = typer.Option("127.0.0.1", "--host", help="Address to listen on.")
 PORT = typer.Option(8000, "--port", help="TCP port.")
@@ -22,6 +23,35 @@ DATA_DIR = typer.Option(
 def _url(host: str, port: int) -> str:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # nosec B104 - shown, not bound
     return f"http://{shown}:{port}/"
+
+
+class SeedingProgress:
+    """Shows the demo seeding on standard error: a Rich progress bar on a terminal, a plain line every tenth
+    patient otherwise (a log or a pipe), so that a minute of seeding is never a silent minute."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._task: Any = None
+        self._started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not err_console.is_terminal:
+            if done == 1 or done % 10 == 0 or done == total:
+                err_console.print(f"Seeding the synthetic demo clinic: patient {done} of {total} "
+                                  f"({time.monotonic() - self._started:.0f} s)")  # fmt: skip
+            return
+        if self._bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("patients"), TimeElapsedColumn(), console=err_console)  # fmt: skip
+            self._bar.start()
+            self._task = self._bar.add_task("Seeding the synthetic demo clinic", total=total)
+        self._bar.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 def _render_demo(data: dict[str, Any]) -> None:
@@ -77,12 +107,17 @@ def register(app: typer.Typer) -> None:
         from ketamine_trd.clinic import runner
 
         runner.check_port(port)
-        folder = runner.prepare(data_dir, demo=True)
+        with err_console.status("Preparing the data folder (database tables, static files)..."):
+            folder = runner.prepare(data_dir, demo=True)
         if not no_serve:
             runner.check_proxy_trust()
         from ketamine_trd.clinic import demo
 
-        result = demo.ensure_demo_clinic(seed=seed, patients=patients)
+        progress = SeedingProgress()
+        try:
+            result = demo.ensure_demo_clinic(seed=seed, patients=patients, progress=progress)
+        finally:
+            progress.close()
         data = {
             "data_dir": str(folder),
             "created": result.created,

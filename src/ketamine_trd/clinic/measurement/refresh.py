@@ -43,7 +43,7 @@ def refresh_patient_alerts(
                 .order_by("administered_at", "id")
                 .values_list("administered_at", "total")
             )
-            report = trajectory.evaluate(instrument_id, rows, doses)
+            report = trajectory.evaluate(instrument_id, rows, doses, zone=trajectory.clinic_zone(patient))
             for event in report.events if report else ():
                 if event.type not in OUTCOME_ALERTS:
                     continue

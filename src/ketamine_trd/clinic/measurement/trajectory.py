@@ -8,6 +8,7 @@ matplotlib chart of the progress report and the API. It never compares scores wi
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -45,7 +46,7 @@ class EventView:
 
 @dataclass(frozen=True, slots=True)
 class Trajectory:
-    """Display-ready trajectory of one patient on one instrument (dates in UTC; doses in mg)."""
+    """Display-ready trajectory of one patient on one instrument (times in the clinic's zone; doses in mg)."""
 
     instrument_id: str
     instrument_name: str
@@ -110,17 +111,36 @@ def dose_records(patient: Any) -> list[tuple[dt.datetime, Decimal | None, str]]:
     return [(at, mg, phase) for at, mg, phase in rows if at is not None]
 
 
+def clinic_zone(patient: Any) -> zoneinfo.ZoneInfo:
+    """The patient's clinic's time zone (UTC where none is set)."""
+    try:
+        return zoneinfo.ZoneInfo(patient.clinic.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
 def evaluate(
-    instrument_id: str, rows: list[tuple[dt.datetime, Any]], doses: list[Any]
+    instrument_id: str, rows: list[tuple[dt.datetime, Any]], doses: list[Any], *, zone: dt.tzinfo = dt.UTC
 ) -> outcomes.OutcomeReport | None:
-    """The core's outcome report for these rows, or None where the instrument has no trendable total."""
+    """The core's outcome report for these rows, or None where the instrument has no trendable total.
+
+    Each score and dose is dated on the clinic's calendar (``zone``), never UTC's, so an evening score in New York
+    is not moved to the next day, and carries its moment, so that the baseline is the last score taken before the
+    first dose (a score later on the day of the first dose is not a baseline).
+    """
     instrument = instruments.get(instrument_id)
     if not rows or instrument.total_range is None or not instrument.higher_is_worse:
         return None
+
+    def day(at: dt.datetime) -> dt.date:
+        return at.astimezone(zone).date()
+
     return outcomes.evaluate_outcomes(
-        [outcomes.Assessment(at.date(), float(total), instrument.id) for at, total in rows if total is not None],
+        [outcomes.Assessment(day(at), float(total), instrument.id, at=at) for at, total in rows if total is not None],
         [
-            outcomes.DoseRecord(at.date(), _number(mg), phase if phase in ("induction", "maintenance") else None)
+            outcomes.DoseRecord(
+                day(at), _number(mg), phase if phase in ("induction", "maintenance") else None, at=at
+            )
             for at, mg, phase in doses
         ],
         instrument.id,
@@ -140,14 +160,15 @@ def build_trajectory(actor: Actor, patient: Any, instrument_id: str, *, audit: b
     doses = dose_records(patient)
     if audit:
         record(actor, "read", object_type="trajectory", object_id=instrument.id, patient_id=patient.pk)
-    report = evaluate(instrument.id, rows, doses)
+    zone = clinic_zone(patient)
+    report = evaluate(instrument.id, rows, doses, zone=zone)
     span = instrument.total_range
     return Trajectory(
         instrument_id=instrument.id,
         instrument_name=instrument.name,
         max_total=float(span[1]) if span else None,
-        points=tuple((at, float(total)) for at, total in rows),
-        doses=tuple((at, _number(mg)) for at, mg, _ in doses),
+        points=tuple((at.astimezone(zone), float(total)) for at, total in rows),  # charts show the clinic's clock
+        doses=tuple((at.astimezone(zone), _number(mg)) for at, mg, _ in doses),
         baseline=report.baseline if report else None,
         response_threshold=report.response_threshold if report else None,
         remission_threshold=report.remission_threshold if report else None,

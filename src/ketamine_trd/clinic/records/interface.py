@@ -20,6 +20,7 @@ from ketamine_trd.clinic.records.models import (
     VitalSign,
 )
 from ketamine_trd.clinic.records.services._scope import patient_for
+from ketamine_trd.clinic.records.services.session_findings import SessionEvents, session_critical_events
 
 __all__ = [
     "Course",
@@ -29,7 +30,9 @@ __all__ = [
     "RemsRecord",
     "RemsStatus",
     "Session",
+    "SessionEvents",
     "SessionStatus",
     "VitalSign",
     "patient_for",
+    "session_critical_events",
 ]

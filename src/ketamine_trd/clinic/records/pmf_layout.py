@@ -17,10 +17,23 @@ def _yn(value: Any) -> str:
     return {True: "Yes", False: "No"}.get(value, "not answered")
 
 
+def _local(moment: Any) -> str:
+    """A stored ISO time as the clinic's local time (the zone the request activated), e.g. 2026-03-02 09:40 EST."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    try:
+        at = timezone.localtime(dt.datetime.fromisoformat(str(moment)))
+    except (TypeError, ValueError):
+        return str(moment)
+    return f"{at:%Y-%m-%d %H:%M} {at.tzname()}"
+
+
 def _bp(value: Any) -> str:
     if not value:
         return "not recorded"
-    return f"{value['systolic_mmhg']}/{value['diastolic_mmhg']} mmHg at {value['taken_at']}"
+    return f"{value['systolic_mmhg']}/{value['diastolic_mmhg']} mmHg at {_local(value['taken_at'])}"
 
 
 def _or(value: Any, missing: str, suffix: str = "") -> str:
@@ -73,25 +86,28 @@ def pmf_sections(f: dict[str, Any]) -> list[tuple[str, Rows]]:
 
 
 def pmf_pdf(title: str, sections: list[tuple[str, Rows]], footer: str) -> bytes:
-    """The sections as a one-to-two page PDF (reportlab)."""
+    """The sections as a one-to-two page PDF (reportlab) in the Unicode fonts of ``clinic.pdf_fonts``."""
     from io import BytesIO
 
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-    styles = getSampleStyleSheet()
+    from ketamine_trd.clinic.pdf_fonts import has_unprintable, styles, unprintable_note
+
+    sheet = styles()
     out = BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, title=title, leftMargin=40, rightMargin=40, topMargin=40, bottomMargin=40)
-    story: list[Any] = [paragraph(title, styles["Title"])]
+    story: list[Any] = [paragraph(title, sheet["Title"])]
     for heading, rows in sections:
-        story += [Spacer(1, 6), paragraph(heading, styles["Heading3"])]
-        # every label and value is escaped: names, lot numbers and free text are stored values
-        cells = [[paragraph(label, styles["BodyText"]), paragraph(value, styles["BodyText"])] for label, value in rows]
-        grid = Table(cells, colWidths=[210, 300])
+        story += [Spacer(1, 6), paragraph(heading, sheet["Heading3"])]
+        # every label and value is escaped: names, lot numbers and free text are stored values; each cell wraps
+        cells = [[paragraph(label, sheet["BodyText"]), paragraph(value, sheet["BodyText"])] for label, value in rows]
+        grid = Table(cells, colWidths=[210, 305])
         grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(grid)
-    story += [Spacer(1, 10), paragraph(footer, styles["Italic"])]
+    if any(has_unprintable(value) for _, rows in sections for _, value in rows):
+        story += [Spacer(1, 8), paragraph(unprintable_note(), sheet["BodyText"])]
+    story += [Spacer(1, 10), paragraph(footer, sheet["Italic"])]
     doc.build(story)
     return out.getvalue()

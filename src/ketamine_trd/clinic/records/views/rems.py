@@ -7,6 +7,7 @@ import csv
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from ketamine_trd.clinic.access import authorized, can
@@ -16,6 +17,7 @@ from ketamine_trd.clinic.records.pmf_layout import pmf_pdf, pmf_sections
 from ketamine_trd.clinic.records.services import rems
 from ketamine_trd.clinic.records.services.rems import CSV_COLUMNS
 from ketamine_trd.clinic.records.views._edge import now
+from ketamine_trd.clinical.labels import label
 from ketamine_trd.errors import InputError
 
 
@@ -73,10 +75,11 @@ def rems_submitted(request: HttpRequest, record_id: int) -> HttpResponse:
 @authorized("rems.export")
 def rems_pdf(request: HttpRequest, record_id: int) -> HttpResponse:
     row, status, problems = rems.get_record(request, record_id, now=now(), action="export")
-    missing = "; ".join(p.field for p in problems) or "none"
+    missing = "; ".join(p.reason for p in problems) or "none"
+    due = timezone.localtime(row.due_at)  # the clinic's zone (activated by the middleware)
     footer = (
-        f"Form version {row.form_version}; status {status}; due {row.due_at:%Y-%m-%d %H:%M} UTC; missing or out of "
-        f"rule: {missing}. Fields per the SPRAVATO REMS Patient Monitoring Form (S8, S9)."
+        f"Form version {row.form_version}; {label('rems_status', status)}; due {due:%Y-%m-%d %H:%M} {due.tzname()}; "
+        f"missing or out of rule: {missing}. Fields per the SPRAVATO REMS Patient Monitoring Form (S8, S9)."
     )
     body = pmf_pdf("SPRAVATO REMS Patient Monitoring Form record", pmf_sections(row.fields), footer)
     response = HttpResponse(body, content_type="application/pdf")

@@ -125,7 +125,7 @@ def test_demo_clinic_runs_in_new_york_and_books_at_local_hours(db) -> None:  # t
     clinic = Clinic.objects.get(slug="demo")
     assert clinic.time_zone == "America/New_York"
     zone = zoneinfo.ZoneInfo(clinic.time_zone)
-    doses = Session.objects.filter(dose_given_at__isnull=False).values_list("dose_given_at", flat=True)
+    doses = Session.objects.filter(dosed_at__isnull=False).values_list("dosed_at", flat=True)
     assert doses and all(9 <= at.astimezone(zone).hour < 12 for at in doses)  # the clinic's morning, not UTC's
     scores = Assessment.objects.values_list("administered_at", flat=True)
     assert scores and all(at.astimezone(zone).strftime("%H:%M") == "08:45" for at in scores)
@@ -134,7 +134,7 @@ def test_demo_clinic_runs_in_new_york_and_books_at_local_hours(db) -> None:  # t
 @pytest.mark.slow
 def test_demo_outcomes_follow_the_core_on_the_demo_scores(db) -> None:  # type: ignore[no-untyped-def]
     ensure_demo_clinic(seed=20260301, patients=50)
-    courses = list(Course.objects.select_related("patient__clinic").filter(sessions__dose_given_at__isnull=False)
+    courses = list(Course.objects.select_related("patient__clinic").filter(sessions__dosed_at__isnull=False)
                    .distinct())  # fmt: skip
     ended = [c for c in courses if c.phase == "ended"]
     assert courses and ended

@@ -124,7 +124,7 @@ def test_outcomes_use_the_clinics_calendar_and_a_pre_dose_baseline(nurse: Any, c
     person = make_patient(clinic)
     dose_at = dt.datetime(2026, 2, 2, 9, 0, tzinfo=ny)
     course = make_course(person, phase="induction", start_date=dose_at.date())
-    make_session(course, scheduled_at=dose_at, status="signed", dose_given_at=dose_at, dose_mg=56)
+    make_session(course, scheduled_at=dose_at, status="signed", dosed_at=dose_at, dose_mg=56)
     for at, answers in (
         (dt.datetime(2026, 2, 2, 8, 45, tzinfo=ny), phq9(3, 3, 2, 2, 2, 2, 2, 2, 0)),  # 18, before the dose
         (dt.datetime(2026, 2, 2, 17, 0, tzinfo=ny), phq9(2, 2, 1, 1, 1, 1, 1, 1, 0)),  # 10, that afternoon

@@ -155,7 +155,7 @@ def test_progress_report_lists_each_sessions_critical_events_and_wraps_text(peop
 def test_a_session_without_findings_says_so(people) -> None:  # type: ignore[no-untyped-def]
     patient = make_patient(people.clinic, given_name="Ari", family_name="Calm")
     _signed(people, patient, timezone.now().replace(microsecond=0) - dt.timedelta(days=1, hours=3))
-    assert Session.objects.filter(patient=patient, dose_given_at__isnull=False).count() == 1
+    assert Session.objects.filter(patient=patient, dosed_at__isnull=False).count() == 1
     text = re.sub(r"\s+", " ", pdf_text(people.client("nurse").get(f"/patients/{patient.pk}/progress-report.pdf")
                                        .content))  # fmt: skip
     assert "Session safety events" in text and "No critical event." in text

@@ -44,8 +44,8 @@ def _adverse_event_text(event: Any) -> str:
 def _findings(session: Session, now: dt.datetime) -> tuple[tuple[AlertLevel, str], ...]:
     vitals, ratings = list(session.vitals.all()), list(session.ratings.all())
     events = list(session.adverse_events.all())
-    assert session.dose_given_at is not None  # nosec B101 - the query keeps dosed sessions only
-    on = session.dose_given_at.date()
+    assert session.dosed_at is not None  # nosec B101 - the query keeps dosed sessions only
+    on = session.dosed_at.date()
     at = min(now, session.monitoring_completed_at) if session.monitoring_completed_at else now
     found: list[tuple[AlertLevel, str]] = []
     try:
@@ -64,13 +64,13 @@ def _findings(session: Session, now: dt.datetime) -> tuple[tuple[AlertLevel, str
 def session_critical_events(patient: Any, *, now: dt.datetime) -> list[SessionEvents]:
     """The patient's dosed sessions in time order, each with its findings (the caller reads and audits)."""
     rows = (
-        Session.objects.filter(patient=patient, dose_given_at__isnull=False)
+        Session.objects.filter(patient=patient, dosed_at__isnull=False)
         .select_related("course")
         .prefetch_related("vitals", "ratings", "adverse_events")
-        .order_by("dose_given_at", "id")
+        .order_by("dosed_at", "id")
     )
     return [
-        SessionEvents(s.pk, s.dose_given_at, s.course.product, _findings(s, now))
+        SessionEvents(s.pk, s.dosed_at, s.course.product, _findings(s, now))
         for s in rows
-        if s.dose_given_at is not None
+        if s.dosed_at is not None
     ]

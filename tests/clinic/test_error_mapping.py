@@ -49,7 +49,7 @@ def test_no_view_maps_the_error_tree_by_hand() -> None:
 def test_a_record_of_another_clinic_and_a_refused_role_are_404_and_403_pages(people: Any) -> None:
     foreign = make_patient(people.outsider.clinic)
     page = people.client("nurse").get(f"/patients/{foreign.pk}/")
-    assert page.status_code == 404 and "Not found" in page.content.decode()
+    assert page.status_code == 404 and "Page not found" in page.content.decode()
     own = make_patient(people.clinic)
     refused = people.client("front_desk").get(f"/patients/{own.pk}/courses/new/")
     assert refused.status_code == 403 and "Not allowed" in refused.content.decode()

@@ -21,7 +21,7 @@ from ketamine_trd.clinic import pdf_fonts
 from ketamine_trd.clinic.records.models import Session
 from ketamine_trd.clinic.records.services import session_writes, signing
 from ketamine_trd.clinic.records.services.session_writes import EventInput, VitalsInput
-from tests.clinic.builders import make_course, make_patient, make_session
+from tests.clinic.builders import make_patient, make_session, make_treated_course
 from tests.clinic.test_sessions import _chart_complete_esketamine_session
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -61,7 +61,7 @@ def _signed(people, patient, t0: dt.datetime, *, unwell: bool = False):  # type:
     people.clinic.save()
     people.prescriber.email = "p@example.org"
     people.prescriber.save()
-    session = make_session(make_course(patient), scheduled_at=t0 - dt.timedelta(minutes=30))
+    session = make_session(make_treated_course(patient, people.prescriber), scheduled_at=t0 - dt.timedelta(minutes=30))
     _chart_complete_esketamine_session(people, session, t0)
     if unwell:  # the walk's day: SpO2 91 % and BP 185/112 at 40 minutes, a sudden severe headache
         now = t0 + dt.timedelta(hours=2, minutes=10)

@@ -58,11 +58,14 @@ def test_405_on_a_post_only_address_is_a_page_with_a_link_to_its_form(people: An
     from tests.clinic.builders import make_course, make_session
 
     session = make_session(make_course(patient))
-    response = people.client("nurse").get(f"/sessions/{session.pk}/vitals/")
+    response = people.client("nurse").get(f"/courses/{session.course_id}/phase/")
     body = response.content.decode()
     assert response.status_code == 405 and response["Allow"] == "POST"
     assert _is_layout_page(body) and "takes a submitted form" in body
-    assert f'href="/sessions/{session.pk}/"' in body  # the page this form belongs to
+    assert f'href="/courses/{session.course_id}/"' in body  # the page this form belongs to
+    # the chart's older per-part address opens that part's step instead (a bookmark, a login's next)
+    step = people.client("nurse").get(f"/sessions/{session.pk}/vitals/")
+    assert step.status_code == 302 and step["Location"] == f"/sessions/{session.pk}/?step=monitoring"
 
 
 def test_405_keeps_a_page_body_that_a_view_wrote(rf: Any) -> None:

@@ -49,7 +49,12 @@ def refused(request: HttpRequest, error: KtrdError) -> HttpResponseBase:
     status = http_status_for(error)
     if _is_api(request):
         return JsonResponse(error_body(error), status=status)
-    context = {"heading": _HEADINGS.get(status, "Not done"), "message": str(error)}
+    from ketamine_trd.clinic import site_pages
+
+    if status in (403, 404):  # the site's own pages: plain words, never the rule's action code or a record id
+        return site_pages.error_page(request, status)
+    context = {"heading": _HEADINGS.get(status, "Not done"), "message": str(error),
+               "page_before": site_pages.page_before(request)}  # fmt: skip
     return TemplateResponse(request, "errors/refused.html", context, status=status).render()
 
 

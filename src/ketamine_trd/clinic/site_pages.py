@@ -60,7 +60,7 @@ def _page_above(path: str) -> str | None:
     return trimmed.rsplit("/", 1)[0] + "/"
 
 
-def _page_before(request: HttpRequest) -> str | None:
+def page_before(request: HttpRequest) -> str | None:
     """The previous page of this site (the Referer, same host only; a ``javascript:`` link would break the CSP)."""
     referer = urlparse(request.META.get("HTTP_REFERER", ""))
     if referer.netloc != request.get_host() or not referer.path or referer.path == request.path:
@@ -73,7 +73,7 @@ def error_page(request: HttpRequest, status: int, words: tuple[str, str] | None 
     heading, message = words or PAGES[status]
     if _is_api(request):
         return JsonResponse({"error": _API_ERRORS[status], "message": message}, status=status)
-    context = {"status": status, "heading": heading, "message": message, "page_before": _page_before(request),
+    context = {"status": status, "heading": heading, "message": message, "page_before": page_before(request),
                "page_above": _page_above(request.path) if status == 405 else None}  # fmt: skip
     body = render_to_string("errors/status.html", context, request=request)
     return HttpResponse(body, status=status)

@@ -5,6 +5,7 @@ The API's assessment and acknowledgement schemas and the acknowledgement form ar
 of the engine's (``clinical.instruments``) and its answers are checked by that instrument's definition (allowed
 values, gates, missing items), so the form, the API and FHIR import refuse the same answers with the same message.
 
+>>> from ketamine_trd.errors import InputError
 >>> at = "2026-03-02T09:00:00+00:00"
 >>> AssessmentInput(instrument_id="phq9", answers={f"q{i}": 0 for i in range(1, 10)}, administered_at=at).course_id
 >>> try:

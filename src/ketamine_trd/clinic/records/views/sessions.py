@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ketamine_trd.clinic.access import authorized, can
+from ketamine_trd.clinic.access import authorize, authorized, can
 from ketamine_trd.clinic.authn import kept
 from ketamine_trd.clinic.authn.reauth import ReauthRequired, reauth_url
 from ketamine_trd.clinic.inputs import fill_blank_times
@@ -191,8 +190,7 @@ def _initial(name: str, view: sessions.ChairView, step: ChartStep) -> dict[str, 
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     """The chart, one step at a time (``?step=``); a part is saved by a POST to this same address."""
     if request.method == "POST":
-        if not can(request.user, "session.chart"):
-            raise PermissionDenied("charting needs a nurse or prescriber")
+        authorize(request, "session.chart")  # audited refusal through the error tree (403 page)
         return _record(request, session_id, request.POST.get("part", ""))
     return _chart_page(request, session_id, entries=kept.take(request, now()))
 

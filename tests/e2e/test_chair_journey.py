@@ -24,15 +24,17 @@ WIDTHS = (820, 1366, 390)
 
 
 def _session(staff: dict[str, Any], product: str, t0: dt.datetime) -> Any:
-    """A patient eligible for ``product``, a course planned by the prescriber, and a session booked at ``t0``."""
+    """A patient eligible for ``product``, a course planned by the prescriber and moved to induction (the
+    eligibility gate passed), and a session booked at ``t0``."""
     from ketamine_trd.clinic.records.services import courses
-    from tests.clinic.builders import make_eligible, make_patient, make_session
+    from tests.clinic.builders import make_eligible, make_patient, make_session, start_induction
 
     patient = make_patient(staff["prescriber"].clinic, given_name="Chair", family_name=f"Walk {product}",
                            sex="female", weight_kg=Decimal("81.6"))  # fmt: skip
     make_eligible(patient, staff["prescriber"], product)
     course = courses.plan_new_course(staff["prescriber"], patient.pk, courses.CourseInput(
         product=product, start_date=timezone.now().date()), now=timezone.now())  # fmt: skip
+    course = start_induction(course, staff["prescriber"])
     return make_session(course, scheduled_at=t0 - dt.timedelta(minutes=20))
 
 

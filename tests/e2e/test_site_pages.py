@@ -143,11 +143,11 @@ def test_error_pages_in_the_layout(browser: Any, users: dict[str, Any]) -> None:
         response = nurse.page.goto("/patients/999999/")
         assert response.status == 404 and nurse.page.locator("h1").inner_text() == "Page not found"
         nurse.shot("404")
-        response = nurse.page.goto(f"/sessions/{session.pk}/vitals/")
+        response = nurse.page.goto(f"/courses/{session.course_id}/phase/")
         assert response.status == 405
         nurse.page.get_by_role("link", name="Open the page this form belongs to").click()
         nurse.page.wait_for_load_state()
-        assert nurse.page.url.endswith(f"/sessions/{session.pk}/")
+        assert nurse.page.url.endswith(f"/courses/{session.course_id}/")
         nurse.page.go_back()
         nurse.shot("405")
         assert not nurse.csp_violations() and not researcher.csp_violations()

@@ -62,7 +62,10 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 STATIC_ROOT = DATA_DIR / "static-plain"
 WHITENOISE_USE_FINDERS = True
 """
-CHART_DRAWN = "() => document.querySelector('#trajectory-chart .main-svg') !== null"
+#: the first chart on screen: the server's inline SVG (since the chart is drawn on the server, Plotly loads only for
+#: the interactive chart) or, on an older tree, Plotly's own SVG
+CHART_DRAWN = ("() => document.querySelector('#trajectory-static svg') !== null"
+               " || document.querySelector('#trajectory-chart .main-svg') !== null")
 MEASURE = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const res = performance.getEntriesByType('resource');

@@ -349,3 +349,24 @@ def test_admin_lists_assessments_and_alerts_read_only(clinic: Any, nurse: Any, p
     assert not model_admin.has_change_permission(request, AlertModel.objects.first())
     assert not model_admin.has_delete_permission(request, AlertModel.objects.first())
     assert Assessment in admin.site._registry
+
+
+def test_the_trajectory_is_drawn_on_the_server_and_plotly_waits_to_be_asked(people) -> None:  # type: ignore[no-untyped-def]
+    """The chart shows at first paint (inline SVG, no script); Plotly's 4.8 MB load only for the interactive one."""
+    from django.utils import timezone
+
+    from ketamine_trd.clinic.measurement import services
+    from tests.clinic.builders import make_patient
+
+    patient = make_patient(people.clinic)
+    client = people.client("nurse")
+    empty = client.get(f"/patients/{patient.pk}/measurement/").content.decode()
+    assert "<svg" not in empty and "trajectory-interactive" not in empty
+    for total in (18, 9):
+        services.record_assessment(people.nurse, patient.pk, "phq9", {f"q{i}": total // 9 for i in range(1, 10)},
+                                   administered_at=None, now=timezone.now())  # fmt: skip
+    body = client.get(f"/patients/{patient.pk}/measurement/").content.decode()
+    svg = body[body.index('data-testid="trajectory-static"'):]
+    assert '<svg role="img" aria-label="PHQ-9' in svg and "<?xml" not in body and "<!DOCTYPE svg" not in body
+    assert "vendor/plotly.min.js" in body and '<script src="/static/vendor/plotly' not in body  # not loaded yet
+    assert body.count("<svg") == 1

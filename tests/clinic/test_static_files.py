@@ -79,6 +79,13 @@ def test_old_plotly_address_redirects_to_the_collected_file(collected: Path, peo
 
 def test_chart_page_names_the_hashed_bundle(collected: Path, people: Any) -> None:
     patient = make_patient(people.clinic)
+    from django.utils import timezone
+
+    from ketamine_trd.clinic.measurement import services
+
+    # a score: the page draws it at once and offers the interactive chart (Plotly loaded on request)
+    services.record_assessment(people.nurse, patient.pk, "phq9", {f"q{i}": 2 for i in range(1, 10)} | {"q9": 0},
+                               administered_at=None, now=timezone.now())  # fmt: skip
     body = people.client("nurse").get(f"/patients/{patient.pk}/measurement/").content.decode()
     assert static("vendor/plotly.min.js") in body and "/static/vendor/plotly.min.js" not in body
 

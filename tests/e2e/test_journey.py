@@ -239,10 +239,16 @@ def _measurement_steps(j: Journey, patient_id: int, today: dt.date) -> None:
     assert page.locator("[data-alert-kind='suicide_item']").count() == 1
     j.shot("alert-worklist")
 
-    # 7. see the trajectory chart (drawn by Plotly served from the installed package)
+    # 7. see the trajectory chart: the server's drawing at once, Plotly's interactive one (from the installed
+    # package's static file) on request
     page.goto(f"/patients/{patient_id}/measurement/?instrument=phq9")
+    assert page.locator("[data-testid='trajectory-static'] svg[role='img']").count() == 1
+    assert page.evaluate("typeof window.Plotly") == "undefined"  # not loaded until asked for
+    j.shot("trajectory-static")
+    page.locator("[data-testid='trajectory-interactive']").click()
     page.wait_for_selector("[data-testid='trajectory-chart'] .main-svg")
     assert page.locator("[data-testid='trajectory-chart'] .scatterlayer .trace").count() >= 1
+    assert not page.locator("[data-testid='trajectory-static']").is_visible()
     j.shot("trajectory-chart")
 
 

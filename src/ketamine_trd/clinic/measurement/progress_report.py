@@ -27,13 +27,18 @@ from ketamine_trd.clinical.alert_vocabulary import AlertKind
 from ketamine_trd.clinical.labels import label
 from ketamine_trd.errors import DependencyMissing
 
-__all__ = ["build_progress_report", "chart_png"]
+__all__ = ["build_progress_report", "chart_image", "chart_png"]
 
 SAFETY_KINDS = (AlertKind.SAFETY_SIGNAL, AlertKind.SCREEN_OVERDUE, AlertKind.SUICIDE_ITEM, AlertKind.CSSRS_RISK)
 
 
 def chart_png(traj: trajectories.Trajectory) -> bytes:
     """The trajectory as a PNG (scores, doses on a second axis, thresholds, labelled events)."""
+    return chart_image(traj, "png")
+
+
+def chart_image(traj: trajectories.Trajectory, fmt: str = "png") -> bytes:
+    """The trajectory drawn by matplotlib as ``fmt`` (``png`` for the PDF, ``svg`` for the page's first chart)."""
     try:
         import matplotlib
 
@@ -79,7 +84,8 @@ def chart_png(traj: trajectories.Trajectory) -> bytes:
     fig.autofmt_xdate()
     fig.tight_layout()
     out = io.BytesIO()
-    fig.savefig(out, format="png")
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "ktrd"}):  # text as text; stable ids
+        fig.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     return out.getvalue()
 
 

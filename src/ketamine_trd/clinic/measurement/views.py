@@ -116,6 +116,7 @@ def patient_measurement(request: HttpRequest, patient_id: int) -> HttpResponse:
         "patient": data.patient,
         "trajectory": data.trajectory,
         "figure": data.figure,
+        "chart_svg": data.chart_svg,
         "assessments": [(a, names.get(a.instrument_id, a.instrument_id)) for a in data.recent],
         "alerts": data.alerts,
         "instruments": instruments.all_instruments(),

@@ -220,7 +220,7 @@ def test_intake_to_signed_session_and_measurement(page: Any, users: dict[str, An
     j.shot("rems-record")
 
     _measurement_steps(j, patient_id, today)
-    assert len(j.passed) == 13
+    assert len(j.passed) == 14  # the measurement steps photograph the first chart and the interactive one
 
 
 def _measurement_steps(j: Journey, patient_id: int, today: dt.date) -> None:

@@ -3,8 +3,8 @@
 The chart page is a patient's measurement page (``/patients/<id>/measurement/``): the trajectory is drawn on the
 server (inline SVG) and Plotly's 4.8 MB bundle loads only when the interactive chart is asked for; the benchmark
 times both (the first chart shown, then a click and Plotly's chart drawn). One clinic is seeded with the clinic
-benchmark's seeding (``bench_clinic._seed``, through ``bench_load``'s seed script: 200 patients, 20,000 assessments; ``--quick``: 50
-and 2,000), then served twice by ``ktrd serve`` (waitress, 8 threads) from the same data folder:
+benchmark's seeding (``bench_clinic._seed``, through ``bench_load``'s seed script: 200 patients, 20,000
+assessments; ``--quick``: 50 and 2,000), then served twice by ``ktrd serve`` (waitress, 8 threads) from the same data folder:
 
 - **uncompressed**: Django's plain static storage, files served through the finders (what Plotly was before:
   4.8 MB on every first visit, no hashed name, a short cache lifetime);
@@ -258,7 +258,8 @@ def run(quick: bool) -> str:
         "## First chart page in chromium, empty cache: static files uncompressed and compressed",
         "",
         "A patient's measurement page (the trajectory drawn on the server; Plotly on request) in Debian's chromium "
-        f"at 1366x900, a fresh browser context per load (empty cache), signed in as a nurse; one clinic of {patients:,} patients and "
+        "at 1366x900, a fresh browser context per load (empty cache), signed in as a nurse; one clinic of "
+        f"{patients:,} patients and "
         f"{assessments:,} assessments served by `ktrd serve` (waitress, {THREADS} threads) in two modes from one "
         f"data folder: *uncompressed* (Django's plain storage through the finders: the Plotly bundle as it was "
         f"served before) and *compressed* (WhiteNoise's compressed manifest storage: hashed names, gzip/brotli, "

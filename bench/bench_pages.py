@@ -4,7 +4,8 @@ The chart page is a patient's measurement page (``/patients/<id>/measurement/``)
 server (inline SVG) and Plotly's 4.8 MB bundle loads only when the interactive chart is asked for; the benchmark
 times both (the first chart shown, then a click and Plotly's chart drawn). One clinic is seeded with the clinic
 benchmark's seeding (``bench_clinic._seed``, through ``bench_load``'s seed script: 200 patients, 20,000
-assessments; ``--quick``: 50 and 2,000), then served twice by ``ktrd serve`` (waitress, 8 threads) from the same data folder:
+assessments; ``--quick``: 50 and 2,000), then served twice by ``ktrd serve`` (waitress, 8 threads) from the same
+data folder:
 
 - **uncompressed**: Django's plain static storage, files served through the finders (what Plotly was before:
   4.8 MB on every first visit, no hashed name, a short cache lifetime);

@@ -226,24 +226,24 @@ class GroupCommit:
             batch, self._pending = self._pending[: self.MAX_BATCH], self._pending[self.MAX_BATCH :]
         try:
             events = run_write(lambda: _write(batch))
-        except BaseException as error:  # every waiter gets the error: its read is not answered
-            for ticket in batch:
-                ticket.error = error
-        else:
             for ticket, event in zip(batch, events, strict=True):
                 ticket.event = event
             self.commits += 1
-        with self._lock:
+        except BaseException as error:  # every waiter gets the error: its read is not answered
             for ticket in batch:
-                ticket.finished = True
-                ticket.lead = False
-                ticket.wake.set()
-            if self._pending:
-                following = self._pending[0]
-                following.lead = True
-                following.wake.set()
-            else:
-                self._leading = False
+                ticket.error = error
+        finally:  # whatever happened, the batch is finished and leadership passes on (never left stuck)
+            with self._lock:
+                for ticket in batch:
+                    ticket.finished = True
+                    ticket.lead = False
+                    ticket.wake.set()
+                if self._pending:
+                    following = self._pending[0]
+                    following.lead = True
+                    following.wake.set()
+                else:
+                    self._leading = False
 
 
 def _write(batch: Sequence[_Ticket]) -> list[AuditEvent]:

@@ -5,11 +5,13 @@ Control: HIPAA 45 CFR 164.308(a)(7) contingency plan, 164.312(c)(1) integrity (i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -164,8 +166,10 @@ def _pg_url() -> str | None:
     return url if url.startswith(("postgres://", "postgresql://")) else None
 
 
-@pytest.mark.postgres
-def test_postgres_restore_refuses_a_tampered_dump_and_keeps_the_live_database(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def _scratch_databases(*roles: str) -> Iterator[tuple[str, dict[str, str], dict[str, str]]]:
+    """New databases ``ktrd_rs_<role>_<suffix>`` on the test server: (admin url, names, urls) by role; every
+    database of this suffix (restore candidates and replaced copies included) is dropped afterwards."""
     url = _pg_url()
     if url is None:
         pytest.skip("needs DATABASE_URL (PostgreSQL), set by scripts/test")
@@ -175,14 +179,28 @@ def test_postgres_restore_refuses_a_tampered_dump_and_keeps_the_live_database(tm
 
     parsed = urlparse(url)
     suffix = secrets.token_hex(4)
-    live_name, forged_name = f"ktrd_rs_live_{suffix}", f"ktrd_rs_forged_{suffix}"
+    names = {role: f"ktrd_rs_{role}_{suffix}" for role in roles}
     admin = parsed._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
-        for name in (live_name, forged_name):
+        for name in names.values():
             conn.execute(f'CREATE DATABASE "{name}"')
-    live_url = parsed._replace(path=f"/{live_name}").geturl()
-    forged_url = parsed._replace(path=f"/{forged_name}").geturl()
     try:
+        yield admin, names, {role: parsed._replace(path=f"/{name}").geturl() for role, name in names.items()}
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"ktrd_rs_%_{suffix}%",)
+            ).fetchall()
+            for (name,) in rows:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.postgres
+def test_postgres_restore_refuses_a_tampered_dump_and_keeps_the_live_database(tmp_path: Path) -> None:
+    with _scratch_databases("live", "forged") as (admin, names, urls):
+        import psycopg
+
+        live_name, live_url, forged_url = names["live"], urls["live"], urls["forged"]
         live_env = app_env(tmp_path / "l", DATABASE_URL=live_url)
         forged_env = app_env(tmp_path / "f", DATABASE_URL=forged_url)
         seed(live_env, PASSWORD, patients=3)
@@ -217,13 +235,6 @@ def test_postgres_restore_refuses_a_tampered_dump_and_keeps_the_live_database(tm
         assert done.returncode == 0, done.stderr
         after = dump(live_env)
         assert after["chain_ok"] and len(after["tables"]["records_patient"]) == 3  # type: ignore[index]
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            rows = conn.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"ktrd_rs_%_{suffix}%",)
-            ).fetchall()
-            for (name,) in rows:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_restore_refuses_while_a_server_holds_the_database(tmp_path: Path) -> None:
@@ -288,23 +299,12 @@ print(json.dumps({"read": read, "notes": list(result.notes)}))
 @pytest.mark.postgres
 def test_postgres_restore_reads_the_verified_copy_and_reports_a_kept_old_database(tmp_path: Path) -> None:
     """pg_restore reads the private copy that was checked; a failed drop of the replaced copy is a note."""
-    url = _pg_url()
-    if url is None:
-        pytest.skip("needs DATABASE_URL (PostgreSQL), set by scripts/test")
-    import secrets
     import subprocess
     import sys
 
-    import psycopg
-
-    parsed = urlparse(url)
-    suffix = secrets.token_hex(4)
-    live_name = f"ktrd_rs_live_{suffix}"
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{live_name}"')
-    try:
-        env = app_env(tmp_path / "l", DATABASE_URL=parsed._replace(path=f"/{live_name}").geturl())
+    with _scratch_databases("live") as (_, names, urls):
+        live_name = names["live"]
+        env = app_env(tmp_path / "l", DATABASE_URL=urls["live"])
         seed(env, PASSWORD, patients=2)
         good = tmp_path / "good.dump"
         assert ktrd(["backup", "--out", str(good)], env).returncode == 0
@@ -319,10 +319,3 @@ def test_postgres_restore_reads_the_verified_copy_and_reports_a_kept_old_databas
         assert not any(Path(path).exists() for path in probe["read"])  # the private copy is gone
         assert len(probe["notes"]) == 1 and f"{live_name}_replaced_" in probe["notes"][0]
         assert dump(env)["chain_ok"]
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            rows = conn.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"ktrd_rs_%_{suffix}%",)
-            ).fetchall()
-            for (name,) in rows:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -109,6 +109,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "psychostimulant": "Psychostimulant",
         "maoi": "MAOI (monoamine oxidase inhibitor)",
         "opioid": "Opioid",
+        "nasal_medicine": "Nasal corticosteroid or decongestant",
     },
     "rems_status": {
         RemsStatus.DUE: "Due",

@@ -21,6 +21,7 @@ TABLES: tuple[str, ...] = (
     "analytics",
     "standards",
     "safety",
+    "medications",
 )
 
 

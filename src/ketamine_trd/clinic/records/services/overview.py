@@ -9,6 +9,7 @@ from typing import Any
 from ketamine_trd.clinic import access
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.chartnotes.interface import ChartSummary, chart_summary
 from ketamine_trd.clinic.measurement.interface import open_alerts
 from ketamine_trd.clinic.records.models import Course, IntakeKind, IntakeResult, Patient, RemsRecord, Session
 from ketamine_trd.clinic.records.services._scope import patient_for
@@ -39,6 +40,8 @@ class PatientPage:
     sessions: tuple[Session, ...]
     rems_records: tuple[tuple[RemsRecord, str], ...]
     open_alert_limit: int = OPEN_ALERT_LIMIT
+    #: allergies, current medication classes and notes (chartnotes); ``None`` for roles without clinical access
+    chart: ChartSummary | None = None
 
 
 def _rems_status(row: RemsRecord, now: dt.datetime) -> str:
@@ -74,6 +77,7 @@ def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_lim
         courses: list[Course] = []
         rems: list[RemsRecord] = []
         alerts: list[Any] = []
+        chart: ChartSummary | None = None
         sessions = Session.objects.filter(patient=patient).select_related("course")
         if clinical:
             intake = list(
@@ -84,6 +88,7 @@ def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_lim
             courses = list(Course.objects.filter(patient=patient).select_related("prescriber"))
             rems = list(RemsRecord.objects.filter(patient=patient).order_by("-due_at")[:20])
             alerts = open_alerts(actor, patient_id=patient.pk, limit=OPEN_ALERT_LIMIT, audit=False)
+            chart = chart_summary(patient.pk, on=now.date(), with_notes=True)
     record(actor, "read", obj=patient, now=now)
     return PatientPage(
         patient=patient,
@@ -97,4 +102,5 @@ def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_lim
         courses=tuple(courses),
         sessions=tuple(sessions.order_by("-scheduled_at")[:session_limit]),
         rems_records=tuple((r, _rems_status(r, now)) for r in rems),
+        chart=chart,
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from ketamine_trd.clinic.access import ALLOWED, Actor, authorize
 from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.chartnotes.interface import ChartSummary, chart_summary
 from ketamine_trd.clinic.measurement.interface import open_critical_alerts
 from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, Session, SessionStatus
 from ketamine_trd.clinic.records.services import charting, gates
@@ -130,6 +131,8 @@ class ChairView:
     dosing_gate: tuple[GateFinding, ...] = ()
     screening_judged: tuple[ScreeningNote, ...] = ()
     screening_lifted_by: str = ""
+    #: the chart's allergies and current medication classes (chartnotes): the safety header, the checklist
+    chart: ChartSummary | None = None
 
     @property
     def _state(self) -> dict[str, bool]:
@@ -294,6 +297,7 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         rems = RemsRecord.objects.filter(session=session).first()
         plan = gates.planned_dose(session)
         providers = tuple((u.pk, u.get_full_name() or u.username) for u in monitoring_providers(user.clinic_id))
+        chart = chart_summary(session.patient_id, on=now.date())
     record(actor, "read", obj=session, now=now)
     empty: dict[str, Any] = {
         "profile": "",
@@ -334,6 +338,7 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         dosing_gate=tuple(judged["dosing_gate"]),
         screening_judged=tuple(judged["screening_judged"]),
         screening_lifted_by=judged["screening_lifted_by"],
+        chart=chart,
     )
 
 

@@ -159,6 +159,8 @@ def _initial(name: str, view: sessions.ChairView, step: ChartStep) -> dict[str, 
     s, plan = view.session, view.plan or {}
     if name == "checklist":
         saved = dict(s.checklist or {})
+        if not saved and view.chart is not None:  # the medication list's classes, never typed again
+            return {"concomitant": sorted(view.chart.concomitant)}
         return {k: _local(v) if k.endswith("_at") else v for k, v in saved.items()}
     if name == "dose":
         if s.dosed_at is None:  # pre-filled from the course plan for this session

@@ -1,0 +1,1 @@
+"""The chart: medications, allergies, problems; session and visit notes (signed, then locked; addenda)."""

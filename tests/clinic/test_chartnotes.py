@@ -153,3 +153,22 @@ def test_a_session_note_belongs_to_a_session_of_the_same_patient(people, patient
     refused = nurse.post(f"/patients/{patient.pk}/notes/new/?session={other.pk}", {**NOTE, "kind": "session"})
     assert refused.status_code in (404, 422)
     assert Note.objects.filter(session=session).count() == 1 and Note.objects.count() == 1
+
+
+def test_the_screening_form_opens_with_the_listed_classes_ticked(people, patient) -> None:  # type: ignore[no-untyped-def]
+    nurse = people.client("nurse")
+    _add_med(nurse, patient, "Nardil")
+    html = people.client("prescriber").get(f"/patients/{patient.pk}/intake/screening/").content.decode()
+    assert 'data-testid="screening-med-hint"' in html and "MAOI" in html
+    box = html.split('value="maoi"')[1][:60]
+    assert "checked" in box
+
+
+def test_the_demo_clinic_has_lists_and_signed_notes(db) -> None:  # type: ignore[no-untyped-def]
+    from ketamine_trd.clinic.demo import ensure_demo_clinic
+
+    ensure_demo_clinic(patients=8)
+    assert Medication.objects.filter(drug_class="benzodiazepine").exists()
+    assert Allergy.objects.exists() and Addendum.objects.exists()
+    assert Note.objects.filter(kind="session", signed_at__isnull=False).exists()
+    assert not Note.objects.filter(signed_at=None).exists()

@@ -8,11 +8,13 @@ result off; an override keeps the core's verdict and adds the clinician's verdic
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
-from ketamine_trd.clinic.records.models import IntakeKind, IntakeResult
+from ketamine_trd.clinic.chartnotes.interface import chart_summary
+from ketamine_trd.clinic.records.models import IntakeKind, IntakeResult, Patient
 from ketamine_trd.clinic.records.services._scope import patient_for
 from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.history import TreatmentHistory
@@ -21,6 +23,9 @@ from ketamine_trd.clinical.overrides import MIN_OVERRIDE_REASON_CHARS, is_writte
 from ketamine_trd.clinical.screening import screen
 from ketamine_trd.clinical.trd import assess_trd
 from ketamine_trd.errors import ConflictError, InputError, NotFoundError
+
+if TYPE_CHECKING:
+    from ketamine_trd.clinic.chartnotes.interface import ChartSummary
 
 #: verdicts a clinician may choose when overriding, per kind of result
 OVERRIDE_VERDICTS: dict[str, tuple[str, ...]] = {
@@ -37,6 +42,24 @@ def age_years(date_of_birth: dt.date, today: dt.date) -> int:
     """
     before_birthday = (today.month, today.day) < (date_of_birth.month, date_of_birth.day)
     return today.year - date_of_birth.year - int(before_birthday)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningStart:
+    """What the screening form opens with: the patient and the chart's medication list (its classes pre-ticked)."""
+
+    patient: Patient
+    chart: ChartSummary
+
+
+def screening_start(actor: Actor, patient_id: int, *, now: dt.datetime) -> ScreeningStart:
+    """The patient and the chart's current medications, for the screening form (a ``read``)."""
+    user = authorize(actor, "intake.record")
+    with reading():
+        patient = patient_for(user, patient_id)
+        chart = chart_summary(patient.pk, on=now.date())
+    record(actor, "read", obj=patient, now=now)
+    return ScreeningStart(patient, chart)
 
 
 def record_trd_intake(

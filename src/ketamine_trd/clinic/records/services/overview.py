@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ketamine_trd.clinic import access
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
-from ketamine_trd.clinic.chartnotes.interface import ChartSummary, chart_summary
+from ketamine_trd.clinic.chartnotes.interface import chart_summary
 from ketamine_trd.clinic.measurement.interface import open_alerts
 from ketamine_trd.clinic.records.models import Course, IntakeKind, IntakeResult, Patient, RemsRecord, Session
 from ketamine_trd.clinic.records.services._scope import patient_for
@@ -19,6 +19,9 @@ from ketamine_trd.clinic.records.services.rems import core_record
 from ketamine_trd.clinic.transactions import reading
 from ketamine_trd.clinical.rems import rems_status
 from ketamine_trd.errors import IntegrityFailure
+
+if TYPE_CHECKING:
+    from ketamine_trd.clinic.chartnotes.interface import ChartSummary
 
 #: open alerts shown on the patient page (most urgent first; the worklist filtered on the patient shows them all)
 OPEN_ALERT_LIMIT = 20

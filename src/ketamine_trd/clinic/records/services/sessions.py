@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ketamine_trd.clinic.access import ALLOWED, Actor, authorize
 from ketamine_trd.clinic.audit.service import record
-from ketamine_trd.clinic.chartnotes.interface import ChartSummary, chart_summary
+from ketamine_trd.clinic.chartnotes.interface import chart_summary
 from ketamine_trd.clinic.measurement.interface import open_critical_alerts
 from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, Session, SessionStatus
 from ketamine_trd.clinic.records.services import charting, gates
@@ -32,6 +32,9 @@ from ketamine_trd.clinical.treatment_gate import (
     screening_holds,
 )
 from ketamine_trd.errors import ConflictError, InputError, KtrdError
+
+if TYPE_CHECKING:
+    from ketamine_trd.clinic.chartnotes.interface import ChartSummary
 
 MAX_AHEAD = dt.timedelta(days=400)
 

@@ -42,8 +42,10 @@ def trd_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @authorized("intake.record")
 def screening_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = _patient(request, patient_id)
-    initial = {"sex": patient.sex if patient.sex in ("female", "male") else ""}
+    start = intake.screening_start(request, patient_id, now=now())
+    patient = start.patient
+    initial = {"sex": patient.sex if patient.sex in ("female", "male") else "",
+               "concomitant": sorted(start.chart.concomitant)}  # the medication list's classes, never typed again
     form = ScreeningIntakeForm(kept.posted(request, now()) or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,7 +58,8 @@ def screening_new(request: HttpRequest, patient_id: int) -> HttpResponse:
             messages.success(request, result.summary)
             return redirect("records:patient_detail", patient_id=patient.pk)
     status = 422 if form.is_bound and form.errors else 200
-    return render(request, "records/intake_screening.html", {"form": form, "patient": patient}, status=status)
+    context = {"form": form, "patient": patient, "chart": start.chart}
+    return render(request, "records/intake_screening.html", context, status=status)
 
 
 @require_POST

@@ -1,17 +1,21 @@
 """Rows of the chart: medications, allergies, problems, notes and their addenda.
 
-A signed note is locked by the database (``migrations/0002_lock_signed_notes``): a trigger refuses any UPDATE or
-DELETE of a note whose ``signed_at`` is set, and any UPDATE or DELETE of an addendum, on SQLite and PostgreSQL alike.
+A signed note is locked by the database (``migrations/0002_lock_signed_notes``): a trigger refuses any UPDATE of a
+note whose ``signed_at`` is set and of any addendum, on SQLite and PostgreSQL; PostgreSQL's triggers refuse their
+DELETE too, and on SQLite the models refuse it (the migration says why).
 Texts are limited by the core's input types (``clinical.inputs.chart``).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from ketamine_trd.clinic.records.interface import Patient, Session
 from ketamine_trd.clinical.inputs.chart import ALLERGY_SEVERITIES, NOTE_KINDS
+from ketamine_trd.errors import ConflictError
 
 USER = settings.AUTH_USER_MODEL
 
@@ -87,6 +91,11 @@ class Note(models.Model):
             ),
         ]
 
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.signed_at is not None:
+            raise ConflictError("note: a signed note is never deleted (write an addendum)")
+        return super().delete(*args, **kwargs)
+
 
 class Addendum(models.Model):
     """Text added to a signed note (append-only: the database refuses UPDATE and DELETE)."""
@@ -98,3 +107,6 @@ class Addendum(models.Model):
 
     class Meta:
         ordering = ("created_at", "pk")
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ConflictError("addendum: addenda are append-only")

@@ -1,7 +1,12 @@
 """Lock signed notes and keep addenda append-only, in the database (SQLite and PostgreSQL).
 
-A note whose ``signed_at`` is set cannot be updated or deleted; an addendum can never be updated or deleted. The
-triggers apply to every connection, the application's included: a correction is an addendum, never an edit.
+A note whose ``signed_at`` is set cannot be updated; an addendum can never be updated. The triggers apply to every
+connection, the application's included: a correction is an addendum, never an edit.
+
+DELETE: on PostgreSQL the triggers refuse deleting a signed note or any addendum (``TRUNCATE``, which only the
+schema owner's maintenance and the test runner's flush use, fires no row trigger, as for the audit table). SQLite
+has no ``TRUNCATE``: the test runner's flush deletes rows one table at a time, so there the models refuse the delete
+(``Note.delete``, ``Addendum.delete``) and the database refuses only updates, as the audit table's model does.
 """
 
 from __future__ import annotations
@@ -45,19 +50,12 @@ SQLITE_FORWARD = [
     "CREATE TRIGGER IF NOT EXISTS chartnotes_note_lock_update BEFORE UPDATE ON chartnotes_note "
     "WHEN OLD.signed_at IS NOT NULL BEGIN SELECT RAISE(ABORT, 'chartnotes_note is locked once signed: UPDATE "
     "refused (write an addendum)'); END",
-    "CREATE TRIGGER IF NOT EXISTS chartnotes_note_lock_delete BEFORE DELETE ON chartnotes_note "
-    "WHEN OLD.signed_at IS NOT NULL BEGIN SELECT RAISE(ABORT, 'chartnotes_note is locked once signed: DELETE "
-    "refused'); END",
     "CREATE TRIGGER IF NOT EXISTS chartnotes_addendum_no_update BEFORE UPDATE ON chartnotes_addendum "
     "BEGIN SELECT RAISE(ABORT, 'chartnotes_addendum is append-only: UPDATE refused'); END",
-    "CREATE TRIGGER IF NOT EXISTS chartnotes_addendum_no_delete BEFORE DELETE ON chartnotes_addendum "
-    "BEGIN SELECT RAISE(ABORT, 'chartnotes_addendum is append-only: DELETE refused'); END",
 ]
 SQLITE_REVERSE = [
-    f"DROP TRIGGER IF EXISTS {name}"
-    for name in ("chartnotes_note_lock_update", "chartnotes_note_lock_delete", "chartnotes_addendum_no_update",
-                 "chartnotes_addendum_no_delete")
-]  # fmt: skip
+    f"DROP TRIGGER IF EXISTS {name}" for name in ("chartnotes_note_lock_update", "chartnotes_addendum_no_update")
+]
 
 
 def add_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from ketamine_trd.clinic.form_errors import sentence
 from ketamine_trd.clinic.inputs import InputForm, form_for, schema_for
 from ketamine_trd.clinic.measurement.forms import assessment_form_class
 from ketamine_trd.clinical import inputs, instruments
+from ketamine_trd.clinical.inputs import chart as ch
 from ketamine_trd.clinical.inputs import charting as c
 from ketamine_trd.clinical.inputs.base import InputType, specs_of
 from ketamine_trd.clinical.inputs.courses import CourseInput, PhaseInput
@@ -49,6 +50,11 @@ VALID: dict[type[Any], dict[str, str]] = {
     CourseInput: {"product": "esketamine-nasal", "start_date": "2026-03-02"},
     PhaseInput: {"phase": "induction"},
     AcknowledgeInput: {},
+    ch.MedicationInput: {"name": "Lorazepam"},
+    ch.AllergyInput: {"substance": "Latex"},
+    ch.ProblemInput: {"description": "Hypertension"},
+    ch.NoteInput: {"kind": "visit", "subjective": "Feels better."},
+    ch.AddendumInput: {"text": "Telephoned."},
 }
 INPUT_TYPES = list(VALID)
 #: input types whose form is not generated field by field: the score-entry form is built per instrument

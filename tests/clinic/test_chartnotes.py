@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -179,3 +181,28 @@ def test_the_demo_clinic_has_lists_and_signed_notes(db) -> None:  # type: ignore
     assert Allergy.objects.exists() and Addendum.objects.exists()
     assert Note.objects.filter(kind="session", signed_at__isnull=False).exists()
     assert not Note.objects.filter(signed_at=None).exists()
+
+
+def _api(client, url: str, body: dict):  # type: ignore[no-untyped-def,type-arg]
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_the_api_writes_lists_and_notes_through_the_same_services(people, patient) -> None:  # type: ignore[no-untyped-def]
+    nurse, prescriber = people.client("nurse"), people.client("prescriber")
+    base = f"/api/chart/patients/{patient.pk}"
+    made = _api(nurse, f"{base}/medications", {"name": "Ritalin", "dose_text": "10 mg"})
+    assert made.status_code == 201 and made.json()["drug_class"] == "psychostimulant"
+    assert _api(nurse, f"{base}/allergies", {"substance": "Latex"}).json()["severity"] == "unknown"
+    refused = _api(nurse, f"{base}/notes", {"kind": "visit", "plan": "x\x00y"})
+    assert refused.status_code in (400, 422) and refused.json()["field"] == "plan"
+    refused = _api(nurse, f"{base}/notes", {"kind": "visit", "plan": "x" * (NOTE_SECTION_MAX_CHARS + 1)})
+    assert refused.status_code in (400, 422) and refused.json()["field"] == "plan"
+    note = _api(nurse, f"{base}/notes", {"kind": "visit", "plan": "Review in a week."}).json()
+    assert _api(prescriber, f"/api/chart/notes/{note['id']}/sign", {}).json()["signed_at"]
+    assert _api(prescriber, f"/api/chart/notes/{note['id']}/sign", {}).status_code == 409
+    assert _api(nurse, f"/api/chart/notes/{note['id']}/addenda", {"text": "Seen again."}).status_code == 201
+    chart = nurse.get(base).json()
+    assert chart["concomitant_classes"] == ["psychostimulant"] and len(chart["notes"]) == 1
+    assert len(nurse.get(f"/api/chart/notes/{note['id']}").json()["addenda"]) == 1
+    assert people.client("front_desk").get(base).status_code == 403
+    assert people.client("outsider").get(base).status_code == 404

@@ -90,6 +90,9 @@ def _mount() -> None:
     from ketamine_trd.clinic.measurement.api import router as measurement_router
 
     api.add_router("/measurement/", measurement_router)
+    from ketamine_trd.clinic.chartnotes.api import router as chartnotes_router
+
+    api.add_router("/chart/", chartnotes_router)
 
 
 _mount()

@@ -40,7 +40,7 @@ def _seed(users: dict[str, Any]) -> dict[str, int]:
     plan = {"indication": "trd", "sessions": [{"number": 1, "dose_mg": 56, "mg_per_kg": None, "phase": "induction"}]}
     course = start_induction(make_course(patient, phase="evaluation", plan_data=plan), users["prescriber"])
     session = make_session(course, scheduled_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=20))
-    return {"patient": patient.pk, "session": session.pk}
+    return {"patient": patient.pk, "session": session.pk, "witness": users["nurse"].pk}
 
 
 def _shots(j: Journey, name: str) -> None:
@@ -55,8 +55,16 @@ def _shots(j: Journey, name: str) -> None:
 
 
 def test_settings_and_consent_walk(page: Any, users: dict[str, Any]) -> None:
+    from django.test import override_settings
+
     ids = _seed(users)
     j = Journey(page, "site")
+    with override_settings(KTRD_ADMIN_TOTP_REQUIRED=False):  # an admin enrols TOTP first; not walked here
+        _admin_steps(j)
+    _nurse_steps(j, ids)
+
+
+def _admin_steps(j: Journey) -> None:
     _login(j, "journey-admin")
     j.page.goto("/site/settings/")
     _shots(j, "settings")
@@ -67,15 +75,16 @@ def test_settings_and_consent_walk(page: Any, users: dict[str, Any]) -> None:
     assert "8 h" in row and "site decision" in row
     j.page.goto("/site/consent/")
     _shots(j, "consent-documents")
-    j.page.goto("/accounts/logout/")
     j.page.context.clear_cookies()
 
+
+def _nurse_steps(j: Journey, ids: dict[str, int]) -> None:
     _login(j, "journey-nurse")
     j.page.goto(f"/sessions/{ids['session']}/?step=before")
     assert "No consent recorded" in j.page.locator("[data-testid=session-dosing-gate]").inner_text()
     _shots(j, "chair-consent-gate")
     j.page.goto(f"/patients/{ids['patient']}/consent/")
-    j.fill({"typed_name": "Robin Ashe"})
+    j.fill({"typed_name": "Robin Ashe", "witness_id": str(ids["witness"])})
     j.submit("[data-testid=consent-form]")
     assert "Consent recorded." in j.page.content()
     _shots(j, "patient-consent")

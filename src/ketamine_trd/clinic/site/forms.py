@@ -8,6 +8,7 @@ from django import forms
 
 from ketamine_trd.clinic.inputs import InputForm, form_for
 from ketamine_trd.clinical.inputs.site import (
+    WEEKDAYS,
     ConsentAcceptanceInput,
     ConsentDocumentInput,
     ConsentOverrideInput,
@@ -32,6 +33,11 @@ class SiteSettingsForm(_Settings):
     reason = forms.CharField(label="Why this change", max_length=300, required=False)
     number = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+        self.fields["closed_weekdays"].widget.choices = list(zip(WEEKDAYS, days, strict=True))  # Monday first
+
 
 class ConsentAcceptanceForm(_Acceptance):
     """The acceptance with the document and the witness chosen from lists (the service checks both again)."""
@@ -40,4 +46,6 @@ class ConsentAcceptanceForm(_Acceptance):
         super().__init__(*args, **kwargs)
         self.fields["document_id"].widget = forms.Select(choices=[(d.pk, f"{d.title} (v{d.version})")
                                                                   for d in documents])  # fmt: skip
-        self.fields["witness_id"].widget = forms.Select(choices=list(witnesses))
+        self.fields["witness_id"].widget = forms.Select(choices=[("", "— choose the witness —"), *witnesses])
+        for name in ("document_id", "witness_id"):  # chosen from a list: the id range means nothing to a person
+            self.fields[name].help_text = ""

@@ -196,3 +196,22 @@ def test_discharge_instructions_pdf_cites_the_label(people: Any) -> None:
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
     assert "next day after a restful sleep" in text and "S1" in text and "+1 555 0100" in text
     assert people.client("researcher").get(f"/sessions/{session.pk}/discharge-instructions.pdf").status_code == 403
+
+
+def test_demo_clinic_has_settings_versions_consent_documents_and_consents(db: None) -> None:
+    from ketamine_trd.clinic.accounts.models import Clinic
+    from ketamine_trd.clinic.demo import DEMO_SLUG, ensure_demo_clinic
+    from ketamine_trd.clinic.records.models import Course
+    from ketamine_trd.clinic.site.models import ConsentDocument
+
+    ensure_demo_clinic(patients=6)
+    clinic = Clinic.objects.get(slug=DEMO_SLUG)
+    versions = list(SiteSettingsVersion.objects.filter(clinic=clinic).order_by("number"))
+    assert [v.number for v in versions] == [1, 2] and versions[0].shipped_default
+    assert versions[1].values["clinic_phone"] == "555-0100"
+    assert set(ConsentDocument.objects.filter(clinic=clinic).values_list("product", flat=True)) == {
+        "esketamine-nasal", "ketamine-iv"}  # fmt: skip
+    started = Course.objects.filter(patient__clinic=clinic).exclude(phase="evaluation")
+    consented = set(ConsentAcceptance.objects.values_list("patient_id", flat=True))
+    assert started.exists() and {c.patient_id for c in started} <= consented
+    assert JudgedUnder.objects.filter(settings_version=versions[0]).exists()  # demo doses judged under v1

@@ -6,7 +6,7 @@ What it says and where it comes from:
   restful sleep" (S1; current PI S5; reference protocols-and-monitoring.md section 2.4, confidence H), and the
   REMS asks for arrangements to leave safely (S7).
 - IV ketamine: no verified source gives a driving or activity rule after an infusion (trd-and-eligibility.md:
-  "verified only for SPRAVATO"); the sheet prints the clinic's own advice and says that it is the clinic's text.
+  "verified only for SPRAVATO"); the sheet prints the application's default advice and says it is not a source.
 - The crisis text, the clinic's phone and after-hours contact are the site settings in force (a site decision).
 """
 
@@ -26,36 +26,47 @@ from ketamine_trd.clinic.pdf_markup import paragraph
 from ketamine_trd.clinic.records.services._scope import session_for
 from ketamine_trd.clinic.site.settings_service import current_input
 from ketamine_trd.clinic.transactions import reading
+from ketamine_trd.clinical.labels import label
 from ketamine_trd.clinical.sources import cite
 from ketamine_trd.errors import DependencyMissing
 
 __all__ = ["ESKETAMINE_LINES", "IV_LINES", "build_discharge_pdf", "instructions"]
 
+_WORDS = {"S1": "SPRAVATO prescribing information", "S5": "current SPRAVATO prescribing information",
+          "S7": "SPRAVATO REMS"}  # fmt: skip
+
+
+def _label(source_id: str) -> str:
+    """The source as a patient reads it, with its id (``SPRAVATO REMS (S7)``)."""
+    return f"{_WORDS[source_id]} ({cite(source_id)})"
+
+
 #: the SPRAVATO label's words on driving and activities (S1, S5) and the REMS's safe departure (S7)
 ESKETAMINE_LINES: tuple[tuple[str, str], ...] = (
-    ("Do not drive a car or operate machinery until the next day after a restful sleep.", cite("S1")),
+    ("Do not drive a car or operate machinery until the next day after a restful sleep.", _label("S1")),
     (
         "Do not do other activities that need you to be fully alert until the next day after a restful sleep.",
-        cite("S5"),
+        _label("S5"),
     ),
-    ("Go home with the person or transport arranged before your session.", cite("S7")),
+    ("Go home with the person or transport arranged before your session.", _label("S7")),
 )
-#: IV ketamine: the clinic's own text (no verified source gives a rule; trd-and-eligibility.md)
+_IV_SOURCE = "the application's default text, not a published rule (none was verified for IV ketamine)"
+#: IV ketamine: the application's default text (no verified source gives a rule; trd-and-eligibility.md)
 IV_LINES: tuple[tuple[str, str], ...] = (
     (
         "Do not drive or operate machinery for the rest of today; go home with the person or transport arranged "
         "before your infusion.",
-        "clinic's text (no published rule for IV ketamine was verified)",
+        _IV_SOURCE,
     ),
     (
         "Rest for the rest of the day and avoid alcohol and decisions that need full alertness until tomorrow.",
-        "clinic's text (no published rule for IV ketamine was verified)",
+        _IV_SOURCE,
     ),
 )
 
 
 def instructions(product: str) -> tuple[tuple[str, str], ...]:
-    """The lines for ``product`` with the source of each (a source id, or the words "clinic's text")."""
+    """The lines for ``product`` with the source of each (a source, or "default text, not a published rule")."""
     return ESKETAMINE_LINES if product == "esketamine-nasal" else IV_LINES
 
 
@@ -83,6 +94,7 @@ def build_discharge_pdf(actor: Actor, session_id: int, *, now: dt.datetime) -> b
     story.append(paragraph("After your treatment today", sheet["Title"]))
     story.append(paragraph(f"{patient.display_name} · {clinic.name} · {now.astimezone(zone):%Y-%m-%d}",
                            sheet["Normal"]))  # fmt: skip
+    story.append(paragraph(f"Treatment: {label('product', product)}", sheet["Normal"]))
     story.append(paragraph("Driving and activities", sheet["Heading2"]))
     for line, source in instructions(product):
         story.append(paragraph(f"• {line}", sheet["Normal"]))

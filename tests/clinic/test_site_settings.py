@@ -215,3 +215,21 @@ def test_demo_clinic_has_settings_versions_consent_documents_and_consents(db: No
     consented = set(ConsentAcceptance.objects.values_list("patient_id", flat=True))
     assert started.exists() and {c.patient_id for c in started} <= consented
     assert JudgedUnder.objects.filter(settings_version=versions[0]).exists()  # demo doses judged under v1
+
+
+def test_site_iv_bp_limits_judge_new_sessions_and_leave_judged_ones_under_their_version(people: Any) -> None:
+    from ketamine_trd.clinic.transactions import writing
+
+    patient = make_patient(people.clinic)
+    course = make_course(patient, product="ketamine-iv", route="iv", phase="induction")
+    now = dt.datetime.now(dt.UTC)
+    judged = make_session(course, scheduled_at=now)
+    with writing():
+        settings_service.stamp(judged, "dose", now)  # judged under version 1, the shipped defaults
+    settings_service.save_settings(people.admin, _settings(iv_predose_hold_systolic_mmhg=160), "stricter hold",
+                                   now=now)  # fmt: skip
+    fresh = make_session(course, scheduled_at=now + dt.timedelta(days=2))
+    old_view = sessions.chair_view(people.nurse, judged.pk, now=now)
+    new_view = sessions.chair_view(people.nurse, fresh.pk, now=now)
+    assert old_view.profile == "iv-ketamine-site-default@3"
+    assert new_view.profile == "iv-ketamine-site-default@3+site2"

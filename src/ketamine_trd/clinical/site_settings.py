@@ -25,15 +25,16 @@ Sources of the shipped defaults:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ketamine_trd.clinical.inputs.base import specs_of
 from ketamine_trd.clinical.inputs.fields import Number
 from ketamine_trd.clinical.inputs.site import DEFAULT_VALUES, SiteSettingsInput
+from ketamine_trd.clinical.monitoring_profiles import BpLimit, Cited, MonitoringProfile
 from ketamine_trd.clinical.sources import PLATFORM_DEFINED, cite
 
-__all__ = ["DEFAULT_SOURCES", "DEFAULT_VALUES", "SITE_DECISION", "SettingRow", "describe"]
+__all__ = ["DEFAULT_SOURCES", "DEFAULT_VALUES", "SITE_DECISION", "SettingRow", "describe", "with_site_bp_limits"]
 
 SITE_DECISION = "site decision"
 _SITE = cite("site-configuration")
@@ -96,3 +97,52 @@ def describe(values: Mapping[str, Any], defaults: Mapping[str, Any] = DEFAULT_VA
         unit = field_spec.unit if isinstance(field_spec, Number) else ""
         rows.append(SettingRow(name, field_spec.label, _shown(value, unit), source, same))
     return rows
+
+
+_BP_FIELDS = (
+    "iv_predose_hold_systolic_mmhg",
+    "iv_predose_hold_diastolic_mmhg",
+    "iv_predose_caution_systolic_mmhg",
+    "iv_predose_caution_diastolic_mmhg",
+)
+
+
+def _limit(rule_id: str, systolic: int | None, diastolic: int | None) -> BpLimit | None:
+    if systolic is None and diastolic is None:
+        return None
+    site = cite("site-decision")
+    # a blank half never fires: the top of the accepted range (250 mmHg) is the "no limit" stand-in
+    return BpLimit(rule_id, Cited(systolic or 250, site), Cited(diastolic or 250, site))
+
+
+def with_site_bp_limits(profile: MonitoringProfile, site: SiteSettingsInput, number: int) -> MonitoringProfile:
+    """``profile`` with the site's IV pre-dose hold and caution when the site changed them from the shipped
+    defaults (else ``profile`` itself).
+
+    Only a profile for IV ketamine is changed; its version becomes ``<version>+site<number>`` so that every result
+    shows which settings version judged it.
+
+    >>> import datetime as dt
+    >>> from ketamine_trd.clinical.monitoring_profiles import default_profile
+    >>> iv = default_profile("ketamine-iv", on=dt.date(2026, 12, 3))
+    >>> with_site_bp_limits(iv, SiteSettingsInput(**DEFAULT_VALUES), 1) is iv
+    True
+    >>> site = SiteSettingsInput(**{**DEFAULT_VALUES, "iv_predose_hold_systolic_mmhg": 160})
+    >>> changed = with_site_bp_limits(iv, site, 2)
+    >>> changed.version, changed.predose_hold.describe()
+    ('3+site2', 'SBP >160 or DBP >120 mmHg')
+    """
+    if "ketamine-iv" not in profile.products:
+        return profile
+    hold = (site.iv_predose_hold_systolic_mmhg, site.iv_predose_hold_diastolic_mmhg)
+    caution = (site.iv_predose_caution_systolic_mmhg, site.iv_predose_caution_diastolic_mmhg)
+    shipped = {k: DEFAULT_VALUES[k] for k in _BP_FIELDS}
+    if {k: getattr(site, k) for k in _BP_FIELDS} == shipped:
+        return profile  # the shipped defaults: the built-in profile (its crisis hold from v3) applies unchanged
+    return replace(
+        profile,
+        version=f"{profile.version}+site{number}",
+        predose_hold=_limit("bp-predose-site-hold", *hold),
+        predose_caution=_limit("bp-predose-site-caution", *caution),
+        note=f"{profile.note} Pre-dose BP limits set by the site (site settings version {number}, site decision).",
+    )

@@ -19,7 +19,8 @@ from ketamine_trd.clinic.site.models import JudgedUnder, SiteSettingsVersion
 from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.dose_check import DoseRules
 from ketamine_trd.clinical.inputs.site import DEFAULT_VALUES, SiteSettingsInput
-from ketamine_trd.clinical.site_settings import SettingRow, describe
+from ketamine_trd.clinical.monitoring_profiles import MonitoringProfile
+from ketamine_trd.clinical.site_settings import SettingRow, describe, with_site_bp_limits
 from ketamine_trd.errors import InputError
 
 __all__ = ["SettingsPage", "current", "current_input", "dose_rules", "save_settings", "seed_default", "stamp"]
@@ -79,6 +80,25 @@ def stamp(session: Any, what: str, now: dt.datetime) -> JudgedUnder:
     """Record the settings version ``session`` is judged under now (inside the judging write transaction)."""
     version = seed_default(session.patient.clinic, now)
     return JudgedUnder.objects.create(session=session, settings_version=version, what=what, judged_at=now)
+
+
+def judged_version(session: Any) -> tuple[int, SiteSettingsInput]:
+    """The settings a session is judged under: the version its dose was stamped with, else the one in force."""
+    stamp_row = None
+    if session.pk:
+        stamp_row = JudgedUnder.objects.filter(session=session).select_related("settings_version").first()
+    if stamp_row is not None:
+        return stamp_row.settings_version.number, SiteSettingsInput(**stamp_row.settings_version.values)
+    row = current(session.patient.clinic_id)
+    return (row.number, SiteSettingsInput(**row.values)) if row else (0, current_input(session.patient.clinic_id))
+
+
+def with_site_limits(session: Any, profile: MonitoringProfile) -> MonitoringProfile:
+    """``profile`` with the IV pre-dose BP limits of the settings the session is judged under (if the site set any)."""
+    if "ketamine-iv" not in profile.products:
+        return profile
+    number, site = judged_version(session)
+    return with_site_bp_limits(profile, site, number)
 
 
 def settings_page(actor: Actor, *, now: dt.datetime) -> SettingsPage:

@@ -25,6 +25,7 @@ from ketamine_trd.clinic.measurement.forms import assessment_form_class
 from ketamine_trd.clinical import inputs, instruments
 from ketamine_trd.clinical.inputs import chart as ch
 from ketamine_trd.clinical.inputs import charting as c
+from ketamine_trd.clinical.inputs import site
 from ketamine_trd.clinical.inputs.base import InputType, specs_of
 from ketamine_trd.clinical.inputs.courses import CourseInput, PhaseInput
 from ketamine_trd.clinical.inputs.fields import Choice, Day, Flag, Many, Moment, Number, Text
@@ -55,6 +56,10 @@ VALID: dict[type[Any], dict[str, str]] = {
     ch.ProblemInput: {"description": "Hypertension"},
     ch.NoteInput: {"kind": "visit", "subjective": "Feels better."},
     ch.AddendumInput: {"text": "Telephoned."},
+    site.SiteSettingsInput: {k: str(v) for k, v in site.DEFAULT_VALUES.items() if isinstance(v, (str, int))},
+    site.ConsentDocumentInput: {"product": "ketamine-iv", "title": "Consent", "body": "Synthetic consent text, long."},
+    site.ConsentAcceptanceInput: {"document_id": "1", "typed_name": "Kim Lee", "witness_id": "2"},
+    site.ConsentOverrideInput: {"reason": "verbal consent witnessed; form follows"},
 }
 INPUT_TYPES = list(VALID)
 #: input types whose form is not generated field by field: the score-entry form is built per instrument

@@ -65,6 +65,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "dashboard.view": frozenset({PRESCRIBER, NURSE, FRONT_DESK, RESEARCHER, ADMIN}),
     # FHIR (clinic.fhir_bridge): identified export for the clinical roles; import also for admins
     "fhir.export": CLINICAL,
+    "site.view": frozenset({PRESCRIBER, NURSE, FRONT_DESK, ADMIN}),
+    "site.edit": frozenset({ADMIN}),
+    "consent.record": frozenset({PRESCRIBER, NURSE, FRONT_DESK}),
+    "consent.override": frozenset({PRESCRIBER}),
+    "discharge.print": CLINICAL,
     "fhir.import": frozenset({PRESCRIBER, NURSE, ADMIN}),
 }
 

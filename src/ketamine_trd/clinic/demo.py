@@ -36,6 +36,7 @@ from ketamine_trd.clinic.records.services.session_writes import (
     RatingInput,
     VitalsInput,
 )
+from ketamine_trd.clinic.site.demo import seed_site
 from ketamine_trd.clinic.transactions import writing
 
 DEMO_SLUG = "demo"
@@ -179,6 +180,7 @@ def ensure_demo_clinic(
             if progress is not None:
                 progress(i + 1, patients)
         seed_chart(clinic, staff, now)  # medications, allergies, problems and signed notes (chartnotes)
+        seed_site(clinic, staff, now)  # site settings, consent documents and consents (clinic.site.demo)
     return DemoResult(True, f"Created the synthetic demo clinic with {patients} patients.", _counts(clinic), _logins())
 
 

@@ -30,6 +30,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("REMS", "records:rems_list", "rems.view"),
     NavLink("Alerts", "measurement:worklist", "measurement.view"),
     NavLink("Screens due", "measurement:screens_due", "measurement.view"),
+    NavLink("Settings", "site:settings", "site.view"),
     NavLink("API", "api:openapi-view", None),
 )
 

@@ -117,6 +117,7 @@ INSTALLED_APPS: list[str] = [
     "ketamine_trd.clinic.audit",
     "ketamine_trd.clinic.authn",
     "ketamine_trd.clinic.chartnotes",
+    "ketamine_trd.clinic.site",
 ]
 
 MIDDLEWARE: list[str] = [

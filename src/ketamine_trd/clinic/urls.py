@@ -33,4 +33,5 @@ urlpatterns += [
     path("", include("ketamine_trd.clinic.records.urls")),
     path("", include("ketamine_trd.clinic.measurement.urls")),
     path("", include("ketamine_trd.clinic.chartnotes.urls")),
+    path("", include("ketamine_trd.clinic.site.urls")),
 ]

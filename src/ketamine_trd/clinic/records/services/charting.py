@@ -12,6 +12,7 @@ from typing import Any
 from ketamine_trd.clinic.records.models import AdverseEvent as AdverseEventRow
 from ketamine_trd.clinic.records.models import Session, SessionRating, VitalSign
 from ketamine_trd.clinic.records.services.intake import age_years
+from ketamine_trd.clinic.site import settings_service as site_settings
 from ketamine_trd.clinical.checklist import PredoseChecklist
 from ketamine_trd.clinical.inputs import charting as inputs_charting
 from ketamine_trd.clinical.monitoring.observations import (
@@ -36,10 +37,11 @@ def adult_age(session: Session, on: dt.date) -> int | None:
 
 
 def profile_for(session: Session, on: dt.date) -> MonitoringProfile:
-    """The session's named monitoring profile, or the product's default on ``on``."""
+    """The session's named monitoring profile, or the product's default on ``on``, with the site's IV pre-dose BP
+    limits of the settings version the session was judged under (clinic.site)."""
     if session.monitoring_profile:
-        return get_profile(session.monitoring_profile, on=on)
-    return default_profile(session.course.product, on=on)
+        return site_settings.with_site_limits(session, get_profile(session.monitoring_profile, on=on))
+    return site_settings.with_site_limits(session, default_profile(session.course.product, on=on))
 
 
 def vital_signs(rows: Sequence[VitalSign]) -> tuple[VitalSigns, ...]:

@@ -21,6 +21,8 @@ from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRat
 from ketamine_trd.clinic.records.services import charting, gates
 from ketamine_trd.clinic.records.services._scope import session_for
 from ketamine_trd.clinic.records.services.sessions import assess, load_rows, monitoring_providers
+from ketamine_trd.clinic.site import settings_service as site_settings
+from ketamine_trd.clinic.site.consent_service import consent_findings
 from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical.checklist import PredoseChecklist
 from ketamine_trd.clinical.dose_check import ChartedDose, DoseVerdict, judge_charted_dose
@@ -159,12 +161,13 @@ def judge_dose(session: Session, data: DoseInput) -> DoseVerdict:
         contraindications=unresolved, override_reason=data.override_reason,
         previous_dose_mg=gates.previous_dose_mg(session) if esketamine else None,
     )  # fmt: skip
-    return judge_charted_dose(charted, gates.dose_rules())
+    return judge_charted_dose(charted, site_settings.dose_rules(session.patient.clinic_id))
 
 
 def _enforce_dosing_gate(session: Session, data: DoseInput) -> None:
     """Refuse a dose on a course that has not passed its eligibility gate (or whose gate no longer holds)."""
     blocked = dosing_gate(session.course.phase, gates.standing_gate(session.course))
+    blocked += consent_findings(session)  # the first dose needs a current consent (clinic.site)
     if blocked:
         why = " ".join(f"{f.message} (source: {f.source})" for f in blocked)
         raise CheckRefused("dose_mg", data.dose_mg, f"Eligibility is not established for this course. {why}",
@@ -219,6 +222,7 @@ def record_dose(
         verdict = judge_dose(session, data)
         _enforce_dose_verdict(user_of(actor), data, verdict)
         session.dose_check = verdict.to_dict()
+        site_settings.stamp(session, "dose", now)  # the settings version this dose was judged under
         session.dose_override_reason = verdict.override_reason if verdict.overridden else ""
         session.dose_overridden_by = user_of(actor) if verdict.overridden else None
         session.dosed_at, session.dose_mg, session.lot_number = (

@@ -13,6 +13,7 @@ from ketamine_trd.clinic.measurement.interface import open_critical_alerts
 from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, Session, SessionStatus
 from ketamine_trd.clinic.records.services import charting, gates
 from ketamine_trd.clinic.records.services._scope import course_for, session_for
+from ketamine_trd.clinic.site.consent_service import consent_findings
 from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.checklist import Decision, PredoseResult, evaluate_predose
 from ketamine_trd.clinical.inputs.charting import ScheduleInput
@@ -262,6 +263,7 @@ def assess(
     screening = gates.course_screening(session.course)
     course_override = gates.standing_override(session.course)
     blocked = () if obs.dosed_at else dosing_gate(session.course.phase, gates.standing_gate(session.course))
+    blocked += () if obs.dosed_at or not session.pk else consent_findings(session)  # first dose: consent
     held = screening_holds(screening, course_override)
     if predose is not None:
         predose = predose_with_screening(predose, screening, course_override, blocked)

@@ -1,0 +1,1 @@
+"""Site settings (versioned, audited), consent documents and acceptances, and patient discharge instructions."""

@@ -119,3 +119,22 @@ def make_treated_course(patient: Patient, prescriber: User, **overrides: Any) ->
         overrides.setdefault("route", "iv")
     make_eligible(patient, prescriber, product)
     return start_induction(make_course(patient, **{**overrides, "phase": "evaluation"}), prescriber)
+
+
+def ready_to_dose(nurse: User, session: Any, dose_at: dt.datetime, *, systolic: int = 128, diastolic: int = 80) -> None:
+    """Chart what the dose step requires before ``dose_at`` as a nurse would: a complete pre-dose checklist
+    (15 min before) and a blood pressure in the window (10 min before), so that the pre-dose checks proceed.
+    ``systolic``/``diastolic`` (mmHg) let a test chart a reading that holds instead."""
+    from ketamine_trd.clinic.records.services import session_writes
+    from ketamine_trd.clinical.inputs.charting import ChecklistInput, VitalsInput
+
+    pk = getattr(session, "pk", session)
+    product = Session.objects.select_related("course").get(pk=pk).course.product
+    checklist = ChecklistInput(
+        checked_at=dose_at - dt.timedelta(minutes=15), first_treatment=False,
+        rems_enrolled=True if product == "esketamine-nasal" else None, concomitant_reviewed=True,
+        safe_departure_arranged=True,
+    )  # fmt: skip
+    session_writes.record_checklist(nurse, pk, checklist, now=dose_at - dt.timedelta(minutes=14))
+    reading = VitalsInput(dose_at - dt.timedelta(minutes=10), systolic, diastolic, 76, 98, timepoint="predose")
+    session_writes.add_vitals(nurse, pk, reading, now=dose_at - dt.timedelta(minutes=9))

@@ -22,7 +22,7 @@ from ketamine_trd.clinic.records.services.session_writes import (
 )
 from ketamine_trd.clinical.monitoring.chart import SessionState
 from ketamine_trd.errors import InputError
-from tests.clinic.builders import make_eligible, make_patient, make_session, make_treated_course
+from tests.clinic.builders import make_eligible, make_patient, make_session, make_treated_course, ready_to_dose
 
 
 def _local(when: dt.datetime) -> str:
@@ -105,6 +105,8 @@ def test_saving_one_part_never_changes_another(people: Any, esk: tuple[Session, 
     checklist = ChecklistInput(t0 - dt.timedelta(minutes=5), first_treatment=False, rems_enrolled=True,
                                concomitant_reviewed=True, safe_departure_arranged=True)  # fmt: skip
     session_writes.record_checklist(people.nurse, session.pk, checklist, now=now)
+    session_writes.add_vitals(people.nurse, session.pk, VitalsInput(t0 - dt.timedelta(minutes=5), 124, 78, 70, 98,
+                              timepoint="predose"), now=now)  # fmt: skip
     session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "LOT-1", devices_used=2), now=now)
     before = Session.objects.get(pk=session.pk)
     session_writes.record_discharge(people.nurse, session.pk, DischargeInput(now, clinically_stable=True), now=now)
@@ -164,6 +166,7 @@ def test_the_step_follows_what_is_charted(people: Any, esk: tuple[Session, dt.da
 
 def test_timers_count_to_the_due_times_the_server_computes(people: Any, esk: tuple[Session, dt.datetime]) -> None:
     session, t0 = esk
+    ready_to_dose(people.nurse, session, t0)
     session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "LOT-1", devices_used=2),
                                now=timezone.now())  # fmt: skip
     view = sessions.chair_view(people.nurse, session.pk, now=timezone.now())
@@ -177,7 +180,7 @@ def test_timers_count_to_the_due_times_the_server_computes(people: Any, esk: tup
 def test_an_out_of_range_reading_is_flagged_with_words(people: Any, esk: tuple[Session, dt.datetime]) -> None:
     session, t0 = esk
     now = timezone.now()
-    session_writes.add_vitals(people.nurse, session.pk, VitalsInput(t0 - dt.timedelta(minutes=5), 130, 80), now=now)
+    ready_to_dose(people.nurse, session, t0)
     session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "L1", devices_used=2), now=now)
     session_writes.add_vitals(people.nurse, session.pk, VitalsInput(t0 + dt.timedelta(minutes=40), 184, 96, 70, 91),
                               now=now)  # fmt: skip
@@ -226,6 +229,7 @@ def test_a_low_moaas_is_flagged_in_the_ratings(people: Any, esk: tuple[Session, 
 
     session, t0 = esk
     now = timezone.now()
+    ready_to_dose(people.nurse, session, t0)
     session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "L1", devices_used=2), now=now)
     session_writes.add_rating(people.nurse, session.pk, RatingInput("moaas", 2, t0 + dt.timedelta(minutes=30)), now=now)
     session_writes.add_rating(people.nurse, session.pk, RatingInput("moaas", 5, t0 + dt.timedelta(minutes=45)), now=now)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ketamine_trd.clinic.audit.models import AuditEvent
 from ketamine_trd.clinic.records.models import AdverseEvent, Patient, Session, VitalSign
-from tests.clinic.builders import make_course, make_patient, make_session, make_treated_course
+from tests.clinic.builders import make_course, make_patient, make_session, make_treated_course, ready_to_dose
 
 
 def _post(client: Client, url: str, body: object) -> object:
@@ -74,6 +74,7 @@ def test_a_good_iv_dose_is_saved_and_read_back(people) -> None:  # type: ignore[
     client = people.client("nurse")
     # 35 mg = 0.5 mg/kg x 70 kg = 105 mL/h x 40 min x 0.5 mg/mL: the core refuses a dose whose parts disagree.
     body = _dose(mg_per_kg="0.5", infusion_rate_ml_per_h=105, infusion_duration_min=40, concentration_mg_per_ml="0.5")
+    ready_to_dose(people.nurse, session, dt.datetime.fromisoformat(str(body["dosed_at"])))
     response = _post(client, f"/api/sessions/{session.pk}/dose", body)
     assert response.status_code == 200, response.content  # type: ignore[attr-defined]
     assert client.get(f"/api/sessions/{session.pk}").status_code == 200

@@ -266,6 +266,7 @@ def _iv_session(people: Any) -> Session:
 
 def test_a_ten_fold_iv_dose_is_refused_on_the_form_and_on_the_api(people: Any) -> None:
     session = _iv_session(people)
+    _checklist(people, session, timezone.now() - dt.timedelta(minutes=5))
     at = timezone.localtime(timezone.now() - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
     nurse = people.client("nurse")
     form = nurse.post(f"/sessions/{session.pk}/dose/", {"dose-dosed_at": at, "dose-dose_mg": "408",
@@ -613,9 +614,11 @@ def test_the_eu_28_mg_step_rule_holds_at_the_chair(people: Any) -> None:
                      {"number": 2, "dose_mg": 84, "mg_per_kg": None, "phase": "induction"}]})  # fmt: skip
     first = make_session(course, scheduled_at=timezone.now() - dt.timedelta(days=3))
     t1 = first.scheduled_at + dt.timedelta(minutes=20)
+    _checklist(people, first, t1)
     session_writes.record_dose(people.nurse, first.pk, DoseInput(t1, Decimal(28), "L1", devices_used=1), now=t1)
     second = make_session(course, scheduled_at=timezone.now() - dt.timedelta(hours=1))
     t2 = second.scheduled_at + dt.timedelta(minutes=20)
+    _checklist(people, second, t2)
     with pytest.raises(InputError, match="28 to 56 mg after 28 mg"):
         session_writes.record_dose(people.nurse, second.pk, DoseInput(t2, Decimal(84), "L2", devices_used=3), now=t2)
     session_writes.record_dose(people.prescriber, second.pk, DoseInput(t2, Decimal(84), "L2", devices_used=3,

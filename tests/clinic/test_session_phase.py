@@ -18,7 +18,7 @@ from ketamine_trd.clinic.records.services import courses, session_writes, sessio
 from ketamine_trd.clinic.records.services.session_writes import DoseInput
 from ketamine_trd.interop.fhir.care import encounter
 from ketamine_trd.interop.fhir.ids import Ids
-from tests.clinic.builders import make_course, make_eligible, make_patient, make_session
+from tests.clinic.builders import make_course, make_eligible, make_patient, make_session, ready_to_dose
 
 pytestmark = pytest.mark.django_db
 DAY0 = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
@@ -35,6 +35,7 @@ def _dose(people: Any, course: Course, n: int) -> Session:
     """Book, dose (2 devices, 56 mg) and sign-off-mark a session on day ``n``, charted at the time of dosing."""
     session = sessions.schedule_session(people.nurse, course.pk, scheduled_at=day(n), chair="Chair 1", now=day(n, 8))
     dose = DoseInput(day(n), Decimal(56), f"LOT-{n}", devices_used=2)
+    ready_to_dose(people.nurse, session, day(n))
     session_writes.record_dose(people.nurse, session.pk, dose, now=day(n, 10))
     Session.objects.filter(pk=session.pk).update(status="signed")  # signing itself is tested in test_sessions
     return Session.objects.get(pk=session.pk)

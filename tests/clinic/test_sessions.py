@@ -19,7 +19,7 @@ from ketamine_trd.clinic.records.services.session_writes import (
     VitalsInput,
 )
 from ketamine_trd.errors import ConflictError, InputError
-from tests.clinic.builders import make_course, make_patient, make_session, make_treated_course
+from tests.clinic.builders import make_course, make_patient, make_session, make_treated_course, ready_to_dose
 
 
 def _chart_complete_esketamine_session(people, session: Session, t0: dt.datetime) -> None:  # type: ignore[no-untyped-def]
@@ -136,7 +136,7 @@ def test_a_future_time_for_a_past_event_is_refused(people, esk_session) -> None:
 def test_high_blood_pressure_after_dosing_raises_a_worklist_alert_once(people, esk_session) -> None:  # type: ignore[no-untyped-def]
     session, t0 = esk_session
     now = t0 + dt.timedelta(minutes=50)
-    session_writes.add_vitals(people.nurse, session.pk, VitalsInput(t0 - dt.timedelta(minutes=5), 130, 80), now=now)
+    ready_to_dose(people.nurse, session, t0)
     session_writes.record_dose(people.nurse, session.pk, DoseInput(t0, Decimal(56), "L1", devices_used=2), now=now)
     session_writes.add_vitals(people.nurse, session.pk, VitalsInput(t0 + dt.timedelta(minutes=40), 184, 96), now=now)
     rules = set(Alert.objects.filter(session=session).values_list("rule", flat=True))

@@ -25,7 +25,7 @@ from ketamine_trd.clinic.records.services import session_writes
 from ketamine_trd.clinical import instruments
 from ketamine_trd.clinical.inputs.charting import DoseInput, EventInput, ResolveEventInput, VitalsInput
 from ketamine_trd.errors import InputError
-from tests.clinic.builders import make_course, make_patient, make_session, make_treated_course
+from tests.clinic.builders import make_course, make_patient, make_session, make_treated_course, ready_to_dose
 
 T = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 SAVED = T + dt.timedelta(minutes=2)
@@ -93,6 +93,8 @@ def test_every_part_left_blank_is_stamped_with_its_own_save_time(people, session
         ("event", {"kind": "nausea", "severity": "mild"}),
         ("discharge", {}),
     ]
+    # the blood pressure the pre-dose checks need before the dose (charted with its own time)
+    session_writes.add_vitals(people.nurse, session.pk, VitalsInput(T, 128, 80, timepoint="predose"), now=T)
     for minutes, (part, data) in enumerate(steps, start=1):
         with clock(T + dt.timedelta(minutes=minutes)):
             response = _post(nurse, session, part, {TIME_FIELDS[part]: "", **data})
@@ -161,6 +163,7 @@ def test_the_services_stamp_a_blank_time_with_their_now(people, session) -> None
 
 def test_readings_before_and_after_dosing_must_be_in_order_with_the_dose(people, session) -> None:  # type: ignore[no-untyped-def]
     now = T + dt.timedelta(hours=1)
+    ready_to_dose(people.nurse, session, T)
     session_writes.record_dose(people.nurse, session.pk, DoseInput(T, Decimal(56), "L-1", devices_used=2), now=now)
     for timepoint, at in (("predose", T + dt.timedelta(minutes=5)), ("post-40", T - dt.timedelta(minutes=5)),
                           ("discharge", T - dt.timedelta(minutes=1))):  # fmt: skip
@@ -170,7 +173,7 @@ def test_readings_before_and_after_dosing_must_be_in_order_with_the_dose(people,
     session_writes.add_vitals(people.nurse, session.pk, VitalsInput(T - dt.timedelta(minutes=5), 128, 80,
                                                                     timepoint="predose"), now=now)  # fmt: skip
     session_writes.add_vitals(people.nurse, session.pk, VitalsInput(None, 130, 80, timepoint="post-40"), now=now)
-    assert VitalSign.objects.filter(session=session).count() == 2
+    assert VitalSign.objects.filter(session=session).count() == 3  # with ready_to_dose's reading
 
 
 def test_an_assessment_left_without_a_time_is_given_now(people, session) -> None:  # type: ignore[no-untyped-def]

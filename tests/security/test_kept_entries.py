@@ -247,3 +247,13 @@ def test_a_registration_form_keeps_its_entries_but_never_a_password(chart) -> No
     html = client.get(page).content.decode()
     assert kept.NOTICE in html and _value(html, "family_name") == "Okafor" and _value(html, "mrn") == "KEPT-1"
     assert not Patient.objects.filter(mrn="KEPT-1").exists()
+
+
+def test_a_search_text_never_travels_into_the_login_url(chart) -> None:  # type: ignore[no-untyped-def]
+    """A GET after the timeout returns to its page, but the patient search's free text (names, MRNs) is dropped:
+    the login URL is kept by server logs and browser history."""
+    client = Client()
+    _login(client, chart["nurse"])
+    _go_idle(client)
+    back = _next_of(client.get("/patients/?q=Smith+1960-04-02&page=2"))
+    assert back == "/patients/?page=2" and "Smith" not in back

@@ -65,6 +65,8 @@ def page_before(request: HttpRequest) -> str | None:
     referer = urlparse(request.META.get("HTTP_REFERER", ""))
     if referer.netloc != request.get_host() or not referer.path or referer.path == request.path:
         return None
+    if not referer.path.startswith("/") or referer.path[1:2] in ("/", "\\"):  # "//evil.example": another site
+        return None
     return referer.path + (f"?{referer.query}" if referer.query else "")
 
 

@@ -197,8 +197,8 @@ def forget_expired_answers() -> int:
 def _forget_expired_now_and_then() -> None:
     now = time.monotonic()
     if now - _last_purge[0] >= PURGE_EVERY_S:
-        _last_purge[0] = now
         forget_expired_answers()
+        _last_purge[0] = now  # only once the purge has run: a failed one is tried again on the next write
 
 
 def _stored(user: Any, key: str, fingerprint: str) -> HttpResponse | None:

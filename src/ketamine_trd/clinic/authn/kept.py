@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import HttpRequest, QueryDict
@@ -68,6 +68,21 @@ class Kept:
     action: str
     data: QueryDict
     at: dt.datetime
+
+
+#: query parameters that carry free text a user typed (the patient search: names, MRNs, dates of birth); they are
+#: never copied into a log-in URL's ``next`` (which web-server logs and browser history keep)
+FREE_TEXT_PARAMS = frozenset({"q"})
+
+
+def asked_page(request: Any) -> str:
+    """The address a request asked for, to return to after a log-in: a GET's path and query without free text
+    (``FREE_TEXT_PARAMS``), a POST's path (``page_for`` maps it to its page)."""
+    if request.method != "GET":
+        return str(request.path)
+    kept_query = [(k, v) for k, v in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+                  if k not in FREE_TEXT_PARAMS]  # fmt: skip
+    return str(request.path) + (f"?{urlencode(kept_query)}" if kept_query else "")
 
 
 def page_for(target: str) -> str | None:

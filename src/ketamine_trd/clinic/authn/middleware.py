@@ -37,7 +37,7 @@ def _refuse(request: HttpRequest, target: str, message: str, page: str | None = 
     if request.path.startswith("/api/"):
         return JsonResponse({"error": "NotAuthenticated", "message": message}, status=401)
     if page is None:
-        page = kept.page_for(request.get_full_path() if request.method == "GET" else request.path)
+        page = kept.page_for(kept.asked_page(request))
     return HttpResponseRedirect(f"{target}?{urlencode({'next': page})}" if page else target)
 
 
@@ -63,7 +63,7 @@ class IdleTimeoutMiddleware:
         """Log out (audited); a form posted now keeps its entries for its page, shown again after the log-in."""
         from ketamine_trd.clinic.audit.service import record
 
-        page = kept.page_for(request.get_full_path() if request.method == "GET" else request.path)
+        page = kept.page_for(kept.asked_page(request))
         keeping = bool(page) and kept.may_keep(request)
         user_pk = getattr(user, "pk", None)
         record(request, "logout", object_type="session", detail="idle timeout" + ("; entries kept" if keeping else ""))

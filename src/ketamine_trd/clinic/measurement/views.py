@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ketamine_trd.clinic.authn import kept
@@ -183,7 +184,11 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
         else:
             messages.success(request, "Alert acknowledged.")
     target = request.POST.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "measurement:worklist")
+    secure = request.is_secure()
+    here = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=secure)
+    # a path of this site only: "//evil.example" and "/\\evil.example" are other sites to a browser
+    ours = here and target.startswith("/") and target[1:2] not in ("/", "\\")
+    return redirect(target if ours else "measurement:worklist")
 
 
 def _refusal(error: Exception) -> str:

@@ -6,7 +6,11 @@ Judged at one moment (the service's ``now``), from the same values the chair pag
 - ``sign-discharge-not-ready``: discharge readiness (:mod:`.discharge`) says "not ready"; a prescriber may sign
   anyway with a written reason (the patient left against advice, was transferred), which is recorded;
 - ``sign-critical-alert-open``: a critical alert of the session is not acknowledged (acknowledge it first; no
-  override: platform-defined).
+  override: platform-defined);
+- ``sign-dosed-under-hold``: the dose was charted while the pre-dose checks said "hold" and no prescriber's reason
+  for giving it was recorded with the dose (a record from before the dose step enforced the hold): it is not
+  signed as if the checks had passed; a prescriber may sign with a written reason, which is recorded
+  (platform-defined).
 
 >>> from ketamine_trd.clinical.monitoring.discharge import Criterion
 >>> import datetime as dt
@@ -16,6 +20,8 @@ Judged at one moment (the service's ``now``), from the same values the chair pag
 ['discharge']
 >>> signature_blockers(SignatureInput((), not_ready, (), override_reason="left against medical advice")) == ()
 True
+>>> [b.field for b in signature_blockers(SignatureInput((), None, (), dosed_under_hold=("BP 190/112 mmHg.",)))]
+['predose']
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ class SignatureInput:
     discharge: DischargeReadiness | None
     open_critical_alerts: tuple[str, ...]
     override_reason: str = ""
+    #: the pre-dose "hold" findings of a dose charted without a prescriber's reason for the hold
+    dosed_under_hold: tuple[str, ...] = ()
 
 
 def discharge_override_used(value: SignatureInput) -> bool:
@@ -55,6 +63,12 @@ def signature_blockers(value: SignatureInput) -> tuple[MissingField, ...]:
         out.append(MissingField(
             "discharge", f"Discharge readiness is 'not ready': {reasons} A prescriber may sign with a written reason.",
             unmet[0].source if unmet else cite("S1"),
+        ))  # fmt: skip
+    if value.dosed_under_hold and len(value.override_reason.strip()) < MIN_OVERRIDE_REASON_CHARS:
+        out.append(MissingField(
+            "predose", "The dose was charted while the pre-dose checks said 'hold' and no prescriber's reason was "
+            f"recorded: {' '.join(value.dosed_under_hold)} A prescriber may sign with a written reason.",
+            cite("platform-defined"),
         ))  # fmt: skip
     for message in value.open_critical_alerts:
         out.append(MissingField("alerts", f"Critical alert not acknowledged: {message}", cite("platform-defined")))

@@ -20,7 +20,13 @@ from ketamine_trd.clinic.measurement.interface import raise_alert
 from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, VitalSign
 from ketamine_trd.clinic.records.services import charting, gates
 from ketamine_trd.clinic.records.services._scope import session_for
-from ketamine_trd.clinic.records.services.sessions import assess, load_rows, monitoring_providers
+from ketamine_trd.clinic.records.services.sessions import (
+    assess,
+    hold_findings,
+    load_rows,
+    monitoring_providers,
+    predose_checks,
+)
 from ketamine_trd.clinic.site import settings_service as site_settings
 from ketamine_trd.clinic.site.consent_service import consent_findings
 from ketamine_trd.clinic.transactions import writing
@@ -174,6 +180,33 @@ def _enforce_dosing_gate(session: Session, data: DoseInput) -> None:
                            reason="cannot be given yet")  # fmt: skip
 
 
+def _enforce_predose_hold(
+    user: Any, session: Session, data: DoseInput, dosed_at: dt.datetime, now: dt.datetime
+) -> tuple[tuple[str, ...], str]:
+    """Refuse a dose while the pre-dose checks say "hold" (no checklist, no blood pressure in the window, a
+    crisis reading, REMS enrolment not confirmed...), judged by the core at the time of dosing, exactly as the
+    chair page shows it; a prescriber may give it with a written reason. Returns the hold findings lifted and
+    the reason (both empty when nothing held)."""
+    on = dosed_at.date()
+    profile = charting.profile_for(session, on)
+    obs = charting.observations(session, *load_rows(session), on=on)
+    checks = predose_checks(charting.session_record(session, obs, on), dosed_at, now, session.course.product, profile)
+    holds = hold_findings(checks)
+    if not holds:
+        return (), ""
+    reason = data.override_reason.strip()
+    if len(reason) < MIN_OVERRIDE_REASON_CHARS:
+        raise CheckRefused("dose_mg", data.dose_mg, "The pre-dose checks say 'hold': " + " ".join(holds) + " A "
+                           "prescriber may give this dose with a written reason (at least "
+                           f"{MIN_OVERRIDE_REASON_CHARS} characters) in 'Reason for a dose outside the checks'.",
+                           reason="is on hold")  # fmt: skip
+    if not access.can(user, "dose.override"):
+        raise CheckRefused("override_reason", data.override_reason, "Only a prescriber can give a reason for a dose "
+                           "while the pre-dose checks say 'hold': ask the prescriber to chart or confirm this dose.",
+                           reason="cannot come from your role")  # fmt: skip
+    return holds, reason
+
+
 def _enforce_dose_verdict(user: Any, data: DoseInput, verdict: DoseVerdict) -> None:
     """Refuse what the core refuses; what needs an override needs a prescriber's written reason."""
     if verdict.refused:
@@ -221,10 +254,14 @@ def record_dose(
         _enforce_dosing_gate(session, data)
         verdict = judge_dose(session, data)
         _enforce_dose_verdict(user_of(actor), data, verdict)
+        holds, hold_reason = _enforce_predose_hold(user_of(actor), session, data, dosed_at, now)
         session.dose_check = verdict.to_dict()
         site_settings.stamp(session, "dose", now)  # the settings version this dose was judged under
-        session.dose_override_reason = verdict.override_reason if verdict.overridden else ""
-        session.dose_overridden_by = user_of(actor) if verdict.overridden else None
+        if holds:  # kept with the dose: the chair page, the signature and the audit show what was lifted, and why
+            session.dose_check["predose_hold"] = {"findings": list(holds), "reason": hold_reason}
+        reason = verdict.override_reason if verdict.overridden else hold_reason
+        session.dose_override_reason = reason
+        session.dose_overridden_by = user_of(actor) if reason else None
         session.dosed_at, session.dose_mg, session.lot_number = (
             data.dosed_at,
             data.dose_mg,

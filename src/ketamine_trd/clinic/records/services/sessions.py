@@ -209,8 +209,9 @@ class ChairView:
 
     @property
     def discharge_not_ready(self) -> bool:
-        """True when the only thing a prescriber's reason can lift is left: discharge readiness "not ready"."""
-        return bool(self.missing) and all(m.field == "discharge" for m in self.missing)
+        """True when only what a prescriber's reason can lift is left: discharge readiness "not ready", or a dose
+        charted under a pre-dose hold that no reason lifted."""
+        return bool(self.missing) and all(m.field in ("discharge", "predose") for m in self.missing)
 
 
 def load_rows(session: Session) -> tuple[list[Any], list[Any], list[Any]]:
@@ -251,15 +252,9 @@ def assess(
     product = session.course.product
     obs = charting.observations(session, *rows, on=on)
     record_value: SessionRecord = charting.session_record(session, obs, on)
-    predose = None
-    if record_value.predose is not None:
-        checklist = record_value.predose
-        # judged against the actual time of dosing once dosed, else against now (dosing would happen now)
-        dose_at = obs.dosed_at or max(now, checklist.checked_at)
-        checklist = replace(checklist, planned_dose_at=dose_at)
-        before = [v for v in obs.vitals if v.taken_at <= checklist.dose_at]
-        reading = max(before, key=lambda v: v.taken_at) if before else None
-        predose = evaluate_predose(checklist, reading, product, profile)
+    # judged against the actual time of dosing once dosed, else against now (dosing would happen now)
+    predose = predose_checks(record_value, obs.dosed_at, now, product, profile)
+    checks_alone = predose
     screening = gates.course_screening(session.course)
     course_override = gates.standing_override(session.course)
     blocked = () if obs.dosed_at else dosing_gate(session.course.phase, gates.standing_gate(session.course))
@@ -273,9 +268,11 @@ def assess(
         safe_departure_arranged=session.safe_departure_arranged,
     ) if obs.dosed_at else None  # fmt: skip
     critical = open_critical_alerts(session) if session.pk else []
+    under_hold = held_without_reason(session, checks_alone) if obs.dosed_at else ()
     blockers = signature_blockers(SignatureInput(
         missing_for_signature(record_value, product, profile, at=now), discharge,
         tuple(a.message for a in critical), override_reason,
+        dosed_under_hold=under_hold,
     ))  # fmt: skip
     return {
         "profile": f"{profile.id}@{profile.version}",
@@ -288,9 +285,40 @@ def assess(
         "schedule": vitals_schedule(obs.vitals, product, profile, at, dosed_at=obs.dosed_at),
         "alerts": evaluate_monitoring(obs, product, profile, at),
         "missing": blockers,
+        "dosed_under_hold": under_hold,
         "open_critical": tuple(critical),
         "discharge": discharge,
     }
+
+
+def predose_checks(
+    record_value: SessionRecord, dosed_at: dt.datetime | None, now: dt.datetime, product: str, profile: Any
+) -> PredoseResult | None:
+    """The core's pre-dose decision on the charted checklist and the last reading at or before the time of dosing
+    (``dosed_at``; not yet dosed: ``now``, when dosing would happen), ``None`` when no checklist is charted. The
+    patient's screening and the dosing gate are judged elsewhere."""
+    if record_value.predose is None:
+        return None
+    checklist = record_value.predose
+    checklist = replace(checklist, planned_dose_at=dosed_at or max(now, checklist.checked_at))
+    before = [v for v in record_value.observations.vitals if v.taken_at <= checklist.dose_at]
+    last = max(before, key=lambda v: v.taken_at) if before else None
+    return evaluate_predose(checklist, last, product, profile)
+
+
+def hold_findings(predose: PredoseResult | None) -> tuple[str, ...]:
+    """The sentences that make the pre-dose decision "hold" (no checklist charted is itself a hold)."""
+    if predose is None:
+        return ("No pre-dose checklist has been charted: complete the checklist before dosing.",)
+    if predose.decision != Decision.HOLD:
+        return ()
+    return tuple(f"{f.message} (source: {f.source})" for f in predose.findings if f.level.value == "hold")
+
+
+def held_without_reason(session: Session, predose: PredoseResult | None) -> tuple[str, ...]:
+    """Hold findings of a dosed session whose dose was not given with a prescriber's reason for the hold."""
+    lifted = (session.dose_check or {}).get("predose_hold", {}).get("reason")
+    return () if lifted else hold_findings(predose)
 
 
 def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
@@ -322,6 +350,10 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         judged = assess(session, rows, now)
     except KtrdError as error:  # e.g. a route without a monitoring profile: shown, never guessed
         judged, problem = empty, str(error)
+        # what does not depend on a monitoring profile still shows: critical alerts never vanish with the checks
+        judged["open_critical"] = tuple(open_critical_alerts(session))
+        if not session.dosed_at:
+            judged["dosing_gate"] = dosing_gate(session.course.phase, gates.standing_gate(session.course))
     return ChairView(
         session=session,
         course=session.course,

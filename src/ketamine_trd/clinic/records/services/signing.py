@@ -36,6 +36,14 @@ class SignOutcome:
     rems_record: RemsRecord | None = None
 
 
+def _override_detail(discharge_ready: bool, dosed_under_hold: tuple[str, ...]) -> str:
+    """What the signature's reason lifted, for the audit event."""
+    lifted = ([] if discharge_ready else ["not ready for discharge"]) + (
+        ["dosed under a pre-dose hold"] if dosed_under_hold else []
+    )
+    return "signed while " + " and ".join(lifted) + ", with a reason"
+
+
 def sign_session(actor: Actor, session_id: int, *, now: dt.datetime, override_reason: str = "") -> SignOutcome:
     """Sign the session if nothing blocks it at ``now``; otherwise save nothing and say what blocks it.
 
@@ -70,14 +78,15 @@ def sign_session(actor: Actor, session_id: int, *, now: dt.datetime, override_re
         session.status, session.signed_by, session.signed_at, session.updated_at = SessionStatus.SIGNED, user, now, now
         session.discharge_ready = bool(judged["discharge"] and judged["discharge"].ready)
         session.version += 1
-        overridden = bool(reason) and not session.discharge_ready
+        overridden = bool(reason) and (not session.discharge_ready or bool(judged["dosed_under_hold"]))
         session.sign_override_reason = reason if overridden else ""
         changed = ["status", "signed_by", "signed_at", "updated_at", "discharge_ready", "sign_override_reason",
                    "version"]  # fmt: skip
         session.save(update_fields=changed)
         audited = changed[:3] + (["sign_override_reason"] if overridden else [])
         record(actor, "sign", obj=session, changed_fields=audited,
-               detail="signed while not ready for discharge, with a reason" if overridden else "", now=now)
+               detail=_override_detail(session.discharge_ready, judged["dosed_under_hold"]) if overridden else "",
+               now=now)  # fmt: skip
         row = None
         if esketamine_pmf:
             signed = replace(judged["record"], signed_by=str(user.pk), signed_at=now)

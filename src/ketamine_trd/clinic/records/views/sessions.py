@@ -239,7 +239,12 @@ def _record(request: HttpRequest, session_id: int, part: str) -> HttpResponse:
 
 def _sign(request: HttpRequest, session_id: int) -> HttpResponse:
     form = SignForm(request.POST, prefix="sign")
-    reason = form.cleaned_data.get("override_reason", "") if form.is_valid() else ""
+    if not form.is_valid():  # a reason that cannot be stored (NUL byte, too long) is said, never dropped silently
+        said = " ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+                        if name in form.fields)  # fmt: skip
+        messages.error(request, f"Not signed. {said or 'The signature form could not be read.'}")
+        return redirect(_chart_url(session_id, ChartStep.DISCHARGE))
+    reason = form.cleaned_data.get("override_reason", "")
     try:
         outcome = signing.sign_session(request, session_id, now=now(), override_reason=reason)
     except (ConflictError, InputError) as error:

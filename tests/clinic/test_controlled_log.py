@@ -178,6 +178,9 @@ def test_entries_are_append_only_in_the_database_and_the_model(people: Any) -> N
             connection.cursor().execute(sql)
     with pytest.raises(IntegrityError), transaction.atomic():
         connection.cursor().execute(f"UPDATE controlled_lot SET on_hand_mg = -1 WHERE id = {lot.pk}")
+    if connection.vendor == "postgresql":
+        with pytest.raises(Exception, match="append-only"), transaction.atomic():
+            connection.cursor().execute("TRUNCATE controlled_entry CASCADE")
 
 
 def test_a_correction_reverses_an_entry_and_points_at_it(people: Any) -> None:
@@ -237,27 +240,8 @@ def test_pages_pdf_and_csv(people: Any) -> None:
     assert received.status_code == 422 and not Lot.objects.filter(lot_number="K2").exists()
 
 
-@pytest.fixture
-def log_emptied_after() -> Any:
-    """After a test that commits: empty the log before Django's flush (on SQLite the flush is a DELETE, which the
-    append-only triggers refuse; on PostgreSQL it is a TRUNCATE, which they do not see)."""
-    yield
-    from importlib import import_module
-
-    migration = import_module("ketamine_trd.clinic.controlled.migrations.0002_append_only")
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        for name in migration.SQLITE_TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        for table in ("controlled_entry", "controlled_count", "controlled_lot"):
-            cursor.execute(f"DELETE FROM {table}")
-        for statement in migration._sqlite_forward():
-            cursor.execute(statement)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_draws_of_the_last_vial_never_go_negative(log_emptied_after: None) -> None:
+def test_concurrent_draws_of_the_last_vial_never_go_negative() -> None:
     from ketamine_trd.clinic.access import NURSE
     from tests.clinic.builders import make_clinic
 
@@ -290,3 +274,18 @@ def test_concurrent_draws_of_the_last_vial_never_go_negative(log_emptied_after: 
     assert sorted(outcomes) == ["ok"] * 5 + ["refused"], outcomes
     assert lot.on_hand_mg == Decimal(0) and lot.sealed_units == 0
     assert Entry.objects.filter(lot=lot).order_by("-pk").first().balance_mg == 0
+
+
+def test_the_demo_clinic_has_a_reconciled_stock(db: None) -> None:
+    from ketamine_trd.clinic.accounts.models import Clinic
+    from ketamine_trd.clinic.demo import DEMO_SLUG, ensure_demo_clinic, username_for
+
+    ensure_demo_clinic(seed=3, patients=2)
+    clinic = Clinic.objects.get(slug=DEMO_SLUG)
+    lots = Lot.objects.filter(clinic=clinic)
+    assert {lot.substance for lot in lots} == {"ketamine", "esketamine"}
+    assert Entry.objects.filter(lot__clinic=clinic, kind="waste").count() == 1
+    assert Count.objects.filter(lot__clinic=clinic).count() == lots.count()
+    assert not Entry.objects.filter(lot__clinic=clinic, kind="discrepancy").exists()
+    nurse = clinic.users.get(username=username_for("nurse"))
+    assert reads.inventory_report(nurse, timezone.localdate(), now=timezone.now()).balances

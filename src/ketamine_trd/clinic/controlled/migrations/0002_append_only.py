@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import migrations
 
 APPEND_ONLY = ("controlled_entry", "controlled_count")
+#: PostgreSQL: TRUNCATE is refused too (as audit's 0004); the test harness's flush lifts these (tests/conftest.py)
+TRUNCATE_GUARDED = ("controlled_entry", "controlled_count", "controlled_lot")
 RECEIPT_COLUMNS = ("clinic_id", "substance", "lot_number", "supplier_name", "supplier_address",
                    "supplier_registration", "expires_on", "units_received", "mg_per_unit",
                    "concentration_mg_per_ml", "volume_ml_per_unit", "received_on", "received_by_id",
@@ -17,7 +19,8 @@ RECEIPT_COLUMNS = ("clinic_id", "substance", "lot_number", "supplier_name", "sup
 
 _OLD_ROW = ", ".join(f"OLD.{c}" for c in RECEIPT_COLUMNS)
 _NEW_ROW = ", ".join(f"NEW.{c}" for c in RECEIPT_COLUMNS)
-PG_FORWARD = f"""
+PG_FORWARD = (
+    f"""
 CREATE OR REPLACE FUNCTION controlled_refuse_change() RETURNS trigger AS $$
 BEGIN
     RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
@@ -36,14 +39,22 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER controlled_lot_receipt_fixed BEFORE UPDATE OR DELETE ON controlled_lot
     FOR EACH ROW EXECUTE FUNCTION controlled_lot_receipt_fixed();
-""" + "".join(
-    f"CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} "
-    "FOR EACH ROW EXECUTE FUNCTION controlled_refuse_change();\n"
-    for t in APPEND_ONLY
+"""
+    + "".join(
+        f"CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} "
+        "FOR EACH ROW EXECUTE FUNCTION controlled_refuse_change();\n"
+        for t in APPEND_ONLY
+    )
+    + "".join(
+        f"CREATE TRIGGER {t}_no_truncate BEFORE TRUNCATE ON {t} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION controlled_refuse_change();\n"
+        for t in TRUNCATE_GUARDED
+    )
 )
 PG_REVERSE = (
     "DROP TRIGGER IF EXISTS controlled_lot_receipt_fixed ON controlled_lot;\n"
     + "".join(f"DROP TRIGGER IF EXISTS {t}_append_only ON {t};\n" for t in APPEND_ONLY)
+    + "".join(f"DROP TRIGGER IF EXISTS {t}_no_truncate ON {t};\n" for t in TRUNCATE_GUARDED)
     + "DROP FUNCTION IF EXISTS controlled_refuse_change();\nDROP FUNCTION IF EXISTS controlled_lot_receipt_fixed();"
 )
 

@@ -154,7 +154,7 @@ def test_a_count_missing_10_mg_cannot_close_without_a_reason(people: Any) -> Non
     with pytest.raises(InputError) as refused:
         services.close_reconciliation(people.nurse, [CountInput(lot_id=lot.pk, counted_mg="490", counted_units="1")],
                                       now=timezone.now())  # fmt: skip
-    assert refused.value.field == "counts[0].reason" and "10 mg short" in str(refused.value)
+    assert refused.value.field == "counts[0].reason" and "10 mg short of the book" in str(refused.value)
     assert not Count.objects.exists()
     services.close_reconciliation(people.nurse, [CountInput(lot_id=lot.pk, counted_mg="490", counted_units="1",
                                   reason="spilled drawing up, seen by J. Doe")], now=timezone.now())  # fmt: skip

@@ -46,8 +46,9 @@ def _iv_session(staff: dict[str, Any]) -> Any:
     return make_session(course, scheduled_at=timezone.now() - dt.timedelta(minutes=30))
 
 
-def test_chart_a_dose_waste_with_a_witness_report_balances_and_a_short_count_needs_a_reason(  # noqa: F811
-    page: Any, users: dict[str, Any]
+def test_chart_a_dose_waste_with_a_witness_report_balances_and_a_short_count_needs_a_reason(
+    page: Any,  # noqa: F811
+    users: dict[str, Any],  # noqa: F811
 ) -> None:
     from ketamine_trd.clinic.controlled.models import Count, Entry, Lot
 

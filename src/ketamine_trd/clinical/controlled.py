@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from ketamine_trd.clinical.overrides import MIN_OVERRIDE_REASON_CHARS, is_written_reason
-from ketamine_trd.errors import InputError
+from ketamine_trd.errors import CheckRefused, InputError
 
 __all__ = [
     "CFR_SOURCES",
@@ -156,13 +156,14 @@ def judge_count(
     >>> try:
     ...     judge_count(Stock(Decimal(500), 1, Decimal(500)), Decimal(490), 1, "")
     ... except InputError as error:
-    ...     print(error.reason)
-    is missing for a count 10 mg short
+    ...     print(error.allowed)
+    The count is 10 mg short of the book (500 mg, 1 sealed): close it with a written reason of at least 15 characters.
     """
     verdict = CountVerdict(counted_mg - book.on_hand_mg, counted_units - book.sealed_units)
     if verdict.discrepant and not is_written_reason(reason):
         mg = verdict.difference_mg
-        words = f"{abs(mg).normalize():f} mg {'short' if mg < 0 else 'over'}" if mg else "off in sealed units"
-        raise InputError(field, reason, f"a written reason of at least {MIN_OVERRIDE_REASON_CHARS} characters",
-                         reason=f"is missing for a count {words}")  # fmt: skip
+        words = f"{abs(mg).normalize():f} mg {'short of' if mg < 0 else 'over'}" if mg else "off in sealed units from"
+        raise CheckRefused(field, reason, f"The count is {words} the book ({book.on_hand_mg.normalize():f} mg, "
+                           f"{book.sealed_units} sealed): close it with a written reason of at least "
+                           f"{MIN_OVERRIDE_REASON_CHARS} characters.", reason="needs a written reason")  # fmt: skip
     return verdict

@@ -16,8 +16,8 @@ from ketamine_trd.clinic.audit.export import csv_safe
 from ketamine_trd.clinic.controlled import reads, services
 from ketamine_trd.clinic.controlled.forms import CorrectionForm, CountForm, ReceiptForm, WasteForm
 from ketamine_trd.clinic.controlled.report_layout import CSV_COLUMNS, csv_rows, report_pdf
-from ketamine_trd.clinic.form_errors import add_domain_error
-from ketamine_trd.errors import ConflictError, InputError
+from ketamine_trd.clinic.form_errors import add_check_error, add_domain_error
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError
 
 
 def _now() -> dt.datetime:
@@ -105,7 +105,8 @@ def reconcile(request: HttpRequest) -> HttpResponse:
         except InputError as error:
             index, _, name = error.field.partition("].")
             target = forms_[int(index.removeprefix("counts["))] if name else forms_[0]
-            add_domain_error(target, InputError(name or error.field, error.value, error.allowed, reason=error.reason))
+            kind = CheckRefused if isinstance(error, CheckRefused) else InputError
+            add_check_error(target, kind(name or error.field, error.value, error.allowed, reason=error.reason))
         else:
             messages.success(request, f"Reconciliation closed: {len(forms_)} lots counted.")
             return redirect("controlled:stock")

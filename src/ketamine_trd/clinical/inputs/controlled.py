@@ -82,7 +82,7 @@ class ReceiptInput(InputType):
 class WasteInput(InputType):
     """mg wasted from a lot (the remainder of an opened vial, an expired vial), how, and when."""
 
-    lot_id: int = spec(Number("Lot", low=Decimal(1), high=Decimal(10**12)))
+    lot_id: int = spec(Number("Lot", low=Decimal(1), high=Decimal(10**12), help="a lot of this clinic"))
     mg: Decimal = spec(_mg("Amount wasted"))
     manner: str = spec(Text("Manner of disposal", max_length=200, min_length=3,
                             help="e.g. drawn up and squirted into the waste container"))  # fmt: skip
@@ -93,7 +93,7 @@ class WasteInput(InputType):
 class CountInput(InputType):
     """A physical count of one lot: mg on hand and sealed units; a discrepancy needs a written reason."""
 
-    lot_id: int = spec(Number("Lot", low=Decimal(1), high=Decimal(10**12)))
+    lot_id: int = spec(Number("Lot", low=Decimal(1), high=Decimal(10**12), help="a lot of this clinic"))
     counted_mg: Decimal = spec(Number("Counted on hand", low=Decimal(0), high=Decimal(100000), unit="mg",
                                       places=2))  # fmt: skip
     counted_units: int = spec(Number("Counted sealed vials or devices", low=Decimal(0), high=Decimal(1000),
@@ -106,6 +106,7 @@ class CountInput(InputType):
 class CorrectionInput(InputType):
     """A correction: the entry it reverses and why (the original is kept; the correction is a new entry)."""
 
-    entry_id: int = spec(Number("Entry corrected", low=Decimal(1), high=Decimal(10**12)))
+    entry_id: int = spec(Number("Entry corrected (#)", low=Decimal(1), high=Decimal(10**12),
+                                help="the # of an entry in the book above"))  # fmt: skip
     reason: str = spec(Text("Reason for the correction", max_length=2000, min_length=MIN_OVERRIDE_REASON_CHARS,
                             multiline=True, help=reason_hint("always")))  # fmt: skip

@@ -289,3 +289,19 @@ def test_the_demo_clinic_has_a_reconciled_stock(db: None) -> None:
     assert not Entry.objects.filter(lot__clinic=clinic, kind="discrepancy").exists()
     nurse = clinic.users.get(username=username_for("nurse"))
     assert reads.inventory_report(nurse, timezone.localdate(), now=timezone.now()).balances
+
+
+def test_the_chart_lists_the_lots_in_stock_and_the_api_refuses_a_lot_not_in_the_log(people: Any) -> None:
+    import json
+
+    from ketamine_trd.clinic.records.services import sessions
+
+    _vials(people)
+    session = _iv_session(people)
+    view = sessions.chair_view(people.nurse, session.pk, now=timezone.now())
+    assert [number for number, _ in view.lots_in_stock] == ["KET-1"] and "1000 mg, 2 sealed" in view.lots_in_stock[0][1]
+    at = (timezone.now() - dt.timedelta(minutes=5)).isoformat()
+    body = json.dumps({"dosed_at": at, "dose_mg": "35", "mg_per_kg": "0.5", "lot_number": "NOPE"})
+    answer = people.client("nurse").post(f"/api/sessions/{session.pk}/dose", body, content_type="application/json")
+    assert answer.status_code == 422 and answer.json()["field"] == "lot_number"
+    assert Session.objects.get(pk=session.pk).dose_mg is None

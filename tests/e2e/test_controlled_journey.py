@@ -67,6 +67,7 @@ def test_chart_a_dose_waste_with_a_witness_report_balances_and_a_short_count_nee
 
     t0 = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=15)).replace(second=0, microsecond=0)
     page.goto(f"/sessions/{session.pk}/?step=dosing")
+    assert "KET-E2E" in page.locator("[data-testid='lots-in-stock']").inner_text()  # the nurse picks from these
     dose = page.locator("[data-testid='form-dose']")
     dose.locator("[name='dose-dosed_at']").fill(_local(t0))
     dose.locator("[name='dose-lot_number']").fill("KET-MISSING")
@@ -79,6 +80,7 @@ def test_chart_a_dose_waste_with_a_witness_report_balances_and_a_short_count_nee
     page.wait_for_load_state()
     lot = Lot.objects.get(lot_number="KET-E2E")
     assert lot.on_hand_mg == Decimal("959.2") and lot.sealed_units == 1
+    _shoot(nurse, "dose-charted")
 
     page.goto("/controlled/")
     assert page.locator("[data-testid='on-hand-KET-E2E']").inner_text() == "959.2 mg"

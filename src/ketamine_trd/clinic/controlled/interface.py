@@ -24,7 +24,7 @@ from ketamine_trd.clinical.controlled import draw
 from ketamine_trd.clinical.dosing.esketamine import DEVICE_MG
 from ketamine_trd.errors import InputError
 
-__all__ = ["draw_for_dose", "lots_in_stock", "substance_for"]
+__all__ = ["draw_for_dose", "lots_in_stock", "lots_in_stock_words", "substance_for"]
 
 
 def substance_for(product: str) -> str:
@@ -37,6 +37,12 @@ def lots_in_stock(clinic_id: int, product: str, on: dt.date) -> list[Lot]:
     rows = Lot.objects.filter(clinic_id=clinic_id, substance=substance_for(product), on_hand_mg__gt=0,
                               expires_on__gte=on)  # fmt: skip
     return list(rows.order_by("expires_on", "lot_number"))
+
+
+def lots_in_stock_words(clinic_id: int, product: str, on: dt.date) -> list[tuple[str, str]]:
+    """The chart's list of lots to pick from: (lot number, "959.2 mg, 1 sealed, expires 2027-06-30")."""
+    return [(lot.lot_number, f"{lot.on_hand_mg.normalize():f} mg, {lot.sealed_units} sealed, expires {lot.expires_on}")
+            for lot in lots_in_stock(clinic_id, product, on)]  # fmt: skip
 
 
 def draw_for_dose(actor: Actor, session: Any, now: dt.datetime) -> Entry | None:

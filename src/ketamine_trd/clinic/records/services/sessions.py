@@ -8,6 +8,7 @@ from typing import Any
 
 from ketamine_trd.clinic.access import ALLOWED, Actor, authorize
 from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.controlled.interface import lots_in_stock_words
 from ketamine_trd.clinic.measurement.interface import open_critical_alerts
 from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, Session, SessionStatus
 from ketamine_trd.clinic.records.services import charting, gates
@@ -130,6 +131,8 @@ class ChairView:
     dosing_gate: tuple[GateFinding, ...] = ()
     screening_judged: tuple[ScreeningNote, ...] = ()
     screening_lifted_by: str = ""
+    #: the controlled log's lots a dose may be drawn from now: (lot number, what is left), earliest expiry first
+    lots_in_stock: tuple[tuple[str, str], ...] = ()
 
     @property
     def _state(self) -> dict[str, bool]:
@@ -294,6 +297,7 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         rems = RemsRecord.objects.filter(session=session).first()
         plan = gates.planned_dose(session)
         providers = tuple((u.pk, u.get_full_name() or u.username) for u in monitoring_providers(user.clinic_id))
+        lots = tuple(lots_in_stock_words(user.clinic_id, session.course.product, now.date()))
     record(actor, "read", obj=session, now=now)
     empty: dict[str, Any] = {
         "profile": "",
@@ -334,6 +338,7 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         dosing_gate=tuple(judged["dosing_gate"]),
         screening_judged=tuple(judged["screening_judged"]),
         screening_lifted_by=judged["screening_lifted_by"],
+        lots_in_stock=lots,
     )
 
 

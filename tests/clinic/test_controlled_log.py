@@ -104,6 +104,11 @@ def test_charting_an_iv_dose_draws_the_vial_down_in_the_same_transaction(people:
     lot.refresh_from_db()
     assert lot.on_hand_mg == Decimal(965)
     assert Entry.objects.get(kind="correction").corrects_id == drawn.pk
+    redrawn = Entry.objects.get(kind="administration", corrected_by__isnull=True)
+    with pytest.raises(InputError) as refused:  # an unsigned session's draw is corrected by charting it again
+        services.correct(people.nurse, CorrectionInput(entry_id=redrawn.pk, reason="wrong lot picked at the chair"),
+                         now=timezone.now())  # fmt: skip
+    assert refused.value.field == "entry_id"
 
 
 def test_a_dose_from_a_lot_not_in_the_log_is_refused_and_nothing_is_saved(people: Any) -> None:

@@ -159,6 +159,9 @@ def correct(actor: Actor, data: CorrectionInput, *, now: dt.datetime) -> Entry:
         entry = Entry.objects.filter(pk=data.entry_id, lot__clinic_id=user.clinic_id).first()
         if entry is None:
             raise NotFoundError(f"entry {data.entry_id} not found")
+        if entry.kind == "administration" and entry.session is not None and entry.session.status != "signed":
+            raise InputError("entry_id", data.entry_id, "an entry that is not the draw of an unsigned session: "
+                             "chart the dose again on its session, which corrects its draw")  # fmt: skip
         fixed = reverse_entry(user, entry, data.reason.strip(), now=now)
         record(actor, "create", obj=fixed, changed_fields=["correction"], now=now)
     return fixed

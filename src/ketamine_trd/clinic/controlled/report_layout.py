@@ -81,16 +81,16 @@ def report_pdf(report: Report) -> bytes:
 
     lots = [["Lot", "Form", "Received mg", "Administered mg", "Wasted mg", "Corrections mg", "On hand mg",
              "Sealed units", "Book mg", "Balances"]] + [
-        [r.lot.lot_number, r.lot.substance, _mg(r.totals.received_mg), _mg(r.totals.administered_mg),
+        [r.lot.lot_number, r.lot.get_substance_display(), _mg(r.totals.received_mg), _mg(r.totals.administered_mg),
          _mg(r.totals.wasted_mg), _mg(r.totals.adjusted_mg), _mg(r.totals.on_hand_mg), str(r.units_on_hand),
          _mg(r.book_mg), "yes" if r.balances else "NO"] for r in report.lots]  # fmt: skip
-    entries = [["#", "Lot", "What", "When", "mg", "Units", "Patient", "By", "Witness", "Manner / reason"]] + [
+    entries = [["#", "Lot", "What", "When", "mg", "Sealed units", "Patient", "By", "Witness", "Manner / reason"]] + [
         [str(e.pk), e.lot.lot_number, w["kind"], w["occurred_at"], w["mg"], w["units"], w["patient"],
          w["recorded_by"], w["witness"], " ".join(x for x in (w["manner"], w["reason"]) if x)]
         for e in report.entries for w in [entry_words(e)]]  # fmt: skip
-    story: list[Any] = [paragraph(title, sheet["Title"]), grid(lots, [70, 60, 70, 80, 60, 75, 70, 60, 70, 55]),
+    story: list[Any] = [paragraph(title, sheet["Title"]), grid(lots, [70, 90, 65, 80, 60, 75, 65, 55, 65, 60]),
                         Spacer(1, 10), paragraph("Entries", sheet["Heading3"]),
-                        grid(entries, [30, 60, 80, 85, 55, 35, 120, 65, 65, 185]), Spacer(1, 10),
+                        grid(entries, [30, 60, 80, 85, 55, 45, 120, 65, 65, 175]), Spacer(1, 10),
                         paragraph("Received - administered - wasted +/- corrections = on hand. Records per "
                                   + "; ".join(CFR_SOURCES.values()) + ".", sheet["Italic"])]  # fmt: skip
     doc.build(story)

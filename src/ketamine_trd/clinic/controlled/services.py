@@ -23,7 +23,7 @@ from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical.controlled import Stock, draw, judge_count
 from ketamine_trd.clinical.inputs.controlled import CorrectionInput, CountInput, ReceiptInput, WasteInput
 from ketamine_trd.clinical.inputs.fields import CLOCK_SKEW
-from ketamine_trd.errors import ConflictError, InputError, NotFoundError
+from ketamine_trd.errors import CheckRefused, ConflictError, InputError, NotFoundError
 
 __all__ = ["close_reconciliation", "correct", "move", "receive", "record_waste", "stock_of", "witness_of"]
 
@@ -85,18 +85,23 @@ def receive(actor: Actor, data: ReceiptInput, *, now: dt.datetime) -> Lot:
 
 
 def witness_of(user: Any, username: str, password: str) -> Any:
-    """The witness who re-authenticated here: another clinical user of the same clinic whose password matches."""
-    if not username.strip():
-        raise InputError("witness_username", "", "the witness's user name", reason="is missing")
-    if username.strip() == user.get_username():
-        raise InputError("witness_username", username, "a second person, not the one recording the waste",
-                         reason="is the person recording")  # fmt: skip
-    witness = authenticate(username=username.strip(), password=password) if password else None
+    """The witness who re-authenticated here: another clinical user of the same clinic whose password matches.
+
+    Each refusal is a ``CheckRefused`` in a clinician's sentence; the password is never part of a message.
+    """
+    name = username.strip()
+    if not name:
+        raise CheckRefused("witness_username", None, "The witness types their user name here.", reason="is missing")
+    if name == user.get_username():
+        raise CheckRefused("witness_username", name, "The witness is a second person: not the one recording the "
+                           "waste.", reason="is the person recording")  # fmt: skip
+    witness = authenticate(username=name, password=password) if password else None
     if witness is None:
-        raise InputError("witness_password", "(not shown)", "the witness's own password, typed by the witness",
-                         reason="did not match the witness's user name")  # fmt: skip
+        raise CheckRefused("witness_password", None, f"The password did not match the witness's user name ({name}): "
+                           "the witness types their own password.", reason="did not match")  # fmt: skip
     if witness.clinic_id != user.clinic_id or getattr(witness, "role", "") not in CLINICAL:
-        raise InputError("witness_username", username, "a nurse or prescriber of this clinic")
+        raise CheckRefused("witness_username", name, "The witness is a nurse or prescriber of this clinic.",
+                           reason="cannot witness here")  # fmt: skip
     return witness
 
 

@@ -70,7 +70,7 @@ def waste(request: HttpRequest, lot_id: int) -> HttpResponse:
                                           witness_username=form.cleaned_data["witness_username"],
                                           witness_password=form.cleaned_data["witness_password"])  # fmt: skip
         except InputError as error:
-            add_domain_error(form, error)
+            add_check_error(form, error)
         else:
             messages.success(request, f"{-entry.mg:f} mg wasted, witnessed by {entry.witness.get_username()}.")
             return redirect("controlled:lot_detail", lot_id=lot_id)

@@ -26,6 +26,7 @@ from ketamine_trd.clinical import inputs, instruments
 from ketamine_trd.clinical.inputs import chart as ch
 from ketamine_trd.clinical.inputs import charting as c
 from ketamine_trd.clinical.inputs import site
+from ketamine_trd.clinical.inputs import controlled as ctl
 from ketamine_trd.clinical.inputs.base import InputType, specs_of
 from ketamine_trd.clinical.inputs.courses import CourseInput, PhaseInput
 from ketamine_trd.clinical.inputs.fields import Choice, Day, Flag, Many, Moment, Number, Text
@@ -60,6 +61,12 @@ VALID: dict[type[Any], dict[str, str]] = {
     site.ConsentDocumentInput: {"product": "ketamine-iv", "title": "Consent", "body": "Synthetic consent text, long."},
     site.ConsentAcceptanceInput: {"document_id": "1", "typed_name": "Kim Lee", "witness_id": "2"},
     site.ConsentOverrideInput: {"reason": "verbal consent witnessed; form follows"},
+    ctl.ReceiptInput: {"substance": "ketamine", "lot_number": "K-1", "supplier_name": "S", "expires_on": "2027-01-01",
+                       "units_received": "2", "received_on": "2026-03-02", "concentration_mg_per_ml": "50",
+                       "volume_ml_per_unit": "10"},  # fmt: skip
+    ctl.WasteInput: {"lot_id": "1", "mg": "10", "manner": "waste bin"},
+    ctl.CountInput: {"lot_id": "1", "counted_mg": "10", "counted_units": "0"},
+    ctl.CorrectionInput: {"entry_id": "1", "reason": "typed the wrong amount"},
 }
 INPUT_TYPES = list(VALID)
 #: input types whose form is not generated field by field: the score-entry form is built per instrument

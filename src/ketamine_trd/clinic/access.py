@@ -56,6 +56,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "rems.view": frozenset({PRESCRIBER, NURSE, FRONT_DESK}),
     "rems.export": frozenset({PRESCRIBER, NURSE, FRONT_DESK}),
     "rems.submit": CLINICAL,
+    # the controlled-substance log (21 CFR 1304.22(c)): stock, receipts, witnessed waste, counts, corrections
+    "controlled.view": CLINICAL,
+    "controlled.record": CLINICAL,
     "research.view": frozenset({RESEARCHER}),
     # measurement-based care: scores, trajectories, alerts and progress reports of identified patients
     "measurement.view": CLINICAL,

@@ -25,6 +25,7 @@ from django.utils import timezone
 from ketamine_trd.clinic.accounts.models import Clinic, User
 from ketamine_trd.clinic.admin_scope import grant_admin_permissions
 from ketamine_trd.clinic.chartnotes.demo import seed_chart
+from ketamine_trd.clinic.controlled.demo import seed_controlled_log
 from ketamine_trd.clinic.records.models import Course, Patient, Phase, RemsRecord, Session
 from ketamine_trd.clinic.records.services import courses, intake, patients, rems, session_writes, sessions, signing
 from ketamine_trd.clinic.records.services.patients import PatientInput
@@ -181,6 +182,7 @@ def ensure_demo_clinic(
                 progress(i + 1, patients)
         seed_chart(clinic, staff, now)  # medications, allergies, problems and signed notes (chartnotes)
         seed_site(clinic, staff, now)  # site settings, consent documents and consents (clinic.site.demo)
+        seed_controlled_log(staff, now, password_for("prescriber"))  # the controlled-substance log's stock
     return DemoResult(True, f"Created the synthetic demo clinic with {patients} patients.", _counts(clinic), _logins())
 
 

@@ -28,6 +28,7 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("Patients", "records:patient_list", "patient.view"),
     NavLink("Today's sessions", "records:session_today", "session.list"),
     NavLink("REMS", "records:rems_list", "rems.view"),
+    NavLink("Controlled log", "controlled:stock", "controlled.view"),
     NavLink("Alerts", "measurement:worklist", "measurement.view"),
     NavLink("Screens due", "measurement:screens_due", "measurement.view"),
     NavLink("Settings", "site:settings", "site.view"),

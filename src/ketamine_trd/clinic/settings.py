@@ -118,6 +118,7 @@ INSTALLED_APPS: list[str] = [
     "ketamine_trd.clinic.authn",
     "ketamine_trd.clinic.chartnotes",
     "ketamine_trd.clinic.site",
+    "ketamine_trd.clinic.controlled",
 ]
 
 MIDDLEWARE: list[str] = [

@@ -34,4 +34,5 @@ urlpatterns += [
     path("", include("ketamine_trd.clinic.measurement.urls")),
     path("", include("ketamine_trd.clinic.chartnotes.urls")),
     path("", include("ketamine_trd.clinic.site.urls")),
+    path("controlled/", include("ketamine_trd.clinic.controlled.urls")),
 ]

@@ -16,6 +16,7 @@ from typing import Any
 from ketamine_trd.clinic import access
 from ketamine_trd.clinic.access import Actor, authorize, user_of
 from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.controlled.interface import draw_for_dose
 from ketamine_trd.clinic.measurement.interface import raise_alert
 from ketamine_trd.clinic.records.models import AdverseEvent, Session, SessionRating, SessionStatus, VitalSign
 from ketamine_trd.clinic.records.services import charting, gates
@@ -281,7 +282,12 @@ def record_dose(
                 "infusion_duration_min", "concentration_mg_per_ml", "infusion_ended_at", "phase", "dose_check",
                 "dose_override_reason", "dose_overridden_by"]  # fmt: skip
 
-    return _chart(actor, session_id, now, write, expected_version=expected_version)
+    def write_and_draw(session: Session) -> list[str]:
+        changed = write(session)
+        draw_for_dose(actor, session, now)  # the controlled-substance log's administration entry, same transaction
+        return changed
+
+    return _chart(actor, session_id, now, write_and_draw, expected_version=expected_version)
 
 
 def add_vitals(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ketamine_trd.clinic.access import ALLOWED, Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.chartnotes.interface import chart_summary
+from ketamine_trd.clinic.controlled.interface import lots_in_stock_words
 from ketamine_trd.clinic.measurement.interface import open_critical_alerts
 from ketamine_trd.clinic.records.models import Course, Phase, RemsRecord, Session, SessionStatus
 from ketamine_trd.clinic.records.services import charting, gates
@@ -137,6 +138,8 @@ class ChairView:
     screening_lifted_by: str = ""
     #: the chart's allergies and current medication classes (chartnotes): the safety header, the checklist
     chart: ChartSummary | None = None
+    #: the controlled log's lots a dose may be drawn from now: (lot number, what is left), earliest expiry first
+    lots_in_stock: tuple[tuple[str, str], ...] = ()
 
     @property
     def _state(self) -> dict[str, bool]:
@@ -331,6 +334,7 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         plan = gates.planned_dose(session)
         providers = tuple((u.pk, u.get_full_name() or u.username) for u in monitoring_providers(user.clinic_id))
         chart = chart_summary(session.patient_id, on=now.date())
+        lots = tuple(lots_in_stock_words(user.clinic_id, session.course.product, now.date()))
     record(actor, "read", obj=session, now=now)
     empty: dict[str, Any] = {
         "profile": "",
@@ -376,6 +380,7 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         screening_judged=tuple(judged["screening_judged"]),
         screening_lifted_by=judged["screening_lifted_by"],
         chart=chart,
+        lots_in_stock=lots,
     )
 
 

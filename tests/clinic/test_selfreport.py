@@ -292,3 +292,21 @@ def test_two_submissions_at_once_only_one_kept(people, patient) -> None:
         t.join()
     assert sorted(results) == ["conflict", "ok"]
     assert PatientReport.objects.count() == 1
+
+
+def test_schedule_service_sends_due_links_and_reminds(people, patient) -> None:
+    from ketamine_trd.clinic.records.models import Course
+    from ketamine_trd.clinic.selfreport.schedule import send_due
+    from tests.clinic.builders import make_course
+
+    course = make_course(patient)
+    Course.objects.filter(pk=course.pk).update(phase="maintenance")
+    now = timezone.now()
+    report = send_due(now=now, base_url="https://clinic.example")
+    assert report.sent == 1 and len(mail.outbox) == 1 and "https://clinic.example/r/" in mail.outbox[0].body
+    link = ReportLink.objects.get(patient=patient)
+    assert link.reason == "schedule:maintenance_weekly" and link.course_id == course.pk
+    assert send_due(now=now + dt.timedelta(hours=1), base_url="https://clinic.example").sent == 0
+    later = send_due(now=now + dt.timedelta(hours=25), base_url="https://clinic.example")
+    assert later.reminded == 1 and len(mail.outbox) == 2
+    assert send_due(now=now + dt.timedelta(hours=26), base_url="https://clinic.example").reminded == 0

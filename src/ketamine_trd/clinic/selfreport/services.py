@@ -79,6 +79,23 @@ def issue_link(
 ) -> IssuedLink:
     """Create a single-use, expiring link for one patient and one questionnaire set; e-mail it when ``email``."""
     patient = _staff_patient(actor, patient_id)
+    return create_link(actor, patient, instrument_ids, now=now, email=email, base_url=base_url, reason=reason,
+                       course_id=course_id, channel=channel)  # fmt: skip
+
+
+def create_link(
+    actor: Actor | None,
+    patient: Any,
+    instrument_ids: Sequence[str],
+    *,
+    now: dt.datetime,
+    email: str = "",
+    base_url: str = "",
+    reason: str = "staff",
+    course_id: int | None = None,
+    channel: str = Channel.LINK,
+) -> IssuedLink:
+    """:func:`issue_link` for a patient already authorized (or for the schedule: ``actor`` None, the system)."""
     settings = texts.settings_for(patient.clinic_id)
     wanted = tuple(dict.fromkeys(str(i) for i in instrument_ids))
     if not wanted:

@@ -35,6 +35,7 @@ from ketamine_trd.clinic.records.services.session_writes import (
     RatingInput,
     VitalsInput,
 )
+from ketamine_trd.clinic.selfreport import demo as selfreport_demo
 from ketamine_trd.clinic.transactions import writing
 
 DEMO_SLUG = "demo"
@@ -177,6 +178,7 @@ def ensure_demo_clinic(
             seeder.patient(i, MIX[i % len(MIX)])
             if progress is not None:
                 progress(i + 1, patients)
+        selfreport_demo.seed(clinic, staff["nurse"], now, seeder.rng)
     return DemoResult(True, f"Created the synthetic demo clinic with {patients} patients.", _counts(clinic), _logins())
 
 

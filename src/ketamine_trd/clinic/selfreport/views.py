@@ -2,7 +2,8 @@
 """Pages of patient self-report: the patient's (link, tablet) and the staff page on a patient.
 
 The patient's pages never show anything of the record but the questions; every answer is ``no-store`` (the
-site-wide ``NoStoreMiddleware``) and ``Referrer-Policy: no-referrer`` (the token is in the path).
+site-wide ``NoStoreMiddleware``) and ``Referrer-Policy: same-origin`` (the token is in the path: never sent
+to another site).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ _TABLET = "selfreport_tablet_link"
 
 def _patient_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     response = render(request, f"selfreport/{template}", context, status=status)
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer chromium sends "Origin: null" on the form POST (CSRF refuses)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

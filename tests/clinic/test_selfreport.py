@@ -310,3 +310,9 @@ def test_schedule_service_sends_due_links_and_reminds(people, patient) -> None:
     later = send_due(now=now + dt.timedelta(hours=25), base_url="https://clinic.example")
     assert later.reminded == 1 and len(mail.outbox) == 2
     assert send_due(now=now + dt.timedelta(hours=26), base_url="https://clinic.example").reminded == 0
+
+
+def test_tablet_page_without_unlock_is_locked_and_signs_nobody_out(people, patient) -> None:
+    client = people.client("nurse")
+    assert b"This tablet is locked" in client.get("/tablet/").content
+    assert client.get(f"/patients/{patient.pk}/self-report/").status_code == 200

@@ -92,7 +92,8 @@ def tablet(request: HttpRequest) -> HttpResponse:
     link_id = request.session.get(_TABLET)
     link = ReportLink.objects.select_related("patient").filter(pk=link_id).first() if link_id else None
     if link is None or services.status_of(link, timezone.now()) != "pending":
-        request.session.flush()
+        if link_id is not None:  # a tablet session that ran out; a staff member who opens /tablet/ stays signed in
+            request.session.flush()
         return _patient_page(request, "tablet_locked.html", {})
     return _answer(request, link, after=request.session.flush)
 

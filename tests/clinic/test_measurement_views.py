@@ -197,7 +197,7 @@ def test_dashboard_shows_sections_with_a_bounded_number_of_queries(
     from django.core.cache import cache
 
     cache.clear()
-    with django_assert_max_num_queries(21):  # 17 before, + all open criticals (own query) + due list (up to 3)
+    with django_assert_max_num_queries(22):  # 17, + open criticals + due list (up to 3) + self-report (1)
         response = client.get(reverse("measurement:dashboard"))
     body = response.content.decode()
     for testid in ("today-sessions", "open-alerts", "screens-due", "assessments-due", "rems-due", "outcome-summary"):

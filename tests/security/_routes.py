@@ -16,6 +16,10 @@ PUBLIC = {
     "/api/docs": "the API's documentation page (no data)",
     "/api/openapi.json": "the API's schema (no data)",
     "/favicon.ico": "redirects to the site's icon (a static file)",
+    # patient self-report (clinic.selfreport, ADR 0016): the token and a date-of-birth check, never a sign-in
+    "/r/x/": "a patient's questionnaire link (a malformed token opens nothing)",
+    "/r/x/answer/": "a patient's questions, after the date-of-birth check",
+    "/tablet/": "the waiting-room tablet (locked unless a staff member unlocked it for one patient)",
 }
 
 

@@ -38,6 +38,7 @@ from ketamine_trd.clinic.records.services.session_writes import (
     VitalsInput,
 )
 from ketamine_trd.clinic.site.demo import seed_site
+from ketamine_trd.clinic.selfreport import demo as selfreport_demo
 from ketamine_trd.clinic.transactions import writing
 
 DEMO_SLUG = "demo"
@@ -183,6 +184,7 @@ def ensure_demo_clinic(
         seed_chart(clinic, staff, now)  # medications, allergies, problems and signed notes (chartnotes)
         seed_site(clinic, staff, now)  # site settings, consent documents and consents (clinic.site.demo)
         seed_controlled_log(staff, now, password_for("prescriber"))  # the controlled-substance log's stock
+        selfreport_demo.seed(clinic, staff["nurse"], now, seeder.rng)
     return DemoResult(True, f"Created the synthetic demo clinic with {patients} patients.", _counts(clinic), _logins())
 
 

@@ -119,6 +119,7 @@ INSTALLED_APPS: list[str] = [
     "ketamine_trd.clinic.chartnotes",
     "ketamine_trd.clinic.site",
     "ketamine_trd.clinic.controlled",
+    "ketamine_trd.clinic.selfreport",
 ]
 
 MIDDLEWARE: list[str] = [
@@ -316,3 +317,16 @@ LOGGING: dict[str, Any] = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("KTRD_LOG_LEVEL", "WARNING")},
 }
+
+# Patient self-report (clinic.selfreport; docs/self-report.md): links go out through Django's e-mail framework.
+# The console backend prints them (demo); production sets KTRD_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+# with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS.
+EMAIL_BACKEND = env_str("KTRD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clinic@localhost")
+#: the address patients' links start with (scheme and host the patient can reach); empty: the request's own
+KTRD_PUBLIC_URL = env_str("KTRD_PUBLIC_URL", "")

@@ -1,0 +1,56 @@
+"""A clinic's self-report words (crisis text, when answers are seen) and which instruments it may send patients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ketamine_trd.clinic.selfreport.models import SelfReportSettings
+from ketamine_trd.clinical import self_report
+
+#: shown when a clinic has set no crisis text of its own (never "you are fine")
+DEFAULT_CRISIS_TEXT = (
+    "If you are thinking about harming yourself or might act on such thoughts, call your local emergency number "
+    "now or go to the nearest emergency department. Do not wait for the clinic to contact you."
+)
+#: the demo clinic's crisis text (US): the 988 Suicide & Crisis Lifeline
+US_988_CRISIS_TEXT = (
+    "If you are thinking about harming yourself, call or text 988 (the 988 Suicide & Crisis Lifeline, "
+    "available 24 hours a day in the United States), or chat at 988lifeline.org. If you are in immediate "
+    "danger, call 911 or go to the nearest emergency department."
+)
+DEFAULT_REVIEW_TEXT = "The clinic reads your answers during its opening hours. This form is not monitored in real time."
+DEFAULT_LINK_HOURS = 72  # site decision (issue 13)
+
+
+def settings_for(clinic_id: int) -> SelfReportSettings:
+    """The clinic's settings row, or an unsaved one with the defaults."""
+    found = SelfReportSettings.objects.filter(clinic_id=clinic_id).first()
+    return found or SelfReportSettings(
+        clinic_id=clinic_id,
+        crisis_text=DEFAULT_CRISIS_TEXT,
+        review_text=DEFAULT_REVIEW_TEXT,
+        link_hours=DEFAULT_LINK_HOURS,
+        licensed_texts={},
+    )
+
+
+def licensed(settings: SelfReportSettings) -> dict[str, self_report.PatientText]:
+    """The clinic's licensed instrument texts as core values (a malformed entry is left out, never shown half)."""
+    out: dict[str, self_report.PatientText] = {}
+    for instrument_id, raw in (settings.licensed_texts or {}).items():
+        try:
+            out[instrument_id] = self_report.PatientText(
+                instrument_id=str(instrument_id),
+                title=str(raw["title"]),
+                stem=str(raw.get("stem", "")),
+                items=tuple(str(t) for t in raw["items"]),
+                options=tuple((int(v), str(t)) for v, t in raw["options"]),
+                licence=str(raw.get("licence", "")),
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
+
+
+def offered_ids(settings: SelfReportSettings, wanted: Any) -> tuple[str, ...]:
+    return self_report.offered(tuple(wanted), licensed(settings))

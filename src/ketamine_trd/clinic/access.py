@@ -66,6 +66,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     # FHIR (clinic.fhir_bridge): identified export for the clinical roles; import also for admins
     "fhir.export": CLINICAL,
     "fhir.import": frozenset({PRESCRIBER, NURSE, ADMIN}),
+    # scheduling (clinic.scheduling): chairs, hours and closed days by an admin; bookings by who schedules sessions
+    "schedule.configure": frozenset({ADMIN}),
+    "schedule.view": frozenset({PRESCRIBER, NURSE, FRONT_DESK}),
+    "schedule.book": frozenset({PRESCRIBER, NURSE, FRONT_DESK}),
 }
 
 F = TypeVar("F", bound=Callable[..., HttpResponse])

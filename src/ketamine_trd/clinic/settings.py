@@ -116,6 +116,7 @@ INSTALLED_APPS: list[str] = [
     "ketamine_trd.clinic.measurement",
     "ketamine_trd.clinic.audit",
     "ketamine_trd.clinic.authn",
+    "ketamine_trd.clinic.scheduling",
 ]
 
 MIDDLEWARE: list[str] = [

@@ -243,3 +243,20 @@ def cancel_booking(actor: Actor, booking_id: int, data: CancelInput, *, now: dt.
         record(actor, "update", obj=session, changed_fields=("status",), now=now,
                detail=f"cancelled: {data.reason}"[:500])  # fmt: skip
     return booking
+
+
+def booking_page(actor: Actor, booking_id: int, *, now: dt.datetime) -> tuple[Booking, list[Chair]]:
+    """One booking (a ``read`` of its session) and the clinic's active chairs, for the move and cancel pages."""
+    user = authorize(actor, "schedule.book")
+    with reading():
+        found = booking_for(user, booking_id)
+        chairs = list(Chair.objects.filter(clinic_id=user.clinic_id, active=True))
+    record(actor, "read", obj=found.session, now=now)
+    return found, chairs
+
+
+def active_chairs(actor: Actor) -> list[Chair]:
+    """The clinic's chairs in service (no patient data)."""
+    user = authorize(actor, "schedule.view")
+    with reading():
+        return list(Chair.objects.filter(clinic_id=user.clinic_id, active=True))

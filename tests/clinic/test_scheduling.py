@@ -104,3 +104,30 @@ def test_roles_and_clinics(people) -> None:  # type: ignore[no-untyped-def]
         _book(people, course, other)
     assert caught.value.field == "chair_id"
     assert not ClosedDay.objects.exists() and not Booking.objects.exists()
+
+
+def test_reminders_go_out_once_by_e_mail_and_are_audited(people) -> None:  # type: ignore[no-untyped-def]
+    from django.core import mail
+    from django.core.management import call_command
+
+    from ketamine_trd.clinic.scheduling.reminders import send_reminders
+
+    (chair,) = make_chairs(people.clinic)
+    made = _book(people, make_iv_course(make_patient(people.clinic, email="alex@example.org")), chair)
+    at = made[0].starts_at - dt.timedelta(hours=2)
+    assert send_reminders(now=at).sent == 1
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["alex@example.org"] and chair.name in mail.outbox[0].body
+    assert send_reminders(now=at).sent == 0  # once per booking
+    assert AuditEvent.objects.filter(action="export", detail="e-mail reminder").count() == 1
+    call_command("send_reminders", "--hours", "1")
+
+
+def test_the_demo_clinic_has_chairs_a_closed_day_and_a_week_of_bookings(db) -> None:  # type: ignore[no-untyped-def]
+    from ketamine_trd.clinic.demo import ensure_demo_clinic
+    from ketamine_trd.clinic.scheduling.models import Chair
+
+    ensure_demo_clinic(seed=7, patients=12)
+    assert Chair.objects.count() == 5 and ClosedDay.objects.count() == 1
+    booked = Booking.objects.all()
+    assert booked.exists() and all(b.starts_at > timezone.now() for b in booked)
+    assert max(b.starts_at for b in booked) <= timezone.now() + dt.timedelta(days=8)

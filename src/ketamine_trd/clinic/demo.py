@@ -35,6 +35,7 @@ from ketamine_trd.clinic.records.services.session_writes import (
     RatingInput,
     VitalsInput,
 )
+from ketamine_trd.clinic.scheduling.demo import seed_scheduling
 from ketamine_trd.clinic.transactions import writing
 
 DEMO_SLUG = "demo"
@@ -177,6 +178,7 @@ def ensure_demo_clinic(
             seeder.patient(i, MIX[i % len(MIX)])
             if progress is not None:
                 progress(i + 1, patients)
+        seed_scheduling(clinic, staff, now)  # chairs, hours, a closed day and a week of bookings (clinic.scheduling)
     return DemoResult(True, f"Created the synthetic demo clinic with {patients} patients.", _counts(clinic), _logins())
 
 

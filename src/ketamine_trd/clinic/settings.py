@@ -314,3 +314,7 @@ LOGGING: dict[str, Any] = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env_str("KTRD_LOG_LEVEL", "WARNING")},
 }
+
+# Reminders by e-mail (clinic.scheduling.reminders): the console backend unless a real one is configured
+EMAIL_BACKEND: str = env_str("KTRD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL: str = env_str("KTRD_FROM_EMAIL", "clinic@localhost")

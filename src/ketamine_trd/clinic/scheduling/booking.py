@@ -260,3 +260,25 @@ def active_chairs(actor: Actor) -> list[Chair]:
     user = authorize(actor, "schedule.view")
     with reading():
         return list(Chair.objects.filter(clinic_id=user.clinic_id, active=True))
+
+
+def book_planned_session(actor: Actor, course_id: int, *, number: int, chair_id: int, starts_at: dt.datetime,
+                         now: dt.datetime) -> Booking:  # fmt: skip
+    """Book one planned session (its plan ``number``) at ``starts_at`` in a chair: within the hours and free."""
+    user = authorize(actor, "schedule.book")
+    with writing():
+        course = course_for(user, course_id, lock=True)
+        if course.phase == Phase.ENDED:
+            raise ConflictError(f"course {course_id} has ended: no new sessions")
+        planned = {p["number"]: p for p in course.plan_data.get("sessions", [])}
+        if number not in planned:
+            raise InputError("number", number, "a session number of the course plan")
+        chair, calendar = chair_for(user, chair_id), calendar_of(course.patient.clinic)
+        local_day = starts_at.astimezone(calendar.zone).date()
+        block = block_for(course, local_day)
+        end = starts_at + dt.timedelta(minutes=block.minutes)
+        problem = calendar.fits(starts_at, end) or _conflict_words(_taken(chair, slot_starts(starts_at, block)))
+        if problem:
+            raise InputError("starts_at", starts_at.isoformat(timespec="minutes"), f"a free time ({problem})")
+        s = ProposedSession(number, dt.date.fromisoformat(planned[number]["date"]), local_day, starts_at, end, "")
+        return _book_one(actor, user, course, chair, s, now)

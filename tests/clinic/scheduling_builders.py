@@ -31,6 +31,11 @@ def make_iv_course(patient: Patient, *, start: dt.date | None = None, infusions:
     """An IV course in induction whose plan (``infusions`` twice a week) the core made."""
     plan = plan_course(IvCourseRequest(start=start or next_monday(), infusions=infusions, per_week=2,
                                        weight_kg=float(patient.weight_kg or 70)))  # fmt: skip
-    values: dict[str, Any] = {"product": "ketamine-iv", "route": "iv", "plan_data": plan.to_dict(),
-                              "monitoring_profile": "iv-ketamine-site-default", "start_date": plan.sessions[0].date}
+    values: dict[str, Any] = {
+        "product": "ketamine-iv",
+        "route": "iv",
+        "plan_data": plan.to_dict(),
+        "monitoring_profile": "iv-ketamine-site-default",
+        "start_date": plan.sessions[0].date,
+    }
     return make_course(patient, **(values | overrides))

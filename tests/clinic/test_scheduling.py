@@ -1,4 +1,4 @@
-"""Scheduling: booking a course's planned calendar in one step, conflicts, closed days, move and cancel with a reason."""
+"""Scheduling: booking a course's planned calendar in one step, conflicts, closed days, move and cancel (a reason)."""
 
 from __future__ import annotations
 

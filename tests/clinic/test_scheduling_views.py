@@ -32,7 +32,10 @@ def test_admin_configures_chairs_hours_and_closed_days(people) -> None:  # type:
     assert bad.status_code == 422 and "Closes:" in bad.content.decode()
     bad = admin.post("/schedule/settings/", _hours("8am", "18:00"))
     assert bad.status_code == 422 and "Opens:" in bad.content.decode()
-    assert admin.post("/schedule/settings/", {"part": "closed", "day": "2030-12-25", "reason": "Holiday"}).status_code == 302
+    assert (
+        admin.post("/schedule/settings/", {"part": "closed", "day": "2030-12-25", "reason": "Holiday"}).status_code
+        == 302
+    )
     bad = admin.post("/schedule/settings/", {"part": "closed", "day": "25/12/2030"})
     assert bad.status_code == 422 and "Date" in bad.content.decode()
     assert ClosedDay.objects.filter(clinic=people.clinic).count() == 1

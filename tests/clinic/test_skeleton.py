@@ -14,7 +14,7 @@ PROJECT_APPS = sorted(c.label for c in apps.get_app_configs() if c.name.startswi
 
 
 def test_every_project_app_is_checked_for_pending_migrations() -> None:
-    assert PROJECT_APPS == ["accounts", "audit", "authn", "measurement", "records"]
+    assert PROJECT_APPS == ["accounts", "audit", "authn", "measurement", "records", "scheduling"]
 
 
 @pytest.mark.django_db

@@ -7,7 +7,6 @@ Every page is walked at 1366, 820 and 390 px with no sideways scroll; screenshot
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 

@@ -54,9 +54,10 @@ class ChairBlock:
     def why(self) -> str:
         """The block in words, as the booking page shows it."""
         held = max(self.dosing_minutes, self.observation_minutes)
-        return (f"{self.minutes} min: {self.check_in_minutes} min check-in (site decision) + {held} min "
-                f"dosing and observation (longer of {self.dosing_minutes} min dosing and "
-                f"{self.observation_minutes} min observation from the first dose)")  # fmt: skip
+        dosing = f"{self.dosing_minutes} min infusion (S23) and " if self.dosing_minutes else ""
+        return (f"{self.minutes} min: {self.check_in_minutes} min check-in (site decision) + {held} min for the "
+                f"longer of {dosing}{self.observation_minutes} min observation from the start of dosing "
+                "(the course's monitoring profile)")  # fmt: skip
 
 
 def chair_block(*, observation_minutes: int, infusion_minutes: int = 0,

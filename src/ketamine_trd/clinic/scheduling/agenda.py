@@ -42,9 +42,8 @@ def chair_agenda(actor: Actor, chair_id: int, first: dt.date, days: int, *, now:
             raise NotFoundError(f"chair {chair_id} not found")
         calendar = calendar_of(chair.clinic)
         start, end = calendar.at(first, dt.time(0)), calendar.at(first + dt.timedelta(days=days), dt.time(0))
-        rows = list(Booking.objects.filter(chair=chair, starts_at__gte=start, starts_at__lt=end,
-                                           cancelled_at__isnull=True)
-                    .exclude(session__status="cancelled").select_related("session__patient", "session__course"))  # fmt: skip
+        live = Booking.objects.filter(chair=chair, starts_at__gte=start, starts_at__lt=end, cancelled_at__isnull=True)
+        rows = list(live.exclude(session__status="cancelled").select_related("session__patient", "session__course"))
         closed = dict(ClosedDay.objects.filter(clinic_id=user.clinic_id).values_list("day", "reason"))
         chairs = tuple(Chair.objects.filter(clinic_id=user.clinic_id, active=True))
     out = []

@@ -104,16 +104,20 @@ def _hold(booking: Booking, starts: tuple[dt.datetime, ...]) -> None:
     """Insert the booking's slots; the unique constraint refuses a slot that another booking holds."""
     try:
         with transaction.atomic():  # a savepoint: the refusal leaves the outer transaction usable on PostgreSQL
-            ChairSlot.objects.bulk_create([ChairSlot(chair=booking.chair, starts_at=s, booking=booking) for s in starts])
+            ChairSlot.objects.bulk_create(
+                [ChairSlot(chair=booking.chair, starts_at=s, booking=booking) for s in starts]
+            )
     except IntegrityError:
-        raise ConflictError(f"{booking.chair.name} was booked by someone else at "
-                            f"{booking.starts_at:%Y-%m-%d %H:%M} UTC: reload and choose another time") from None  # fmt: skip
+        when = f"{booking.starts_at:%Y-%m-%d %H:%M} UTC"
+        raise ConflictError(f"{booking.chair.name} was booked by someone else at {when}: choose another time") from None
 
 
 def _proposal(user: Any, course: Course, data: BookCourseInput, calendar: ClinicCalendar) -> BookingPlan:
     chair = chair_for(user, int(data.chair_id))
     if not calendar.hours:
-        raise InputError("chair_id", chair.name, "a clinic with opening hours (an admin sets them in Scheduling settings)")
+        raise InputError(
+            "chair_id", chair.name, "a clinic with opening hours (an admin sets them in Scheduling settings)"
+        )
     booked = set(Booking.objects.filter(session__course=course, plan_number__isnull=False)
                  .exclude(session__status=SessionStatus.CANCELLED).values_list("plan_number", flat=True))  # fmt: skip
     planned = [p for p in course.plan_data.get("sessions", []) if p["number"] not in booked
@@ -282,3 +286,13 @@ def book_planned_session(actor: Actor, course_id: int, *, number: int, chair_id:
             raise InputError("starts_at", starts_at.isoformat(timespec="minutes"), f"a free time ({problem})")
         s = ProposedSession(number, dt.date.fromisoformat(planned[number]["date"]), local_day, starts_at, end, "")
         return _book_one(actor, user, course, chair, s, now)
+
+
+def course_booking_page(actor: Actor, course_id: int, *, now: dt.datetime) -> tuple[Course, list[Chair]]:
+    """The course to book (of the user's clinic, else not found; a ``read``) and the clinic's chairs in service."""
+    user = authorize(actor, "schedule.book")
+    with reading():
+        course = course_for(user, course_id)
+        chairs = list(Chair.objects.filter(clinic_id=user.clinic_id, active=True))
+    record(actor, "read", obj=course, now=now)
+    return course, chairs

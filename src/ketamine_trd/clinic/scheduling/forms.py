@@ -28,6 +28,7 @@ CancelForm = form_for(CancelInput, name="CancelForm")
 def _chair_select(form: forms.Form, chairs: Any) -> None:
     field = form.fields["chair_id"]
     field.widget = forms.Select(choices=[("", "Choose a chair")] + [(c.pk, c.name) for c in chairs])
+    field.help_text = "one of the clinic's chairs in service"
 
 
 class BookForm(form_for(BookCourseInput, name="BookFormBase")):  # type: ignore[misc]

@@ -2,7 +2,8 @@
 
 A booking is reminded once, ``ahead`` before it starts; a moved booking is reminded again (its ``reminded_at`` is
 cleared by the move). The message names the clinic, the local time and the chair, and says nothing clinical beyond
-"your treatment session" (the clinic's own instructions are not the scheduler's to write); patients without an e-mail address are skipped.
+"your treatment session" (the clinic's own instructions are not the scheduler's to write); patients without an
+e-mail address are skipped.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def _message(b: Booking) -> EmailMessage:
 
 
 def send_reminders(*, now: dt.datetime, ahead: dt.timedelta = DEFAULT_AHEAD) -> ReminderRun:
-    """Send every due reminder (sessions planned within ``ahead`` of ``now``, not yet reminded); each one audited as an ``export``
-    (patient data leaves the system)."""
+    """Send every due reminder (sessions planned within ``ahead`` of ``now``, not yet reminded).
+
+    Each one is audited as an ``export`` (patient data leaves the system)."""
     sent = skipped = 0
     due = (Booking.objects.filter(starts_at__gt=now, starts_at__lte=now + ahead, reminded_at__isnull=True,
                                   cancelled_at__isnull=True, session__status="planned")

@@ -79,7 +79,8 @@ def _save_settings(request: HttpRequest, part: str, chair_form: ChairForm, close
         if part == "closed" and closed_form.is_valid():
             closed = config.add_closed_day(request, closed_form.to_input(), now=now())
             return f"Closed on {closed.day.isoformat()}."
-        if part == "hours" and all([f.is_valid() for f in hours_forms]):
+        every_valid = [f.is_valid() for f in hours_forms]  # each form validated, so that each shows its errors
+        if part == "hours" and all(every_valid):
             config.set_hours(request, [f.to_input() for f in hours_forms], now=now())
             return "Opening hours saved."
     except (InputError, ConflictError) as error:
@@ -129,7 +130,7 @@ def chair_week(request: HttpRequest, chair_id: int) -> HttpResponse:
 @authorized("schedule.book")
 def book(request: HttpRequest, course_id: int) -> HttpResponse:
     """GET with the form's fields (or POST without ``confirm``): the preview with conflicts; POST ``confirm``: book."""
-    chairs = booking.active_chairs(request)
+    course, chairs = booking.course_booking_page(request, course_id, now=now())
     source = request.POST if request.method == "POST" else (request.GET if "chair_id" in request.GET else None)
     form, plan = BookForm(source, chairs=chairs, initial={"start_time": "09:00"}), None
     if form.is_bound and form.is_valid():
@@ -142,7 +143,7 @@ def book(request: HttpRequest, course_id: int) -> HttpResponse:
         except (InputError, ConflictError) as error:
             add_check_error(form, error)
     status = 422 if form.is_bound and form.errors else 200
-    context = {"form": form, "plan": plan, "course_id": course_id, "chairs": chairs}
+    context = {"form": form, "plan": plan, "course_id": course_id, "course": course, "chairs": chairs}
     return render(request, "scheduling/book.html", context, status=status)
 
 
@@ -187,4 +188,3 @@ def _back_to_day(b: Booking) -> HttpResponse:
     response = redirect("scheduling:chair_day", chair_id=b.chair_id)
     response["Location"] += f"?date={day}"
     return response
-

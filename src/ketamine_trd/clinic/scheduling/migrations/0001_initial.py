@@ -6,130 +6,204 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_user_phone'),
-        ('records', '0010_one_name_per_field'),
+        ("accounts", "0003_user_phone"),
+        ("records", "0010_one_name_per_field"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('plan_number', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, help_text='when the e-mail reminder was sent', null=True)),
-                ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='booking', to='records.session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                ("plan_number", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reminded_at",
+                    models.DateTimeField(blank=True, help_text="when the e-mail reminder was sent", null=True),
+                ),
+                ("created_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "session",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="booking", to="records.session"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'id'],
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Chair',
+            name="Chair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40)),
-                ('kind', models.CharField(choices=[('chair', 'Treatment chair'), ('room', 'Treatment room')], default='chair', max_length=8)),
-                ('active', models.BooleanField(default=True, help_text='an inactive chair takes no new bookings')),
-                ('created_at', models.DateTimeField()),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chairs', to='accounts.clinic')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=40)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("chair", "Treatment chair"), ("room", "Treatment room")],
+                        default="chair",
+                        max_length=8,
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, help_text="an inactive chair takes no new bookings")),
+                ("created_at", models.DateTimeField()),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="chairs", to="accounts.clinic"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['clinic', 'name'],
+                "ordering": ["clinic", "name"],
             },
         ),
         migrations.CreateModel(
-            name='BookingChange',
+            name="BookingChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('move', 'Moved'), ('cancel', 'Cancelled')], max_length=8)),
-                ('from_starts_at', models.DateTimeField()),
-                ('to_starts_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField()),
-                ('changed_at', models.DateTimeField()),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='scheduling.booking')),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_chair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scheduling.chair')),
-                ('to_chair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='scheduling.chair')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("move", "Moved"), ("cancel", "Cancelled")], max_length=8)),
+                ("from_starts_at", models.DateTimeField()),
+                ("to_starts_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField()),
+                ("changed_at", models.DateTimeField()),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="changes", to="scheduling.booking"
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "from_chair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="scheduling.chair"
+                    ),
+                ),
+                (
+                    "to_chair",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="scheduling.chair",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'id'],
+                "ordering": ["changed_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='booking',
-            name='chair',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='scheduling.chair'),
+            model_name="booking",
+            name="chair",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="bookings", to="scheduling.chair"
+            ),
         ),
         migrations.CreateModel(
-            name='ChairSlot',
+            name="ChairSlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='scheduling.booking')),
-                ('chair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='slots', to='scheduling.chair')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_at", models.DateTimeField()),
+                (
+                    "booking",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="slots", to="scheduling.booking"
+                    ),
+                ),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="slots", to="scheduling.chair"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ClosedDay',
+            name="ClosedDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('reason', models.CharField(blank=True, max_length=100)),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='closed_days', to='accounts.clinic')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("reason", models.CharField(blank=True, max_length=100)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="closed_days", to="accounts.clinic"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['clinic', 'day'],
+                "ordering": ["clinic", "day"],
             },
         ),
         migrations.CreateModel(
-            name='OpeningHours',
+            name="OpeningHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField()),
-                ('opens', models.TimeField()),
-                ('closes', models.TimeField()),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opening_hours', to='accounts.clinic')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("weekday", models.PositiveSmallIntegerField()),
+                ("opens", models.TimeField()),
+                ("closes", models.TimeField()),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="opening_hours", to="accounts.clinic"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['clinic', 'weekday'],
+                "ordering": ["clinic", "weekday"],
             },
         ),
         migrations.AddConstraint(
-            model_name='chair',
-            constraint=models.UniqueConstraint(fields=('clinic', 'name'), name='scheduling_chair_name_per_clinic'),
+            model_name="chair",
+            constraint=models.UniqueConstraint(fields=("clinic", "name"), name="scheduling_chair_name_per_clinic"),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['chair', 'starts_at'], name='scheduling_booking_chair_at'),
+            model_name="booking",
+            index=models.Index(fields=["chair", "starts_at"], name="scheduling_booking_chair_at"),
         ),
         migrations.AddConstraint(
-            model_name='chairslot',
-            constraint=models.UniqueConstraint(fields=('chair', 'starts_at'), name='scheduling_one_booking_per_slot'),
+            model_name="chairslot",
+            constraint=models.UniqueConstraint(fields=("chair", "starts_at"), name="scheduling_one_booking_per_slot"),
         ),
         migrations.AddConstraint(
-            model_name='closedday',
-            constraint=models.UniqueConstraint(fields=('clinic', 'day'), name='scheduling_closed_day_per_clinic'),
+            model_name="closedday",
+            constraint=models.UniqueConstraint(fields=("clinic", "day"), name="scheduling_closed_day_per_clinic"),
         ),
         migrations.AddConstraint(
-            model_name='openinghours',
-            constraint=models.UniqueConstraint(fields=('clinic', 'weekday'), name='scheduling_hours_per_weekday'),
+            model_name="openinghours",
+            constraint=models.UniqueConstraint(fields=("clinic", "weekday"), name="scheduling_hours_per_weekday"),
         ),
         migrations.AddConstraint(
-            model_name='openinghours',
-            constraint=models.CheckConstraint(condition=models.Q(('weekday__lte', 6)), name='scheduling_hours_weekday_range'),
+            model_name="openinghours",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weekday__lte", 6)), name="scheduling_hours_weekday_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='openinghours',
-            constraint=models.CheckConstraint(condition=models.Q(('closes__gt', models.F('opens'))), name='scheduling_hours_order'),
+            model_name="openinghours",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes__gt", models.F("opens"))), name="scheduling_hours_order"
+            ),
         ),
     ]

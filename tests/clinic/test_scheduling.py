@@ -131,3 +131,16 @@ def test_the_demo_clinic_has_chairs_a_closed_day_and_a_week_of_bookings(db) -> N
     booked = Booking.objects.all()
     assert booked.exists() and all(b.starts_at > timezone.now() for b in booked)
     assert max(b.starts_at for b in booked) <= timezone.now() + dt.timedelta(days=8)
+
+
+def test_a_move_onto_a_closed_day_or_outside_the_hours_is_refused_naming_the_time(people) -> None:  # type: ignore[no-untyped-def]
+    (chair,) = make_chairs(people.clinic)
+    made = _book(people, make_iv_course(make_patient(people.clinic)), chair)
+    day = made[0].starts_at.date() + dt.timedelta(days=1)
+    config.add_closed_day(people.admin, ClosedDayInput(day=day.isoformat(), reason="Holiday"), now=timezone.now())
+    for target in (dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC), made[0].starts_at.replace(hour=17)):
+        with pytest.raises(InputError) as caught:
+            booking.move_booking(people.nurse, made[0].pk, MoveInput(chair_id=str(chair.pk), starts_at=target,
+                                 reason="Try a closed time"), now=timezone.now())  # fmt: skip
+        assert caught.value.field == "starts_at"
+    assert not BookingChange.objects.exists()

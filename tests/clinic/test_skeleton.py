@@ -14,7 +14,10 @@ PROJECT_APPS = sorted(c.label for c in apps.get_app_configs() if c.name.startswi
 
 
 def test_every_project_app_is_checked_for_pending_migrations() -> None:
-    assert PROJECT_APPS == ["accounts", "audit", "authn", "chartnotes", "controlled", "measurement", "records", "site"]
+    assert PROJECT_APPS == [
+        "accounts", "audit", "authn", "chartnotes", "controlled", "measurement", "records", "scheduling",
+        "selfreport", "site",
+    ]
 
 
 @pytest.mark.django_db

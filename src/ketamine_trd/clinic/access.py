@@ -74,6 +74,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "consent.override": frozenset({PRESCRIBER}),
     "discharge.print": CLINICAL,
     "fhir.import": frozenset({PRESCRIBER, NURSE, ADMIN}),
+    # scheduling (clinic.scheduling): chairs, hours and closed days by an admin; bookings by who schedules sessions
+    "schedule.configure": frozenset({ADMIN}),
+    "schedule.view": frozenset({PRESCRIBER, NURSE, FRONT_DESK}),
+    "schedule.book": frozenset({PRESCRIBER, NURSE, FRONT_DESK}),
 }
 
 F = TypeVar("F", bound=Callable[..., HttpResponse])

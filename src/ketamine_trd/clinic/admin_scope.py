@@ -36,6 +36,8 @@ ADMIN_PERMISSIONS: tuple[str, ...] = (
     "accounts.change_user",
     "records.view_patient",
     "audit.view_auditevent",
+    # scheduling settings (clinic.scheduling): chairs, opening hours, closed days
+    *(f"scheduling.{verb}_{m}" for m in ("chair", "openinghours", "closedday") for verb in ("view", "add", "change")),
 )
 
 #: how each model reaches its clinic id (models absent here have a ``patient`` and go through it)

@@ -39,6 +39,7 @@ from ketamine_trd.clinic.records.services.session_writes import (
 )
 from ketamine_trd.clinic.site.demo import seed_site
 from ketamine_trd.clinic.selfreport import demo as selfreport_demo
+from ketamine_trd.clinic.scheduling.demo import seed_scheduling
 from ketamine_trd.clinic.transactions import writing
 
 DEMO_SLUG = "demo"
@@ -185,6 +186,7 @@ def ensure_demo_clinic(
         seed_site(clinic, staff, now)  # site settings, consent documents and consents (clinic.site.demo)
         seed_controlled_log(staff, now, password_for("prescriber"))  # the controlled-substance log's stock
         selfreport_demo.seed(clinic, staff["nurse"], now, seeder.rng)
+        seed_scheduling(clinic, staff, now)  # chairs, hours, a closed day and a week of bookings (clinic.scheduling)
     return DemoResult(True, f"Created the synthetic demo clinic with {patients} patients.", _counts(clinic), _logins())
 
 

@@ -27,11 +27,13 @@ NAV_LINKS: tuple[NavLink, ...] = (
     NavLink("Dashboard", "measurement:dashboard", "dashboard.view"),
     NavLink("Patients", "records:patient_list", "patient.view"),
     NavLink("Today's sessions", "records:session_today", "session.list"),
+    NavLink("Schedule", "scheduling:home", "schedule.view"),
     NavLink("REMS", "records:rems_list", "rems.view"),
     NavLink("Controlled log", "controlled:stock", "controlled.view"),
     NavLink("Alerts", "measurement:worklist", "measurement.view"),
     NavLink("Screens due", "measurement:screens_due", "measurement.view"),
-    NavLink("Settings", "site:settings", "site.view"),
+    NavLink("Site settings", "site:settings", "site.view"),
+    NavLink("Scheduling settings", "scheduling:settings", "schedule.configure"),
     NavLink("API", "api:openapi-view", None),
 )
 

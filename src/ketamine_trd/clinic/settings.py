@@ -120,6 +120,7 @@ INSTALLED_APPS: list[str] = [
     "ketamine_trd.clinic.site",
     "ketamine_trd.clinic.controlled",
     "ketamine_trd.clinic.selfreport",
+    "ketamine_trd.clinic.scheduling",
 ]
 
 MIDDLEWARE: list[str] = [
@@ -318,7 +319,8 @@ LOGGING: dict[str, Any] = {
     "root": {"handlers": ["console"], "level": env_str("KTRD_LOG_LEVEL", "WARNING")},
 }
 
-# Patient self-report (clinic.selfreport; docs/self-report.md): links go out through Django's e-mail framework.
+# E-mail: patient self-report links (clinic.selfreport; docs/self-report.md) and chair-booking reminders
+# (clinic.scheduling.reminders) go out through Django's e-mail framework.
 # The console backend prints them (demo); production sets KTRD_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
 # with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS.
 EMAIL_BACKEND = env_str("KTRD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

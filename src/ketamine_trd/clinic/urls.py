@@ -36,4 +36,5 @@ urlpatterns += [
     path("", include("ketamine_trd.clinic.site.urls")),
     path("controlled/", include("ketamine_trd.clinic.controlled.urls")),
     path("", include("ketamine_trd.clinic.selfreport.urls")),
+    path("", include("ketamine_trd.clinic.scheduling.urls")),
 ]

@@ -32,4 +32,5 @@ urlpatterns += [
     path("accounts/logout/", authn_views.logout_view, name="logout"),
     path("", include("ketamine_trd.clinic.records.urls")),
     path("", include("ketamine_trd.clinic.measurement.urls")),
+    path("", include("ketamine_trd.clinic.benefit.urls")),
 ]

@@ -144,23 +144,23 @@ def _compute(inputs: _Inputs, zone: dt.tzinfo) -> dict[str, Any]:
     times = np.arange(0.0, end + 1e-9, 0.25)
     course = post.course(times)
     window_days = (fade["p10"], fade["p50"]) if fade["p50"] > 0.0 else None
-    svg = _draw(inputs, times, course, window_days, zone)
-    return {"fade": fade, "window_days": window_days, "svg": svg}
+    return {"fade": fade, "window_days": window_days, "times": times, "course": course}
 
 
 def _to_dt(first: dt.datetime, days: Any, zone: dt.tzinfo) -> Any:
     return [(first + dt.timedelta(days=float(d))).astimezone(zone) for d in days]
 
 
-def _draw(inputs: _Inputs, times: Any, course: dict[str, Any], window_days: Any, zone: dt.tzinfo) -> str:
+def _draw(inputs: _Inputs, computed: dict[str, Any], today: dt.date, zone: dt.tzinfo) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import dates
     from matplotlib.figure import Figure
 
+    times, course, window_days = computed["times"], computed["course"], computed["window_days"]
     first = inputs.first_dose_at
-    fig = Figure(figsize=(7.0, 3.4), dpi=110)
+    fig = Figure(figsize=(7.0, 4.0), dpi=110)
     ax = fig.subplots()
     x = dates.date2num(_to_dt(first, times, zone))
     ax.fill_between(x, course["p10"], course["p90"], color="#9ecae1", alpha=0.6, linewidth=0,
@@ -169,7 +169,7 @@ def _draw(inputs: _Inputs, times: Any, course: dict[str, Any], window_days: Any,
     ax.plot(dates.date2num(_to_dt(first, inputs.score_days, zone)), inputs.madrs, "o", color="#222222",
             markersize=4, label="MADRS after a dose")  # fmt: skip
     ax.plot(dates.date2num(_to_dt(first, [0.0], zone)), [inputs.baseline], "s", color="#222222", markersize=4,
-            label=f"baseline MADRS {inputs.baseline:g}")  # fmt: skip
+            label=f"baseline MADRS {inputs.baseline:g} (before the first dose)")  # fmt: skip
     ax.axhline(inputs.baseline / 2.0, linestyle="--", linewidth=1, color="grey",
                label=f"50% improvement (MADRS {inputs.baseline / 2.0:g})")  # fmt: skip
     last = max(inputs.dose_days)
@@ -179,12 +179,14 @@ def _draw(inputs: _Inputs, times: Any, course: dict[str, Any], window_days: Any,
                    label="suggested window for the next session")  # fmt: skip
     ax.plot(dates.date2num(_to_dt(first, inputs.dose_days, zone)), [0.5] * len(inputs.dose_days), "^",
             color="#7b5ea7", markersize=6, label="dose", clip_on=False)  # fmt: skip
+    noon = dt.datetime.combine(today, dt.time(12), tzinfo=zone)
+    ax.axvline(float(dates.date2num(noon)), color="#e76f51", linewidth=1, linestyle=":", label=f"today ({today})")
     ax.xaxis_date(tz=zone)
     ax.set_ylabel("MADRS total")
     ax.set_ylim(0, max(60.0, inputs.baseline + 4.0) if inputs.baseline > 40 else inputs.baseline + 10.0)
-    ax.legend(fontsize=6, loc="upper right")
     fig.autofmt_xdate()
-    fig.tight_layout()
+    fig.legend(fontsize=6, loc="lower center", ncol=3, frameon=False)
+    fig.tight_layout(rect=(0.0, 0.14, 1.0, 1.0))
     out = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "ktrd-benefit"}):
         fig.savefig(out, format="svg", metadata={"Date": None})
@@ -216,6 +218,11 @@ def patient_panel(actor: Actor, patient: Any, *, today: dt.date, zone: dt.tzinfo
             return BenefitPanel(False, (f"The model cannot use this patient's data ({error}).",), doses=n_doses,
                                 scores=n_scores)  # fmt: skip
         cache.set(key, computed, CACHE_SECONDS)
+    svg_key = f"{key}:svg:{today.isoformat()}"  # the drawing also marks today
+    svg: str | None = cache.get(svg_key)
+    if svg is None:
+        svg = _draw(inputs, computed, today, zone)
+        cache.set(svg_key, svg, CACHE_SECONDS)
     last_at = inputs.first_dose_at + dt.timedelta(days=max(inputs.dose_days))
     last_on = last_at.astimezone(zone).date()
     wd = computed["window_days"]
@@ -225,7 +232,7 @@ def patient_panel(actor: Actor, patient: Any, *, today: dt.date, zone: dt.tzinfo
     fade = computed["fade"]
     return BenefitPanel(
         available=True,
-        svg=computed["svg"],
+        svg=svg,
         baseline_madrs=inputs.baseline,
         doses=n_doses,
         scores=n_scores,

@@ -147,3 +147,33 @@ def test_the_calibration_page_renders_the_calibration_table(people: dict[str, An
     assert html.count("<tr>") >= len(TARGETS) + 1
     assert "han-2016" in html and "Targets left out" in html
     assert Client().get(reverse("benefit:calibration")).status_code == 302  # sign-in first
+
+
+def test_the_api_compares_schedules_by_benefit_with_the_reports_figures(people: dict[str, Any]) -> None:
+    import json
+    from pathlib import Path
+
+    from ketamine_trd.jsonable import to_jsonable
+    from ketamine_trd.pharmacology.benefit.report import compare_schedules, request_from
+    from ketamine_trd.pharmacology.course_input import course_from_json
+
+    examples = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    courses = [
+        json.loads((examples / f).read_text()) for f in ("pk-esketamine-induction.json", "pk-esketamine-weekly.json")
+    ]
+    client = Client()
+    client.force_login(people["nurse"])
+    body = {"courses": courses, "names": ["induction", "weekly"], "n": 200, "seed": 4, "draws": 3}
+    response = client.post("/api/benefit/compare", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert data["label"] == LABEL and set(data["schedules"]) == {"induction", "weekly"}
+    plan = course_from_json(courses[0])
+    same = compare_schedules({"a": request_from(plan.regimen, plan.weight_kg or 70.0, n=200, seed=4, draws=3)})
+    assert data["schedules"]["induction"] == json.loads(json.dumps(to_jsonable(same["a"])))
+    bad = client.post("/api/benefit/compare", {**body, "draws": 0}, content_type="application/json")
+    assert 400 <= bad.status_code < 500 and "draws" in bad.content.decode()
+    route = client.post("/api/benefit/compare", {**body, "courses": [{"route": "nowhere"}], "names": None},
+                        content_type="application/json")  # fmt: skip
+    assert 400 <= route.status_code < 500 and "route" in route.content.decode()
+    assert Client().post("/api/benefit/compare", body, content_type="application/json").status_code == 401

@@ -90,6 +90,9 @@ def _mount() -> None:
     from ketamine_trd.clinic.measurement.api import router as measurement_router
 
     api.add_router("/measurement/", measurement_router)
+    from ketamine_trd.clinic.benefit.api import router as benefit_router
+
+    api.add_router("/benefit/", benefit_router)
 
 
 _mount()

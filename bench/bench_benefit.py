@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from importlib.util import find_spec
 from statistics import median
 from typing import Any
 
@@ -53,7 +54,11 @@ def run(quick: bool) -> str:
     cands = space.candidates()
     n_pts = 100 if quick else 500
     spts = sample_patients(n_pts, 3)
-    search_s = _median_s(lambda: search(p, space, spts), 1)
+    search_s = _median_s(lambda: search(p, space, spts, backend="numpy"), 1)
+    dask_s = float("nan")
+    if find_spec("dask") is not None:  # the dask extra: the same blocks as threaded Dask tasks
+        dask_s = _median_s(lambda: search(p, space, spts, backend="dask", scheduler="threads"), 1)
+        assert search(p, space, spts, backend="dask") == search(p, space, spts, backend="numpy")
     sub = cands[:: max(1, len(cands) // (20 if quick else 50))]
     t0 = time.perf_counter()
     for c in sub:
@@ -69,6 +74,8 @@ def run(quick: bool) -> str:
         ("", f"{n:,} patients", "one patient at a time (scaled from 200)", loop_s, n / loop_s),
         (f"Schedule search, {len(cands):,} schedules x {n_pts} patients, 84 days", f"{len(cands):,} schedules",
          "grid recursion, schedules x patients at once", search_s, len(cands) / search_s),
+        ("", f"{len(cands):,} schedules", "the same blocks on Dask (threads; identical result)", dask_s,
+         len(cands) / dask_s),
         ("", f"{len(cands):,} schedules", f"score_one per schedule (scaled from {len(sub)})", brute_s,
          len(cands) / brute_s),
     ]  # fmt: skip

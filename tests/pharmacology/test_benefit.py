@@ -155,6 +155,28 @@ def test_search_refuses_schedules_outside_the_studied_ranges() -> None:
         search(P, SearchSpace.racemic_studied(), sample_patients(5, 1), aim="most")
 
 
+@pytest.mark.parametrize("scheduler", ["threads", "synchronous"])
+def test_search_on_dask_is_identical_to_numpy(scheduler: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("dask")  # the dask extra
+    from ketamine_trd.pharmacology.benefit import search as search_module
+
+    space = SearchSpace.racemic_studied(
+        horizon_d=28.0, doses_mg_per_kg=(0.5, 1.0), induction_sessions=(2, 4), induction_intervals_d=(2.0, 3.5),
+        maintenance_intervals_d=(0.0, 7.0),
+    )  # fmt: skip
+    pts = sample_patients(120, 5)
+    numpy_path = search(P, space, pts, block=3, backend="numpy")
+    dask_path = search(P, space, pts, block=3, backend="dask", scheduler=scheduler)
+    assert dask_path == numpy_path  # the same blocks, the same arithmetic: equal, not merely close
+    monkeypatch.setattr(search_module, "DASK_FROM_SCHEDULES", 4)  # "auto" takes Dask for a large search
+    calls: list[int] = []
+    real = search_module._blocks_on_dask
+    monkeypatch.setattr(search_module, "_blocks_on_dask", lambda *a: calls.append(1) or real(*a))
+    assert search(P, space, pts, block=3) == numpy_path and calls == [1]
+    with pytest.raises(InputError, match="backend"):
+        search(P, space, pts, backend="gpu")
+
+
 # --- one patient ----------------------------------------------------------------------------------------------------
 
 

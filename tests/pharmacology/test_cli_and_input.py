@@ -156,3 +156,26 @@ def test_compare_schedules_side_by_side(capsys: pytest.CaptureFixture[str]) -> N
     assert main(argv) == 0 and "auc_ng_h_per_ml" in capsys.readouterr().out
     assert main(["simulate", "compare", "--course", files[0], "--seed", "1"]) == 2
     assert _json(capsys, [*argv, "--hours", "100", "--json"])["window_h"] == [0.0, 100.0]
+
+
+def test_compare_schedules_reports_benefit_per_schedule(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each schedule also gets ``benefit.report.compare_schedules``'s figures, on the same virtual patients."""
+    from ketamine_trd.commands._output import to_jsonable
+    from ketamine_trd.pharmacology.benefit.report import compare_schedules, request_from
+    from ketamine_trd.pharmacology.course_input import course_from_json
+
+    files = [str(EXAMPLES / "pk-esketamine-induction.json"), str(EXAMPLES / "pk-esketamine-weekly.json")]
+    argv = ["simulate", "compare", "--course", files[0], "--course", files[1], "--n", "200", "--seed", "4"]
+    data = _json(capsys, [*argv, "--benefit-draws", "3", "--json"])
+    assert data["benefit_label"] == "model estimate, calibrated to published group results; not a dosing instruction"
+    induction, weekly = (row["benefit"] for row in data["schedules"])
+    for b in (induction, weekly):
+        assert set(b["response_at"]) >= {"day 1", "day 7"} and set(b["relapse_free"]) == {"12 weeks", "24 weeks"}
+        for e in (b["days_in_response_per_session"], b["median_days_to_relapse_after_last"], b["response_at"]["day 7"]):
+            assert e["estimate"] is not None and e["low"] <= e["high"]  # the point is the calibrated parameters'
+    assert induction["response_at"]["day 7"]["estimate"] > weekly["response_at"]["day 7"]["estimate"]
+    plan = course_from_json(json.loads(Path(files[0]).read_text()), None)
+    same = compare_schedules({"a": request_from(plan.regimen, plan.weight_kg or 70.0, n=200, seed=4, draws=3)})
+    assert to_jsonable(same["a"]) == induction  # the report's figures, not a second computation
+    assert "benefit" not in _json(capsys, [*argv, "--no-benefit", "--json"])["schedules"][0]
+    assert main([*argv, "--benefit-draws", "3"]) == 0 and "relapse-free" in capsys.readouterr().out

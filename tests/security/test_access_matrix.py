@@ -38,7 +38,7 @@ CLINICAL_ONLY = {
 }
 REFUSED = {302, 401, 403, 404, 405}
 # Served to every signed-in user: no patient data in them.
-NO_PATIENT_DATA = {"/vendor/plotly.min.js", "/api/measurement/instruments"}
+NO_PATIENT_DATA = {"/vendor/plotly.min.js", "/api/measurement/instruments", "/benefit-model/calibration/"}
 # Served to researchers de-identified (counts only); test_researcher_dashboard_is_de_identified proves it.
 DEIDENTIFIED_FOR_RESEARCHER = {"/"}
 FAMILY_NAME = "Zebedee-Confidential"

@@ -93,6 +93,9 @@ def _mount() -> None:
     from ketamine_trd.clinic.chartnotes.api import router as chartnotes_router
 
     api.add_router("/chart/", chartnotes_router)
+    from ketamine_trd.clinic.benefit.api import router as benefit_router
+
+    api.add_router("/benefit/", benefit_router)
 
 
 _mount()

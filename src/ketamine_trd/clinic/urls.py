@@ -37,4 +37,5 @@ urlpatterns += [
     path("controlled/", include("ketamine_trd.clinic.controlled.urls")),
     path("", include("ketamine_trd.clinic.selfreport.urls")),
     path("", include("ketamine_trd.clinic.scheduling.urls")),
+    path("", include("ketamine_trd.clinic.benefit.urls")),
 ]

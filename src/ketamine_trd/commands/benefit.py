@@ -134,6 +134,12 @@ def register(app: typer.Typer) -> None:
         n: Annotated[int, typer.Option("--n", help="Virtual patients.")] = 500,
         seed: Annotated[int, typer.Option("--seed", help="Seed.")] = 1,
         top: Annotated[int, typer.Option("--top", help="Schedules to list.")] = 5,
+        backend: Annotated[
+            str, typer.Option("--backend", help="auto (Dask from 2,000 schedules if installed), numpy or dask.")
+        ] = "auto",
+        scheduler: Annotated[
+            str, typer.Option("--scheduler", help="Dask: threads, processes, synchronous or a scheduler address.")
+        ] = "threads",
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Search IV racemic schedules within the studied ranges for the stated aim."""
@@ -152,7 +158,8 @@ def register(app: typer.Typer) -> None:
             if value:
                 kwargs[name] = tuple(value)
         space = SearchSpace.racemic_studied(**kwargs)
-        result = search(FIT.params, space, sample_patients(n, seed), aim=aim, min_response=min_response)
+        result = search(FIT.params, space, sample_patients(n, seed), aim=aim, min_response=min_response,
+                        backend=backend, scheduler=scheduler)  # fmt: skip
         order = sorted(range(len(result.candidates)), key=lambda i: -result.score(i))
         if aim == "fewest-sessions":
             order = [result.best] + [i for i in order if i != result.best]

@@ -78,7 +78,10 @@ def _render_population(data: dict[str, Any]) -> None:
     for name, row in data["percentiles"].items():
         table.add_row(name, *(f"{row[p]:.4g}" for p in ("p5", "p25", "p50", "p75", "p95")))
     console.print(table)
-    console.print(f"[dim]{data['durability']}[/dim]")
+    if "benefit_label" in data:  # the PK table has no durability; the benefit model's follows
+        _render_benefit(data)
+    else:
+        console.print(f"[dim]{data['durability']}[/dim]")
 
 
 def register(app: typer.Typer) -> None:
@@ -183,8 +186,13 @@ def register(app: typer.Typer) -> None:
             list[float] | None, typer.Option("--threshold", help="Threshold, ng/mL (repeat).", parser=finite)
         ] = None,
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+        benefit: bool = typer.Option(
+            True, "--benefit/--no-benefit", help="Also the benefit model's predicted response and relapse."
+        ),
+        benefit_draws: int = typer.Option(20, "--benefit-draws", help="Parameter draws for the benefit intervals."),
     ) -> None:
-        """Schedules side by side on the same virtual subjects (same seed), over a common window."""
+        """Schedules side by side on the same virtual subjects (same seed), over a common window; with the benefit
+        model's response, days in response per dose and relapse per schedule (``ktrd benefit compare``'s figures)."""
         from ketamine_trd.pharmacology.pd import DURABILITY
 
         if len(course) < 2:
@@ -210,6 +218,8 @@ def register(app: typer.Typer) -> None:
             "schedules": rows,
             "durability": DURABILITY.statement,
         }
+        if benefit:
+            data["benefit_label"] = _add_benefit(rows, [plan for _, plan in parsed], weight_kg, n, seed, benefit_draws)
         emit(data, as_json, _render_compare)
 
     app.add_typer(simulate, name="simulate")
@@ -239,6 +249,51 @@ def _request(
     return PopulationRequest(parsed.regimen, n, seed, covariates, hours, thresholds, backend=backend), parsed
 
 
+def _add_benefit(
+    rows: list[dict[str, Any]], plans: list[Any], weight_kg: float | None, n: int, seed: int, draws: int
+) -> str:
+    """Each row gets ``benefit``: ``benefit.report.compare_schedules`` on the same virtual patients (same seed)."""
+    from ketamine_trd.commands._output import to_jsonable
+    from ketamine_trd.pharmacology.benefit.patient import LABEL
+    from ketamine_trd.pharmacology.benefit.report import compare_schedules, request_from
+
+    requests = {
+        str(i): request_from(plan.regimen, weight_kg or plan.weight_kg or 70.0, n=n, seed=seed, draws=draws)
+        for i, plan in enumerate(plans)
+    }
+    for i, result in compare_schedules(requests).items():
+        rows[int(i)]["benefit"] = to_jsonable(result)
+    return LABEL
+
+
+def _estimate(e: dict[str, Any], fmt: str = ".2f") -> str:
+    value, lo, hi = e["estimate"], e["low"], e["high"]
+    return "-" if value is None else f"{value:{fmt}} [{lo:{fmt}}-{hi:{fmt}}]"
+
+
+def _render_benefit(data: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    schedules = data["schedules"]
+    table = Table(title=f"Benefit: {data['benefit_label']} (estimate [95% interval])")
+    table.add_column("benefit")
+    for row in schedules:
+        table.add_column(f"{row['course']} ({row['doses']} doses)", justify="right")
+    first = schedules[0]["benefit"]
+    lines: list[tuple[str, Any]] = [
+        (f"response {k}", lambda b, k=k: _estimate(b["response_at"][k])) for k in first["response_at"]
+    ]
+    lines.append(("days in response per dose", lambda b: _estimate(b["days_in_response_per_session"], ".1f")))
+    lines.append(
+        ("median days to relapse after last", lambda b: _estimate(b["median_days_to_relapse_after_last"], ".1f"))
+    )
+    lines += [(f"relapse-free {k}", lambda b, k=k: _estimate(b["relapse_free"][k])) for k in first["relapse_free"]]
+    for name, cell in lines:
+        table.add_row(name, *(cell(row["benefit"]) for row in schedules))
+    console.print(table)
+    console.print("[dim]calibration: docs/benefit-model.md#calibration (ktrd benefit calibration)[/dim]")
+
+
 def _render_compare(data: dict[str, Any]) -> None:
     from rich.table import Table
 
@@ -253,7 +308,10 @@ def _render_compare(data: dict[str, Any]) -> None:
             cells.append(f"{p['p50']:.4g} [{p['p5']:.3g}-{p['p95']:.3g}]" if p else "-")
         table.add_row(name, *cells)
     console.print(table)
-    console.print(f"[dim]{data['durability']}[/dim]")
+    if "benefit_label" in data:  # the PK table has no durability; the benefit model's follows
+        _render_benefit(data)
+    else:
+        console.print(f"[dim]{data['durability']}[/dim]")
 
 
 def _run_with_progress(request: Any, scheduler: str | None) -> Any:

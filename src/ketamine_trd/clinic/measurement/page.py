@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.html import escape
 
 from ketamine_trd.clinic.access import Actor
 from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.benefit.panel import patient_panel
 from ketamine_trd.clinic.measurement import services, trajectory
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
 from ketamine_trd.clinic.measurement.progress_report import chart_image
@@ -32,6 +34,8 @@ class PatientPage:
     alerts: list[Alert]
     #: the same trajectory drawn on the server (inline SVG): shown at once; Plotly's interactive chart on request
     chart_svg: str = ""
+    #: the benefit model's predicted course for this patient (``clinic.benefit.panel``); None when not asked for
+    benefit: Any = None
 
 
 def patient_page(actor: Actor, patient_id: int, instrument_id: str | None = None) -> PatientPage:
@@ -42,7 +46,9 @@ def patient_page(actor: Actor, patient_id: int, instrument_id: str | None = None
     recent = list(Assessment.objects.filter(patient=patient).order_by("-administered_at", "-id")[:RECENT])
     alerts = services.open_alerts(actor, patient_id=patient.pk, audit=False)
     record(actor, "read", obj=patient, patient_id=patient.pk, detail=f"measurement page {traj.instrument_id}")
-    return PatientPage(patient, traj, trajectory.plotly_figure(traj), recent, alerts, chart_svg(traj))
+    zone = trajectory.clinic_zone(patient)
+    benefit = patient_panel(actor, patient, today=timezone.now().astimezone(zone).date(), zone=zone)
+    return PatientPage(patient, traj, trajectory.plotly_figure(traj), recent, alerts, chart_svg(traj), benefit)
 
 
 def chart_svg(traj: trajectory.Trajectory) -> str:

@@ -118,6 +118,7 @@ def patient_measurement(request: HttpRequest, patient_id: int) -> HttpResponse:
         "trajectory": data.trajectory,
         "figure": data.figure,
         "chart_svg": data.chart_svg,
+        "benefit": data.benefit,
         "assessments": [(a, names.get(a.instrument_id, a.instrument_id)) for a in data.recent],
         "alerts": data.alerts,
         "instruments": instruments.all_instruments(),

@@ -155,6 +155,11 @@ def _best(aim: str, sessions: FloatArray, days: FloatArray, at_h: FloatArray, mi
     return int(np.argmin(key))
 
 
+DASK_FROM_SCHEDULES = 2000
+"""With ``backend="auto"``, searches of at least this many schedules run their blocks on Dask (when installed)."""
+BACKENDS = ("auto", "numpy", "dask")
+
+
 def search(
     p: BenefitParams,
     space: SearchSpace,
@@ -162,66 +167,113 @@ def search(
     aim: str = "days-per-session",
     min_response: float = 0.5,
     block: int | None = None,
+    backend: str = "auto",
+    scheduler: str = "threads",
 ) -> SearchResult:
     """Score every candidate of ``space`` on ``patients`` (vectorised over schedules x patients).
 
     ``block`` schedules are advanced at once; by default as many as keep one state array near 512 KiB (cache-sized).
+    ``backend``: ``numpy`` (the blocks one after another), ``dask`` (the blocks as Dask tasks on ``scheduler``:
+    ``threads``, ``processes``, ``synchronous`` or a distributed scheduler's address) or ``auto`` (Dask from
+    ``DASK_FROM_SCHEDULES`` schedules when it is installed). Every block is the same computation either way, so the
+    result is identical.
     """
     if aim not in AIMS:
         raise InputError("aim", aim, ", ".join(AIMS))
     if not 0.0 <= min_response <= 1.0:
         raise InputError("min_response", min_response, "a proportion from 0 to 1")
+    if backend not in BACKENDS:
+        raise InputError("backend", backend, ", ".join(BACKENDS))
     cands = space.candidates()
     n_t = int(round(space.horizon_d / STEP_D)) + 1
     if block is None:
         block = max(1, int(BLOCK_BYTES // (8 * patients.n)))
+    parts = [cands[start : start + block] for start in range(0, len(cands), block)]
+    if backend == "auto":
+        backend = "dask" if len(cands) >= DASK_FROM_SCHEDULES and _has_dask() else "numpy"
+    if backend == "dask":
+        scored = _blocks_on_dask(p, parts, space.horizon_d, n_t, patients, scheduler)
+    else:
+        scored = [_score_block(p, part, space.horizon_d, n_t, patients) for part in parts]
+    sessions = np.concatenate([b[0] for b in scored])
+    days = np.concatenate([b[1] for b in scored])
+    at_h = np.concatenate([b[2] for b in scored])
+    best = _best(aim, sessions, days, at_h, min_response)
+    return SearchResult(aim, cands, tuple(int(s) for s in sessions), tuple(days.tolist()), tuple(at_h.tolist()), best)
+
+
+def _has_dask() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec("dask") is not None
+
+
+def _blocks_on_dask(
+    p: BenefitParams,
+    parts: list[tuple[Candidate, ...]],
+    horizon_d: float,
+    n_t: int,
+    patients: VirtualPatients,
+    scheduler: str,
+) -> list[tuple[FloatArray, FloatArray, FloatArray]]:
+    """The same blocks as Dask delayed tasks (the ``dask`` extra); results in block order."""
+    try:
+        import dask
+    except ImportError as error:  # pragma: no cover - exercised only without the extra
+        raise InputError("backend", "dask", "dask installed (pip install 'ketamine-trd[dask]')") from error
+    tasks = [dask.delayed(_score_block)(p, part, horizon_d, n_t, patients) for part in parts]
+    if scheduler in ("threads", "processes", "synchronous", "sync", "single-threaded"):
+        return list(dask.compute(*tasks, scheduler=scheduler))  # type: ignore[no-untyped-call]
+    from dask.distributed import Client
+
+    with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+        return list(client.gather(client.compute(tasks)))
+
+
+def _score_block(
+    p: BenefitParams, part: tuple[Candidate, ...], horizon_d: float, n_t: int, patients: VirtualPatients
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(sessions, expected days in response, proportion responding at the horizon) of one block of schedules."""
     _, eta_kf = patients.etas(p)
     kf = p.kf_per_d * np.exp(eta_kf)
     decay = (np.exp(-kf * STEP_D), np.exp(-(kf + p.ka_per_d) * STEP_D))  # per patient
     slow_decay = (math.exp(-p.ks_per_d * STEP_D), math.exp(-(p.ks_per_d + p.ka_per_d) * STEP_D))
     neg_theta = -p.theta * np.exp(p.omega_theta * patients.z_theta)
-    sessions = np.zeros(len(cands))
-    days = np.zeros(len(cands))
-    at_h = np.zeros(len(cands))
-    for start in range(0, len(cands), block):
-        part = cands[start : start + block]
-        fast_train = np.zeros((len(part), n_t))
-        slow_train = np.zeros((len(part), n_t))
-        for j, c in enumerate(part):
-            ds = c.doses(space.horizon_d)
-            idx = np.rint(np.asarray(ds.times_d) / STEP_D).astype(np.int64)
-            x = np.asarray(ds.exposures)
-            np.add.at(fast_train[j], idx, x / (p.x50_ng_h_per_ml + x))
-            np.add.at(slow_train[j], idx, p.phi * x / X_REF_NG_H_PER_ML)
-            sessions[start + j] = idx.shape[0]
-        # Exponential kernels make the drive a recursion on the grid: a dose adds to two decaying states per
-        # component, e^(-k tau) - e^(-(k + ka) tau) being the kernel with its onset (exact for doses on the grid).
-        f1 = np.zeros((len(part), patients.n))
-        f2 = np.zeros_like(f1)
-        s1 = np.zeros(len(part))
-        s2 = np.zeros(len(part))
-        total = np.zeros(len(part))
-        work = np.empty_like(f1)
-        for t in range(n_t):
-            if t:
-                f1 *= decay[0]
-                f2 *= decay[1]
-                s1 *= slow_decay[0]
-                s2 *= slow_decay[1]
-            f1 += fast_train[:, t, None]
-            f2 += fast_train[:, t, None]
-            s1 += slow_train[:, t]
-            s2 += slow_train[:, t]
-            np.subtract(f1, f2, out=work)
-            work += (s1 - s2)[:, None]
-            np.maximum(work, 0.0, out=work)
-            work *= neg_theta
-            np.expm1(work, out=work)  # -(improvement)
-            work += RESPONSE_FRACTION
-            work *= -1.0 / p.tau_rating  # (improvement - 0.5) / tau
-            ndtr(work, out=work)
-            total += work.mean(axis=1)
-        days[start : start + len(part)] = total * STEP_D
-        at_h[start : start + len(part)] = work.mean(axis=1)
-    best = _best(aim, sessions, days, at_h, min_response)
-    return SearchResult(aim, cands, tuple(int(s) for s in sessions), tuple(days.tolist()), tuple(at_h.tolist()), best)
+    sessions = np.zeros(len(part))
+    fast_train = np.zeros((len(part), n_t))
+    slow_train = np.zeros((len(part), n_t))
+    for j, c in enumerate(part):
+        ds = c.doses(horizon_d)
+        idx = np.rint(np.asarray(ds.times_d) / STEP_D).astype(np.int64)
+        x = np.asarray(ds.exposures)
+        np.add.at(fast_train[j], idx, x / (p.x50_ng_h_per_ml + x))
+        np.add.at(slow_train[j], idx, p.phi * x / X_REF_NG_H_PER_ML)
+        sessions[j] = idx.shape[0]
+    # Exponential kernels make the drive a recursion on the grid: a dose adds to two decaying states per
+    # component, e^(-k tau) - e^(-(k + ka) tau) being the kernel with its onset (exact for doses on the grid).
+    f1 = np.zeros((len(part), patients.n))
+    f2 = np.zeros_like(f1)
+    s1 = np.zeros(len(part))
+    s2 = np.zeros(len(part))
+    total = np.zeros(len(part))
+    work = np.empty_like(f1)
+    for t in range(n_t):
+        if t:
+            f1 *= decay[0]
+            f2 *= decay[1]
+            s1 *= slow_decay[0]
+            s2 *= slow_decay[1]
+        f1 += fast_train[:, t, None]
+        f2 += fast_train[:, t, None]
+        s1 += slow_train[:, t]
+        s2 += slow_train[:, t]
+        np.subtract(f1, f2, out=work)
+        work += (s1 - s2)[:, None]
+        np.maximum(work, 0.0, out=work)
+        work *= neg_theta
+        np.expm1(work, out=work)  # -(improvement)
+        work += RESPONSE_FRACTION
+        work *= -1.0 / p.tau_rating  # (improvement - 0.5) / tau
+        ndtr(work, out=work)
+        total += work.mean(axis=1)
+    return sessions, total * STEP_D, work.mean(axis=1)

@@ -95,3 +95,19 @@ _.interval_method; _.median_convention  # analytics.survival.Durability: shown i
 _.__new__  # cli: the rich.markdown stand-in builds the real Markdown when Typer asks for one
 _.commits  # clinic.audit.service.GroupCommit: commits written, read by tests and the load benchmark
 _.flagged; _.last_vitals; _.charted_vitals; _.charted_ratings; _.timers  # records.services.sessions.ChairView: read by the chair template
+
+# -- issue 13/14/15 apps (2026-12-02): stored record columns, API output fields, template reads, Django hooks -------
+Command; _.add_arguments  # clinic.scheduling / clinic.selfreport management commands (manage.py send_*)
+selfreport_panel  # clinic.selfreport.templatetags: {% selfreport_panel %} on the dashboard
+__getattr__  # clinic.chartnotes.interface: lazy re-export of the services (module __getattr__, PEP 562)
+last_dose_on; fade_days; window_passed  # clinic.benefit.panel.Panel: read by benefit/_panel.html
+dose_text; author_id; author  # clinic.chartnotes: the stored medication text and note author (models, API output)
+nasal_medicines; _.unclassified  # clinic.chartnotes.services.ChartSummary: read by the chair header template
+received_by; recorded_at; corrects; counted_at; counted_by  # clinic.controlled models: the log's record (1304.04)
+closed_reason; bookings; already_booked; plan_number  # clinic.scheduling: read by the day/week/book templates
+reminded_at; _.reminded_at  # clinic.scheduling.Booking / clinic.selfreport.ReportLink: when the reminder went out
+from_chair; from_starts_at; to_chair; to_starts_at; changed_by; changed_at  # clinic.scheduling.BookingChange record
+unanswered; _.completion_pct  # clinic.selfreport.dashboard: read by the dashboard panel template
+safety_positive; _.safety_positive  # clinic.selfreport: the answers' safety flag (stored, shown to staff)
+shipped_default; judged_at; is_default  # clinic.site: version records and the settings page's "shipped default"
+answer_by  # clinical.self_report_schedule.Due: the date the questionnaire should be answered by (result field)

@@ -25,8 +25,8 @@ from ketamine_trd.clinic.measurement.forms import assessment_form_class
 from ketamine_trd.clinical import inputs, instruments
 from ketamine_trd.clinical.inputs import chart as ch
 from ketamine_trd.clinical.inputs import charting as c
-from ketamine_trd.clinical.inputs import site
 from ketamine_trd.clinical.inputs import controlled as ctl
+from ketamine_trd.clinical.inputs import site
 from ketamine_trd.clinical.inputs.base import InputType, specs_of
 from ketamine_trd.clinical.inputs.courses import CourseInput, PhaseInput
 from ketamine_trd.clinical.inputs.fields import Choice, Day, Flag, Many, Moment, Number, Text

@@ -37,9 +37,9 @@ from ketamine_trd.clinic.records.services.session_writes import (
     RatingInput,
     VitalsInput,
 )
-from ketamine_trd.clinic.site.demo import seed_site
-from ketamine_trd.clinic.selfreport import demo as selfreport_demo
 from ketamine_trd.clinic.scheduling.demo import seed_scheduling
+from ketamine_trd.clinic.selfreport import demo as selfreport_demo
+from ketamine_trd.clinic.site.demo import seed_site
 from ketamine_trd.clinic.transactions import writing
 
 DEMO_SLUG = "demo"

@@ -7,7 +7,7 @@ types (``clinical.inputs.chart``); errors of the error tree are mapped by the AP
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,7 +22,11 @@ router = Router(tags=["chart"])
 ERRORS: dict[int, type[Schema]] = dict.fromkeys((400, 401, 403, 404, 409, 422), ErrorOut)
 
 if TYPE_CHECKING:
-    MedicationIn = AllergyIn = ProblemIn = NoteIn = AddendumIn = InputSchema
+    MedicationIn: TypeAlias = InputSchema
+    AllergyIn: TypeAlias = InputSchema
+    ProblemIn: TypeAlias = InputSchema
+    NoteIn: TypeAlias = InputSchema
+    AddendumIn: TypeAlias = InputSchema
 else:
     MedicationIn = schema_for(MedicationInput, "MedicationIn")
     AllergyIn = schema_for(AllergyInput, "AllergyIn")

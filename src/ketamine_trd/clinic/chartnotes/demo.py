@@ -57,12 +57,12 @@ def _notes(patient: Any, nurse: Any, prescriber: Any, now: dt.datetime, *, adden
     session = Session.objects.filter(patient=patient, dosed_at__isnull=False).order_by("-scheduled_at").first()
     if session is None:
         return
-    text = NoteInput(
+    session_note = NoteInput(
         kind="session",
         subjective="Tolerated the dose; mild dissociation that settled within the hour (synthetic).",
         objective="Vital signs within the profile's limits through monitoring (synthetic).",
         plan="Next session as planned (synthetic).",
     )
     at = max(session.dosed_at, now - dt.timedelta(days=1))
-    snote = services.create_note(nurse, patient.pk, text, now=at, session_id=session.pk)
+    snote = services.create_note(nurse, patient.pk, session_note, now=at, session_id=session.pk)
     services.sign_note(nurse, snote.pk, now=at)

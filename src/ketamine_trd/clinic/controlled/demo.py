@@ -23,8 +23,8 @@ def seed_controlled_log(staff: dict[str, Any], now: dt.datetime, witness_passwor
     lots = [
         services.receive(nurse, ReceiptInput(
             substance="ketamine", lot_number=number, supplier_name=SUPPLIER, expires_on=expires, units_received=10,
-            received_on=received, supplier_registration="RX0000000", concentration_mg_per_ml="50",
-            volume_ml_per_unit="10"), now=now - dt.timedelta(days=7))
+            received_on=received, supplier_registration="RX0000000", concentration_mg_per_ml=Decimal(50),
+            volume_ml_per_unit=Decimal(10)), now=now - dt.timedelta(days=7))
         for number in ("KET-DEMO-A", "KET-DEMO-B")
     ]  # fmt: skip
     lots.append(services.receive(nurse, ReceiptInput(

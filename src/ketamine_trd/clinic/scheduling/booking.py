@@ -71,7 +71,11 @@ def block_for(course: Course, on: dt.date) -> ChairBlock:
         profile = None
     profile = profile or default_profile(course.product, on=on)
     infusion = IV_INFUSION_MINUTES if course.product == "ketamine-iv" else 0
-    return chair_block(observation_minutes=int(profile.minimum_observation_minutes.value), infusion_minutes=infusion)
+    observed = profile.minimum_observation_minutes
+    if observed is None:  # a profile without an observation time: the chair time cannot be derived, never guessed
+        raise InputError("course", course.pk, f"a course whose monitoring profile ({profile.id}) states an "
+                         "observation time")  # fmt: skip
+    return chair_block(observation_minutes=int(observed.value), infusion_minutes=infusion)
 
 
 def chair_for(user: Any, chair_id: int, *, field: str = "chair_id") -> Chair:

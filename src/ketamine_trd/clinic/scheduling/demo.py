@@ -29,7 +29,7 @@ def seed_scheduling(clinic: Any, staff: dict[str, Any], now: dt.datetime) -> int
     calendar = calendar_of(clinic)
     today = now.astimezone(calendar.zone).date()
     closed = today + dt.timedelta(days=21)
-    config.add_closed_day(admin, ClosedDayInput(day=closed.isoformat(), reason="Staff training (synthetic)"), now=now)
+    config.add_closed_day(admin, ClosedDayInput(day=closed, reason="Staff training (synthetic)"), now=now)
     made = 0
     for course in Course.objects.filter(patient__clinic=clinic, phase__in=(Phase.INDUCTION, Phase.MAINTENANCE)):
         taken = {s.astimezone(calendar.zone).date() for s in course.sessions.values_list("scheduled_at", flat=True)}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ketamine_trd.clinic.access import authorized
 from ketamine_trd.clinic.form_errors import add_check_error
+from ketamine_trd.clinic.inputs import InputForm
 from ketamine_trd.clinic.scheduling import agenda, booking, config
 from ketamine_trd.clinic.scheduling.forms import BookForm, CancelForm, ChairForm, ClosedDayForm, HoursForm, MoveForm
 from ketamine_trd.clinic.scheduling.models import Booking
@@ -42,7 +43,7 @@ def schedule_home(request: HttpRequest) -> HttpResponse:
     return redirect("scheduling:chair_day", chair_id=chairs[0].pk)
 
 
-def _hours_forms(data: object = None, page: config.SettingsPage | None = None) -> list[HoursForm]:
+def _hours_forms(data: object = None, page: config.SettingsPage | None = None) -> list[InputForm]:
     initial = {w: (o, c) for w, o, c in page.hours} if page else {}
     return [HoursForm(data, prefix=w, initial={"weekday": w, "opens": initial.get(w, ("", ""))[0],
                                               "closes": initial.get(w, ("", ""))[1]}) for w in WEEKDAYS]  # fmt: skip
@@ -69,8 +70,8 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/settings.html", context, status=status)
 
 
-def _save_settings(request: HttpRequest, part: str, chair_form: ChairForm, closed_form: ClosedDayForm,
-                   hours_forms: list[HoursForm]) -> str:  # fmt: skip
+def _save_settings(request: HttpRequest, part: str, chair_form: InputForm, closed_form: InputForm,
+                   hours_forms: list[InputForm]) -> str:  # fmt: skip
     """Save the part the form posted; its message, or '' (errors are left on the form)."""
     try:
         if part == "chair" and chair_form.is_valid():

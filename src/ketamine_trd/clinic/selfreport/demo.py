@@ -29,7 +29,7 @@ def seed(clinic: Any, nurse: Any, now: dt.datetime, rng: random.Random) -> None:
         channel = Channel.TABLET if n == 1 else Channel.LINK
         email = "" if channel == Channel.TABLET else f"patient{course.patient_id}@example.org"
         issued = services.create_link(nurse, course.patient, ("phq9", "gad7"), now=sent, reason="demo",
-                                      course_id=course.pk, channel=channel)  # fmt: skip
+                                      course_id=course.pk, channel=str(channel))  # fmt: skip
         ReportLink.objects.filter(pk=issued.link.pk).update(sent_to=email, sent_at=sent if email else None)
         if n == len(courses) - 1:
             # the pending one: created now, not answered (its token is not kept; staff revoke or re-send it)

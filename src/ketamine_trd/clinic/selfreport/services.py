@@ -75,7 +75,7 @@ def issue_link(
     base_url: str = "",
     reason: str = "staff",
     course_id: int | None = None,
-    channel: str = Channel.LINK,
+    channel: str = str(Channel.LINK),
 ) -> IssuedLink:
     """Create a single-use, expiring link for one patient and one questionnaire set; e-mail it when ``email``."""
     patient = _staff_patient(actor, patient_id)
@@ -93,7 +93,7 @@ def create_link(
     base_url: str = "",
     reason: str = "staff",
     course_id: int | None = None,
-    channel: str = Channel.LINK,
+    channel: str = str(Channel.LINK),
 ) -> IssuedLink:
     """:func:`issue_link` for a patient already authorized (or for the schedule: ``actor`` None, the system)."""
     settings = texts.settings_for(patient.clinic_id)
@@ -325,7 +325,7 @@ def unlock_tablet(
     if not password or not user.check_password(password):
         record(request, "denied", outcome="denied", detail="tablet unlock: password did not match")
         raise InputError("password", "", "your own password", reason="does not match")
-    issued = issue_link(request, patient_id, instrument_ids, now=now, reason="tablet", channel=Channel.TABLET)
+    issued = issue_link(request, patient_id, instrument_ids, now=now, reason="tablet", channel=str(Channel.TABLET))
     with writing():
         ReportLink.objects.filter(pk=issued.link.pk).update(verified_at=now)
     issued.link.verified_at = now

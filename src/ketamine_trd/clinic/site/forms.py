@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 
@@ -16,7 +16,10 @@ from ketamine_trd.clinical.inputs.site import (
 )
 
 if TYPE_CHECKING:
-    _Settings = _Document = _Acceptance = _Override = InputForm
+    _Settings: TypeAlias = InputForm
+    _Document: TypeAlias = InputForm
+    _Acceptance: TypeAlias = InputForm
+    _Override: TypeAlias = InputForm
 else:
     _Settings = form_for(SiteSettingsInput, name="SiteSettingsFormBase")
     _Document = form_for(ConsentDocumentInput, name="ConsentDocumentForm")

@@ -71,7 +71,7 @@ def test_expiry_default_72_hours_and_expired_link_says_so(people, patient) -> No
 
 
 def test_per_clinic_expiry(people, patient) -> None:
-    SelfReportSettings.objects.create(clinic=people.clinic, crisis_text="x", review_text="y", link_hours=24)
+    SelfReportSettings.objects.create(clinic=people.clinic, review_text="y", link_hours=24)
     issued = _issue(people, patient)
     assert issued.link.expires_at - issued.link.created_at == dt.timedelta(hours=24)
 
@@ -131,9 +131,13 @@ def test_page_shows_nothing_of_the_record(people, patient) -> None:
 
 
 def test_item9_from_patient_raises_critical_alert_and_shows_crisis_text(people, patient) -> None:
-    SelfReportSettings.objects.create(
-        clinic=people.clinic, crisis_text=US_988_CRISIS_TEXT, review_text="During opening hours."
-    )
+    from ketamine_trd.clinic.site import settings_service
+    from ketamine_trd.clinical.inputs.site import SiteSettingsInput
+
+    SelfReportSettings.objects.create(clinic=people.clinic, review_text="During opening hours.")
+    # one crisis text per clinic: the site settings' (the same words as the discharge instructions)
+    values = {**settings_service.defaults_for(people.clinic), "crisis_text": US_988_CRISIS_TEXT}
+    settings_service.save_settings(people.admin, SiteSettingsInput(**values), "crisis line", now=timezone.now())
     issued = _issue(people, patient)
     client = _verified_client(issued.token)
     response = client.post(f"/r/{issued.token}/answer/", _phq9(q9=2))
@@ -222,7 +226,7 @@ def test_other_clinic_cannot_issue_revoke_or_view(people, patient) -> None:
 def test_licensed_instrument_offered_only_with_clinic_text(people, patient) -> None:
     with pytest.raises(InputError):
         services.issue_link(people.nurse, patient.pk, ("qids-sr16",), now=timezone.now())
-    SelfReportSettings.objects.create(clinic=people.clinic, crisis_text="x", review_text="y", licensed_texts={
+    SelfReportSettings.objects.create(clinic=people.clinic, review_text="y", licensed_texts={
         "qids-sr16": {"title": "QIDS-SR16 (licensed)", "items": [f"text {n}" for n in range(1, 17)],
                       "options": [[0, "a"], [1, "b"], [2, "c"], [3, "d"]]}})  # fmt: skip
     issued = services.issue_link(people.nurse, patient.pk, ("qids-sr16",), now=timezone.now())

@@ -15,10 +15,10 @@ from ketamine_trd.clinic.selfreport.models import Channel, ReportLink, SelfRepor
 
 
 def seed(clinic: Any, nurse: Any, now: dt.datetime, rng: random.Random) -> None:
-    """Settings with the US 988 Lifeline, four answered links (one by tablet) and one link still waiting."""
+    """Settings (the US 988 Lifeline is the site settings' crisis text), four answered links (one by tablet) and
+    one link still waiting."""
     SelfReportSettings.objects.create(
         clinic=clinic,
-        crisis_text=texts.US_988_CRISIS_TEXT,
         review_text="The clinic reads your answers on weekdays, 8:00 to 17:00. This form is not monitored in real "
         "time.",
         link_hours=texts.DEFAULT_LINK_HOURS,

@@ -20,7 +20,6 @@ class SelfReportSettings(models.Model):
     """Per-clinic words and rules of self-report (defaults apply while a clinic has none)."""
 
     clinic = models.OneToOneField("accounts.Clinic", on_delete=models.CASCADE, related_name="self_report_settings")
-    crisis_text = models.TextField(help_text="shown at once to a patient whose answers raise a safety alert")
     review_text = models.TextField(help_text="when the clinic will see the answers")
     link_hours = models.PositiveIntegerField(default=72, help_text="how long a link stays valid (site decision)")
     licensed_texts = models.JSONField(

@@ -277,7 +277,7 @@ def submit(
         record(request, "update", obj=link, patient_id=link.patient_id, changed_fields=("used_at",),
                detail="self-report submitted")  # fmt: skip
         settings = texts.settings_for(link.patient.clinic_id)
-    return Submitted(safety, settings.crisis_text, settings.review_text, tuple(saved))
+    return Submitted(safety, texts.crisis_text_for(link.patient.clinic_id), settings.review_text, tuple(saved))
 
 
 def _record(request: Any, link: ReportLink, instrument_id: str, answers: dict[str, int | None],

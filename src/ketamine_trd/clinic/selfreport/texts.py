@@ -1,4 +1,5 @@
-"""A clinic's self-report words (crisis text, when answers are seen) and which instruments it may send patients."""
+"""A clinic's self-report words (when answers are seen; the crisis text is the site settings' one) and which
+instruments it may send patients."""
 
 from __future__ import annotations
 
@@ -7,12 +8,7 @@ from typing import Any
 from ketamine_trd.clinic.selfreport.models import SelfReportSettings
 from ketamine_trd.clinical import self_report
 
-#: shown when a clinic has set no crisis text of its own (never "you are fine")
-DEFAULT_CRISIS_TEXT = (
-    "If you are thinking about harming yourself or might act on such thoughts, call your local emergency number "
-    "now or go to the nearest emergency department. Do not wait for the clinic to contact you."
-)
-#: the demo clinic's crisis text (US): the 988 Suicide & Crisis Lifeline
+#: the demo clinic's crisis text (US): the 988 Suicide & Crisis Lifeline (set in its site settings, clinic.site.demo)
 US_988_CRISIS_TEXT = (
     "If you are thinking about harming yourself, call or text 988 (the 988 Suicide & Crisis Lifeline, "
     "available 24 hours a day in the United States), or chat at 988lifeline.org. If you are in immediate "
@@ -27,11 +23,18 @@ def settings_for(clinic_id: int) -> SelfReportSettings:
     found = SelfReportSettings.objects.filter(clinic_id=clinic_id).first()
     return found or SelfReportSettings(
         clinic_id=clinic_id,
-        crisis_text=DEFAULT_CRISIS_TEXT,
         review_text=DEFAULT_REVIEW_TEXT,
         link_hours=DEFAULT_LINK_HOURS,
         licensed_texts={},
     )
+
+
+def crisis_text_for(clinic_id: int) -> str:
+    """The clinic's crisis text: one setting for the whole clinic (site settings in force, ``clinic.site``), the
+    same words on the discharge instructions and on a patient's answered questionnaire (never "you are fine")."""
+    from ketamine_trd.clinic.site.settings_service import current_input
+
+    return str(current_input(clinic_id).crisis_text)
 
 
 def licensed(settings: SelfReportSettings) -> dict[str, self_report.PatientText]:

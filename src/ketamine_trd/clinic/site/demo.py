@@ -14,6 +14,7 @@ from typing import Any
 
 from ketamine_trd.clinic.accounts.models import Clinic
 from ketamine_trd.clinic.records.models import Course, Phase
+from ketamine_trd.clinic.selfreport.texts import US_988_CRISIS_TEXT
 from ketamine_trd.clinic.site import consent_service, settings_service
 from ketamine_trd.clinical.inputs.site import ConsentAcceptanceInput, ConsentDocumentInput, SiteSettingsInput
 
@@ -36,7 +37,8 @@ def seed_site(clinic: Clinic, staff: dict[str, Any], now: dt.datetime) -> None:
     admin, nurse, desk = staff["admin"], staff["nurse"], staff["front_desk"]
     settings_service.seed_default(clinic, now, admin)
     values = {**settings_service.current(clinic.pk).values, "clinic_phone": "555-0100",  # type: ignore[union-attr]
-              "after_hours_text": "Out of hours, call the on-call psychiatrist at 555-0199 (synthetic)."}  # fmt: skip
+              "after_hours_text": "Out of hours, call the on-call psychiatrist at 555-0199 (synthetic).",
+              "crisis_text": US_988_CRISIS_TEXT}  # fmt: skip
     settings_service.save_settings(admin, SiteSettingsInput(**values), "clinic contacts (synthetic)", now=now)
     documents = {product: consent_service.publish_document(admin, ConsentDocumentInput(product, *text), now=now)
                  for product, text in CONSENT_TEXT.items()}  # fmt: skip

@@ -84,7 +84,8 @@ DEFAULT_VALUES: dict[str, Any] = {
     "closed_weekdays": [WEEKDAYS[d] for d in sorted(WEEKEND)],
     "closed_dates": "",
     "time_zone": "UTC",
-    "crisis_text": "If you have thoughts of harming yourself or feel unsafe, call your local emergency number now.",
+    "crisis_text": "If you are thinking about harming yourself or feel unsafe, call your local emergency number now or "
+    "go to the nearest emergency department. Do not wait for the clinic to contact you.",
     "clinic_phone": "",
     "after_hours_text": "",
 }
@@ -131,7 +132,7 @@ class SiteSettingsInput(InputType):
     time_zone: str = spec(Text("Time zone", max_length=64, pattern=r"[A-Za-z0-9_+\-/]+",
                                pattern_words="an IANA time-zone name, e.g. America/New_York"), "UTC")  # fmt: skip
     crisis_text: str = spec(
-        Text("Crisis text (on discharge instructions)", max_length=600, multiline=True), _D["crisis_text"]
+        Text("Crisis text (discharge instructions; patients' questionnaires)", max_length=600, multiline=True), _D["crisis_text"]
     )
     clinic_phone: str = spec(
         Text(

@@ -111,10 +111,6 @@ class Migration(migrations.Migration):
             name="SelfReportSettings",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "crisis_text",
-                    models.TextField(help_text="shown at once to a patient whose answers raise a safety alert"),
-                ),
                 ("review_text", models.TextField(help_text="when the clinic will see the answers")),
                 (
                     "link_hours",

@@ -253,9 +253,10 @@ def assess(
         before = [v for v in obs.vitals if v.taken_at <= checklist.dose_at]
         reading = max(before, key=lambda v: v.taken_at) if before else None
         predose = evaluate_predose(checklist, reading, product, profile)
-    screening = gates.course_screening(session.course)
-    course_override = gates.standing_override(session.course)
-    blocked = () if obs.dosed_at else dosing_gate(session.course.phase, gates.standing_gate(session.course))
+    with gates.results_read_once():  # screening, override and gate from one read of the intake results
+        screening = gates.course_screening(session.course)
+        course_override = gates.standing_override(session.course)
+        blocked = () if obs.dosed_at else dosing_gate(session.course.phase, gates.standing_gate(session.course))
     held = screening_holds(screening, course_override)
     if predose is not None:
         predose = predose_with_screening(predose, screening, course_override, blocked)
@@ -290,6 +291,8 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
     user = authorize(actor, "session.view")
     with reading():
         session = session_for(user, session_id)
+        if session.course.patient_id == session.patient_id:  # the course's patient is loaded already
+            session.course.patient = session.patient
         rows = load_rows(session)
         rems = RemsRecord.objects.filter(session=session).first()
         plan = gates.planned_dose(session)

@@ -62,6 +62,11 @@ def schedule_session(
     return session
 
 
+#: the columns of the day's list (a row's other fields load on first use, one query each: the list never uses them)
+_DAY_LIST_FIELDS = ("scheduled_at", "chair", "status", "patient__given_name", "patient__family_name", "patient__mrn",
+                    "patient__clinic_id", "course__product", "course__phase", "course__patient_id")  # fmt: skip
+
+
 def sessions_on(actor: Actor, day_start: dt.datetime, day_end: dt.datetime, *, now: dt.datetime) -> list[Session]:
     """The clinic's sessions scheduled in ``[day_start, day_end)``, cancelled ones left out, in one query.
 
@@ -73,6 +78,7 @@ def sessions_on(actor: Actor, day_start: dt.datetime, day_end: dt.datetime, *, n
         Session.objects.filter(patient__clinic_id=user.clinic_id, scheduled_at__gte=day_start, scheduled_at__lt=day_end)
         .exclude(status=SessionStatus.CANCELLED)
         .select_related("patient", "course")
+        .only(*_DAY_LIST_FIELDS)  # what the list shows: no checklist, plan or notes decoded per row
     )
     with reading():
         found = list(rows.order_by("scheduled_at", "chair", "id"))

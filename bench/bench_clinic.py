@@ -110,7 +110,7 @@ def _seed(n_patients: int, n_assessments: int, now: dt.datetime) -> dict[str, An
             [
                 Course(
                     patient_id=pid,
-                    product="spravato",
+                    product="esketamine-nasal",
                     route="intranasal",
                     phase="maintenance",
                     start_date=(now - dt.timedelta(days=400)).date(),

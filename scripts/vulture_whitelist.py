@@ -111,3 +111,4 @@ unanswered; _.completion_pct  # clinic.selfreport.dashboard: read by the dashboa
 safety_positive; _.safety_positive  # clinic.selfreport: the answers' safety flag (stored, shown to staff)
 shipped_default; judged_at; is_default  # clinic.site: version records and the settings page's "shipped default"
 answer_by  # clinical.self_report_schedule.Due: the date the questionnaire should be answered by (result field)
+ClinicUserBackend; _.get_user  # clinic.accounts.backends: AUTHENTICATION_BACKENDS (the user loaded with the clinic)

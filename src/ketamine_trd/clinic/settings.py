@@ -195,6 +195,8 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Django's ModelBackend, the user loaded with their clinic in one query (accounts/backends.py)
+AUTHENTICATION_BACKENDS = ["ketamine_trd.clinic.accounts.backends.ClinicUserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

@@ -55,6 +55,7 @@ __all__ = [
     "head_taken_first",
     "in_app_transaction",
     "is_contention",
+    "head_as_locked",
     "lock_head",
     "reading",
     "run_small_write",
@@ -82,6 +83,7 @@ WRITER_WAIT_S = 30.0
 _PG_RETRYABLE = frozenset({"40001", "40P01", "55P03"})  # serialization failure, deadlock detected, lock not available
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
 _HEAD_FLAG = "_ktrd_head_first"
+_HEAD_ROW = "_ktrd_head_row"  # the head row writing() locked (read once: head_as_locked)
 
 
 class LockOrderWarning(RuntimeWarning):
@@ -168,12 +170,24 @@ def writing() -> Iterator[None]:
             yield
         return
     with _one_writer(conn), _sqlite_mode(conn, "IMMEDIATE"), transaction.atomic():
-        lock_head()
+        setattr(conn, _HEAD_ROW, lock_head())
         setattr(conn, _HEAD_FLAG, True)
         try:
             yield
         finally:
             setattr(conn, _HEAD_FLAG, False)
+            setattr(conn, _HEAD_ROW, None)
+
+
+def head_as_locked() -> Any:
+    """The chain head as :func:`writing` locked it when this transaction opened (no second read), else
+    :func:`lock_head`. Only for code that runs first in its ``writing()`` block, before anything moves the head
+    (the audit group commit): later readers call :func:`lock_head` for the current row.
+    """
+    conn = _connection()
+    row = getattr(conn, _HEAD_ROW, None)
+    setattr(conn, _HEAD_ROW, None)  # once: after this the caller moves the head
+    return row if row is not None and head_taken_first(conn) else lock_head()
 
 
 @contextmanager

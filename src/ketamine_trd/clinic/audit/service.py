@@ -39,7 +39,13 @@ from django.utils import timezone
 
 from ketamine_trd.clinic.audit import chain
 from ketamine_trd.clinic.audit.models import ACTIONS, OUTCOMES, AuditChainHead, AuditEvent
-from ketamine_trd.clinic.transactions import in_app_transaction, lock_head, run_write, warn_if_out_of_order
+from ketamine_trd.clinic.transactions import (
+    head_as_locked,
+    in_app_transaction,
+    lock_head,
+    run_write,
+    warn_if_out_of_order,
+)
 from ketamine_trd.errors import InputError, IntegrityFailure
 
 __all__ = ["client_ip", "iter_events", "record", "verify_chain"]
@@ -249,7 +255,7 @@ class GroupCommit:
 def _write(batch: Sequence[_Ticket]) -> list[AuditEvent]:
     """Inside ``writing()``: the events of ``batch`` appended to the chain in order (the head moves by one each
     time: PostgreSQL's trigger ``audit_head_forward_only`` refuses any other step)."""
-    row = lock_head()
+    row = head_as_locked()  # writing() has just locked it: not read twice
     head = _Head(row.seq, row.hash)
     events = []
     for ticket in batch:

@@ -132,7 +132,8 @@ class SiteSettingsInput(InputType):
     time_zone: str = spec(Text("Time zone", max_length=64, pattern=r"[A-Za-z0-9_+\-/]+",
                                pattern_words="an IANA time-zone name, e.g. America/New_York"), "UTC")  # fmt: skip
     crisis_text: str = spec(
-        Text("Crisis text (discharge instructions; patients' questionnaires)", max_length=600, multiline=True), _D["crisis_text"]
+        Text("Crisis text (discharge instructions; patients' questionnaires)", max_length=600, multiline=True),
+        _D["crisis_text"],
     )
     clinic_phone: str = spec(
         Text(

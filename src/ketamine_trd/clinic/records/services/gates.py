@@ -6,6 +6,9 @@ Nothing here decides anything clinical: it builds the frozen values that ``clini
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +27,21 @@ from ketamine_trd.clinical.treatment_gate import (
 )
 
 PRODUCTS = (Product.ESKETAMINE_NASAL.value, Product.KETAMINE_IV.value)
+_Results = tuple["IntakeResult | None", dict[str, "IntakeResult"]]
+#: patient id -> latest results, while :func:`results_read_once` is open (else ``None``: always read)
+_MEMO: ContextVar[dict[int, _Results] | None] = ContextVar("ktrd_gate_results", default=None)
+
+
+@contextmanager
+def results_read_once() -> Iterator[None]:
+    """Inside this block :func:`latest_results` reads each patient's intake results once (one judgement of a
+    session asks for the screening, the gate and the override: one query instead of three). Only around code
+    that writes no intake result."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
 
 
 def screening_product(row: IntakeResult) -> str:
@@ -47,7 +65,11 @@ def summary(row: IntakeResult | None) -> IntakeSummary | None:
 
 
 def latest_results(patient: Patient) -> tuple[IntakeResult | None, dict[str, IntakeResult]]:
-    """The newest TRD result and the newest screening per product (one query)."""
+    """The newest TRD result and the newest screening per product (one query; none again for the same patient
+    inside :func:`results_read_once`)."""
+    memo = _MEMO.get()
+    if memo is not None and patient.pk in memo:
+        return memo[patient.pk]
     trd: IntakeResult | None = None
     screenings: dict[str, IntakeResult] = {}
     for row in IntakeResult.objects.filter(patient=patient).select_related("signed_off_by", "overridden_by"):
@@ -55,6 +77,8 @@ def latest_results(patient: Patient) -> tuple[IntakeResult | None, dict[str, Int
             trd = row
         elif row.kind == IntakeKind.SCREENING:
             screenings.setdefault(screening_product(row), row)
+    if memo is not None:
+        memo[patient.pk] = (trd, screenings)
     return trd, screenings
 
 

@@ -81,7 +81,9 @@ def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_lim
         rems: list[RemsRecord] = []
         alerts: list[Any] = []
         chart: ChartSummary | None = None
-        sessions = Session.objects.filter(patient=patient).select_related("course")
+        # read here, in the read transaction and before the audit entry (it was evaluated after both)
+        sessions = list(Session.objects.filter(patient=patient).select_related("course")
+                        .order_by("-scheduled_at")[:session_limit])  # fmt: skip
         if clinical:
             intake = list(
                 IntakeResult.objects.filter(patient=patient).select_related(
@@ -103,7 +105,7 @@ def patient_page(actor: Actor, patient_id: int, *, now: dt.datetime, session_lim
         all_screenings=tuple(r for r in intake if r.kind == IntakeKind.SCREENING),
         open_alerts=tuple(alerts),
         courses=tuple(courses),
-        sessions=tuple(sessions.order_by("-scheduled_at")[:session_limit]),
+        sessions=tuple(sessions),
         rems_records=tuple((r, _rems_status(r, now)) for r in rems),
         chart=chart,
     )

@@ -68,6 +68,11 @@ def schedule_session(
     return session
 
 
+#: the columns of the day's list (a row's other fields load on first use, one query each: the list never uses them)
+_DAY_LIST_FIELDS = ("scheduled_at", "chair", "status", "patient__given_name", "patient__family_name", "patient__mrn",
+                    "patient__clinic_id", "course__product", "course__phase", "course__patient_id")  # fmt: skip
+
+
 def sessions_on(actor: Actor, day_start: dt.datetime, day_end: dt.datetime, *, now: dt.datetime) -> list[Session]:
     """The clinic's sessions scheduled in ``[day_start, day_end)``, cancelled ones left out, in one query.
 
@@ -79,6 +84,7 @@ def sessions_on(actor: Actor, day_start: dt.datetime, day_end: dt.datetime, *, n
         Session.objects.filter(patient__clinic_id=user.clinic_id, scheduled_at__gte=day_start, scheduled_at__lt=day_end)
         .exclude(status=SessionStatus.CANCELLED)
         .select_related("patient", "course")
+        .only(*_DAY_LIST_FIELDS)  # what the list shows: no checklist, plan or notes decoded per row
     )
     with reading():
         found = list(rows.order_by("scheduled_at", "chair", "id"))
@@ -258,9 +264,10 @@ def assess(
     # judged against the actual time of dosing once dosed, else against now (dosing would happen now)
     predose = predose_checks(record_value, obs.dosed_at, now, product, profile)
     checks_alone = predose
-    screening = gates.course_screening(session.course)
-    course_override = gates.standing_override(session.course)
-    blocked = () if obs.dosed_at else dosing_gate(session.course.phase, gates.standing_gate(session.course))
+    with gates.results_read_once():  # screening, override and gate from one read of the intake results
+        screening = gates.course_screening(session.course)
+        course_override = gates.standing_override(session.course)
+        blocked = () if obs.dosed_at else dosing_gate(session.course.phase, gates.standing_gate(session.course))
     blocked += () if obs.dosed_at or not session.pk else consent_findings(session)  # first dose: consent
     held = screening_holds(screening, course_override)
     if predose is not None:
@@ -329,6 +336,8 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
     user = authorize(actor, "session.view")
     with reading():
         session = session_for(user, session_id)
+        if session.course.patient_id == session.patient_id:  # the course's patient is loaded already
+            session.course.patient = session.patient
         rows = load_rows(session)
         rems = RemsRecord.objects.filter(session=session).first()
         plan = gates.planned_dose(session)
@@ -358,6 +367,7 @@ def chair_view(actor: Actor, session_id: int, *, now: dt.datetime) -> ChairView:
         judged["open_critical"] = tuple(open_critical_alerts(session))
         if not session.dosed_at:
             judged["dosing_gate"] = dosing_gate(session.course.phase, gates.standing_gate(session.course))
+            judged["dosing_gate"] += consent_findings(session)
     return ChairView(
         session=session,
         course=session.course,

@@ -19,7 +19,7 @@ from ketamine_trd.clinic.records.services import session_writes
 from ketamine_trd.clinic.records.services.session_writes import DoseInput
 from ketamine_trd.clinical.inputs.controlled import CorrectionInput, CountInput, ReceiptInput, WasteInput
 from ketamine_trd.errors import InputError, IntegrityFailure
-from tests.clinic.builders import PASSWORD, make_patient, make_session, make_treated_course, make_user
+from tests.clinic.builders import PASSWORD, make_patient, make_session, make_treated_course, make_user, ready_to_dose
 
 TODAY = dt.date.today()
 
@@ -56,12 +56,16 @@ def _witnessed(people: Any, lot: Lot, mg: str, **kw: Any) -> Entry:
 def _iv_session(people: Any) -> Session:
     course = make_treated_course(make_patient(people.clinic, weight_kg=Decimal("70")), people.prescriber,
                                  product="ketamine-iv", route="iv")  # fmt: skip
-    return make_session(course, scheduled_at=timezone.now() - dt.timedelta(minutes=30))
+    session = make_session(course, scheduled_at=timezone.now() - dt.timedelta(minutes=30))
+    ready_to_dose(people.nurse, session, timezone.now() - dt.timedelta(minutes=5))  # checklist and pre-dose BP
+    return session
 
 
 def _esk_session(people: Any) -> Session:
     course = make_treated_course(make_patient(people.clinic, sex="female"), people.prescriber)
-    return make_session(course, scheduled_at=timezone.now() - dt.timedelta(minutes=30))
+    session = make_session(course, scheduled_at=timezone.now() - dt.timedelta(minutes=30))
+    ready_to_dose(people.nurse, session, timezone.now() - dt.timedelta(minutes=5))  # checklist and pre-dose BP
+    return session
 
 
 def test_a_receipt_brings_units_and_mg_into_stock(people: Any) -> None:

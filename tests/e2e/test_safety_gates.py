@@ -255,3 +255,44 @@ def test_the_demo_clinic_shows_its_overrides_as_such(page: Any, users: dict[str,
     page.goto(f"/sessions/{session.pk}/?step=dosing")
     assert DOSE_REASON in page.locator("[data-testid='dose-override']").inner_text()
     _shoot(j, "session-dose-overridden")
+
+
+def test_a_dose_is_not_charted_while_the_predose_checks_say_hold(page: Any, users: dict[str, Any]) -> None:  # noqa: F811
+    """A hypertensive-crisis reading before dosing (IV v3 profile): the page says "Hold", the dose form refuses the
+    nurse's dose where the eye is, and the prescriber's written reason is recorded and shown on the dosing step."""
+    from ketamine_trd.clinic.records.models import Session
+    from tests.clinic.builders import ready_to_dose
+
+    session = _iv_session(users)
+    t0 = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).replace(second=0, microsecond=0)
+    ready_to_dose(users["nurse"], session, t0, systolic=196, diastolic=124)
+    nurse = Journey(page, "predose-hold")
+    _login(nurse, "journey-nurse")
+    page.goto(f"/sessions/{session.pk}/?step=dosing")
+    assert "Hold" in page.locator("[data-testid='predose-decision']").inner_text()
+    dose = page.locator("[data-testid='form-dose']")
+    dose.locator("[name='dose-dosed_at']").fill(_local(t0))
+    dose.locator("[name='dose-lot_number']").fill("LOT-IV-1")
+    dose.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    summary = page.locator("[data-testid='error-summary']")
+    assert "pre-dose checks say 'hold'" in summary.inner_text() and "196/124" in summary.inner_text()
+    assert Session.objects.get(pk=session.pk).dose_mg is None
+    _shoot(nurse, "nurse-refused")
+
+    prescriber = Journey(page.context.browser.new_context(base_url=page.url.split("/sessions")[0]).new_page(),
+                         "predose-hold-prescriber")  # fmt: skip
+    _login(prescriber, "journey-prescriber")
+    ppage = prescriber.page
+    ppage.goto(f"/sessions/{session.pk}/?step=dosing")
+    dose = ppage.locator("[data-testid='form-dose']")
+    dose.locator("[name='dose-dosed_at']").fill(_local(t0))
+    dose.locator("[name='dose-lot_number']").fill("LOT-IV-1")
+    dose.locator("[name='dose-override_reason']").fill("BP rechecked twice; cardiology cleared dosing today")
+    dose.locator("button[type=submit]").click()
+    ppage.wait_for_load_state()
+    ppage.goto(f"/sessions/{session.pk}/?step=dosing")
+    held = ppage.locator("[data-testid='dose-over-hold']")
+    assert "196/124" in held.first.inner_text()
+    assert Session.objects.get(pk=session.pk).dose_check["predose_hold"]["reason"].startswith("BP rechecked")
+    _shoot(prescriber, "prescriber-recorded")

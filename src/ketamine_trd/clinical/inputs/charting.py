@@ -160,7 +160,8 @@ class DoseInput(InputType):
     infusion_ended_at: dt.datetime | None = spec(_when("Infusion ended", False))
     override_reason: str = spec(Text(
         "Reason for a dose outside the checks (prescriber)", False, max_length=2000, multiline=True,
-        help=reason_hint("only when the dose is refused as off the plan, the label or the studied range"),
+        help=reason_hint("only when the dose is refused as off the plan, the label or the studied range, or the "
+                         "pre-dose checks say hold"),
     ), "")  # fmt: skip
 
     def _check(self) -> None:

@@ -26,6 +26,7 @@ from ketamine_trd.clinical import inputs, instruments
 from ketamine_trd.clinical.inputs import chart as ch
 from ketamine_trd.clinical.inputs import charting as c
 from ketamine_trd.clinical.inputs import controlled as ctl
+from ketamine_trd.clinical.inputs import scheduling as sch
 from ketamine_trd.clinical.inputs import site
 from ketamine_trd.clinical.inputs.base import InputType, specs_of
 from ketamine_trd.clinical.inputs.courses import CourseInput, PhaseInput
@@ -67,6 +68,12 @@ VALID: dict[type[Any], dict[str, str]] = {
     ctl.WasteInput: {"lot_id": "1", "mg": "10", "manner": "waste bin"},
     ctl.CountInput: {"lot_id": "1", "counted_mg": "10", "counted_units": "0"},
     ctl.CorrectionInput: {"entry_id": "1", "reason": "typed the wrong amount"},
+    sch.ChairInput: {"name": "Chair 1", "kind": "chair"},
+    sch.HoursInput: {"weekday": "mon", "opens": "08:00", "closes": "18:00"},
+    sch.ClosedDayInput: {"day": "2026-12-25", "reason": "Holiday"},
+    sch.BookCourseInput: {"chair_id": "1", "start_time": "09:00", "sessions": "induction"},
+    sch.MoveInput: {"chair_id": "1", "starts_at": AT, "reason": "patient asked to move"},
+    sch.CancelInput: {"reason": "patient unwell today"},
 }
 INPUT_TYPES = list(VALID)
 #: input types whose form is not generated field by field: the score-entry form is built per instrument

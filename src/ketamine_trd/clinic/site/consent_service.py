@@ -139,6 +139,15 @@ def record_acceptance(actor: Actor, patient_id: int, data: ConsentAcceptanceInpu
     return row
 
 
+def override_page(actor: Actor, course_id: int, *, now: dt.datetime) -> Course:
+    """The course whose consent a prescriber may override (this clinic's only: another clinic's id is 404; a read)."""
+    user = authorize(actor, "consent.override")
+    with reading():
+        course = course_for(user, course_id)
+    record(actor, "read", obj=course, patient_id=course.patient_id, detail="consent override form", now=now)
+    return course
+
+
 def override_consent(actor: Actor, course_id: int, data: ConsentOverrideInput, *, now: dt.datetime) -> Any:
     """A prescriber's written reason to start the course without a current consent (re-authenticated)."""
     user = authorize(actor, "consent.override")

@@ -41,6 +41,22 @@ def _in_threads(fn: Any) -> list[BaseException | None]:
     return errors
 
 
+def _visible(seq: int, object_id: str) -> bool:
+    """Whether another connection sees the event. The in-memory test database is SQLite's shared cache, whose
+    table locks refuse a read at once ("database table is locked") while another connection writes the next batch;
+    a database file in WAL mode (the clinic's) never blocks a reader, so the read is simply tried again."""
+    from django.db import OperationalError
+
+    for _ in range(400):
+        try:
+            return AuditEvent.objects.filter(seq=seq, object_id=object_id).exists()
+        except OperationalError as error:
+            if "table is locked" not in str(error):
+                raise
+            time.sleep(0.01)
+    return False
+
+
 def _hold_first_commit(monkeypatch: pytest.MonkeyPatch, group: service.GroupCommit) -> None:
     """The first leader waits until every other thread has queued its event (a deterministic batch)."""
     real, calls = service._write, []
@@ -64,7 +80,7 @@ def test_concurrent_reads_share_a_commit_and_keep_one_chain(monkeypatch: pytest.
 
     def read(n: int) -> None:
         event = service.record(None, "read", object_type="records.patient", object_id=f"t{n}", detail="group")
-        assert AuditEvent.objects.filter(seq=event.seq, object_id=f"t{n}").exists()  # committed when it returns
+        assert _visible(event.seq, f"t{n}")  # committed when it returns
         seen[n] = event.seq
 
     assert _in_threads(read) == [None] * THREADS

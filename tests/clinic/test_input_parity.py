@@ -32,6 +32,7 @@ from ketamine_trd.clinical.inputs.courses import CourseInput, PhaseInput
 from ketamine_trd.clinical.inputs.fields import Choice, Day, Flag, Many, Moment, Number, Text
 from ketamine_trd.clinical.inputs.measurement import AcknowledgeInput, AssessmentInput
 from ketamine_trd.clinical.inputs.registration import PatientInput, PatientSearchInput
+from ketamine_trd.clinical.inputs.self_report import ReportLinkInput
 from ketamine_trd.errors import InputError
 
 AT = "2026-03-02T09:00:00+00:00"
@@ -67,6 +68,7 @@ VALID: dict[type[Any], dict[str, str]] = {
     ctl.WasteInput: {"lot_id": "1", "mg": "10", "manner": "waste bin"},
     ctl.CountInput: {"lot_id": "1", "counted_mg": "10", "counted_units": "0"},
     ctl.CorrectionInput: {"entry_id": "1", "reason": "typed the wrong amount"},
+    ReportLinkInput: {"instrument_ids": ["phq9"]},
 }
 INPUT_TYPES = list(VALID)
 #: input types whose form is not generated field by field: the score-entry form is built per instrument

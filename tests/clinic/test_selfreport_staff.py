@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from ketamine_trd.clinic.measurement import page, services, trajectory
@@ -81,3 +82,78 @@ def test_scores_table_shows_the_channel(people: Any, mixed: Any) -> None:
     assert html.count('data-testid="entered-by">Patient-reported (waiting-room tablet)<') == 1
     assert html.count('data-testid="entered-by">Staff-entered<') == 1
     assert "Patient-reported (link)" in html.split('id="trajectory-figure"')[1]  # the interactive chart's data
+
+
+# --- the API ------------------------------------------------------------------------------------------------
+
+API = "/api/self-report"
+
+
+def test_api_issues_a_link_once_and_reads_its_status_without_the_token(people: Any) -> None:
+    from django.core import mail
+
+    patient = make_patient(people.clinic)
+    client = people.client("nurse")
+    response = client.post(f"{API}/patients/{patient.pk}/links", {"instrument_ids": ["gad7", "phq9"],
+                           "email": "alex@example.org"}, content_type="application/json")  # fmt: skip
+    assert response.status_code == 201, response.content
+    body = response.json()
+    token = body["url"].rsplit("/r/", 1)[1].strip("/")
+    assert len(token) >= 43 and body["instrument_ids"] == ["phq9", "gad7"] and body["status"] == "sent"
+    assert len(mail.outbox) == 1 and body["url"] in mail.outbox[0].body
+    link = ReportLink.objects.get(pk=body["link_id"])
+    assert link.patient_id == patient.pk and token not in link.token_hash
+    status = client.get(f"{API}/links/{link.pk}")
+    assert status.status_code == 200 and status.json()["status"] == "sent"
+    assert token not in status.content.decode() and "url" not in status.json()
+    # the link works for the patient
+    assert Client().get(f"/r/{token}/").status_code == 200
+    selfreport.revoke_link(people.nurse, link.pk, now=timezone.now())
+    assert client.get(f"{API}/links/{link.pk}").json()["status"] == "revoked"
+
+
+def test_api_status_pending_used_expired_locked(people: Any) -> None:
+    patient = make_patient(people.clinic)
+    now = timezone.now()
+    client = people.client("nurse")
+    old = selfreport.issue_link(people.nurse, patient.pk, ("phq9",), now=now - dt.timedelta(days=5))
+    fresh = selfreport.issue_link(people.nurse, patient.pk, ("phq9",), now=now)
+    assert client.get(f"{API}/links/{old.link.pk}").json()["status"] == "expired"
+    assert client.get(f"{API}/links/{fresh.link.pk}").json()["status"] == "pending"
+    ReportLink.objects.filter(pk=old.link.pk).update(locked_at=now)
+    assert client.get(f"{API}/links/{old.link.pk}").json()["status"] == "locked"
+    ReportLink.objects.filter(pk=fresh.link.pk).update(verified_at=now)
+    selfreport.submit(None, fresh.link.pk, {"phq9": PHQ9_ZERO9}, now=now)
+    assert client.get(f"{API}/links/{fresh.link.pk}").json()["status"] == "used"
+
+
+def test_api_roles_and_other_clinic(people: Any) -> None:
+    patient = make_patient(people.clinic)
+    body = {"instrument_ids": ["phq9"]}
+    outsider = people.client("outsider")
+    assert outsider.post(f"{API}/patients/{patient.pk}/links", body,
+                         content_type="application/json").status_code == 404  # fmt: skip
+    link = selfreport.issue_link(people.nurse, patient.pk, ("phq9",), now=timezone.now()).link
+    assert outsider.get(f"{API}/links/{link.pk}").status_code == 404
+    assert people.client("front_desk").post(f"{API}/patients/{patient.pk}/links", body,
+                                            content_type="application/json").status_code == 403  # fmt: skip
+    assert Client().get(f"{API}/links/{link.pk}").status_code in (401, 403)
+    assert ReportLink.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"instrument_ids": []}, "instrument_ids"),
+        ({"instrument_ids": ["nope"]}, "instrument_ids"),
+        ({"instrument_ids": ["madrs"]}, "instrument_ids"),  # a clinician-rated scale has no patient text
+        ({"instrument_ids": ["phq9"], "email": "not an address"}, "email"),
+        ({}, "instrument_ids"),
+    ],
+)
+def test_api_bad_input_names_the_field_and_saves_nothing(people: Any, body: dict[str, Any], field: str) -> None:
+    patient = make_patient(people.clinic)
+    response = people.client("nurse").post(f"{API}/patients/{patient.pk}/links", body,
+                                           content_type="application/json")  # fmt: skip
+    assert 400 <= response.status_code < 500 and response.json()["field"] == field, response.content
+    assert not ReportLink.objects.exists()

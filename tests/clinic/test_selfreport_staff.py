@@ -157,3 +157,22 @@ def test_api_bad_input_names_the_field_and_saves_nothing(people: Any, body: dict
                                            content_type="application/json")  # fmt: skip
     assert 400 <= response.status_code < 500 and response.json()["field"] == field, response.content
     assert not ReportLink.objects.exists()
+
+
+# --- FHIR export --------------------------------------------------------------------------------------------
+
+
+def test_fhir_export_marks_patient_reported_answers(people: Any, mixed: Any) -> None:
+    from ketamine_trd.clinic import fhir_bridge
+
+    bundle = fhir_bridge.export_patient(people.nurse, mixed.mrn, now=timezone.now())
+    resources = [e["resource"] for e in bundle["entry"]]
+    patient_ref = next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    responses = [r for r in resources if r["resourceType"] == "QuestionnaireResponse"]
+    assert len(responses) == 3
+    assert [r.get("source") for r in sorted(responses, key=lambda r: r["authored"])] == [
+        None, {"reference": patient_ref}, {"reference": patient_ref}]  # fmt: skip
+    scores = sorted((r for r in resources if r["resourceType"] == "Observation" and "valueQuantity" in r),
+                    key=lambda r: r["effectiveDateTime"])  # fmt: skip
+    assert [("performer" in s) for s in scores] == [False, True, True]
+    assert scores[1]["performer"] == [{"reference": patient_ref}]

@@ -176,3 +176,6 @@ def test_fhir_export_marks_patient_reported_answers(people: Any, mixed: Any) -> 
                     key=lambda r: r["effectiveDateTime"])  # fmt: skip
     assert [("performer" in s) for s in scores] == [False, True, True]
     assert scores[1]["performer"] == [{"reference": patient_ref}]
+    # the marked bundle still imports (an exported patient re-imported into its own clinic: nothing new, none refused)
+    report = fhir_bridge.import_bundle(people.nurse, bundle, now=timezone.now(), dry_run=True)
+    assert report.counts.get("rejected", 0) == 0, report.to_dict()

@@ -93,7 +93,8 @@ def chart_image(traj: trajectories.Trajectory, fmt: str = "png") -> bytes:
         ax2.set_ylim(bottom=0)
     ax.set_ylabel("total score")
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=6, loc="lower left")
+    # a longer legend (who entered each point): where it covers the fewest points, never over a patient's marker
+    ax.legend(fontsize=6, loc="best" if trajectories.patient_reported(traj) else "lower left")
     fig.autofmt_xdate()
     fig.tight_layout()
     out = io.BytesIO()

@@ -33,6 +33,7 @@ from ketamine_trd.clinical.inputs.courses import CourseInput, PhaseInput
 from ketamine_trd.clinical.inputs.fields import Choice, Day, Flag, Many, Moment, Number, Text
 from ketamine_trd.clinical.inputs.measurement import AcknowledgeInput, AssessmentInput
 from ketamine_trd.clinical.inputs.registration import PatientInput, PatientSearchInput
+from ketamine_trd.clinical.inputs.self_report import ReportLinkInput
 from ketamine_trd.errors import InputError
 
 AT = "2026-03-02T09:00:00+00:00"
@@ -74,6 +75,7 @@ VALID: dict[type[Any], dict[str, str]] = {
     sch.BookCourseInput: {"chair_id": "1", "start_time": "09:00", "sessions": "induction"},
     sch.MoveInput: {"chair_id": "1", "starts_at": AT, "reason": "patient asked to move"},
     sch.CancelInput: {"reason": "patient unwell today"},
+    ReportLinkInput: {"instrument_ids": ["phq9"]},
 }
 INPUT_TYPES = list(VALID)
 #: input types whose form is not generated field by field: the score-entry form is built per instrument

@@ -96,6 +96,9 @@ def _mount() -> None:
     from ketamine_trd.clinic.benefit.api import router as benefit_router
 
     api.add_router("/benefit/", benefit_router)
+    from ketamine_trd.clinic.selfreport.api import router as selfreport_router
+
+    api.add_router("/self-report/", selfreport_router)
 
 
 _mount()

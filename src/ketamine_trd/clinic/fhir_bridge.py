@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from ketamine_trd.clinic.access import Actor, authorize, user_of
 from ketamine_trd.clinic.audit.models import AuditEvent
@@ -147,8 +148,11 @@ def patient_export(patient: Patient) -> PatientExport:
             a.risk,
             a.prorated,
             str(a.session_id) if a.session_id else None,
+            a.reported_via or "",
         )
-        for a in Assessment.objects.filter(patient=patient).order_by("administered_at", "id")
+        for a in Assessment.objects.filter(patient=patient)
+        .annotate(reported_via=F("patient_report__channel"))  # clinic.selfreport: patient-reported, and how
+        .order_by("administered_at", "id")
     ]
     return PatientExport(
         PatientRecord(

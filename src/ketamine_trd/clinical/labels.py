@@ -137,6 +137,12 @@ _TABLE: dict[str, dict[str, str]] = {
         "review": "End-of-induction review",
         "reassessment": "Reassessment",
     },
+    # who entered a score: staff (no channel) or the patient through a self-report channel (clinic.selfreport)
+    "report_channel": {
+        "staff": "Staff-entered",
+        "link": "Patient-reported (link)",
+        "tablet": "Patient-reported (waiting-room tablet)",
+    },
 }
 
 #: The core enums each vocabulary is checked against (every member needs an entry).

@@ -86,6 +86,8 @@ class AssessmentRecord:
     risk: str = ""
     prorated: bool = False
     session_id: str | None = None
+    #: "" when staff entered it; the patient's self-report channel ("link", "tablet") when the patient did
+    reported_via: str = ""
 
     def __post_init__(self) -> None:
         _aware("assessment.administered_at", self.administered_at)

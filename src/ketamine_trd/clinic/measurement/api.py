@@ -118,6 +118,8 @@ class TrajectoryOut(Schema):
     remission_threshold: float | None
     remission_comparator: str
     events: list[EventOut]
+    #: who entered each point, parallel to ``points``: "staff", or the patient's channel ("link", "tablet")
+    channels: list[str]
 
 
 def _assessment(row: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -43,7 +44,11 @@ def patient_page(actor: Actor, patient_id: int, instrument_id: str | None = None
     patient = services.get_patient(actor, patient_id)
     chosen = instrument_id or trajectory.default_instrument(patient) or "phq9"
     traj = trajectory.build_trajectory(actor, patient, chosen, audit=False)
-    recent = list(Assessment.objects.filter(patient=patient).order_by("-administered_at", "-id")[:RECENT])
+    recent = list(
+        Assessment.objects.filter(patient=patient)
+        .annotate(report_channel=F("patient_report__channel"))  # clinic.selfreport: who entered it, shown per row
+        .order_by("-administered_at", "-id")[:RECENT]
+    )
     alerts = services.open_alerts(actor, patient_id=patient.pk, audit=False)
     record(actor, "read", obj=patient, patient_id=patient.pk, detail=f"measurement page {traj.instrument_id}")
     zone = trajectory.clinic_zone(patient)
@@ -54,14 +59,16 @@ def patient_page(actor: Actor, patient_id: int, instrument_id: str | None = None
 def chart_svg(traj: trajectory.Trajectory) -> str:
     """The trajectory as inline SVG (matplotlib, the progress report's drawing); empty without scores.
 
-    Drawn once per content (points, doses, thresholds, events) and kept ``CHART_CACHE_SECONDS``: the page shows
-    the chart at first paint, without waiting for Plotly's 4.8 MB script, which loads only for the interactive one.
+    Drawn once per content (points and who entered each, doses, thresholds, events) and kept
+    ``CHART_CACHE_SECONDS``: the page shows the chart at first paint, without waiting for Plotly's 4.8 MB script,
+    which loads only for the interactive one.
     The SVG holds scores, dates and the core's labels, no names; matplotlib escapes its text.
     """
     if not traj.points:
         return ""
-    drawn = (traj.instrument_id, traj.points, traj.doses, traj.response_threshold, traj.remission_threshold,
-             traj.remission_comparator, tuple((e.on, e.label) for e in traj.events))  # fmt: skip
+    events = tuple((e.on, e.label) for e in traj.events)
+    drawn = (traj.instrument_id, traj.points, traj.channels, traj.doses, traj.response_threshold,
+             traj.remission_threshold, traj.remission_comparator, events)  # fmt: skip
     key = "ktrd-trajectory-svg:" + hashlib.sha256(repr(drawn).encode()).hexdigest()
     svg: str | None = cache.get(key)
     if svg is None:

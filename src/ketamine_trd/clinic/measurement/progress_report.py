@@ -50,9 +50,22 @@ def chart_image(traj: trajectories.Trajectory, fmt: str = "png") -> bytes:
     date2num: Callable[[Any], Any] = dates.date2num
     fig = Figure(figsize=(7.0, 3.4), dpi=110)
     ax = fig.subplots()
-    ax.plot(
-        date2num([at for at, _ in traj.points]), [v for _, v in traj.points], marker="o", label=traj.instrument_name
-    )
+    if trajectories.patient_reported(traj):  # the line, then each channel's points with its own shape and words
+        ax.plot(date2num([at for at, _ in traj.points]), [v for _, v in traj.points], label=traj.instrument_name)
+        for channel, words, points in trajectories.marked_points(traj):
+            ax.scatter(
+                date2num([at for at, _ in points]),
+                [v for _, v in points],
+                marker=trajectories.MARKERS[channel][1],
+                s=22 if channel == trajectories.STAFF else 34,
+                color="#1f77b4" if channel == trajectories.STAFF else "#e76f51",
+                zorder=3,
+                label=words,
+            )
+    else:
+        ax.plot(
+            date2num([at for at, _ in traj.points]), [v for _, v in traj.points], marker="o", label=traj.instrument_name
+        )
     zone = traj.points[0][0].tzinfo if traj.points else dt.UTC
     ax.xaxis_date(tz=zone)  # the clinic's calendar, as the points are
     for name, comparator, value, style in (
@@ -80,7 +93,8 @@ def chart_image(traj: trajectories.Trajectory, fmt: str = "png") -> bytes:
         ax2.set_ylim(bottom=0)
     ax.set_ylabel("total score")
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=6, loc="lower left")
+    # a longer legend (who entered each point): where it covers the fewest points, never over a patient's marker
+    ax.legend(fontsize=6, loc="best" if trajectories.patient_reported(traj) else "lower left")
     fig.autofmt_xdate()
     fig.tight_layout()
     out = io.BytesIO()

@@ -17,6 +17,7 @@ from ketamine_trd.clinic.access import Actor
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.models import Assessment
 from ketamine_trd.clinical import instruments, outcomes
+from ketamine_trd.clinical.labels import label
 
 __all__ = [
     "EventView",
@@ -25,10 +26,16 @@ __all__ = [
     "default_instrument",
     "dose_records",
     "evaluate",
+    "marked_points",
+    "patient_reported",
     "plotly_figure",
 ]
 
 PLATFORM_LABEL = "platform-defined"
+#: the channel code of a staff-entered score (``labels`` vocabulary ``report_channel``)
+STAFF = "staff"
+#: marker shape per channel: (Plotly symbol, matplotlib marker); shapes differ so colour is never the only cue
+MARKERS: dict[str, tuple[str, str]] = {"staff": ("circle", "o"), "link": ("diamond", "D"), "tablet": ("square", "s")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +66,8 @@ class Trajectory:
     remission_comparator: str
     events: tuple[EventView, ...]
     report: Any
+    #: who entered each point, parallel to ``points``: "staff", or the patient's channel ("link", "tablet")
+    channels: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -150,13 +159,14 @@ def evaluate(
 def build_trajectory(actor: Actor, patient: Any, instrument_id: str, *, audit: bool = True) -> Trajectory:
     """Load the patient's scores and signed doses and evaluate outcome events with the core (audited read)."""
     instrument = instruments.get(instrument_id)
-    rows = [
-        (at, total)
-        for at, total in Assessment.objects.filter(patient=patient, instrument_id=instrument.id)
+    loaded = [
+        (at, total, channel or STAFF)
+        for at, total, channel in Assessment.objects.filter(patient=patient, instrument_id=instrument.id)
         .order_by("administered_at", "id")
-        .values_list("administered_at", "total")
+        .values_list("administered_at", "total", "patient_report__channel")  # clinic.selfreport's PatientReport
         if total is not None
     ]
+    rows = [(at, total) for at, total, _ in loaded]
     doses = dose_records(patient)
     if audit:
         record(actor, "read", object_type="trajectory", object_id=instrument.id, patient_id=patient.pk)
@@ -175,7 +185,28 @@ def build_trajectory(actor: Actor, patient: Any, instrument_id: str, *, audit: b
         remission_comparator=(report.remission_comparator or "") if report else "",
         events=tuple(_event_view(e) for e in report.events) if report else (),
         report=report,
+        channels=tuple(channel for _, _, channel in loaded),
     )
+
+
+def marked_points(trajectory: Trajectory) -> list[tuple[str, str, list[tuple[dt.datetime, float]]]]:
+    """The points grouped by who entered them: (channel, legend words, points), staff first, only those present.
+
+    Every chart draws each group with its own marker shape (``MARKERS``) and a legend entry in words, so
+    patient-reported scores are told apart without colour.
+    """
+    channels = trajectory.channels or (STAFF,) * len(trajectory.points)
+    groups = []
+    for channel in MARKERS:  # staff first
+        points = [p for p, c in zip(trajectory.points, channels, strict=True) if c == channel]
+        if points:
+            groups.append((channel, label("report_channel", channel), points))
+    return groups
+
+
+def patient_reported(trajectory: Trajectory) -> bool:
+    """Whether any point was entered by the patient (the charts then show a marker legend)."""
+    return any(c != STAFF for c in trajectory.channels)
 
 
 def plotly_figure(trajectory: Trajectory) -> dict[str, Any]:
@@ -190,6 +221,19 @@ def plotly_figure(trajectory: Trajectory) -> dict[str, Any]:
             "y": [total for _, total in trajectory.points],
         }
     ]
+    if patient_reported(trajectory):  # the line alone, then one marker trace per channel with its shape and words
+        data[0]["mode"] = "lines"
+        for channel, words, points in marked_points(trajectory):
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "name": words,
+                    "x": [at.isoformat() for at, _ in points],
+                    "y": [total for _, total in points],
+                    "marker": {"symbol": MARKERS[channel][0], "size": 10 if channel != STAFF else 7},
+                }
+            )
     if trajectory.doses:
         data.append(
             {

@@ -188,6 +188,22 @@ def status_of(link: ReportLink, now: dt.datetime) -> str:
     return "pending"
 
 
+def api_status(link: ReportLink, now: dt.datetime) -> str:
+    """:func:`status_of`, with a pending link that was e-mailed called ``sent`` (the API's vocabulary)."""
+    status = status_of(link, now)
+    return "sent" if status == "pending" and link.sent_at else status
+
+
+def get_link(actor: Actor, link_id: int) -> ReportLink:
+    """One link of the actor's clinic (another clinic's, or none: ``NotFoundError``), audited as a read."""
+    user = authorize(actor, "measurement.view")
+    link = ReportLink.objects.for_clinic(user.clinic_id).filter(pk=link_id).first()
+    if link is None:
+        raise NotFoundError(f"self-report link {link_id} not found")
+    record(actor, "read", obj=link, patient_id=link.patient_id, detail="self-report link status")
+    return link
+
+
 def links_for_patient(actor: Actor, patient_id: int) -> tuple[Any, list[ReportLink]]:
     """The patient and their links, newest first (audited as a read)."""
     patient = patient_for(authorize(actor, "measurement.view"), patient_id)

@@ -124,6 +124,8 @@ def _response(rec: AssessmentRecord, ids: Ids, patient_ref: str, encounter_ref: 
     }
     if encounter_ref:
         resource["encounter"] = {"reference": encounter_ref}
+    if rec.reported_via:  # the patient answered it (self-report link or tablet): the patient is the source
+        resource["source"] = {"reference": patient_ref}
     return resource
 
 
@@ -142,7 +144,11 @@ def _observation(rec: AssessmentRecord, resource_id: str, code: dict[str, Any], 
 def assessment_resources(
     rec: AssessmentRecord, ids: Ids, patient_ref: str, encounter_ref: str | None = None
 ) -> list[dict[str, Any]]:
-    """The QuestionnaireResponse, the score Observation, item Observations (LOINC items) and the panel."""
+    """The QuestionnaireResponse, the score Observation, item Observations (LOINC items) and the panel.
+
+    A patient-reported assessment (``rec.reported_via``) names the Patient as each Observation's ``performer``
+    and as the QuestionnaireResponse's ``source``; a staff-entered one names neither.
+    """
     instrument = instruments.get(rec.instrument_id)
     response = _response(rec, ids, patient_ref, encounter_ref)
     common: dict[str, Any] = {
@@ -151,6 +157,8 @@ def assessment_resources(
     }
     if encounter_ref:
         common["encounter"] = {"reference": encounter_ref}
+    if rec.reported_via:  # patient-reported: the patient is the performer of every Observation of it
+        common["performer"] = [{"reference": patient_ref}]
     out = [response]
     members: list[str] = []
     for item in instrument.items:

@@ -283,12 +283,12 @@ def test_a_part_is_charted_with_the_keyboard_only(page: Any, users: dict[str, An
 def test_a_critical_reading_is_unmissable_on_every_step(page: Any, users: dict[str, Any]) -> None:  # noqa: F811
     from ketamine_trd.clinic.records.services import session_writes
     from ketamine_trd.clinic.records.services.session_writes import DoseInput, VitalsInput
+    from tests.clinic.builders import ready_to_dose
 
     t0 = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=50)).replace(second=0, microsecond=0)
     session = _session(users, "esketamine-nasal", t0)
     nurse, now = users["nurse"], timezone.now()
-    session_writes.add_vitals(nurse, session.pk, VitalsInput(t0 - dt.timedelta(minutes=5), 128, 80, 72, 98,
-                              timepoint="predose"), now=now)  # fmt: skip
+    ready_to_dose(nurse, session, t0)  # the checklist and a pre-dose BP
     session_writes.record_dose(nurse, session.pk, DoseInput(t0, Decimal(56), "LOT-1", devices_used=2), now=now)
     session_writes.add_vitals(nurse, session.pk, VitalsInput(t0 + dt.timedelta(minutes=40), 186, 112, 96, 89,
                               timepoint="post-40"), now=now)  # fmt: skip

@@ -35,7 +35,7 @@ def _shoot(j: Journey, name: str) -> None:
 
 def _iv_session(staff: dict[str, Any]) -> Any:
     from ketamine_trd.clinic.records.services import courses
-    from tests.clinic.builders import make_eligible, make_patient, make_session, start_induction
+    from tests.clinic.builders import make_eligible, make_patient, make_session, ready_to_dose, start_induction
 
     patient = make_patient(staff["prescriber"].clinic, mrn="E2E-CS-1", given_name="Vera", family_name="Vial",
                            weight_kg=Decimal("81.6"))  # fmt: skip
@@ -43,7 +43,9 @@ def _iv_session(staff: dict[str, Any]) -> Any:
     course = courses.plan_new_course(staff["prescriber"], patient.pk, courses.CourseInput(
         product="ketamine-iv", start_date=timezone.now().date()), now=timezone.now())  # fmt: skip
     course = start_induction(course, staff["prescriber"])
-    return make_session(course, scheduled_at=timezone.now() - dt.timedelta(minutes=30))
+    session = make_session(course, scheduled_at=timezone.now() - dt.timedelta(minutes=30))
+    ready_to_dose(staff["nurse"], session, timezone.now() - dt.timedelta(minutes=16))  # checklist, pre-dose BP
+    return session
 
 
 def test_chart_a_dose_waste_with_a_witness_report_balances_and_a_short_count_needs_a_reason(

@@ -80,7 +80,7 @@ def screens_due_list(clinic_id: int, *, today: dt.date) -> list[DueRow]:
     ):
         last_done[patient_id].append(ScreenRecord(at.date(), _SCREEN_OF[instrument_id]))
     due: dict[int, tuple[surveillance.ScreenDue, ...]] = {}
-    config = site_config()
+    config = site_config(clinic_id)
     for patient_id, first in first_doses.items():
         dose = surveillance.DoseRecord(first.date(), None)
         found = surveillance.screens_due([dose], (), today, config, screens=last_done[patient_id])

@@ -1,4 +1,8 @@
-"""The clinic's calendar as the core reads it: opening hours per weekday, closed days, local times to UTC."""
+"""The clinic's calendar as the core reads it: opening hours per weekday, closed days, local times to UTC.
+
+A day is open when the scheduling settings give it opening hours and the site settings in force
+(``clinic.site``: closed weekdays and closed dates) do not close it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from ketamine_trd.clinic.scheduling.models import ClosedDay, OpeningHours
+from ketamine_trd.clinic.site.settings_service import in_force
 from ketamine_trd.clinical.scheduling import ClosedDays
 
 
@@ -44,8 +49,14 @@ class ClinicCalendar:
 
 
 def calendar_of(clinic: object) -> ClinicCalendar:
-    """The calendar of ``clinic`` (a Clinic row), read in the caller's transaction."""
+    """The calendar of ``clinic`` (a Clinic row), read in the caller's transaction: the opening hours less the
+    site settings' closed weekdays, the closed days and the site settings' closed dates."""
     clinic_id = clinic.pk  # type: ignore[attr-defined]
-    hours = {h.weekday: (h.opens, h.closes) for h in OpeningHours.objects.filter(clinic_id=clinic_id)}
-    closed = {c.day: c.reason for c in ClosedDay.objects.filter(clinic_id=clinic_id)}
+    number, site = in_force(clinic_id)
+    site_closed = site.closed_days()
+    words = f"closed in the site settings (version {number})" if number else "closed in the site settings"
+    hours = {h.weekday: (h.opens, h.closes) for h in OpeningHours.objects.filter(clinic_id=clinic_id)
+             if h.weekday not in site_closed.weekdays}  # fmt: skip
+    closed = dict.fromkeys(site_closed.dates, words)
+    closed |= {c.day: c.reason for c in ClosedDay.objects.filter(clinic_id=clinic_id)}
     return ClinicCalendar(hours, closed, zoneinfo.ZoneInfo(clinic.time_zone))  # type: ignore[attr-defined]

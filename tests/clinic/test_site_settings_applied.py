@@ -55,16 +55,17 @@ def _screens(people: Any) -> list[str]:
 def test_changing_a_screen_interval_changes_what_is_due(people: Any) -> None:
     person = _treated(people, 40)
     assert _screens(people) == ["blood_pressure_review"]  # shipped: BP review every 30 days, bladder every 90
+    client = people.client("nurse")
+    board = client.get(reverse("measurement:dashboard")).content.decode()
+    assert "blood pressure review (overdue 10 days)" in board  # now cached for the day
     assert settings_service.surveillance_config(people.clinic.pk).name == "site-default-2026.1"
     number = _save(people, "monthly bladder screens, BP review every 60 days", bladder_interval_days=30,
                    blood_pressure_review_interval_days=60)  # fmt: skip
     assert _screens(people) == ["bladder"]
-    client = people.client("nurse")
     page = client.get(reverse("measurement:screens_due")).content.decode()
     assert "bladder (overdue 10 days)" in page and "blood pressure review" not in page
-    cache.clear()
-    board = client.get(reverse("measurement:dashboard")).content.decode()
-    assert "Screens due (1 patient)" in board
+    board = client.get(reverse("measurement:dashboard")).content.decode()  # the cache is keyed by the profile
+    assert "bladder (overdue 10 days)" in board and "blood pressure review" not in board
     _save(people, "no grace", bladder_interval_days=30, blood_pressure_review_interval_days=60,
           screen_overdue_grace_days=0)  # fmt: skip
     refresh.refresh_patient_alerts(people.nurse, person, now=NOW)

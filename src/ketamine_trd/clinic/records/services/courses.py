@@ -87,10 +87,12 @@ def _request(data: CourseInput, product: Product, patient: Any,
 def _closed_words(site: SiteSettingsInput, number: int, plan: dict[str, Any]) -> str:
     """The closed days the calendar skipped, and the settings version they come from (a stamp on the plan)."""
     days = [dt.date.fromisoformat(p["date"]) for p in plan.get("sessions", [])]
-    weekdays = ", ".join(sorted(site.closed_weekdays, key=WEEKDAYS.index)) or "none"
+    names = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+    weekdays = ", ".join(names[WEEKDAYS.index(d)] for d in sorted(site.closed_weekdays, key=WEEKDAYS.index))
     dates = [d.isoformat() for d in sorted(site.closed_dates_list()) if days and days[0] <= d <= days[-1]]
+    within = f"closed dates {', '.join(dates)}" if dates else "no closed date falls in the course"
     version = f"site settings version {number}" if number else "the shipped site settings"
-    return f"Closed days skipped: weekdays {weekdays}; dates in the course {', '.join(dates) or 'none'} ({version})."
+    return f"Closed days skipped ({version}): {weekdays or 'no weekday'}; {within}."
 
 
 def next_reassessment(plan: dict[str, Any], today: dt.date) -> dt.date | None:

@@ -11,7 +11,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from ketamine_trd.clinic.scheduling.models import ClosedDay, OpeningHours
-from ketamine_trd.clinic.site.settings_service import in_force
+from ketamine_trd.clinic.site.settings_service import closed_days_in_force
 from ketamine_trd.clinical.scheduling import ClosedDays
 
 
@@ -52,8 +52,7 @@ def calendar_of(clinic: object) -> ClinicCalendar:
     """The calendar of ``clinic`` (a Clinic row), read in the caller's transaction: the opening hours less the
     site settings' closed weekdays, the closed days and the site settings' closed dates."""
     clinic_id = clinic.pk  # type: ignore[attr-defined]
-    number, site = in_force(clinic_id)
-    site_closed = site.closed_days()
+    number, site_closed = closed_days_in_force(clinic_id)
     words = f"closed in the site settings (version {number})" if number else "closed in the site settings"
     hours = {h.weekday: (h.opens, h.closes) for h in OpeningHours.objects.filter(clinic_id=clinic_id)
              if h.weekday not in site_closed.weekdays}  # fmt: skip

@@ -27,7 +27,7 @@ from ketamine_trd.errors import InputError
 
 __all__ = [
     "SettingsPage",
-    "closed_days",
+    "closed_days_in_force",
     "current",
     "current_input",
     "dose_rules",
@@ -49,7 +49,7 @@ class SettingsPage:
     versions: tuple[SiteSettingsVersion, ...]
 
 
-def defaults_for(clinic: Clinic) -> dict[str, Any]:
+def defaults_for(clinic: Clinic | None) -> dict[str, Any]:
     """The shipped defaults with the clinic's own time zone and the deployment's dose-check and screen-grace
     settings, if any."""
     from django.conf import settings
@@ -57,7 +57,7 @@ def defaults_for(clinic: Clinic) -> dict[str, Any]:
     from ketamine_trd.clinic.records.services.gates import dose_rules as deployment_rules
 
     rules = deployment_rules()  # KTRD_DOSE_PLAN_TOLERANCE_PERCENT / KTRD_DOSE_WINDOW_HOURS, else the core's
-    return {**DEFAULT_VALUES, "time_zone": clinic.time_zone or "UTC",
+    return {**DEFAULT_VALUES, "time_zone": (clinic.time_zone if clinic else "") or "UTC",
             "dose_plan_tolerance_percent": str(rules.plan_tolerance_percent.value),
             "dose_window_hours": str(rules.window_hours.value),
             "screen_overdue_grace_days": settings.KTRD_SCREEN_OVERDUE_GRACE_DAYS}  # fmt: skip
@@ -84,15 +84,22 @@ def in_force(clinic_id: int) -> tuple[int, SiteSettingsInput]:
     return 0, SiteSettingsInput(**defaults_for(Clinic.objects.get(pk=clinic_id)))
 
 
+def _rules_in_force(clinic_id: int) -> tuple[int, SiteSettingsInput]:
+    """``in_force`` for the readers that need no time zone: one query (the shipped defaults need no clinic row)."""
+    row = current(clinic_id)
+    return (row.number, SiteSettingsInput(**row.values)) if row else (0, SiteSettingsInput(**defaults_for(None)))
+
+
 def surveillance_config(clinic_id: int) -> SurveillanceConfig:
     """The screen intervals, grace and margins in force (what the screens-due list and safety alerts read)."""
-    number, site = in_force(clinic_id)
+    number, site = _rules_in_force(clinic_id)
     return site_surveillance(site, number)
 
 
-def closed_days(clinic_id: int) -> ClosedDays:
-    """The closed weekdays and dates in force (what course planning and the booking calendar skip)."""
-    return in_force(clinic_id)[1].closed_days()
+def closed_days_in_force(clinic_id: int) -> tuple[int, ClosedDays]:
+    """The settings version in force and its closed weekdays and dates (course planning and booking skip them)."""
+    number, site = _rules_in_force(clinic_id)
+    return number, site.closed_days()
 
 
 def dose_rules(clinic_id: int) -> DoseRules:

@@ -16,7 +16,6 @@ from ketamine_trd.clinic.site import settings_service as site_settings
 from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.courses import EsketamineCourseRequest, IvCourseRequest, plan_course
 from ketamine_trd.clinical.inputs.courses import CourseInput
-from ketamine_trd.clinical.inputs.site import WEEKDAYS, SiteSettingsInput
 from ketamine_trd.clinical.overrides import MIN_OVERRIDE_REASON_CHARS
 from ketamine_trd.clinical.products import Product
 from ketamine_trd.clinical.scheduling import ClosedDays
@@ -84,15 +83,15 @@ def _request(data: CourseInput, product: Product, patient: Any,
     raise InputError("product", product.value, "esketamine-nasal or ketamine-iv (the core plans these courses)")
 
 
-def _closed_words(site: SiteSettingsInput, number: int, plan: dict[str, Any]) -> str:
+def _closed_words(closed: ClosedDays, number: int, plan: dict[str, Any]) -> str:
     """The closed days the calendar skipped, and the settings version they come from (a stamp on the plan)."""
     days = [dt.date.fromisoformat(p["date"]) for p in plan.get("sessions", [])]
     names = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
-    weekdays = ", ".join(names[WEEKDAYS.index(d)] for d in sorted(site.closed_weekdays, key=WEEKDAYS.index))
-    dates = [d.isoformat() for d in sorted(site.closed_dates_list()) if days and days[0] <= d <= days[-1]]
+    weekdays = ", ".join(names[d] for d in sorted(closed.weekdays)) or "no weekday"
+    dates = [d.isoformat() for d in sorted(closed.dates) if days and days[0] <= d <= days[-1]]
     within = f"closed dates {', '.join(dates)}" if dates else "no closed date falls in the course"
     version = f"site settings version {number}" if number else "the shipped site settings"
-    return f"Closed days skipped ({version}): {weekdays or 'no weekday'}; {within}."
+    return f"Closed days skipped ({version}): {weekdays}; {within}."
 
 
 def next_reassessment(plan: dict[str, Any], today: dt.date) -> dt.date | None:
@@ -113,11 +112,11 @@ def plan_new_course(actor: Actor, patient_id: int, data: CourseInput, *, now: dt
         if Course.objects.filter(patient=patient).exclude(phase=Phase.ENDED).exists():
             raise ConflictError("this patient already has a course that has not ended: end it first")
         verdict = pass_gate(actor, patient, product.value, data.override_reason, now=now)
-        number, site = site_settings.in_force(patient.clinic_id)
-        plan = plan_course(_request(data, product, patient, site.closed_days()))
+        number, closed = site_settings.closed_days_in_force(patient.clinic_id)
+        plan = plan_course(_request(data, product, patient, closed))
         plan_data = plan.to_dict()
         plan_data["site_settings_version"] = number  # the closed days placed under (0: the shipped defaults)
-        plan_data["notes"].append(_closed_words(site, number, plan_data))
+        plan_data["notes"].append(_closed_words(closed, number, plan_data))
         course = Course(
             patient=patient, product=product.value, route=product.route, phase=Phase.EVALUATION,
             start_date=data.start_date, plan_data=plan_data, rule_version=plan.rule_version,

@@ -117,3 +117,19 @@ def test_a_closed_date_of_the_site_settings_is_skipped_and_shown_on_the_agenda(p
     assert preview.sessions[1].planned_on == thursday and preview.sessions[1].day == thursday + dt.timedelta(days=1)
     week = agenda.chair_agenda(people.front_desk, chair.pk, MONDAY, 7, now=NOW)
     assert "closed in the site settings (version 2)" in week.days[3].closed_reason
+
+
+def test_a_move_onto_a_weekday_the_site_settings_close_is_refused_saying_so(people: Any) -> None:
+    from ketamine_trd.clinical.inputs.scheduling import MoveInput
+    from ketamine_trd.errors import InputError
+
+    (chair,) = make_chairs(people.clinic)
+    course = _plan(people, MONDAY)
+    made = booking.book_course(people.front_desk, course.pk, BookCourseInput(chair_id=str(chair.pk),
+                               start_time="09:00", sessions="all"), now=NOW)  # fmt: skip
+    _save(people, "closed on Wednesdays", closed_weekdays=["wed", "sat", "sun"])
+    wednesday = dt.datetime.combine(MONDAY + dt.timedelta(days=2), dt.time(9), tzinfo=dt.UTC)
+    with pytest.raises(InputError) as caught:
+        booking.move_booking(people.nurse, made[0].pk, MoveInput(chair_id=str(chair.pk), starts_at=wednesday,
+                             reason="Try a closed weekday"), now=NOW)  # fmt: skip
+    assert caught.value.field == "starts_at" and "Wednesdays (site settings)" in str(caught.value)

@@ -22,6 +22,7 @@ class ClinicCalendar:
     hours: dict[int, tuple[dt.time, dt.time]]
     closed_dates: dict[dt.date, str]
     zone: zoneinfo.ZoneInfo
+    site_closed_weekdays: frozenset[int] = frozenset()  # closed by the site settings (even with opening hours)
 
     def closed(self) -> ClosedDays:
         """The core's closed days: weekdays without hours (at most 6: a week with no open day keeps Monday open is
@@ -39,6 +40,8 @@ class ClinicCalendar:
         day = local_start.date()
         if day in self.closed_dates:
             return f"the clinic is closed on {day.isoformat()} ({self.closed_dates[day] or 'closed day'})"
+        if day.weekday() in self.site_closed_weekdays:
+            return f"the clinic is closed on {day.strftime('%A')}s (site settings)"
         if day.weekday() not in self.hours:
             return f"the clinic is closed on {day.strftime('%A')}s"
         opens, closes = self.hours[day.weekday()]
@@ -58,4 +61,5 @@ def calendar_of(clinic: object) -> ClinicCalendar:
              if h.weekday not in site_closed.weekdays}  # fmt: skip
     closed = dict.fromkeys(site_closed.dates, words)
     closed |= {c.day: c.reason for c in ClosedDay.objects.filter(clinic_id=clinic_id)}
-    return ClinicCalendar(hours, closed, zoneinfo.ZoneInfo(clinic.time_zone))  # type: ignore[attr-defined]
+    zone = zoneinfo.ZoneInfo(clinic.time_zone)  # type: ignore[attr-defined]
+    return ClinicCalendar(hours, closed, zone, site_closed.weekdays)

@@ -133,3 +133,10 @@ def test_a_move_onto_a_weekday_the_site_settings_close_is_refused_saying_so(peop
         booking.move_booking(people.nurse, made[0].pk, MoveInput(chair_id=str(chair.pk), starts_at=wednesday,
                              reason="Try a closed weekday"), now=NOW)  # fmt: skip
     assert caught.value.field == "starts_at" and "Wednesdays (site settings)" in str(caught.value)
+
+
+def test_the_consent_override_page_shows_only_the_clinics_own_course(people: Any) -> None:
+    course = _plan(people, MONDAY)
+    url = reverse("site:consent_override", args=[course.pk])
+    assert people.client("prescriber").get(url).status_code == 200
+    assert people.client("outsider").get(url).status_code == 404

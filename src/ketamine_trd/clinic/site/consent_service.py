@@ -21,7 +21,14 @@ from ketamine_trd.clinical.inputs.site import ConsentAcceptanceInput, ConsentDoc
 from ketamine_trd.clinical.treatment_gate import GateFinding
 from ketamine_trd.errors import InputError
 
-__all__ = ["consent_findings", "consent_state", "override_consent", "publish_document", "record_acceptance"]
+__all__ = [
+    "consent_findings",
+    "consent_state",
+    "override_consent",
+    "override_page",
+    "publish_document",
+    "record_acceptance",
+]
 
 
 def current_document(clinic_id: int, product: str) -> ConsentDocument | None:
@@ -137,6 +144,15 @@ def record_acceptance(actor: Actor, patient_id: int, data: ConsentAcceptanceInpu
         record(actor, "create", obj=row, patient_id=patient.pk, detail=f"consent {document.product} "
                f"v{document.version} witnessed by {witness.username}", now=now)  # fmt: skip
     return row
+
+
+def override_page(actor: Actor, course_id: int, *, now: dt.datetime) -> Course:
+    """The course whose consent a prescriber may override (of the user's clinic, else ``NotFoundError``; a read)."""
+    user = authorize(actor, "consent.override")
+    with reading():
+        course = course_for(user, course_id)
+    record(actor, "read", obj=course, patient_id=course.patient_id, detail="consent override page", now=now)
+    return course
 
 
 def override_consent(actor: Actor, course_id: int, data: ConsentOverrideInput, *, now: dt.datetime) -> Any:

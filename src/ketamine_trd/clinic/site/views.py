@@ -87,6 +87,7 @@ def patient_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @authorized("consent.override")
 def consent_override(request: HttpRequest, course_id: int) -> HttpResponse:
+    consent_service.override_page(request, course_id, now=now())  # the clinic's own course only (else 404)
     form = ConsentOverrideForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

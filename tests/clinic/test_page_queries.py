@@ -33,7 +33,7 @@ PAGES: dict[str, tuple[str, str, int]] = {
     "page: patient": ("nurse", "/patients/{p}/", 18),
     "page: today's sessions": ("front_desk", "/sessions/today/", 10),
     "page: chair-side session": ("nurse", "/sessions/{s}/", 26),
-    "page: dashboard": ("nurse", "/", 14),
+    "page: dashboard": ("nurse", "/", 15),  # +1: the site settings in force (the screens-due profile, issue 14)
 }
 
 

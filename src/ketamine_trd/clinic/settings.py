@@ -14,7 +14,8 @@ Environment variables (all optional in development):
 - ``KTRD_DEMO``: ``1`` shows the SYNTHETIC DEMO DATA banner on every page.
 - ``KTRD_SCREEN_OVERDUE_GRACE_DAYS``: days a periodic safety screen may be overdue before it becomes a warning
   on the alert worklist (until then it is on the screens-due list only); a site decision (source
-  ``site-configuration``), default 14, 0 to 365.
+  ``site-configuration``), default 14, 0 to 365: the grace of the shipped site settings (version 1); a clinic
+  admin changes it in the site settings.
 - ``KTRD_RESEARCH_KEY``: the key of the research export's pseudonymous ids and date shifts (at least
   32 characters; when unset it is derived from the secret key, so rotating that key changes every research id).
 

@@ -10,7 +10,8 @@ Sources of the shipped defaults:
 - IV pre-dose hold 180/120 mmHg: hypertensive crisis, 2017 ACC/AHA (``acc-aha-2017-htn``), as in
   ``monitoring_profiles.IV_CRISIS_HOLD``; the Ketalar label (S30).
 - IV pre-dose caution: none shipped (no verified IV ketamine threshold, S31, S32: site configuration).
-- Screen intervals, grace and margins: ``surveillance.SurveillanceConfig`` (not published, NF: site configuration).
+- Screen intervals, grace and margins: ``surveillance.SurveillanceConfig`` (not published, NF: site configuration);
+  ``site_surveillance`` gives the profile of a version (what the screens-due list and the safety alerts read).
 - Dose tolerance and window: ``dose_check.DoseRules`` (site decision).
 - Closed weekdays: the course calendars' weekend (platform-defined).
 - Time zone, crisis text, clinic contacts: the clinic's own (site decision).
@@ -33,8 +34,17 @@ from ketamine_trd.clinical.inputs.fields import Number
 from ketamine_trd.clinical.inputs.site import DEFAULT_VALUES, SiteSettingsInput
 from ketamine_trd.clinical.monitoring_profiles import BpLimit, Cited, MonitoringProfile
 from ketamine_trd.clinical.sources import PLATFORM_DEFINED, cite
+from ketamine_trd.clinical.surveillance import SurveillanceConfig
 
-__all__ = ["DEFAULT_SOURCES", "DEFAULT_VALUES", "SITE_DECISION", "SettingRow", "describe", "with_site_bp_limits"]
+__all__ = [
+    "DEFAULT_SOURCES",
+    "DEFAULT_VALUES",
+    "SITE_DECISION",
+    "SettingRow",
+    "describe",
+    "site_surveillance",
+    "with_site_bp_limits",
+]
 
 SITE_DECISION = "site decision"
 _SITE = cite("site-configuration")
@@ -146,3 +156,33 @@ def with_site_bp_limits(profile: MonitoringProfile, site: SiteSettingsInput, num
         predose_caution=_limit("bp-predose-site-caution", *caution),
         note=f"{profile.note} Pre-dose BP limits set by the site (site settings version {number}, site decision).",
     )
+
+
+_SURVEILLANCE_FIELDS = (
+    "bladder_interval_days",
+    "cognitive_interval_days",
+    "liver_enzymes_interval_days",
+    "blood_pressure_review_interval_days",
+    "bladder_rise_points",
+    "cognitive_fall_points",
+    "bp_rise_mmhg",
+)
+
+
+def site_surveillance(site: SiteSettingsInput, number: int) -> SurveillanceConfig:
+    """The surveillance profile of a settings version: the shipped profile (its placeholder note kept) with the
+    site's grace while the intervals and margins are the shipped ones, else the site's own profile, named
+    ``site-settings-v<number>`` so that every report and alert names the settings version it was made under.
+
+    >>> shipped = site_surveillance(SiteSettingsInput(**DEFAULT_VALUES), 0)
+    >>> shipped.name, shipped.placeholder, shipped.bladder_interval_days
+    ('site-default-2026.1', True, 90)
+    >>> own = site_surveillance(SiteSettingsInput(**{**DEFAULT_VALUES, "bladder_interval_days": 30}), 2)
+    >>> own.name, own.version, own.placeholder, own.bladder_interval_days
+    ('site-settings-v2', '2', False, 30)
+    """
+    builtin = SurveillanceConfig()
+    own = site.surveillance(name=f"site-settings-v{number}", version=str(number))
+    if all(getattr(own, name) == getattr(builtin, name) for name in _SURVEILLANCE_FIELDS):
+        return replace(builtin, screen_overdue_grace_days=own.screen_overdue_grace_days)
+    return own

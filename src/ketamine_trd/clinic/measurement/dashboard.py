@@ -8,12 +8,14 @@
 A fixed number of queries whatever the clinic's size (tests assert the count): every list is one query with its
 joins, every summary one aggregate. Alerts, sessions and REMS records are always live; the course summaries
 (courses by phase, reviews and reassessments due) and the screens-due rows, which scan every course and every
-treated patient of the clinic, are cached for ``SUMMARY_CACHE_SECONDS`` (the screens-due page is live).
+treated patient of the clinic, are cached for ``SUMMARY_CACHE_SECONDS`` (the screens-due page is live; the
+screens-due rows are keyed by the surveillance profile of the site settings in force, so a change shows at once).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +27,7 @@ from ketamine_trd.clinic.access import Actor, authorize, can
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.measurement.due import DueRow, screens_due_list
 from ketamine_trd.clinic.measurement.models import Alert
+from ketamine_trd.clinic.measurement.safety import site_config
 from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 
 __all__ = ["Dashboard", "build_dashboard", "clinic_zone", "sessions_of_day"]
@@ -182,9 +185,11 @@ def build_dashboard(actor: Actor, *, now: dt.datetime) -> Dashboard:
             .only(*_ALERT_FIELDS)
             .order_by("raised_at", "id")[:LIST_LIMIT]
         )
+        config = site_config(clinic.pk)  # keyed by the profile in force: a settings change is seen at once
+        profile = hashlib.sha256(repr(config).encode()).hexdigest()[:16]
         screens = cache.get_or_set(  # type: ignore[assignment]
-            f"ktrd:dashboard:screens-due:{clinic.pk}:{today.isoformat()}",
-            lambda: screens_due_list(clinic.pk, today=today),
+            f"ktrd:dashboard:screens-due:{clinic.pk}:{today.isoformat()}:{profile}",
+            lambda: screens_due_list(clinic.pk, today=today, config=config),
             SUMMARY_CACHE_SECONDS,
         )
         courses_due = cache.get_or_set(  # type: ignore[assignment]

@@ -57,8 +57,10 @@ def _words(due: surveillance.ScreenDue) -> str:
     return f"{name} (overdue {days})" if due.overdue else f"{name} (due today)"
 
 
-def screens_due_list(clinic_id: int, *, today: dt.date) -> list[DueRow]:
-    """Patients of the clinic with a course not ended and a signed dose whose screens are due by ``today``.
+def screens_due_list(clinic_id: int, *, today: dt.date,
+                     config: surveillance.SurveillanceConfig | None = None) -> list[DueRow]:  # fmt: skip
+    """Patients of the clinic with a course not ended and a signed dose whose screens are due by ``today``, under
+    ``config`` (default: the surveillance profile of the clinic's site settings in force).
 
     Oldest due date first. Not audited here: the caller (dashboard or due page) records its own read.
     """
@@ -80,7 +82,7 @@ def screens_due_list(clinic_id: int, *, today: dt.date) -> list[DueRow]:
     ):
         last_done[patient_id].append(ScreenRecord(at.date(), _SCREEN_OF[instrument_id]))
     due: dict[int, tuple[surveillance.ScreenDue, ...]] = {}
-    config = site_config()
+    config = config or site_config(clinic_id)
     for patient_id, first in first_doses.items():
         dose = surveillance.DoseRecord(first.date(), None)
         found = surveillance.screens_due([dose], (), today, config, screens=last_done[patient_id])

@@ -2,8 +2,9 @@
 
 A screen that is due (or overdue within the profile's grace, a site decision) is not an alert: it is on the
 due list (``due.py``). Only a screen overdue by more than the grace becomes a warning here. The screen
-intervals and signal margins are the site's configuration profile (none is published); signals whose rule no
-publication defines are flagged platform-defined on the alert. Each dose carries the phase it was given in.
+intervals, grace and signal margins are those of the clinic's site settings in force (none is published);
+signals whose rule no publication defines are flagged platform-defined on the alert. Each dose carries the phase
+it was given in.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
-
 from ketamine_trd.clinic.access import Actor
 from ketamine_trd.clinic.measurement.alerts import raise_alert
 from ketamine_trd.clinic.measurement.models import Alert, Assessment
+from ketamine_trd.clinic.site.settings_service import surveillance_config
 from ketamine_trd.clinical import surveillance
 from ketamine_trd.clinical.alert_vocabulary import AlertKind, AlertLevel
 from ketamine_trd.clinical.measurement_timeline import Assessment as CoreAssessment
@@ -54,9 +54,10 @@ def _doses(patient: Any) -> list[surveillance.DoseRecord]:
     ]
 
 
-def site_config() -> surveillance.SurveillanceConfig:
-    """The surveillance profile with the site's grace for overdue screens (``KTRD_SCREEN_OVERDUE_GRACE_DAYS``)."""
-    return surveillance.SurveillanceConfig(screen_overdue_grace_days=settings.KTRD_SCREEN_OVERDUE_GRACE_DAYS)
+def site_config(clinic_id: int) -> surveillance.SurveillanceConfig:
+    """The clinic's surveillance profile: the screen intervals, grace and margins of its site settings in force
+    (``clinic.site``; the deployment's ``KTRD_SCREEN_OVERDUE_GRACE_DAYS`` is the grace of their shipped defaults)."""
+    return surveillance_config(clinic_id)
 
 
 def survey_patient(patient: Any, *, today: dt.date) -> surveillance.SurveillanceReport | None:
@@ -73,7 +74,7 @@ def survey_patient(patient: Any, *, today: dt.date) -> surveillance.Surveillance
         .values_list("instrument_id", "administered_at", "total")
         if total is not None
     ]
-    return surveillance.survey(doses, scores, today, site_config())
+    return surveillance.survey(doses, scores, today, site_config(patient.clinic_id))
 
 
 def _in_treatment(patient: Any) -> bool:

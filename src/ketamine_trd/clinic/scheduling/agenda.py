@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ketamine_trd.clinic.access import Actor, authorize
 from ketamine_trd.clinic.audit.service import record
 from ketamine_trd.clinic.scheduling.calendar import calendar_of
-from ketamine_trd.clinic.scheduling.models import Booking, Chair, ClosedDay
+from ketamine_trd.clinic.scheduling.models import Booking, Chair
 from ketamine_trd.clinic.transactions import reading
 from ketamine_trd.errors import NotFoundError
 
@@ -44,7 +44,7 @@ def chair_agenda(actor: Actor, chair_id: int, first: dt.date, days: int, *, now:
         start, end = calendar.at(first, dt.time(0)), calendar.at(first + dt.timedelta(days=days), dt.time(0))
         live = Booking.objects.filter(chair=chair, starts_at__gte=start, starts_at__lt=end, cancelled_at__isnull=True)
         rows = list(live.exclude(session__status="cancelled").select_related("session__patient", "session__course"))
-        closed = dict(ClosedDay.objects.filter(clinic_id=user.clinic_id).values_list("day", "reason"))
+        closed = calendar.closed_dates  # the scheduling settings' closed days and the site settings' closed dates
         chairs = tuple(Chair.objects.filter(clinic_id=user.clinic_id, active=True))
     out = []
     for i in range(days):

@@ -1,4 +1,8 @@
-"""The clinic's calendar as the core reads it: opening hours per weekday, closed days, local times to UTC."""
+"""The clinic's calendar as the core reads it: opening hours per weekday, closed days, local times to UTC.
+
+A day is open when the scheduling settings give it opening hours and the site settings in force
+(``clinic.site``: closed weekdays and closed dates) do not close it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from ketamine_trd.clinic.scheduling.models import ClosedDay, OpeningHours
+from ketamine_trd.clinic.site.settings_service import closed_days_in_force
 from ketamine_trd.clinical.scheduling import ClosedDays
 
 
@@ -17,6 +22,7 @@ class ClinicCalendar:
     hours: dict[int, tuple[dt.time, dt.time]]
     closed_dates: dict[dt.date, str]
     zone: zoneinfo.ZoneInfo
+    site_closed_weekdays: frozenset[int] = frozenset()  # closed by the site settings (even with opening hours)
 
     def closed(self) -> ClosedDays:
         """The core's closed days: weekdays without hours (at most 6: a week with no open day keeps Monday open is
@@ -34,6 +40,8 @@ class ClinicCalendar:
         day = local_start.date()
         if day in self.closed_dates:
             return f"the clinic is closed on {day.isoformat()} ({self.closed_dates[day] or 'closed day'})"
+        if day.weekday() in self.site_closed_weekdays:
+            return f"the clinic is closed on {day.strftime('%A')}s (site settings)"
         if day.weekday() not in self.hours:
             return f"the clinic is closed on {day.strftime('%A')}s"
         opens, closes = self.hours[day.weekday()]
@@ -44,8 +52,14 @@ class ClinicCalendar:
 
 
 def calendar_of(clinic: object) -> ClinicCalendar:
-    """The calendar of ``clinic`` (a Clinic row), read in the caller's transaction."""
+    """The calendar of ``clinic`` (a Clinic row), read in the caller's transaction: the opening hours less the
+    site settings' closed weekdays, the closed days and the site settings' closed dates."""
     clinic_id = clinic.pk  # type: ignore[attr-defined]
-    hours = {h.weekday: (h.opens, h.closes) for h in OpeningHours.objects.filter(clinic_id=clinic_id)}
-    closed = {c.day: c.reason for c in ClosedDay.objects.filter(clinic_id=clinic_id)}
-    return ClinicCalendar(hours, closed, zoneinfo.ZoneInfo(clinic.time_zone))  # type: ignore[attr-defined]
+    number, site_closed = closed_days_in_force(clinic_id)
+    words = f"closed in the site settings (version {number})" if number else "closed in the site settings"
+    hours = {h.weekday: (h.opens, h.closes) for h in OpeningHours.objects.filter(clinic_id=clinic_id)
+             if h.weekday not in site_closed.weekdays}  # fmt: skip
+    closed = dict.fromkeys(site_closed.dates, words)
+    closed |= {c.day: c.reason for c in ClosedDay.objects.filter(clinic_id=clinic_id)}
+    zone = zoneinfo.ZoneInfo(clinic.time_zone)  # type: ignore[attr-defined]
+    return ClinicCalendar(hours, closed, zone, site_closed.weekdays)

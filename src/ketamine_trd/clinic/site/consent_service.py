@@ -21,7 +21,14 @@ from ketamine_trd.clinical.inputs.site import ConsentAcceptanceInput, ConsentDoc
 from ketamine_trd.clinical.treatment_gate import GateFinding
 from ketamine_trd.errors import InputError
 
-__all__ = ["consent_findings", "consent_state", "override_consent", "publish_document", "record_acceptance"]
+__all__ = [
+    "consent_findings",
+    "consent_state",
+    "override_consent",
+    "override_page",
+    "publish_document",
+    "record_acceptance",
+]
 
 
 def current_document(clinic_id: int, product: str) -> ConsentDocument | None:

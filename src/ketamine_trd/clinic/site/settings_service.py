@@ -20,10 +20,23 @@ from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.dose_check import DoseRules
 from ketamine_trd.clinical.inputs.site import DEFAULT_VALUES, SiteSettingsInput
 from ketamine_trd.clinical.monitoring_profiles import MonitoringProfile
-from ketamine_trd.clinical.site_settings import SettingRow, describe, with_site_bp_limits
+from ketamine_trd.clinical.scheduling import ClosedDays
+from ketamine_trd.clinical.site_settings import SettingRow, describe, site_surveillance, with_site_bp_limits
+from ketamine_trd.clinical.surveillance import SurveillanceConfig
 from ketamine_trd.errors import InputError
 
-__all__ = ["SettingsPage", "current", "current_input", "dose_rules", "save_settings", "seed_default", "stamp"]
+__all__ = [
+    "SettingsPage",
+    "closed_days_in_force",
+    "current",
+    "current_input",
+    "dose_rules",
+    "in_force",
+    "save_settings",
+    "seed_default",
+    "stamp",
+    "surveillance_config",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +49,18 @@ class SettingsPage:
     versions: tuple[SiteSettingsVersion, ...]
 
 
-def defaults_for(clinic: Clinic) -> dict[str, Any]:
-    """The shipped defaults with the clinic's own time zone and the deployment's dose-check settings, if any."""
+def defaults_for(clinic: Clinic | None) -> dict[str, Any]:
+    """The shipped defaults with the clinic's own time zone and the deployment's dose-check and screen-grace
+    settings, if any."""
+    from django.conf import settings
+
     from ketamine_trd.clinic.records.services.gates import dose_rules as deployment_rules
 
     rules = deployment_rules()  # KTRD_DOSE_PLAN_TOLERANCE_PERCENT / KTRD_DOSE_WINDOW_HOURS, else the core's
-    return {**DEFAULT_VALUES, "time_zone": clinic.time_zone or "UTC",
+    return {**DEFAULT_VALUES, "time_zone": (clinic.time_zone if clinic else "") or "UTC",
             "dose_plan_tolerance_percent": str(rules.plan_tolerance_percent.value),
-            "dose_window_hours": str(rules.window_hours.value)}  # fmt: skip
+            "dose_window_hours": str(rules.window_hours.value),
+            "screen_overdue_grace_days": settings.KTRD_SCREEN_OVERDUE_GRACE_DAYS}  # fmt: skip
 
 
 def current(clinic_id: int) -> SiteSettingsVersion | None:
@@ -57,6 +74,32 @@ def current_input(clinic_id: int) -> SiteSettingsInput:
     if row is not None:
         return SiteSettingsInput(**row.values)
     return SiteSettingsInput(**defaults_for(Clinic.objects.get(pk=clinic_id)))
+
+
+def in_force(clinic_id: int) -> tuple[int, SiteSettingsInput]:
+    """The settings version in force and its values (0: none stored yet, the shipped defaults)."""
+    row = current(clinic_id)
+    if row is not None:
+        return row.number, SiteSettingsInput(**row.values)
+    return 0, SiteSettingsInput(**defaults_for(Clinic.objects.get(pk=clinic_id)))
+
+
+def _rules_in_force(clinic_id: int) -> tuple[int, SiteSettingsInput]:
+    """``in_force`` for the readers that need no time zone: one query (the shipped defaults need no clinic row)."""
+    row = current(clinic_id)
+    return (row.number, SiteSettingsInput(**row.values)) if row else (0, SiteSettingsInput(**defaults_for(None)))
+
+
+def surveillance_config(clinic_id: int) -> SurveillanceConfig:
+    """The screen intervals, grace and margins in force (what the screens-due list and safety alerts read)."""
+    number, site = _rules_in_force(clinic_id)
+    return site_surveillance(site, number)
+
+
+def closed_days_in_force(clinic_id: int) -> tuple[int, ClosedDays]:
+    """The settings version in force and its closed weekdays and dates (course planning and booking skip them)."""
+    number, site = _rules_in_force(clinic_id)
+    return number, site.closed_days()
 
 
 def dose_rules(clinic_id: int) -> DoseRules:
@@ -89,8 +132,7 @@ def judged_version(session: Any) -> tuple[int, SiteSettingsInput]:
         stamp_row = JudgedUnder.objects.filter(session=session).select_related("settings_version").first()
     if stamp_row is not None:
         return stamp_row.settings_version.number, SiteSettingsInput(**stamp_row.settings_version.values)
-    row = current(session.patient.clinic_id)
-    return (row.number, SiteSettingsInput(**row.values)) if row else (0, current_input(session.patient.clinic_id))
+    return in_force(session.patient.clinic_id)
 
 
 def with_site_limits(session: Any, profile: MonitoringProfile) -> MonitoringProfile:

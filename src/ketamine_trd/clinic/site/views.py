@@ -87,9 +87,8 @@ def patient_consent(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @authorized("consent.override")
 def consent_override(request: HttpRequest, course_id: int) -> HttpResponse:
+    consent_service.override_page(request, course_id, now=now())  # the clinic's own course only (else 404)
     form = ConsentOverrideForm(request.POST if request.method == "POST" else None)
-    if request.method == "GET":  # the course is looked up in the user's clinic (404 otherwise) and the read audited
-        consent_service.override_page(request, course_id, now=now())
     if request.method == "POST" and form.is_valid():
         try:
             row = consent_service.override_consent(request, course_id, form.to_input(), now=now())

@@ -12,11 +12,13 @@ from ketamine_trd.clinic.authn.reauth import require_recent_auth_of
 from ketamine_trd.clinic.records.models import Course, Phase, Session, SessionStatus
 from ketamine_trd.clinic.records.services import gates
 from ketamine_trd.clinic.records.services._scope import course_for, patient_for
+from ketamine_trd.clinic.site import settings_service as site_settings
 from ketamine_trd.clinic.transactions import reading, writing
 from ketamine_trd.clinical.courses import EsketamineCourseRequest, IvCourseRequest, plan_course
 from ketamine_trd.clinical.inputs.courses import CourseInput
 from ketamine_trd.clinical.overrides import MIN_OVERRIDE_REASON_CHARS
 from ketamine_trd.clinical.products import Product
+from ketamine_trd.clinical.scheduling import ClosedDays
 from ketamine_trd.clinical.treatment_gate import GateVerdict, IntakeSummary
 from ketamine_trd.errors import CheckRefused, ConflictError, InputError
 
@@ -63,11 +65,12 @@ def _store_override(course: Course, verdict: GateVerdict, user: Any, now: dt.dat
     return changed
 
 
-def _request(data: CourseInput, product: Product, patient: Any) -> EsketamineCourseRequest | IvCourseRequest:
+def _request(data: CourseInput, product: Product, patient: Any,
+             closed: ClosedDays) -> EsketamineCourseRequest | IvCourseRequest:  # fmt: skip
     if product is Product.ESKETAMINE_NASAL:
         return EsketamineCourseRequest(
             start=data.start_date, indication=data.indication, dose_mg=data.dose_mg, from_week9=data.from_week9,
-            total_weeks=data.total_weeks, oral_antidepressant=data.oral_antidepressant or None,
+            total_weeks=data.total_weeks, oral_antidepressant=data.oral_antidepressant or None, closed=closed,
         )  # fmt: skip
     if product is Product.KETAMINE_IV:
         return IvCourseRequest(
@@ -75,9 +78,20 @@ def _request(data: CourseInput, product: Product, patient: Any) -> EsketamineCou
             maintenance=data.maintenance, maintenance_sessions=data.maintenance_sessions,
             weight_kg=float(patient.weight_kg) if patient.weight_kg is not None else None,
             height_cm=float(patient.height_cm) if patient.height_cm is not None else None,
-            sex=patient.sex if patient.sex in ("female", "male") else None,
+            sex=patient.sex if patient.sex in ("female", "male") else None, closed=closed,
         )  # fmt: skip
     raise InputError("product", product.value, "esketamine-nasal or ketamine-iv (the core plans these courses)")
+
+
+def _closed_words(closed: ClosedDays, number: int, plan: dict[str, Any]) -> str:
+    """The closed days the calendar skipped, and the settings version they come from (a stamp on the plan)."""
+    days = [dt.date.fromisoformat(p["date"]) for p in plan.get("sessions", [])]
+    names = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+    weekdays = ", ".join(names[d] for d in sorted(closed.weekdays)) or "no weekday"
+    dates = [d.isoformat() for d in sorted(closed.dates) if days and days[0] <= d <= days[-1]]
+    within = f"closed dates {', '.join(dates)}" if dates else "no closed date falls in the course"
+    version = f"site settings version {number}" if number else "the shipped site settings"
+    return f"Closed days skipped ({version}): {weekdays}; {within}."
 
 
 def next_reassessment(plan: dict[str, Any], today: dt.date) -> dt.date | None:
@@ -98,8 +112,11 @@ def plan_new_course(actor: Actor, patient_id: int, data: CourseInput, *, now: dt
         if Course.objects.filter(patient=patient).exclude(phase=Phase.ENDED).exists():
             raise ConflictError("this patient already has a course that has not ended: end it first")
         verdict = pass_gate(actor, patient, product.value, data.override_reason, now=now)
-        plan = plan_course(_request(data, product, patient))
+        number, closed = site_settings.closed_days_in_force(patient.clinic_id)
+        plan = plan_course(_request(data, product, patient, closed))
         plan_data = plan.to_dict()
+        plan_data["site_settings_version"] = number  # the closed days placed under (0: the shipped defaults)
+        plan_data["notes"].append(_closed_words(closed, number, plan_data))
         course = Course(
             patient=patient, product=product.value, route=product.route, phase=Phase.EVALUATION,
             start_date=data.start_date, plan_data=plan_data, rule_version=plan.rule_version,

@@ -30,7 +30,8 @@ def _walk(j: Journey, name: str) -> None:
     j.page.set_viewport_size({"width": 1366, "height": 900})
 
 
-def _iv_course(staff: dict[str, Any]) -> Any:
+def _iv_course(staff: dict[str, Any], start: Any = None) -> Any:
+    """An 80 kg patient's IV course (6 infusions, twice a week) in induction, from ``start`` (next Monday)."""
     from ketamine_trd.clinic.records.services import courses
     from tests.clinic.builders import make_eligible, make_patient, start_induction
     from tests.clinic.scheduling_builders import next_monday
@@ -38,7 +39,7 @@ def _iv_course(staff: dict[str, Any]) -> Any:
     patient = make_patient(staff["prescriber"].clinic, given_name="Sched", family_name="Walk", weight_kg=Decimal("80"))
     make_eligible(patient, staff["prescriber"], "ketamine-iv")
     course = courses.plan_new_course(staff["prescriber"], patient.pk, courses.CourseInput(
-        product="ketamine-iv", start_date=next_monday(), monitoring_profile="iv-ketamine-site-default",
+        product="ketamine-iv", start_date=start or next_monday(), monitoring_profile="iv-ketamine-site-default",
         infusions=6, per_week=2), now=timezone.now())  # fmt: skip
     return start_induction(course, staff["prescriber"])
 

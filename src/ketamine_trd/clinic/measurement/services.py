@@ -89,6 +89,28 @@ def _check_links(patient: Any, course_id: int | None, session_id: int | None) ->
     return course, session
 
 
+def store_scored(patient: Any, course: Any, session: Any, instrument: Any, result: Any, *,
+                 administered_at: dt.datetime | None, entered_by: Any, now: dt.datetime) -> Assessment:  # fmt: skip
+    """The assessment row of a scored result (the caller owns the transaction, the audit and the alerts);
+    ``entered_by`` is ``None`` for a patient-reported score."""
+    total = result.total
+    return Assessment.objects.create(
+        patient=patient,
+        course=course,
+        session=session,
+        instrument_id=instrument.id,
+        instrument_version=str(instrument.version),
+        item_values=dict(result.item_values),
+        total=Decimal(total) if total is not None else None,
+        severity=result.severity or "",
+        risk=result.risk or "",
+        prorated=bool(result.prorated),
+        administered_at=administered_at,
+        entered_by=entered_by,
+        created_at=now,
+    )
+
+
 def record_assessment(
     actor: Actor,
     patient_id: int,
@@ -119,22 +141,8 @@ def record_assessment(
     with writing():
         patient = patient_for(user, patient_id)  # the role was checked above, before the transaction
         course, session = _check_links(patient, data.course_id, data.session_id)
-        total = result.total
-        assessment = Assessment.objects.create(
-            patient=patient,
-            course=course,
-            session=session,
-            instrument_id=instrument.id,
-            instrument_version=str(instrument.version),
-            item_values=dict(result.item_values),
-            total=Decimal(total) if total is not None else None,
-            severity=result.severity or "",
-            risk=result.risk or "",
-            prorated=bool(result.prorated),
-            administered_at=administered_at,
-            entered_by=user,
-            created_at=now,
-        )
+        assessment = store_scored(patient, course, session, instrument, result, administered_at=administered_at,
+                                  entered_by=user, now=now)  # fmt: skip
         record(actor, "create", obj=assessment, patient_id=patient.pk, detail=f"assessment {instrument.id}")
         _close_due(actor, user, patient, assessment, now=now)
         raised = raise_assessment_alerts(patient, assessment, result, now=now, actor=actor)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.core.mail import send_mail
@@ -304,21 +303,8 @@ def _record(request: Any, link: ReportLink, instrument_id: str, answers: dict[st
     instrument = instruments.get(data.instrument_id)
     result = instruments.score(instrument.id, data.answers)
     patient = link.patient
-    total = result.total
-    assessment = Assessment.objects.create(
-        patient=patient,
-        course=link.course,
-        instrument_id=instrument.id,
-        instrument_version=str(instrument.version),
-        item_values=dict(result.item_values),
-        total=Decimal(total) if total is not None else None,
-        severity=result.severity or "",
-        risk=result.risk or "",
-        prorated=bool(result.prorated),
-        administered_at=data.administered_at,
-        entered_by=None,
-        created_at=now,
-    )
+    assessment = measurement.store_scored(patient, link.course, None, instrument, result,
+                                          administered_at=data.administered_at, entered_by=None, now=now)  # fmt: skip
     PatientReport.objects.create(link=link, assessment=assessment, instrument_id=instrument.id,
                                  channel=link.channel, submitted_at=now)  # fmt: skip
     record(request, "create", obj=assessment, patient_id=patient.pk,

@@ -196,16 +196,23 @@ def _enforce_predose_hold(
     if not holds:
         return (), ""
     reason = data.override_reason.strip()
-    if len(reason) < MIN_OVERRIDE_REASON_CHARS:
-        raise CheckRefused("dose_mg", data.dose_mg, "The pre-dose checks say 'hold': " + " ".join(holds) + " A "
-                           "prescriber may give this dose with a written reason (at least "
-                           f"{MIN_OVERRIDE_REASON_CHARS} characters) in 'Reason for a dose outside the checks'.",
-                           reason="is on hold")  # fmt: skip
-    if not access.can(user, "dose.override"):
-        raise CheckRefused("override_reason", data.override_reason, "Only a prescriber can give a reason for a dose "
-                           "while the pre-dose checks say 'hold': ask the prescriber to chart or confirm this dose.",
-                           reason="cannot come from your role")  # fmt: skip
+    _prescriber_reason(user, data, "The pre-dose checks say 'hold': " + " ".join(holds),
+                       given=len(reason) >= MIN_OVERRIDE_REASON_CHARS, refusal="is on hold",
+                       what="while the pre-dose checks say 'hold'")  # fmt: skip
     return holds, reason
+
+
+def _prescriber_reason(user: Any, data: DoseInput, problems: str, *, given: bool, refusal: str, what: str) -> None:
+    """A dose outside the checks (``problems``) needs a prescriber's written reason (``given``): refused naming
+    ``dose_mg`` without one, and naming ``override_reason`` when the reason comes from another role."""
+    if not given:
+        raise CheckRefused("dose_mg", data.dose_mg, f"{problems} A prescriber may give this dose with a written reason "
+                           f"(at least {MIN_OVERRIDE_REASON_CHARS} characters) in 'Reason for a dose outside the "
+                           "checks'.", reason=refusal)  # fmt: skip
+    if not access.can(user, "dose.override"):
+        raise CheckRefused("override_reason", data.override_reason, f"Only a prescriber can give a reason for a dose "
+                           f"{what}: ask the prescriber to chart or confirm this dose.",
+                           reason="cannot come from your role")  # fmt: skip
 
 
 def _enforce_dose_verdict(user: Any, data: DoseInput, verdict: DoseVerdict) -> None:
@@ -216,15 +223,8 @@ def _enforce_dose_verdict(user: Any, data: DoseInput, verdict: DoseVerdict) -> N
                          " ".join(f.message for f in verdict.refused), reason="was refused")  # fmt: skip
     if not verdict.needs_override:
         return
-    problems = " ".join(f.message for f in verdict.needs_override)
-    if not verdict.overridden:
-        raise CheckRefused("dose_mg", data.dose_mg, f"{problems} A prescriber may give this dose with a written reason "
-                         f"(at least {MIN_OVERRIDE_REASON_CHARS} characters) in 'Reason for a dose outside the checks'",
-                         reason="needs a prescriber's reason")  # fmt: skip
-    if not access.can(user, "dose.override"):
-        raise CheckRefused("override_reason", data.override_reason, "Only a prescriber can give a reason for a dose "
-                         "outside the checks: ask the prescriber to chart or confirm this dose.",
-                           reason="cannot come from your role")  # fmt: skip
+    _prescriber_reason(user, data, " ".join(f.message for f in verdict.needs_override), given=verdict.overridden,
+                       refusal="needs a prescriber's reason", what="outside the checks")  # fmt: skip
 
 
 def record_dose(

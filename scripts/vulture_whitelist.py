@@ -112,3 +112,4 @@ safety_positive; _.safety_positive  # clinic.selfreport: the answers' safety fla
 shipped_default; judged_at; is_default  # clinic.site: version records and the settings page's "shipped default"
 answer_by  # clinical.self_report_schedule.Due: the date the questionnaire should be answered by (result field)
 ClinicUserBackend; _.get_user  # clinic.accounts.backends: AUTHENTICATION_BACKENDS (the user loaded with the clinic)
+FastDjangoTemplates  # clinic.form_renderer: FORM_RENDERER (named by a string in the settings)

@@ -171,6 +171,10 @@ TEMPLATES = [
     },
 ]
 
+# the stock widget templates drawn in Python, byte-identical to Django's (form_renderer.py; issue 17)
+FORM_RENDERER = "ketamine_trd.clinic.form_renderer.FastDjangoTemplates"
+KTRD_FORM_RENDERER_CHECK: bool = False
+
 _database_url = env_str("DATABASE_URL")
 DATABASES: dict[str, dict[str, Any]]
 if _database_url:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from ketamine_trd.clinic.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# every widget the suite draws is drawn both ways and compared (form_renderer.py)
+KTRD_FORM_RENDERER_CHECK = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -113,10 +113,10 @@ def lock_head() -> Any:
     PostgreSQL: ``SELECT ... FOR UPDATE``, held until the transaction ends. SQLite: a plain read; the
     transaction's ``BEGIN IMMEDIATE`` already holds the database's write lock.
     """
-    from ketamine_trd.clinic.audit import chain
+    from ketamine_trd.clinic.audit import chain, rows
     from ketamine_trd.clinic.audit.models import AuditChainHead, AuditEvent
 
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    head = rows.read_head(for_update=True)  # a statement compiled once (audit/rows.py)
     if head is None:
         last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
         AuditChainHead.objects.get_or_create(

@@ -37,7 +37,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from ketamine_trd.clinic.audit import chain
+from ketamine_trd.clinic.audit import chain, rows
 from ketamine_trd.clinic.audit.models import ACTIONS, OUTCOMES, AuditChainHead, AuditEvent
 from ketamine_trd.clinic.transactions import (
     head_as_locked,
@@ -161,8 +161,8 @@ def record(
     if in_app_transaction():  # part of the caller's write: in its transaction, which took the head first
         head = lock_head()
         event = build(_Head(head.seq, head.hash))
-        event.save()
-        AuditChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+        rows.insert_event(event)
+        rows.move_head(event.seq, event.hash)
         return event
     return _GROUP.append(build)
 
@@ -260,8 +260,8 @@ def _write(batch: Sequence[_Ticket]) -> list[AuditEvent]:
     events = []
     for ticket in batch:
         event = ticket.build(head)
-        event.save()
-        AuditChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+        rows.insert_event(event)
+        rows.move_head(event.seq, event.hash)
         events.append(event)
     return events
 

@@ -1,9 +1,10 @@
 """The ceiling of the load benchmark: a bare Django 5.2 + django-ninja app returning recorded bytes.
 
-``python bench/_ceiling.py RESPONSES.json PORT THREADS`` serves, with waitress (the server ``ktrd serve`` uses,
-same thread count), every path recorded in ``RESPONSES.json`` (``{path: [status, content_type, base64 body]}``)
-with exactly the bytes the clinic application answered: API paths through one django-ninja route, pages through
-one plain Django view. No middleware, no database, no templates: what the framework and the server cost alone.
+``python bench/_ceiling.py RESPONSES.json PORT THREADS [WORKERS]`` serves, with waitress (the server ``ktrd
+serve`` uses, same thread count; with WORKERS > 1 pre-forked exactly as ``ktrd serve --workers``), every path
+recorded in ``RESPONSES.json`` (``{path: [status, content_type, base64 body]}``) with exactly the bytes the clinic
+application answered: API paths through one django-ninja route, pages through one plain Django view. No
+middleware, no database, no templates: what the framework and the server cost alone.
 """
 
 from __future__ import annotations
@@ -55,7 +56,13 @@ def build(responses: dict[str, list[Any]]) -> Any:
 def main() -> None:
     responses = json.loads(open(sys.argv[1], encoding="utf-8").read())
     port, threads = int(sys.argv[2]), int(sys.argv[3])
+    workers = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     application = build(responses)
+    if workers > 1:
+        from ketamine_trd.clinic import prefork
+
+        sockets = prefork.listening_sockets("127.0.0.1", port, workers)
+        sys.exit(prefork.serve(application, sockets, workers=workers, threads=threads, ident="ceiling"))
     from waitress import serve
 
     serve(application, host="127.0.0.1", port=port, threads=threads, ident="ceiling")

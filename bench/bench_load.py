@@ -47,6 +47,8 @@ PASSWORD = "bench-load-password-2026"  # nosec B105 - synthetic benchmark users
 SIZES = {True: (300, 6_000), False: (10_000, 1_000_000)}
 CONNECTIONS = (1, 4, 16)
 THREADS = 8
+#: ``ktrd serve --workers 2 --threads 4`` (ADR 0020): one process per core of this 2-core machine, the same 8 threads
+WORKERS, WORKER_THREADS = 2, 4
 #: name -> (who, how the paths are made, kind); ``{p}`` a patient id, ``{s}`` a session id, ``{k}`` 1..20
 PAGES: dict[str, tuple[str, str, str]] = {
     "API: one patient": ("nurse", "/api/patients/{p}", "api"),
@@ -242,7 +244,12 @@ def _seed_tree(tree: Path, work: Path, db: str, quick: bool, stack: ExitStack) -
 
 
 def measure(db: str, quick: bool, seconds: int, rounds: int) -> dict[str, Any]:
-    """Seed, serve and drive every page on one database; returns the raw runs and the context."""
+    """Seed, serve and drive every page on one database; returns the raw runs and the context.
+
+    Servers: the project in one process (``after``) and pre-forked (``workers``: ``--workers 2 --threads 4``),
+    the baseline tree when given (``before``, one process), and the ceiling in both arrangements (``ceiling``,
+    ``ceiling-workers``): each ratio compares like with like.
+    """
     trees = [("after", REPO)]
     if os.environ.get("KTRD_BENCH_BEFORE"):
         trees.append(("before", Path(os.environ["KTRD_BENCH_BEFORE"]).resolve()))
@@ -253,10 +260,15 @@ def measure(db: str, quick: bool, seconds: int, rounds: int) -> dict[str, Any]:
         ids: dict[str, dict[str, Any]] = {}
         for label, tree in trees:
             env, ids[label] = _seed_tree(tree, work, db, quick, stack)
-            port = _port()
-            cmd = [sys.executable, "-m", "ketamine_trd.cli", "serve", "--port", str(port), "--threads", str(THREADS)]
-            targets[label] = _start(label, cmd, env, port, work / f"{label}.log")
-            stack.callback(targets[label].stop)
+            serve = [sys.executable, "-m", "ketamine_trd.cli", "serve"]
+            arrangements = [(label, ["--threads", str(THREADS)])]
+            if label == "after":
+                arrangements.append(("workers", ["--workers", str(WORKERS), "--threads", str(WORKER_THREADS)]))
+            for name, extra in arrangements:
+                port = _port()
+                targets[name] = _start(name, [*serve, "--port", str(port), *extra], env, port, work / f"{name}.log")
+                stack.callback(targets[name].stop)
+                ids[name] = ids[label]
         sessions = {label: {who: _login(t.port, ids[label][who]) for who in ("nurse", "front_desk")}
                     for label, t in targets.items()}  # fmt: skip
         recorded: dict[str, list[Any]] = {}
@@ -266,15 +278,20 @@ def measure(db: str, quick: bool, seconds: int, rounds: int) -> dict[str, Any]:
                 recorded[path] = [status, ctype, base64.b64encode(body).decode()]
         table = work / "responses.json"
         table.write_text(json.dumps(recorded), encoding="utf-8")
-        port = _port()
-        ceiling_cmd = [sys.executable, str(HERE.parent / "_ceiling.py"), str(table), str(port), str(THREADS)]
-        ceiling = _start("ceiling", ceiling_cmd, _env(REPO, work / "none", None), port, work / "ceiling.log")
-        stack.callback(ceiling.stop)
+        ceilings: dict[str, Target] = {}
+        for name, (threads, workers) in {"ceiling": (THREADS, 1), "ceiling-workers": (WORKER_THREADS, WORKERS)}.items():
+            port = _port()
+            cmd = [sys.executable, str(HERE.parent / "_ceiling.py"), str(table), str(port), str(threads), str(workers)]
+            ceilings[name] = _start("ceiling", cmd, _env(REPO, work / "none", None), port, work / f"{name}.log")
+            stack.callback(ceilings[name].stop)
+        for label, target in targets.items():  # warm every worker of every server before the timed runs
+            for who, template, _ in PAGES.values():
+                _wrk(target.port, _paths(template, ids[label]), sessions[label][who], 4, 1, work)
         load_before = os.getloadavg()
         for _ in range(rounds):
             for page, (who, template, _) in PAGES.items():
                 for conns in CONNECTIONS:
-                    for label, target in [*targets.items(), ("ceiling", ceiling)]:
+                    for label, target in [*targets.items(), *ceilings.items()]:
                         cookies = sessions[label][who] if label in sessions else {}
                         paths = _paths(template, ids.get(label, ids["after"]))
                         runs.setdefault((page, conns, label), []).append(
@@ -307,7 +324,8 @@ def _section(db: str, result: dict[str, Any], quick: bool, seconds: int, rounds:
     before = "before" in result["trees"]
     seeded = result["ids"]["after"]
     (b1, b5, b15), (a1, a5, a15) = result["load"]
-    head = ["| Page | conns | req/s | p50 ms | p95 ms | p99 ms | ceiling req/s | ratio | ceiling p95 ms |"]
+    head = ["| Page | conns | 1 process req/s | p50 ms | p95 ms | p99 ms | ratio | ceiling req/s | ceiling p95 ms "
+            f"| {WORKERS} workers req/s | p95 ms | ratio | ceiling req/s | ceiling p95 ms |"]  # fmt: skip
     if before:
         head[0] += " before req/s | before p95 ms | before ratio |"
     head[0] += " non-2xx |"
@@ -317,26 +335,33 @@ def _section(db: str, result: dict[str, Any], quick: bool, seconds: int, rounds:
              f"assessments in {seeded['seed_s']:.0f} s. wrk {seconds} s per run, {rounds} interleaved round(s), "
              f"medians. Load average before {b1:.2f} {b5:.2f} {b15:.2f}, after {a1:.2f} {a5:.2f} {a15:.2f}. "
              f"Tracebacks in the server logs: {result['tracebacks']}.", "", *head]  # fmt: skip
+
+    def summary(page: str, conns: int, label: str) -> dict[str, float]:
+        return _summary(result["runs"][(page, conns, label)])
+
     for page in PAGES:
         for conns in CONNECTIONS:
-            now = _summary(result["runs"][(page, conns, "after")])
-            top = _summary(result["runs"][(page, conns, "ceiling")])
-            row = (f"| {page} | {conns} | {now['rps']:.0f} | {now['p50']:.1f} | {now['p95']:.1f} | {now['p99']:.1f} "
-                   f"| {top['rps']:.0f} | {now['rps'] / top['rps']:.2f} | {top['p95']:.1f} |")  # fmt: skip
-            bad = now["bad"]
+            one, top = summary(page, conns, "after"), summary(page, conns, "ceiling")
+            many, top_many = summary(page, conns, "workers"), summary(page, conns, "ceiling-workers")
+            row = (f"| {page} | {conns} | {one['rps']:.0f} | {one['p50']:.1f} | {one['p95']:.1f} | {one['p99']:.1f} "
+                   f"| {one['rps'] / top['rps']:.2f} | {top['rps']:.0f} | {top['p95']:.1f} "
+                   f"| {many['rps']:.0f} | {many['p95']:.1f} | {many['rps'] / top_many['rps']:.2f} "
+                   f"| {top_many['rps']:.0f} | {top_many['p95']:.1f} |")  # fmt: skip
+            bad = f"{one['bad']:.0f} / {many['bad']:.0f}"
             if before:
-                old = _summary(result["runs"][(page, conns, "before")])
+                old = summary(page, conns, "before")
                 row += f" {old['rps']:.0f} | {old['p95']:.1f} | {old['rps'] / top['rps']:.2f} |"
-                bad_text = f"{bad:.0f} (before {old['bad']:.0f})"
-            else:
-                bad_text = f"{bad:.0f}"
-            lines.append(row + f" {bad_text} |")
+                bad += f" (before {old['bad']:.0f})"
+            lines.append(row + f" {bad} |")
     lines.append("")
-    growth = []
-    for page in PAGES:
-        one, many = (_summary(result["runs"][(page, c, "after")])["rps"] for c in (1, 16))
-        growth.append(f"{page}: {many / one:.1f}x")
-    lines += ["Throughput at 16 connections over 1: " + "; ".join(growth) + ".", ""]
+    for label, words in (("after", "one process"), ("workers", f"{WORKERS} workers")):
+        growth = []
+        for page in PAGES:
+            first, last = (summary(page, c, label)["rps"] for c in (1, 16))
+            growth.append(f"{page}: {last / first:.1f}x")
+        lines += [f"Throughput at 16 connections over 1, {words}: " + "; ".join(growth) + ".", ""]
+    gains = [f"{p}: {summary(p, 16, 'workers')['rps'] / summary(p, 16, 'after')['rps']:.1f}x" for p in PAGES]
+    lines += [f"{WORKERS} workers over one process at 16 connections: " + "; ".join(gains) + ".", ""]
     return lines
 
 
@@ -347,10 +372,13 @@ def run(quick: bool) -> str:
     parts = [
         "## Clinic under load: waitress on loopback, wrk, beside the bare-Django ceiling",
         "",
-        "The clinic served by `ktrd serve` (waitress, 8 threads) on 127.0.0.1, signed in over HTTP as a nurse or the "
-        "front desk, each page and API read driven by Debian's `wrk` over 50 rotating paths (random patients and "
-        "today's sessions). The ceiling is a bare Django 5.2 + django-ninja app under the same server and threads "
-        "returning the same bytes (`bench/_ceiling.py`); ratio = project req/s / ceiling req/s. Goals (issue 17): "
+        "The clinic served by `ktrd serve` on 127.0.0.1 in two arrangements: one waitress process with 8 threads (the "
+        f"default) and `--workers {WORKERS} --threads {WORKER_THREADS}` (pre-forked waitress processes on one port, "
+        "ADR 0020), signed in over HTTP as a nurse or the front desk, each page and API read driven by Debian's "
+        "`wrk` over 50 rotating paths (random patients and today's sessions). The ceiling is a bare Django 5.2 + "
+        "django-ninja app returning the same bytes (`bench/_ceiling.py`) under the same server arrangement (one "
+        "process, or pre-forked the same way); ratio = project req/s / ceiling req/s in the same arrangement. "
+        "Non-2xx counts one process / workers. Every worker is warmed before the timed runs. Goals (issue 17): "
         ">= 0.5 of the ceiling on API reads, >= 0.3 on pages, p95 < 150 ms at 4 connections, p95 within 2x of the "
         "ceiling's at 16, throughput growing from 1 to 16 connections, no errors. wrk, the servers and the "
         "database share the machine's cores.",

@@ -137,10 +137,12 @@ class Api:
             conn.close()
 
 
-def _start(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+def _start(
+    env: dict[str, str], port: int, log: Path, server: tuple[str, ...] = ("--threads", "8")
+) -> subprocess.Popen[bytes]:
     handle = log.open("ab")
     process = subprocess.Popen(
-        [sys.executable, "-m", "ketamine_trd.cli", "serve", "--port", str(port), "--threads", "8"],
+        [sys.executable, "-m", "ketamine_trd.cli", "serve", "--port", str(port), *server],
         env=env,
         stdout=handle,
         stderr=subprocess.STDOUT,
@@ -295,20 +297,26 @@ def _run(target: Any, args: Any, count: int, seconds: float) -> None:
         t.join(timeout=120)
 
 
-def _race(env: dict[str, str], tmp: Path, name: str) -> None:
+#: the pre-forked server (ADR 0020): two waitress processes share the port, each with its own writer queue, so the
+#: writes of one process meet the other's at the database's own lock (SQLite) or row locks (PostgreSQL)
+TWO_WORKERS = ("--workers", "2", "--threads", "4")
+
+
+def _race(env: dict[str, str], tmp: Path, name: str, server: tuple[str, ...] = ("--threads", "8"),
+          write_s: float = WRITE_S) -> None:  # fmt: skip
     done = run_python(f"PASSWORD = {PASSWORD!r}\n" + SEED, env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     ids = json.loads(done.stdout.strip().splitlines()[-1])
     port = free_port()
     log = tmp / "server.log"
-    server = _start(env, port, log)
+    process = _start(env, port, log, server)
     writes, reads = Tally(), Tally()
     try:
-        _run(_writer, lambda n: (port, n, ids, writes), WRITERS, WRITE_S)
+        _run(_writer, lambda n: (port, n, ids, writes), WRITERS, write_s)
         _run(_reader, lambda n: (port, ids, reads), READERS, READ_S)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
     counts_code = f"SESSIONS = {ids['sessions']!r}\nPATIENTS = {ids['patients']!r}\n" + COUNTS
     counted = run_python(counts_code, env)
     assert counted.returncode == 0, counted.stderr[-3000:]
@@ -316,7 +324,7 @@ def _race(env: dict[str, str], tmp: Path, name: str) -> None:
     verified = ktrd(["audit", "verify"], env)
     server_errors = [line for line in log.read_text(errors="replace").splitlines() if "Traceback" in line]
     result = {
-        "writers": WRITERS, "seconds": WRITE_S, "write_statuses": dict(writes.statuses),
+        "server": " ".join(server), "writers": WRITERS, "seconds": write_s, "write_statuses": dict(writes.statuses),
         "acknowledged": dict(writes.acked), "weight_raises": dict(writes.raised_kg), "replays": writes.replays,
         "readers": READERS, "read_seconds": READ_S, "read_statuses": dict(reads.statuses),
         "audit_verify_exit": verified.returncode,
@@ -344,21 +352,37 @@ def test_writers_and_readers_sqlite(tmp_path: Path) -> None:
     _race(app_env(tmp_path / "data"), tmp_path, "sqlite")
 
 
-@pytest.mark.postgres
-def test_writers_and_readers_postgres(tmp_path: Path) -> None:
+def test_writers_and_readers_sqlite_two_worker_processes(tmp_path: Path) -> None:
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("the SQLite run belongs to the SQLite pass (this pass is the PostgreSQL one)")
+    _race(app_env(tmp_path / "data"), tmp_path, "sqlite_two_workers", TWO_WORKERS, WRITE_S / 2)
+
+
+def _postgres_race(tmp_path: Path, name: str, server: tuple[str, ...] = ("--threads", "8"),
+                   write_s: float = WRITE_S) -> None:  # fmt: skip
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         pytest.skip("needs DATABASE_URL (PostgreSQL), set by scripts/test")
     import psycopg
 
     parsed = urlparse(url)
-    name = f"ktrd_race_{secrets.token_hex(4)}"
+    database = f"ktrd_race_{secrets.token_hex(4)}"
     admin = parsed._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{database}"')
     try:
-        env = app_env(tmp_path / "d", DATABASE_URL=parsed._replace(path=f"/{name}").geturl())
-        _race(env, tmp_path, "postgresql")
+        env = app_env(tmp_path / "d", DATABASE_URL=parsed._replace(path=f"/{database}").geturl())
+        _race(env, tmp_path, name, server, write_s)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.mark.postgres
+def test_writers_and_readers_postgres(tmp_path: Path) -> None:
+    _postgres_race(tmp_path, "postgresql")
+
+
+@pytest.mark.postgres
+def test_writers_and_readers_postgres_two_worker_processes(tmp_path: Path) -> None:
+    _postgres_race(tmp_path, "postgresql_two_workers", TWO_WORKERS, WRITE_S / 2)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import Any
 
 from ketamine_trd.errors import DependencyMissing, InputError
 
@@ -106,6 +107,17 @@ def check_port(port: int) -> int:
     return port
 
 
+def check_workers(workers: int) -> int:
+    """Server processes: 1 anywhere; more only where the platform can fork (POSIX), at most 64."""
+    from ketamine_trd.clinic import prefork
+
+    if not 1 <= workers <= 64:
+        raise InputError("--workers", workers, "1 to 64")
+    if workers > 1 and not prefork.can_fork():
+        raise InputError("--workers", workers, "1 on this platform", reason="needs fork() (POSIX) for more than 1")
+    return workers
+
+
 def check_proxy_address(address: str) -> str:
     """An IP address (v4 or v6) of a trusted proxy, or ``*`` (any peer: only where the port is firewalled)."""
     import ipaddress
@@ -138,25 +150,63 @@ def check_proxy_trust() -> None:
         )
 
 
-def serve(host: str, port: int, *, threads: int = 8) -> None:  # pragma: no cover - blocks until stopped
+def serve(host: str, port: int, *, threads: int = 8, workers: int = 1) -> None:  # pragma: no cover - blocks
     """Serve the WSGI application with waitress (a production-grade server, not Django's runserver).
 
     With ``KTRD_TRUSTED_PROXY`` set (``ktrd serve --trusted-proxy``), waitress reads the scheme and the
     client address from that proxy's ``X-Forwarded-*`` headers and drops those headers from anyone else.
+    With ``workers`` > 1 (POSIX), that many waitress processes share the socket, each with ``threads`` threads
+    (:mod:`ketamine_trd.clinic.prefork`, ADR 0020); the application is loaded and warmed once, before the fork.
     """
     from django.conf import settings
+    from django.db import connections
     from waitress import serve as waitress_serve
 
+    from ketamine_trd.clinic import prefork
     from ketamine_trd.clinic.audit.restore import serving_lock
     from ketamine_trd.clinic.wsgi import application
 
     db = settings.DATABASES["default"]
     # SQLite: while this server holds the lock, ktrd restore refuses to swap the file under its connections
     held = serving_lock(Path(str(db["NAME"]))) if "sqlite" in db["ENGINE"] else contextlib.nullcontext()
+    options: dict[str, Any] = {"ident": "ketamine-trd", **proxy_options()}
     with held:
-        waitress_serve(
-            application, host=host, port=check_port(port), threads=threads, ident="ketamine-trd", **proxy_options()
+        if workers <= 1:
+            waitress_serve(application, host=host, port=check_port(port), threads=threads, **options)
+            return
+        sockets = prefork.listening_sockets(host, check_port(port), workers)
+        warm_up()
+        status = prefork.serve(
+            application, sockets, workers=workers, threads=threads, before_fork=connections.close_all, **options
         )
+    if status:
+        raise SystemExit(status)
+
+
+def warm_up() -> None:
+    """Load what a first request would (the URL table with every view module, the application's templates
+    compiled), so that forked workers share it instead of each paying for it on its first requests."""
+    from django.template import engines
+    from django.template.utils import get_app_template_dirs
+    from django.urls import get_resolver
+
+    import ketamine_trd
+
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 - imports every view module
+    ours = Path(ketamine_trd.__file__).resolve().parent
+    for engine in engines.all():
+        inner = getattr(engine, "engine", None)  # the Django template engine behind the backend
+        if inner is None:
+            continue
+        for directory in {Path(d).resolve() for d in (*inner.dirs, *get_app_template_dirs("templates"))}:
+            if not directory.is_relative_to(ours):
+                continue
+            for path in sorted(directory.rglob("*.html")):
+                try:
+                    inner.get_template(path.relative_to(directory).as_posix())
+                except Exception:  # noqa: BLE001, S112 - compiled on first use instead, as without the warm-up
+                    continue
 
 
 def proxy_options() -> dict[str, object]:

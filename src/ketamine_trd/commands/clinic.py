@@ -71,7 +71,15 @@ def register(app: typer.Typer) -> None:
         host: str = HOST,
         port: int = PORT,
         data_dir: Path | None = DATA_DIR,
-        threads: int = typer.Option(8, "--threads", min=1, max=64, help="Worker threads."),
+        threads: int = typer.Option(8, "--threads", min=1, max=64, help="Worker threads (in each worker process)."),
+        workers: int = typer.Option(
+            1,
+            "--workers",
+            min=1,
+            max=64,
+            envvar="KTRD_WORKERS",
+            help="Server processes sharing the port (POSIX; about one per CPU core). 1: a single process.",
+        ),
         trusted_proxy: str | None = typer.Option(
             None,
             "--trusted-proxy",
@@ -86,12 +94,14 @@ def register(app: typer.Typer) -> None:
         from ketamine_trd.clinic import runner
 
         runner.check_port(port)
+        runner.check_workers(workers)
         if trusted_proxy:
             os.environ["KTRD_TRUSTED_PROXY"] = runner.check_proxy_address(trusted_proxy)
         folder = runner.prepare(data_dir, demo=False)
         runner.check_proxy_trust()
-        console.print(f"ketamine-trd clinic: data in {folder}; serving {_url(host, port)}")
-        runner.serve(host, port, threads=threads)
+        processes = f" ({workers} worker processes x {threads} threads)" if workers > 1 else ""
+        console.print(f"ketamine-trd clinic: data in {folder}; serving {_url(host, port)}{processes}")
+        runner.serve(host, port, threads=threads, workers=workers)
 
     @app.command("demo")
     def demo_command(

@@ -45,7 +45,10 @@ def insert_event(event: AuditEvent, using: str = "default") -> AuditEvent:
     params = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        event.pk = cursor.fetchone()[0]
+        if connection.features.can_return_columns_from_insert:  # RETURNING: PostgreSQL, SQLite >= 3.35
+            event.pk = cursor.fetchone()[0]
+        else:  # pragma: no cover - an older SQLite library
+            event.pk = connection.ops.last_insert_id(cursor, AuditEvent._meta.db_table, AuditEvent._meta.pk.column)
     event._state.adding, event._state.db = False, using
     return event
 

@@ -113,3 +113,4 @@ shipped_default; judged_at; is_default  # clinic.site: version records and the s
 answer_by  # clinical.self_report_schedule.Due: the date the questionnaire should be answered by (result field)
 ClinicUserBackend; _.get_user  # clinic.accounts.backends: AUTHENTICATION_BACKENDS (the user loaded with the clinic)
 FastDjangoTemplates  # clinic.form_renderer: FORM_RENDERER (named by a string in the settings)
+_.returning_fields  # clinic.audit.rows: read by the ORM compiler (INSERT ... RETURNING id)

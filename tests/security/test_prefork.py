@@ -105,17 +105,20 @@ def test_a_bad_worker_count_is_refused_naming_the_option(tmp_path: Path, value: 
     assert "--workers" in done.stdout + done.stderr
 
 
-def test_no_second_server_starts_on_a_port_in_use(tmp_path: Path) -> None:
-    """The workers' shared port is not silently shared with another server started later."""
+@pytest.mark.parametrize("second", [("--workers", "2"), ("--threads", "2")], ids=["workers", "one-process"])
+def test_no_second_server_starts_on_a_port_in_use(tmp_path: Path, second: tuple[str, str]) -> None:
+    """The workers' port is not silently shared with a server started later: refused naming --port (exit 2)."""
     env = app_env(tmp_path / "data")
     port, log = free_port(), tmp_path / "server.log"
     with running_server(env, port, log, "--workers", "2", "--threads", "2"):
         other = subprocess.run(
-            [sys.executable, "-m", "ketamine_trd.cli", "serve", "--port", str(port), "--workers", "2"],
+            [sys.executable, "-m", "ketamine_trd.cli", "serve", "--port", str(port), *second],
             env=env,
             capture_output=True,
             text=True,
             timeout=120,
         )
-        assert other.returncode != 0
+        assert other.returncode == 2, other.stdout + other.stderr
+        assert "--port" in other.stdout + other.stderr
+        assert "Traceback" not in other.stdout + other.stderr
         assert Browser(port, timeout=10).get("/accounts/login/")[0] == 200

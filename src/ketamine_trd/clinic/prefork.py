@@ -110,7 +110,7 @@ def serve(
             os._exit(status)
         children[pid] = number
 
-    def stop(signum: int, _frame: Any) -> None:
+    def stop(_signum: int, _frame: Any) -> None:
         nonlocal stopping
         stopping = True
         for pid in list(children):

@@ -158,9 +158,11 @@ def serve(host: str, port: int, *, threads: int = 8, workers: int = 1) -> None: 
     With ``workers`` > 1 (POSIX), that many waitress processes share the socket, each with ``threads`` threads
     (:mod:`ketamine_trd.clinic.prefork`, ADR 0020); the application is loaded and warmed once, before the fork.
     """
+    import logging
+
     from django.conf import settings
     from django.db import connections
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
     from ketamine_trd.clinic import prefork
     from ketamine_trd.clinic.audit.restore import serving_lock
@@ -172,15 +174,34 @@ def serve(host: str, port: int, *, threads: int = 8, workers: int = 1) -> None: 
     options: dict[str, Any] = {"ident": "ketamine-trd", **proxy_options()}
     with held:
         if workers <= 1:
-            waitress_serve(application, host=host, port=check_port(port), threads=threads, **options)
+            logging.basicConfig()  # as waitress.serve does: its warnings (queue depth) reach the log
+            try:
+                server = create_server(application, host=host, port=check_port(port), threads=threads, **options)
+            except OSError as error:
+                raise _cannot_listen(host, port, error) from None
+            server.print_listen("Serving on http://{}:{}")
+            server.run()
             return
-        sockets = prefork.listening_sockets(host, check_port(port), workers)
+        try:
+            sockets = prefork.listening_sockets(host, check_port(port), workers)
+        except OSError as error:
+            raise _cannot_listen(host, port, error) from None
         warm_up()
         status = prefork.serve(
             application, sockets, workers=workers, threads=threads, before_fork=connections.close_all, **options
         )
     if status:
         raise SystemExit(status)
+
+
+def _cannot_listen(host: str, port: int, error: OSError) -> InputError:
+    """The port is taken (another server, or this one still running) or the address is not this machine's."""
+    return InputError(
+        "--port",
+        port,
+        f"a port that nothing else listens on at {host}",
+        reason=f"cannot be listened on ({error.strerror})",
+    )
 
 
 def warm_up() -> None:

@@ -114,3 +114,4 @@ answer_by  # clinical.self_report_schedule.Due: the date the questionnaire shoul
 ClinicUserBackend; _.get_user  # clinic.accounts.backends: AUTHENTICATION_BACKENDS (the user loaded with the clinic)
 FastDjangoTemplates  # clinic.form_renderer: FORM_RENDERER (named by a string in the settings)
 _.returning_fields  # clinic.audit.rows: read by the ORM compiler (INSERT ... RETURNING id)
+critical_rows; chair_rows  # clinic.measurement.templatetags.dashboard_rows: template tags used by dashboard.html

@@ -1,7 +1,8 @@
 """``ktrd serve --workers N``: pre-forked waitress processes on one port (ADR 0020), against a real server.
 
 Two workers answer; a worker killed with SIGKILL is replaced and the port keeps answering; SIGTERM stops the
-parent and every worker (no orphan left serving); a bad ``--workers`` is refused naming the option.
+parent and every worker, and a parent killed outright takes its workers with it (no orphan left serving); a bad
+``--workers`` and a port in use are refused naming the option.
 """
 
 from __future__ import annotations
@@ -96,6 +97,20 @@ def test_the_parent_alone_is_signalled_and_still_stops_every_worker(tmp_path: Pa
         assert _wait_for(lambda: not any(_alive(pid) for pid in workers), 20)
         with pytest.raises(OSError):
             Browser(port, timeout=2).get("/accounts/login/")
+
+
+def test_a_killed_parent_takes_its_workers_with_it(tmp_path: Path) -> None:
+    """SIGKILL to the parent (no chance to stop anything): the workers end too, and the port is free again."""
+    env = app_env(tmp_path / "data")
+    port, log = free_port(), tmp_path / "server.log"
+    with running_server(env, port, log, "--workers", "2", "--threads", "2") as server:
+        assert _wait_for(lambda: len(_workers(server.pid)) == 2), log.read_text()[-2000:]
+        workers = _workers(server.pid)
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+        assert _wait_for(lambda: not any(_alive(pid) for pid in workers), 20), "an orphan worker kept serving"
+    with running_server(env, port, tmp_path / "again.log", "--workers", "2", "--threads", "2"):
+        assert Browser(port, timeout=10).get("/accounts/login/")[0] == 200
 
 
 @pytest.mark.parametrize("value", ["0", "65", "two", "-1"])

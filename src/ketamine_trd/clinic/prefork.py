@@ -8,10 +8,10 @@ requests), then forks ``workers`` children that each run waitress on that same s
 the kernel hands each new connection to one of them. Everything waitress does (the trusted proxy of ADR 0009,
 the thread pool, the limits) is unchanged, because each worker is the same waitress server.
 
-The parent only supervises: SIGTERM or SIGINT stops every worker and then the parent; a worker that dies
-otherwise is replaced, unless workers keep dying (more than ``MAX_RESTARTS`` in ``RESTART_WINDOW_S``): then the
-server stops with an error instead of looping. Nothing here imports Django: the benchmark's bare-Django ceiling
-is served the same way (``bench/_ceiling.py``).
+The parent only supervises: SIGTERM or SIGINT stops every worker and then the parent (on Linux a worker also
+ends when the parent is killed outright); a worker that dies otherwise is replaced, unless workers keep dying
+(more than ``MAX_RESTARTS`` in ``RESTART_WINDOW_S``): then the server stops with an error instead of looping.
+Nothing here imports Django: the benchmark's bare-Django ceiling is served the same way (``bench/_ceiling.py``).
 """
 
 from __future__ import annotations
@@ -65,6 +65,18 @@ def listening_sockets(host: str, port: int, count: int, backlog: int = 1024) -> 
     return sockets
 
 
+def _die_with(parent: int) -> None:
+    """In a worker: end when the parent ends, even by SIGKILL (Linux ``PR_SET_PDEATHSIG``), so that no orphan
+    keeps the port with nobody supervising it (and a restarted server is not refused for a port in use)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGTERM))
+    if os.getppid() != parent:  # the parent ended before the request above took effect
+        os._exit(0)
+
+
 def serve(
     application: Any,
     sockets: list[socket.socket],
@@ -88,10 +100,13 @@ def serve(
     restarts: list[float] = []
     stopping = False
 
+    parent = os.getpid()
+
     def spawn(number: int) -> None:
         before_fork()
         pid = os.fork()
         if pid == 0:  # the worker
+            _die_with(parent)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.default_int_handler)
             status = 0

@@ -25,21 +25,15 @@ from typing import Any
 import django
 from django.conf import settings
 from django.forms.renderers import DjangoTemplates
-from django.template.base import render_value_in_context
-from django.template.context import Context
 from django.template.defaultfilters import stringformat
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
-_PLAIN = Context()  # the context Django's form renderer gives its templates: autoescape on, settings' l10n and tz
+from ketamine_trd.clinic.template_output import output as _out
+
 _W = "django/forms/widgets/"
 _INPUT_WRAPPERS = ("checkbox", "color", "date", "datetime", "email", "file", "hidden", "number", "password",
                    "search", "tel", "text", "time", "url")  # fmt: skip
 _OPTION_TEMPLATES = {_W + "select_option.html", _W + "checkbox_option.html", _W + "radio_option.html"}
-
-
-def _out(value: Any) -> str:
-    """``{{ value }}``."""
-    return str(render_value_in_context(value, _PLAIN))
 
 
 def _out_s(value: Any) -> str:

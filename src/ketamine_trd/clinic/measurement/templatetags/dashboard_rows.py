@@ -4,7 +4,7 @@ The dashboard lists every open critical alert (never capped: a critical alert is
 session of the day. As template loops each row cost a URL reverse, an include and a dozen variable lookups: on
 the bench clinic (100 critical alerts, 40 sessions) the two loops were most of the page's template time, and the
 template most of its CPU (issue 17). These tags draw the same markup, byte for byte, through the template
-engine's own pieces: each value through ``render_value_in_context`` (the same localisation and escaping), dates
+engine's own pieces: each value through ``template_output.output`` (the same localisation and escaping), dates
 through the ``date``/``time`` filters in the current time zone, codes through the ``label`` filter, links reversed
 once per list. ``tests/clinic/test_dashboard_rows.py`` renders the old loops and these tags on the same rows
 and compares them.
@@ -16,24 +16,17 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import template
-from django.template.base import render_value_in_context
-from django.template.context import Context
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import time as time_filter
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
+from ketamine_trd.clinic.template_output import output as _v
 from ketamine_trd.clinical.labels import label
 
 register = template.Library()
-_PLAIN = Context()
 _SENTINEL = 987654321987
-
-
-def _v(value: Any) -> str:
-    """``{{ value }}``."""
-    return str(render_value_in_context(value, _PLAIN))
 
 
 def _link(name: str) -> Callable[[Any], str]:

@@ -85,30 +85,30 @@ def test_two_workers_serve_a_killed_worker_is_replaced_and_sigterm_stops_all(tmp
     assert "Traceback" not in text, text[-3000:]
 
 
-def test_the_parent_alone_is_signalled_and_still_stops_every_worker(tmp_path: Path) -> None:
-    """SIGTERM to the parent only (as a service manager may send it), not to the process group."""
+def _signal_the_parent_alone(tmp_path: Path, signum: signal.Signals) -> tuple[dict[str, str], int]:
+    """Serve with two workers, send ``signum`` to the parent only (not its process group) and wait for it to end;
+    the workers must end too. Returns the environment and the port, for what the caller checks next."""
     env = app_env(tmp_path / "data")
     port, log = free_port(), tmp_path / "server.log"
     with running_server(env, port, log, "--workers", "2", "--threads", "2") as server:
         assert _wait_for(lambda: len(_workers(server.pid)) == 2), log.read_text()[-2000:]
         workers = _workers(server.pid)
-        os.kill(server.pid, signal.SIGTERM)
+        os.kill(server.pid, signum)
         server.wait(timeout=30)
-        assert _wait_for(lambda: not any(_alive(pid) for pid in workers), 20)
-        with pytest.raises(OSError):
-            Browser(port, timeout=2).get("/accounts/login/")
+        assert _wait_for(lambda: not any(_alive(pid) for pid in workers), 20), "a worker outlived the server"
+    return env, port
+
+
+def test_the_parent_alone_is_signalled_and_still_stops_every_worker(tmp_path: Path) -> None:
+    """SIGTERM to the parent only (as a service manager may send it), not to the process group."""
+    _env, port = _signal_the_parent_alone(tmp_path, signal.SIGTERM)
+    with pytest.raises(OSError):
+        Browser(port, timeout=2).get("/accounts/login/")
 
 
 def test_a_killed_parent_takes_its_workers_with_it(tmp_path: Path) -> None:
     """SIGKILL to the parent (no chance to stop anything): the workers end too, and the port is free again."""
-    env = app_env(tmp_path / "data")
-    port, log = free_port(), tmp_path / "server.log"
-    with running_server(env, port, log, "--workers", "2", "--threads", "2") as server:
-        assert _wait_for(lambda: len(_workers(server.pid)) == 2), log.read_text()[-2000:]
-        workers = _workers(server.pid)
-        os.kill(server.pid, signal.SIGKILL)
-        server.wait(timeout=30)
-        assert _wait_for(lambda: not any(_alive(pid) for pid in workers), 20), "an orphan worker kept serving"
+    env, port = _signal_the_parent_alone(tmp_path, signal.SIGKILL)
     with running_server(env, port, tmp_path / "again.log", "--workers", "2", "--threads", "2"):
         assert Browser(port, timeout=10).get("/accounts/login/")[0] == 200
 

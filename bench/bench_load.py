@@ -214,25 +214,29 @@ def _wrk(port: int, paths: list[str], cookies: dict[str, str], conns: int, secon
     return out
 
 
+def _scratch_database(db: str, stack: ExitStack) -> str | None:
+    """A new PostgreSQL database beside ``KTRD_BENCH_DATABASE_URL``, dropped when ``stack`` closes (None for SQLite)."""
+    if db != "postgresql":
+        return None
+    import psycopg
+
+    base = urlparse(os.environ["KTRD_BENCH_DATABASE_URL"])
+    name = f"ktrd_load_{secrets.token_hex(4)}"
+    admin = base._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    stack.callback(drop)
+    return base._replace(path=f"/{name}").geturl()
+
+
 def _seed_tree(tree: Path, work: Path, db: str, quick: bool, stack: ExitStack) -> tuple[dict[str, str], dict[str, Any]]:
     data_dir = work / f"data-{tree.name}-{db}"
-    url = None
-    if db == "postgresql":
-        import psycopg
-
-        base = urlparse(os.environ["KTRD_BENCH_DATABASE_URL"])
-        name = f"ktrd_load_{secrets.token_hex(4)}"
-        admin = base._replace(path="/postgres").geturl()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-        def drop() -> None:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-        stack.callback(drop)
-        url = base._replace(path=f"/{name}").geturl()
-    env = _env(tree, data_dir, url)
+    env = _env(tree, data_dir, _scratch_database(db, stack))
     patients, assessments = _size(quick)
     code = (f"BENCH_CLINIC = {str(HERE.parent / 'bench_clinic.py')!r}\nDATA_DIR = {str(data_dir)!r}\n"
             f"PATIENTS = {patients}\nASSESSMENTS = {assessments}\nPASSWORD = {PASSWORD!r}\n" + SEED)  # fmt: skip
@@ -247,8 +251,8 @@ def measure(db: str, quick: bool, seconds: int, rounds: int) -> dict[str, Any]:
     """Seed, serve and drive every page on one database; returns the raw runs and the context.
 
     Servers: the project in one process (``after``) and pre-forked (``workers``: ``--workers 2 --threads 4``),
-    the baseline tree when given (``before``, one process), and the ceiling in both arrangements (``ceiling``,
-    ``ceiling-workers``): each ratio compares like with like.
+    the baseline tree when given (``before``, one process), and the ceiling and the floor in both arrangements
+    (``ceiling``, ``ceiling-workers``, ``floor``, ``floor-workers``): each ratio compares like with like.
     """
     trees = [("after", REPO)]
     if os.environ.get("KTRD_BENCH_BEFORE"):
@@ -284,9 +288,19 @@ def measure(db: str, quick: bool, seconds: int, rounds: int) -> dict[str, Any]:
             cmd = [sys.executable, str(HERE.parent / "_ceiling.py"), str(table), str(port), str(threads), str(workers)]
             ceilings[name] = _start("ceiling", cmd, _env(REPO, work / "none", None), port, work / f"{name}.log")
             stack.callback(ceilings[name].stop)
-        for label, target in targets.items():  # warm every worker of every server before the timed runs
+        for name, (threads, workers) in {"floor": (THREADS, 1), "floor-workers": (WORKER_THREADS, WORKERS)}.items():
+            port, floor_dir = _port(), work / name
+            cmd = [sys.executable, str(HERE.parent / "_floor.py"), str(table), str(port), str(threads), str(workers),
+                   str(floor_dir)]  # fmt: skip
+            floor_env = _env(REPO, floor_dir, _scratch_database(db, stack))
+            ceilings[name] = _start(name, cmd, floor_env, port, work / f"{name}.log")
+            stack.callback(ceilings[name].stop)
+            cookies = json.loads((floor_dir / "cookies.json").read_text())
+            sessions[name] = {"nurse": cookies, "front_desk": cookies}
+        for label, target in [*targets.items(), *ceilings.items()]:  # warm every worker of every server first
             for who, template, _ in PAGES.values():
-                _wrk(target.port, _paths(template, ids[label]), sessions[label][who], 4, 1, work)
+                cookies = sessions[label][who] if label in sessions else {}
+                _wrk(target.port, _paths(template, ids.get(label, ids["after"])), cookies, 4, 1, work)
         load_before = os.getloadavg()
         for _ in range(rounds):
             for page, (who, template, _) in PAGES.items():
@@ -325,7 +339,9 @@ def _section(db: str, result: dict[str, Any], quick: bool, seconds: int, rounds:
     seeded = result["ids"]["after"]
     (b1, b5, b15), (a1, a5, a15) = result["load"]
     head = ["| Page | conns | 1 process req/s | p50 ms | p95 ms | p99 ms | ratio | ceiling req/s | ceiling p95 ms "
-            f"| {WORKERS} workers req/s | p95 ms | ratio | ceiling req/s | ceiling p95 ms |"]  # fmt: skip
+            "| floor req/s | floor p95 ms | floor's ratio "
+            f"| {WORKERS} workers req/s | p95 ms | ratio | ceiling req/s | ceiling p95 ms "
+            "| floor req/s | floor p95 ms | floor's ratio |"]  # fmt: skip
     if before:
         head[0] += " before req/s | before p95 ms | before ratio |"
     head[0] += " non-2xx |"
@@ -343,10 +359,14 @@ def _section(db: str, result: dict[str, Any], quick: bool, seconds: int, rounds:
         for conns in CONNECTIONS:
             one, top = summary(page, conns, "after"), summary(page, conns, "ceiling")
             many, top_many = summary(page, conns, "workers"), summary(page, conns, "ceiling-workers")
+            low, low_many = summary(page, conns, "floor"), summary(page, conns, "floor-workers")
             row = (f"| {page} | {conns} | {one['rps']:.0f} | {one['p50']:.1f} | {one['p95']:.1f} | {one['p99']:.1f} "
                    f"| {one['rps'] / top['rps']:.2f} | {top['rps']:.0f} | {top['p95']:.1f} "
+                   f"| {low['rps']:.0f} | {low['p95']:.1f} | {low['rps'] / top['rps']:.2f} "
                    f"| {many['rps']:.0f} | {many['p95']:.1f} | {many['rps'] / top_many['rps']:.2f} "
-                   f"| {top_many['rps']:.0f} | {top_many['p95']:.1f} |")  # fmt: skip
+                   f"| {top_many['rps']:.0f} | {top_many['p95']:.1f} "
+                   f"| {low_many['rps']:.0f} | {low_many['p95']:.1f} "
+                   f"| {low_many['rps'] / top_many['rps']:.2f} |")  # fmt: skip
             bad = f"{one['bad']:.0f} / {many['bad']:.0f}"
             if before:
                 old = summary(page, conns, "before")
@@ -378,6 +398,10 @@ def run(quick: bool) -> str:
         "`wrk` over 50 rotating paths (random patients and today's sessions). The ceiling is a bare Django 5.2 + "
         "django-ninja app returning the same bytes (`bench/_ceiling.py`) under the same server arrangement (one "
         "process, or pre-forked the same way); ratio = project req/s / ceiling req/s in the same arrangement. "
+        "The floor (`bench/_floor.py`) is the least an authenticated, audited read can cost on stock Django: "
+        "database sessions and `AuthenticationMiddleware`, one raw read of the same bytes, one audit row inserted "
+        "and committed (same database settings as the clinic) before the answer; floor's ratio = floor req/s / "
+        "ceiling req/s, the best ratio any implementation that knows who asks and records the read could reach. "
         "Non-2xx counts one process / workers. Every worker is warmed before the timed runs. Goals (issue 17): "
         ">= 0.5 of the ceiling on API reads, >= 0.3 on pages, p95 < 150 ms at 4 connections, p95 within 2x of the "
         "ceiling's at 16, throughput growing from 1 to 16 connections, no errors. wrk, the servers and the "

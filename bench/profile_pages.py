@@ -135,13 +135,30 @@ for name, paths in pages.items():
 print(json.dumps(out))
 """
 
+#: the floor (``bench/_floor.py``: stock sessions and auth, one raw read, one durable audit insert) in process
+FLOOR = (
+    CEILING.replace("import _ceiling", "import _floor, pathlib")
+    .replace(
+        "app = _ceiling.build(responses)",
+        "app = _floor.build(responses, pathlib.Path(WORK))\n"
+        "client_cookies = json.load(open(pathlib.Path(WORK) / 'cookies.json'))",
+    )
+    .replace("client = Client()", "client = Client()\nfor k, v in client_cookies.items(): client.cookies[k] = v")
+)
 
-def ceiling(recorded: dict[str, list[Any]], pages: dict[str, list[str]], repeat: int, work: Path) -> dict[str, float]:
+
+def ceiling(
+    recorded: dict[str, list[Any]], pages: dict[str, list[str]], repeat: int, work: Path, template: str = CEILING
+) -> dict[str, float]:
+    """CPU ms per request of the ceiling (or, with ``template=FLOOR``, the floor on SQLite) in a second interpreter."""
     (work / "responses.json").write_text(json.dumps(recorded))
     used = {name: [p for p in paths if p in recorded] for name, paths in pages.items()}
     (work / "pages.json").write_text(json.dumps(used))
-    code = (CEILING.replace("HERE", repr(str(HERE.parent))).replace("RESPONSES", repr(str(work / "responses.json")))
-            .replace("PAGES", repr(str(work / "pages.json"))).replace("REPEAT", str(repeat)))  # fmt: skip
+    floor_dir = work / "floor"
+    floor_dir.mkdir(exist_ok=True)
+    code = (template.replace("HERE", repr(str(HERE.parent))).replace("RESPONSES", repr(str(work / "responses.json")))
+            .replace("PAGES", repr(str(work / "pages.json"))).replace("REPEAT", str(repeat))
+            .replace("WORK", repr(str(floor_dir))))  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KTRD_", "DJANGO_", "DATABASE_URL"))}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -161,19 +178,25 @@ def main() -> None:
     ids = _seed(work)
     print(f"clinic ready in {time.perf_counter() - started:.0f} s ({work})", file=sys.stderr)
     results, recorded = measure(ids, args.repeat, args.profile)
-    top = ceiling(recorded, {n: r["paths"] for n, r in results.items()}, args.repeat, work)
+    pages = {n: r["paths"] for n, r in results.items()}
+    top = ceiling(recorded, pages, args.repeat, work)
+    floor = ceiling(recorded, pages, args.repeat, work, FLOOR)
     from django.db import connection
 
     print(f"\n{connection.vendor}; median of {args.repeat} requests; load average {os.getloadavg()[0]:.2f}")
-    print("| Page | CPU ms/request | queries (max) | ceiling CPU ms | ratio | status |")
-    print("|---|---:|---:|---:|---:|---|")
+    print(
+        "Floor: stock Django sessions and auth, one raw read, one durable audit insert, on SQLite "
+        "(bench/_floor.py); ratio = ceiling CPU ms / CPU ms."
+    )
+    print("| Page | CPU ms/request | queries (max) | ceiling CPU ms | ratio | floor CPU ms | floor's ratio | status |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
     for name, row in results.items():
         ratio = top[name] / row["cpu_ms"] if row["cpu_ms"] else 0.0
         print(f"| {name} | {row['cpu_ms']:.1f} | {row['queries']:.0f} ({row['max_queries']}) | {top[name]:.2f} "
-              f"| {ratio:.2f} | {row['status']} |")  # fmt: skip
+              f"| {ratio:.2f} | {floor[name]:.2f} | {top[name] / floor[name]:.2f} | {row['status']} |")  # fmt: skip
     if args.json:
-        Path(args.json).write_text(json.dumps({"results": {n: {k: v for k, v in r.items() if k != "paths"}
-                                                           for n, r in results.items()}, "ceiling": top}))  # fmt: skip
+        rows = {n: {k: v for k, v in r.items() if k != "paths"} for n, r in results.items()}
+        Path(args.json).write_text(json.dumps({"results": rows, "ceiling": top, "floor": floor}))
 
 
 if __name__ == "__main__":

@@ -30,8 +30,6 @@ def build(responses: dict[str, list[Any]]) -> Any:
     )
     django.setup()
     from django.http import HttpRequest, HttpResponse
-    from django.urls import path
-    from ninja import NinjaAPI
 
     table = {p: (int(s), ctype, base64.b64decode(body)) for p, (s, ctype, body) in responses.items()}
 
@@ -39,33 +37,46 @@ def build(responses: dict[str, list[Any]]) -> Any:
         status, ctype, body = table.get(request.get_full_path(), (404, "text/plain", b"not recorded"))
         return HttpResponse(body, status=status, content_type=ctype)
 
-    api = NinjaAPI(urls_namespace="ceiling", docs_url=None, openapi_url=None)
+    return application(answer, __name__, "ceiling")
+
+
+def application(answer: Any, urlconf: str, namespace: str) -> Any:
+    """The WSGI application routing every path to ``answer``: API paths through one django-ninja route, pages
+    through one plain Django view; the URL patterns are set on the module ``urlconf`` (the ROOT_URLCONF)."""
+    from django.core.wsgi import get_wsgi_application
+    from django.http import HttpRequest, HttpResponse
+    from django.urls import path
+    from ninja import NinjaAPI
+
+    api = NinjaAPI(urls_namespace=namespace, docs_url=None, openapi_url=None)
 
     @api.get("/{path:rest}")
     def api_read(request: HttpRequest, rest: str) -> HttpResponse:
-        return answer(request)
+        return answer(request)  # type: ignore[no-any-return]
 
-    module = sys.modules[__name__]
+    module = sys.modules[urlconf]
     module.urlpatterns = [path("api/", api.urls), path("<path:rest>", lambda r, rest: answer(r)),  # type: ignore[attr-defined]
                           path("", answer)]  # fmt: skip
-    from django.core.wsgi import get_wsgi_application
-
     return get_wsgi_application()
+
+
+def serve(app: Any, port: int, threads: int, workers: int, ident: str) -> None:
+    """Serve ``app`` on 127.0.0.1 with waitress, pre-forked exactly as ``ktrd serve --workers`` when ``workers`` > 1."""
+    if workers > 1:
+        from ketamine_trd.clinic import prefork
+
+        sockets = prefork.listening_sockets("127.0.0.1", port, workers)
+        sys.exit(prefork.serve(app, sockets, workers=workers, threads=threads, ident=ident))
+    from waitress import serve as waitress_serve
+
+    waitress_serve(app, host="127.0.0.1", port=port, threads=threads, ident=ident)
 
 
 def main() -> None:
     responses = json.loads(open(sys.argv[1], encoding="utf-8").read())
     port, threads = int(sys.argv[2]), int(sys.argv[3])
     workers = int(sys.argv[4]) if len(sys.argv) > 4 else 1
-    application = build(responses)
-    if workers > 1:
-        from ketamine_trd.clinic import prefork
-
-        sockets = prefork.listening_sockets("127.0.0.1", port, workers)
-        sys.exit(prefork.serve(application, sockets, workers=workers, threads=threads, ident="ceiling"))
-    from waitress import serve
-
-    serve(application, host="127.0.0.1", port=port, threads=threads, ident="ceiling")
+    serve(build(responses), port, threads, workers, "ceiling")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _ceiling  # noqa: E402
+
 FLOOR_USER = "floor-nurse"
 
 
@@ -77,9 +80,7 @@ def build(responses: dict[str, list[Any]], data_dir: Path, database_url: str | N
     from django.db import connection, transaction
     from django.http import HttpRequest, HttpResponse
     from django.test import Client
-    from django.urls import path
     from django.utils import timezone
-    from ninja import NinjaAPI
 
     call_command("migrate", verbosity=0, interactive=False)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -111,18 +112,7 @@ def build(responses: dict[str, list[Any]], data_dir: Path, database_url: str | N
             return HttpResponse(b"not recorded", status=404, content_type="text/plain")
         return HttpResponse(base64.b64decode(row[2]), status=row[0], content_type=row[1])
 
-    api = NinjaAPI(urls_namespace="floor", docs_url=None, openapi_url=None)
-
-    @api.get("/{path:rest}")
-    def api_read(request: HttpRequest, rest: str) -> HttpResponse:
-        return answer(request)
-
-    module = sys.modules[__name__]
-    module.urlpatterns = [path("api/", api.urls), path("<path:rest>", lambda r, rest: answer(r)),  # type: ignore[attr-defined]
-                          path("", answer)]  # fmt: skip
-    from django.core.wsgi import get_wsgi_application
-
-    return get_wsgi_application()
+    return _ceiling.application(answer, __name__, "floor")
 
 
 def main() -> None:
@@ -135,14 +125,7 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()  # each worker opens its own
-    if workers > 1:
-        from ketamine_trd.clinic import prefork
-
-        sockets = prefork.listening_sockets("127.0.0.1", port, workers)
-        sys.exit(prefork.serve(application, sockets, workers=workers, threads=threads, ident="floor"))
-    from waitress import serve
-
-    serve(application, host="127.0.0.1", port=port, threads=threads, ident="floor")
+    _ceiling.serve(application, port, threads, workers, "floor")
 
 
 if __name__ == "__main__":

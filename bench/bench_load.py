@@ -1,13 +1,13 @@
 """Clinic under load: the production server on loopback, driven by wrk, beside the bare-Django ceiling.
 
-For each database (SQLite in WAL mode; PostgreSQL when ``KTRD_BENCH_DATABASE_URL`` names a server database to
-create scratch databases beside), the benchmark seeds one clinic with the clinic benchmark's own seeding
+For each database (SQLite in WAL mode; PostgreSQL when ``KTRD_BENCH_DATABASE_URL`` names a server database to create
+scratch databases beside), the benchmark seeds one clinic with the clinic benchmark's own seeding
 (``bench_clinic._seed``: 10,000 patients and 1,000,000 assessments; ``--quick``: 300 and 6,000), serves it with
-``ktrd serve`` (waitress, 8 threads), signs a nurse and a front-desk user in over HTTP, and drives each main page
-and API read with Debian's ``wrk`` (``apt-get install -y wrk``) at 1, 4 and 16 connections. Beside it, in the
-same run, a bare Django 5.2 + django-ninja app (``bench/_ceiling.py``) served by waitress with the same threads
-answers the same paths with the same bytes: the ceiling. Runs are interleaved (project, baseline, ceiling for
-each page and connection count, ``rounds`` times) and the table shows medians.
+``ktrd serve`` (waitress, 8 threads; one process and the default ``--workers auto``), signs a nurse and a front-desk
+user in over HTTP, and drives each main page and API read with Debian's ``wrk`` (``apt-get install -y wrk``) at 1, 4
+and 16 connections. Beside it, in the same run, a bare Django 5.2 + django-ninja app (``bench/_ceiling.py``) served
+by waitress with the same threads answers the same paths with the same bytes: the ceiling. Runs are interleaved
+(project, baseline, ceiling for each page and connection count, ``rounds`` times) and the table shows medians.
 
 A baseline tree (an older checkout, e.g. ``git worktree add /tmp/ktrd-main main``) given by
 ``KTRD_BENCH_BEFORE=/tmp/ktrd-main`` is seeded and served the same way (its own code, its own database) and
@@ -47,8 +47,11 @@ PASSWORD = "bench-load-password-2026"  # nosec B105 - synthetic benchmark users
 SIZES = {True: (300, 6_000), False: (10_000, 1_000_000)}
 CONNECTIONS = (1, 4, 16)
 THREADS = 8
-#: ``ktrd serve --workers 2 --threads 4`` (ADR 0020): one process per core of this 2-core machine, the same 8 threads
-WORKERS, WORKER_THREADS = 2, 4
+sys.path.insert(0, str(REPO / "src"))
+from ketamine_trd.clinic.runner import check_workers  # noqa: E402 - light: the CLI's own rule, no Django
+
+#: plain ``ktrd serve`` (ADR 0020): ``--workers auto``, one process per usable core, each with the default 8 threads
+WORKERS, WORKER_THREADS = check_workers("auto"), THREADS
 #: name -> (who, how the paths are made, kind); ``{p}`` a patient id, ``{s}`` a session id, ``{k}`` 1..20
 PAGES: dict[str, tuple[str, str, str]] = {
     "API: one patient": ("nurse", "/api/patients/{p}", "api"),
@@ -250,7 +253,8 @@ def _seed_tree(tree: Path, work: Path, db: str, quick: bool, stack: ExitStack) -
 def measure(db: str, quick: bool, seconds: int, rounds: int) -> dict[str, Any]:
     """Seed, serve and drive every page on one database; returns the raw runs and the context.
 
-    Servers: the project in one process (``after``) and pre-forked (``workers``: ``--workers 2 --threads 4``),
+    Servers: the project in one process (``after``: ``--workers 1``) and as plain ``ktrd serve`` serves it
+    (``workers``: ``--workers auto``, one pre-forked process per usable core),
     the baseline tree when given (``before``, one process), and the ceiling and the floor in both arrangements
     (``ceiling``, ``ceiling-workers``, ``floor``, ``floor-workers``): each ratio compares like with like.
     """
@@ -265,9 +269,10 @@ def measure(db: str, quick: bool, seconds: int, rounds: int) -> dict[str, Any]:
         for label, tree in trees:
             env, ids[label] = _seed_tree(tree, work, db, quick, stack)
             serve = [sys.executable, "-m", "ketamine_trd.cli", "serve"]
-            arrangements = [(label, ["--threads", str(THREADS)])]
+            one = ["--threads", str(THREADS)] if label == "before" else ["--workers", "1", "--threads", str(THREADS)]
+            arrangements = [(label, one)]  # a baseline tree served as it was measured: one process
             if label == "after":
-                arrangements.append(("workers", ["--workers", str(WORKERS), "--threads", str(WORKER_THREADS)]))
+                arrangements.append(("workers", ["--threads", str(WORKER_THREADS)]))  # the default: auto
             for name, extra in arrangements:
                 port = _port()
                 targets[name] = _start(name, [*serve, "--port", str(port), *extra], env, port, work / f"{name}.log")
@@ -340,7 +345,7 @@ def _section(db: str, result: dict[str, Any], quick: bool, seconds: int, rounds:
     (b1, b5, b15), (a1, a5, a15) = result["load"]
     head = ["| Page | conns | 1 process req/s | p50 ms | p95 ms | p99 ms | ratio | ceiling req/s | ceiling p95 ms "
             "| floor req/s | floor p95 ms | floor's ratio "
-            f"| {WORKERS} workers req/s | p95 ms | ratio | ceiling req/s | ceiling p95 ms "
+            f"| default, {WORKERS} workers req/s | p95 ms | ratio | ceiling req/s | ceiling p95 ms "
             "| floor req/s | floor p95 ms | floor's ratio |"]  # fmt: skip
     if before:
         head[0] += " before req/s | before p95 ms | before ratio |"
@@ -374,14 +379,14 @@ def _section(db: str, result: dict[str, Any], quick: bool, seconds: int, rounds:
                 bad += f" (before {old['bad']:.0f})"
             lines.append(row + f" {bad} |")
     lines.append("")
-    for label, words in (("after", "one process"), ("workers", f"{WORKERS} workers")):
+    for label, words in (("after", "one process"), ("workers", f"the default ({WORKERS} workers)")):
         growth = []
         for page in PAGES:
             first, last = (summary(page, c, label)["rps"] for c in (1, 16))
             growth.append(f"{page}: {last / first:.1f}x")
         lines += [f"Throughput at 16 connections over 1, {words}: " + "; ".join(growth) + ".", ""]
     gains = [f"{p}: {summary(p, 16, 'workers')['rps'] / summary(p, 16, 'after')['rps']:.1f}x" for p in PAGES]
-    lines += [f"{WORKERS} workers over one process at 16 connections: " + "; ".join(gains) + ".", ""]
+    lines += [f"The default ({WORKERS} workers) over one process at 16 connections: " + "; ".join(gains) + ".", ""]
     return lines
 
 
@@ -392,9 +397,10 @@ def run(quick: bool) -> str:
     parts = [
         "## Clinic under load: waitress on loopback, wrk, beside the bare-Django ceiling",
         "",
-        "The clinic served by `ktrd serve` on 127.0.0.1 in two arrangements: one waitress process with 8 threads (the "
-        f"default) and `--workers {WORKERS} --threads {WORKER_THREADS}` (pre-forked waitress processes on one port, "
-        "ADR 0020), signed in over HTTP as a nurse or the front desk, each page and API read driven by Debian's "
+        "The clinic served by `ktrd serve` on 127.0.0.1 in two arrangements: one waitress process with 8 threads "
+        f"(`--workers 1`) and plain `ktrd serve`, whose default `--workers auto` pre-forks one waitress process per "
+        f"usable core ({WORKERS} here, {WORKER_THREADS} threads each; ADR 0020), on one port, signed in over HTTP "
+        "as a nurse or the front desk, each page and API read driven by Debian's "
         "`wrk` over 50 rotating paths (random patients and today's sessions). The ceiling is a bare Django 5.2 + "
         "django-ninja app returning the same bytes (`bench/_ceiling.py`) under the same server arrangement (one "
         "process, or pre-forked the same way); ratio = project req/s / ceiling req/s in the same arrangement. "

@@ -85,6 +85,29 @@ def test_two_workers_serve_a_killed_worker_is_replaced_and_sigterm_stops_all(tmp
     assert "Traceback" not in text, text[-3000:]
 
 
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one usable core: auto is one process")
+def test_plain_serve_forks_one_worker_per_usable_core(tmp_path: Path) -> None:
+    """The default (``--workers auto``): as many workers as cores this process may use (at most 8), told at start."""
+    from ketamine_trd.clinic.runner import AUTO_WORKERS_MAX
+
+    expected = min(len(os.sched_getaffinity(0)), AUTO_WORKERS_MAX)
+    env = app_env(tmp_path / "data")
+    port, log = free_port(), tmp_path / "server.log"
+    with running_server(env, port, log, "--threads", "2") as server:
+        assert _wait_for(lambda: len(_workers(server.pid)) == expected), log.read_text()[-2000:]
+        assert Browser(port, timeout=10).get("/accounts/login/")[0] == 200
+    assert f"({expected} worker processes x 2 threads)" in log.read_text(errors="replace")
+
+
+def test_workers_1_is_one_process(tmp_path: Path) -> None:
+    env = app_env(tmp_path / "data")
+    port, log = free_port(), tmp_path / "server.log"
+    with running_server(env, port, log, "--workers", "1", "--threads", "2") as server:
+        assert Browser(port, timeout=10).get("/accounts/login/")[0] == 200
+        assert _workers(server.pid) == set()
+    assert "(2 threads)" in log.read_text(errors="replace")
+
+
 def _signal_the_parent_alone(tmp_path: Path, signum: signal.Signals) -> tuple[dict[str, str], int]:
     """Serve with two workers, send ``signum`` to the parent only (not its process group) and wait for it to end;
     the workers must end too. Returns the environment and the port, for what the caller checks next."""
@@ -113,7 +136,7 @@ def test_a_killed_parent_takes_its_workers_with_it(tmp_path: Path) -> None:
         assert Browser(port, timeout=10).get("/accounts/login/")[0] == 200
 
 
-@pytest.mark.parametrize("value", ["0", "65", "two", "-1"])
+@pytest.mark.parametrize("value", ["0", "65", "two", "-1", "auto2"])
 def test_a_bad_worker_count_is_refused_naming_the_option(tmp_path: Path, value: str) -> None:
     done = ktrd(["serve", "--port", str(free_port()), "--workers", value], app_env(tmp_path / "data"), timeout=60)
     assert done.returncode == 2, done.stdout + done.stderr

@@ -137,9 +137,11 @@ class Api:
             conn.close()
 
 
-def _start(
-    env: dict[str, str], port: int, log: Path, server: tuple[str, ...] = ("--threads", "8")
-) -> subprocess.Popen[bytes]:
+#: one waitress process (``ktrd serve`` defaults to one per core: ``--workers auto``, ADR 0020)
+ONE_PROCESS = ("--workers", "1", "--threads", "8")
+
+
+def _start(env: dict[str, str], port: int, log: Path, server: tuple[str, ...] = ONE_PROCESS) -> subprocess.Popen[bytes]:
     handle = log.open("ab")
     process = subprocess.Popen(
         [sys.executable, "-m", "ketamine_trd.cli", "serve", "--port", str(port), *server],
@@ -302,7 +304,7 @@ def _run(target: Any, args: Any, count: int, seconds: float) -> None:
 TWO_WORKERS = ("--workers", "2", "--threads", "4")
 
 
-def _race(env: dict[str, str], tmp: Path, name: str, server: tuple[str, ...] = ("--threads", "8"),
+def _race(env: dict[str, str], tmp: Path, name: str, server: tuple[str, ...] = ONE_PROCESS,
           write_s: float = WRITE_S) -> None:  # fmt: skip
     done = run_python(f"PASSWORD = {PASSWORD!r}\n" + SEED, env, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -358,7 +360,7 @@ def test_writers_and_readers_sqlite_two_worker_processes(tmp_path: Path) -> None
     _race(app_env(tmp_path / "data"), tmp_path, "sqlite_two_workers", TWO_WORKERS, WRITE_S / 2)
 
 
-def _postgres_race(tmp_path: Path, name: str, server: tuple[str, ...] = ("--threads", "8"),
+def _postgres_race(tmp_path: Path, name: str, server: tuple[str, ...] = ONE_PROCESS,
                    write_s: float = WRITE_S) -> None:  # fmt: skip
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):

@@ -107,15 +107,41 @@ def check_port(port: int) -> int:
     return port
 
 
-def check_workers(workers: int) -> int:
-    """Server processes: 1 anywhere; more only where the platform can fork (POSIX), at most 64."""
+#: ``--workers auto`` forks at most this many processes (each holds its own copy of the application and its own
+#: database connections, ~100-150 MB); a larger machine names its count (``--workers N``). A deployment decision,
+#: not a clinical number.
+AUTO_WORKERS_MAX = 8
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity mask on Linux, else the machine's count), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def check_workers(workers: int | str) -> int:
+    """Server processes: ``auto`` (one per usable core, at most ``AUTO_WORKERS_MAX``; 1 where the platform cannot
+    fork), or a count: 1 anywhere, more only where the platform can fork (POSIX), at most 64.
+
+    >>> check_workers("1"), check_workers(" 1 ")
+    (1, 1)
+    """
     from ketamine_trd.clinic import prefork
 
-    if not 1 <= workers <= 64:
-        raise InputError("--workers", workers, "1 to 64")
-    if workers > 1 and not prefork.can_fork():
+    text = str(workers).strip().lower()
+    if text == "auto":
+        return min(usable_cores(), AUTO_WORKERS_MAX) if prefork.can_fork() else 1
+    try:
+        count = int(text)
+    except ValueError:
+        raise InputError("--workers", workers, "auto, or a whole number from 1 to 64") from None
+    if not 1 <= count <= 64:
+        raise InputError("--workers", workers, "auto, or a whole number from 1 to 64")
+    if count > 1 and not prefork.can_fork():
         raise InputError("--workers", workers, "1 on this platform", reason="needs fork() (POSIX) for more than 1")
-    return workers
+    return count
 
 
 def check_proxy_address(address: str) -> str:

@@ -72,13 +72,13 @@ def register(app: typer.Typer) -> None:
         port: int = PORT,
         data_dir: Path | None = DATA_DIR,
         threads: int = typer.Option(8, "--threads", min=1, max=64, help="Worker threads (in each worker process)."),
-        workers: int = typer.Option(
-            1,
+        workers: str = typer.Option(
+            "auto",
             "--workers",
-            min=1,
-            max=64,
+            metavar="auto|N",
             envvar="KTRD_WORKERS",
-            help="Server processes sharing the port (POSIX; about one per CPU core). 1: a single process.",
+            help="Server processes sharing the port: auto (one per CPU core this process may use, at most 8; 1 "
+            "where the platform cannot fork, e.g. Windows) or a number from 1 to 64. 1: a single process.",
         ),
         trusted_proxy: str | None = typer.Option(
             None,
@@ -94,14 +94,14 @@ def register(app: typer.Typer) -> None:
         from ketamine_trd.clinic import runner
 
         runner.check_port(port)
-        runner.check_workers(workers)
+        count = runner.check_workers(workers)
         if trusted_proxy:
             os.environ["KTRD_TRUSTED_PROXY"] = runner.check_proxy_address(trusted_proxy)
         folder = runner.prepare(data_dir, demo=False)
         runner.check_proxy_trust()
-        processes = f" ({workers} worker processes x {threads} threads)" if workers > 1 else ""
+        processes = f" ({count} worker processes x {threads} threads)" if count > 1 else f" ({threads} threads)"
         console.print(f"ketamine-trd clinic: data in {folder}; serving {_url(host, port)}{processes}")
-        runner.serve(host, port, threads=threads, workers=workers)
+        runner.serve(host, port, threads=threads, workers=count)
 
     @app.command("demo")
     def demo_command(

@@ -94,3 +94,24 @@ def test_pdf_of_the_record_is_a_pdf_and_is_audited_as_an_export(people) -> None:
     assert response.content.startswith(b"%PDF") and len(response.content) > 1500
     assert AuditEvent.objects.filter(action="export", object_id=str(row.pk)).exists()
     assert people.client("researcher").get(f"/rems/{row.pk}.pdf").status_code == 403
+
+
+def test_an_evening_session_is_dated_by_the_clinics_day_not_utcs(people) -> None:  # type: ignore[no-untyped-def]
+    """A New York session dosed at 20:30 local (01:30 UTC the next day) is filed under its own evening."""
+    import zoneinfo
+
+    people.clinic.time_zone = "America/New_York"
+    people.clinic.save()
+    zone = zoneinfo.ZoneInfo("America/New_York")
+    day = timezone.now().astimezone(zone).date() - dt.timedelta(days=3)
+    t0 = dt.datetime.combine(day, dt.time(20, 30), tzinfo=zone)
+    assert t0.astimezone(dt.UTC).date() == day + dt.timedelta(days=1)
+    course = make_treated_course(make_patient(people.clinic), people.prescriber)
+    session = make_session(course, scheduled_at=t0 - dt.timedelta(minutes=30))
+    _chart_complete_esketamine_session(people, session, t0)
+    outcome = signing.sign_session(people.prescriber, session.pk, now=t0 + dt.timedelta(hours=2, minutes=10))
+    row = outcome.rems_record
+    assert row is not None and row.fields["session_date"] == day.isoformat()
+    assert rems.core_record(row).session_date == day
+    page = people.client("nurse").get(f"/rems/{row.pk}/")
+    assert page.status_code == 200

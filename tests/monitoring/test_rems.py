@@ -189,3 +189,16 @@ def test_a_signable_session_yields_a_complete_pmf(omit: set[str], first: bool, e
     if missing_for_signature(session, "esketamine-nasal"):
         return
     assert rems_problems(build_rems_record(signed(session), PATIENT, CONTACT)) == ()
+
+
+def test_the_session_date_is_the_settings_local_day_of_dosing_S8() -> None:
+    """Dosed at 09:00 UTC on 2 March: 23:00 on 1 March in Honolulu, 18:00 on 2 March in Tokyo."""
+    import zoneinfo
+
+    session = signed(make_session())
+    assert build_rems_record(session, PATIENT, CONTACT).session_date == dt.date(2026, 3, 2)  # UTC by default
+    honolulu = build_rems_record(session, PATIENT, CONTACT, zone=zoneinfo.ZoneInfo("Pacific/Honolulu"))
+    assert honolulu.session_date == dt.date(2026, 3, 1)
+    assert honolulu.due_at == at(125) + dt.timedelta(days=7)  # the clock runs on the instant, not the calendar day
+    tokyo = build_rems_record(session, PATIENT, CONTACT, zone=zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert tokyo.session_date == dt.date(2026, 3, 2)

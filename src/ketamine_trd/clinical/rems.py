@@ -153,11 +153,14 @@ def build_rems_record(
     rems: RemsProfile | None = None,
     monitoring_profile: MonitoringProfile | None = None,
     adverse_event_details: str = "",
+    zone: dt.tzinfo = dt.UTC,
 ) -> RemsPatientMonitoringRecord:
     """The PMF record for a signed outpatient esketamine session (refused otherwise).
 
     ``rems`` defaults to the REMS version in effect on the session date; a version that does
-    not record a PMF requirement and window (NF) is refused rather than guessed.
+    not record a PMF requirement and window (NF) is refused rather than guessed. ``zone`` is the
+    setting's time zone: the session date on the form is the local calendar day of dosing there
+    (an evening session in New York is dated that evening, not by UTC's next day).
 
     >>> from ketamine_trd.clinical.monitoring import SessionObservations, SessionRecord
     >>> example = _example_record(dt.datetime(2026, 3, 2, 11, 0, tzinfo=dt.UTC))
@@ -174,12 +177,13 @@ def build_rems_record(
     if not session.is_signed or session.monitoring_completed_at is None or session.observations.dosed_at is None:
         raise ConflictError(f"session {session.session_id}: only a signed session with dosing and completion times")
     completed, dosed = session.monitoring_completed_at, session.observations.dosed_at
-    chosen = rems or rems_profile_on(on=dosed.date())
+    session_date = dosed.astimezone(zone).date()
+    chosen = rems or rems_profile_on(on=session_date)
     if chosen.pmf_required is None or chosen.submission_window_days is None or not chosen.pmf_required.value:
         raise InputError("rems", f"{chosen.id}@{chosen.version}", "a REMS version that records the PMF and its window")
     window = chosen.submission_window_days.value
     due_at = completed + dt.timedelta(days=window)
-    profile = monitoring_profile or default_profile(ESKETAMINE, on=dosed.date())
+    profile = monitoring_profile or default_profile(ESKETAMINE, on=session_date)
     checks = {
         c.time_point: c.reading
         for c in vitals_schedule(session.observations.vitals, ESKETAMINE, profile, completed, dosed_at=dosed)
@@ -207,7 +211,7 @@ def build_rems_record(
         maois=taking("maoi"),
         opioids=taking("opioid") if asks_opioids else None,
         contact=contact,
-        session_date=dosed.date(),
+        session_date=session_date,
         dose_administered=_dose_box(session.dose_mg),
         dose_mg=session.dose_mg,
         lot_number=session.lot_number,

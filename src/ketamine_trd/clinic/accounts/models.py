@@ -38,6 +38,14 @@ class Clinic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The clinic's time zone (UTC when it names none or a zone this machine does not know)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
 
 class Role(models.TextChoices):
     PRESCRIBER = "prescriber", "Prescriber"

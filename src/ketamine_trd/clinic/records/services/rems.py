@@ -69,7 +69,8 @@ def create_for_session(
 ) -> RemsRecord:
     """Build the PMF record for a signed session and store it (inside the signing transaction)."""
     details = "; ".join(f"{e.kind}{': ' + e.details if e.details else ''}" for e in signed.observations.adverse_events)
-    core = build_rems_record(signed, pmf_patient(session), pmf_contact(session, signer), adverse_event_details=details)
+    core = build_rems_record(signed, pmf_patient(session), pmf_contact(session, signer), adverse_event_details=details,
+                             zone=session.patient.clinic.zone)  # fmt: skip
     row = RemsRecord.objects.create(
         session=session,
         patient=session.patient,

@@ -158,6 +158,37 @@ def test_waste_needs_a_second_user_who_re_authenticates(people: Any) -> None:
     assert (entry.witness_id, entry.mg, entry.balance_mg) == (people.prescriber.pk, Decimal(-465), Decimal(535))
 
 
+def test_wrong_witness_passwords_count_towards_the_witness_lockout(people: Any, settings: Any) -> None:
+    """The witness field is no password-guessing form: wrong passwords lock the witness's account as wrong logins do,
+    a locked account cannot witness (even with the right password), and each refusal is audited without it."""
+    from ketamine_trd.clinic.audit.models import AuditEvent
+    from ketamine_trd.clinic.authn import lockout
+
+    settings.KTRD_LOCKOUT_MAX_FAILURES = 3
+    lot = _vials(people)
+    name = people.prescriber.username
+    for _ in range(2):
+        with pytest.raises(InputError) as wrong:
+            _witnessed(people, lot, "10", password="guess-123456")
+        assert wrong.value.field == "witness_password" and "did not match" in str(wrong.value)
+    _witnessed(people, lot, "10")  # the right password clears the count, as a login does
+    for _ in range(3):
+        with pytest.raises(InputError):
+            _witnessed(people, lot, "10", password="guess-123456")
+    assert lockout.locked_until(name, timezone.now()) is not None
+    with pytest.raises(InputError) as locked:
+        _witnessed(people, lot, "10")
+    assert locked.value.field == "witness_password" and "locked" in str(locked.value)
+    assert Entry.objects.filter(kind="waste").count() == 1
+    failed = AuditEvent.objects.filter(action="login_failed", object_id=name)
+    assert failed.filter(outcome="failure").count() == 5 and failed.filter(outcome="denied").count() == 1
+    assert failed.filter(detail="witness_bad_credentials; account locked").count() == 1
+    assert all(event.actor_id == people.nurse.pk for event in failed)  # the person at the form
+    trail = str(list(AuditEvent.objects.values()))
+    assert "guess-123456" not in trail and PASSWORD not in trail
+    assert lockout.begin_attempt(name, timezone.now()) is False  # the lock is the witness's own: no login either
+
+
 def test_a_count_missing_10_mg_cannot_close_without_a_reason(people: Any) -> None:
     lot = _vials(people, units=1)
     with pytest.raises(InputError) as refused:

@@ -29,6 +29,7 @@ class LoginResult:
     reason: str  # ok, locked, bad_credentials, code_required, bad_code
     message: str
     enrol_totp: bool = False
+    user: Any = None  # the witness, for check_witness_password
 
 
 def _fail(request: HttpRequest, username: str, reason: str, now: dt.datetime, user: Any = None) -> LoginResult:
@@ -110,6 +111,30 @@ def attempt_reauth(request: HttpRequest, password: str, code: str, now: dt.datet
     reauth.mark_authenticated(request, now)
     record(request, "login", object_type="account", object_id=str(user.pk), detail="re-authenticated", now=now)
     return LoginResult(True, "ok", "")
+
+
+def check_witness_password(actor: Any, username: str, password: str, now: dt.datetime) -> LoginResult:
+    """A second person's password typed on someone else's form (the witness of a controlled-substance waste),
+    under the same lockout as logging in: each wrong password counts towards the witness's lock, a locked account
+    cannot witness, and a right one clears the count. Every refusal is audited (``login_failed``, recorded for
+    ``actor``, the person at the form); the password is never recorded. ``reason`` is ``ok``, ``locked`` or
+    ``bad_credentials``; on ``ok``, ``user`` is the witness.
+
+    Without this the witness field would be a password-guessing form with no lock (issue 14's note).
+    """
+    name = username.strip()
+    if not lockout.begin_attempt(name, now):
+        record(actor, "login_failed", object_type="account", object_id=name[:64], outcome="denied",
+               detail="witness: locked", now=now)  # fmt: skip
+        return LoginResult(False, "locked", LOCKED)
+    user = authenticate(username=name, password=password) if password else None
+    if user is None:
+        locks = lockout.register_failure(name, now)
+        record(actor, "login_failed", object_type="account", object_id=name[:64], outcome="failure",
+               detail="witness_bad_credentials" + ("; account locked" if locks else ""), now=now)  # fmt: skip
+        return LoginResult(False, "locked" if locks else "bad_credentials", LOCKED if locks else REFUSED)
+    lockout.register_success(name)
+    return LoginResult(True, "ok", "", user=user)
 
 
 def do_logout(request: HttpRequest, now: dt.datetime) -> None:

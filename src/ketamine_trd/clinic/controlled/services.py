@@ -14,10 +14,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import authenticate
-
 from ketamine_trd.clinic.access import CLINICAL, Actor, authorize
 from ketamine_trd.clinic.audit.service import record
+from ketamine_trd.clinic.authn.services import check_witness_password
 from ketamine_trd.clinic.controlled.models import Count, Entry, Lot
 from ketamine_trd.clinic.transactions import writing
 from ketamine_trd.clinical.controlled import Stock, draw, judge_count
@@ -84,10 +83,12 @@ def receive(actor: Actor, data: ReceiptInput, *, now: dt.datetime) -> Lot:
     return lot
 
 
-def witness_of(user: Any, username: str, password: str) -> Any:
+def witness_of(actor: Actor, user: Any, username: str, password: str, now: dt.datetime) -> Any:
     """The witness who re-authenticated here: another clinical user of the same clinic whose password matches.
 
-    Each refusal is a ``CheckRefused`` in a clinician's sentence; the password is never part of a message.
+    The password is checked under the login lockout (``authn.services.check_witness_password``): wrong ones count
+    towards the witness's lock, and a locked account cannot witness. Each refusal is a ``CheckRefused`` in a
+    clinician's sentence; the password is never part of a message.
     """
     name = username.strip()
     if not name:
@@ -95,7 +96,12 @@ def witness_of(user: Any, username: str, password: str) -> Any:
     if name == user.get_username():
         raise CheckRefused("witness_username", name, "The witness is a second person: not the one recording the "
                            "waste.", reason="is the person recording")  # fmt: skip
-    witness = authenticate(username=name, password=password) if password else None
+    checked = check_witness_password(actor, name, password, now)
+    if checked.reason == "locked":
+        raise CheckRefused("witness_password", None, f"The witness's account ({name}) is locked after too many wrong "
+                           "passwords: another nurse or prescriber witnesses, or an administrator unlocks it.",
+                           reason="is locked")  # fmt: skip
+    witness = checked.user
     if witness is None:
         raise CheckRefused("witness_password", None, f"The password did not match the witness's user name ({name}): "
                            "the witness types their own password.", reason="did not match")  # fmt: skip
@@ -112,7 +118,7 @@ def record_waste(actor: Actor, data: WasteInput, *, witness_username: str, witne
     data = data.stamped(now)
     at = data.wasted_at or now
     _not_future("wasted_at", at, now)
-    witness = witness_of(user, witness_username, witness_password)
+    witness = witness_of(actor, user, witness_username, witness_password, now)
     with writing():
         lot = lot_for(user, data.lot_id, lock=True)
         taken = draw(stock_of(lot), data.mg, field="mg")

@@ -5,7 +5,10 @@ the received lot); the stock page shows the vial drawn down; the rest of the ope
 a reconciliation 10 mg short is refused without a reason and closed with one; the inventory report balances.
 
 The course starts today so that the moved session can be dosed now (a dose is charted within 12 h of the session's
-scheduled time and never in the future). Key steps are photographed at 820 px (the nurse's tablet) into
+scheduled time and never in the future). "Today" is the clinic's day, and the journey clinic is put in a time zone
+other than UTC where it is now between 02:00 and 22:00 (:func:`_daytime_zone`): "30-45 minutes ago" and "15 minutes
+ago" fall on the same local day at whatever hour the suite runs, and every date and time is entered and read in a
+zone that is not the server's. Key steps are photographed at 820 px (the nurse's tablet) into
 ``test-artifacts/day-*.png``, with no sideways scroll. The steps reuse the two journeys they join:
 ``test_scheduling_journey`` (the course) and ``test_controlled_journey``/``test_journey`` (login, form filling).
 """
@@ -13,6 +16,7 @@ scheduled time and never in the future). Key steps are photographed at 820 px (t
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from decimal import Decimal
 from typing import Any
 
@@ -20,11 +24,28 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.e2e.test_journey import ARTIFACTS, PASSWORD, Journey, _local, _login, page, users  # noqa: F401
+from tests.e2e.test_journey import ARTIFACTS, PASSWORD, Journey, _login, page, users  # noqa: F401
 from tests.e2e.test_scheduling_journey import _iv_course
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TABLET = 820
+#: zones tried in turn for the journey clinic; at any instant one of them is between 02:00 and 22:00
+ZONES = ("America/New_York", "Asia/Tokyo")
+
+
+def _daytime_zone(now: dt.datetime) -> zoneinfo.ZoneInfo:
+    """The first of ``ZONES`` whose local time at ``now`` is between 02:00 and 22:00 (New York's night, 02:00-07:00
+    UTC in winter, is Tokyo's day)."""
+    for name in ZONES:
+        zone = zoneinfo.ZoneInfo(name)
+        if 2 <= now.astimezone(zone).hour < 22:
+            return zone
+    raise AssertionError(f"no zone of {ZONES} is in daytime at {now}")  # unreachable: the offsets cover the day
+
+
+def _local(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
+    """A datetime-local input value in the clinic's zone."""
+    return moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
 
 
 def _shot(j: Journey, name: str) -> None:
@@ -66,7 +87,12 @@ def test_a_clinic_day_from_chairs_to_a_balanced_inventory(page: Any, users: dict
     admin = User(username="journey-admin", role="admin", clinic=users["prescriber"].clinic, first_name="Admin")
     admin.set_password(PASSWORD)
     admin.save()
-    course = _iv_course(users, start=timezone.localdate())
+    zone = _daytime_zone(timezone.now())
+    clinic = users["prescriber"].clinic
+    clinic.time_zone = zone.key
+    clinic.save(update_fields=["time_zone"])
+    today = timezone.now().astimezone(zone).date()
+    course = _iv_course(users, start=today)
     closed_on = course.plan_data["sessions"][1]["date"]
     j = Journey(page, "day")
 
@@ -77,8 +103,8 @@ def test_a_clinic_day_from_chairs_to_a_balanced_inventory(page: Any, users: dict
     _login(j, "journey-nurse")
     page.goto("/controlled/receive/")
     j.fill({"substance": "ketamine", "lot_number": "KET-DAY", "supplier_name": "Example Wholesale (synthetic)",
-            "expires_on": f"{timezone.localdate().year + 1}-06-30", "units_received": "2",
-            "received_on": timezone.localdate().isoformat(), "concentration_mg_per_ml": "50",
+            "expires_on": f"{today.year + 1}-06-30", "units_received": "2",
+            "received_on": today.isoformat(), "concentration_mg_per_ml": "50",
             "volume_ml_per_unit": "10"})  # fmt: skip
     j.submit("[data-testid='form-receive']")
     assert "1000 mg on hand" in page.locator("[data-testid='lot-on-hand']").inner_text()
@@ -96,24 +122,25 @@ def test_a_clinic_day_from_chairs_to_a_balanced_inventory(page: Any, users: dict
     page.locator("[data-testid='book-confirm']").click()
     page.wait_for_load_state()
     assert Booking.objects.filter(session__course=course).count() == 6
-    assert closed_on not in [b.starts_at.date().isoformat() for b in Booking.objects.all()]
+    assert closed_on not in [b.starts_at.astimezone(zone).date().isoformat() for b in Booking.objects.all()]
 
     # 4. moves the first session (today) to 30-45 minutes ago, with a reason, from the chair's week view
     first = Booking.objects.filter(session__course=course).order_by("starts_at").first()
     now = timezone.now().replace(second=0, microsecond=0)
     moved_to = now - dt.timedelta(minutes=30)
     moved_to -= dt.timedelta(minutes=moved_to.minute % 15)  # sessions start on a 15-minute boundary
-    page.goto(f"/schedule/chairs/{first.chair_id}/week/?date={first.starts_at.date().isoformat()}")
+    assert first.starts_at.astimezone(zone).date() == today
+    page.goto(f"/schedule/chairs/{first.chair_id}/week/?date={today.isoformat()}")
     page.locator("[data-testid='booking']").first.get_by_role("link", name="Move").click()
     page.wait_for_load_state()
-    page.locator("[name='starts_at']").fill(_local(moved_to))
+    page.locator("[name='starts_at']").fill(_local(moved_to, zone))
     page.locator("[name='reason']").fill("Patient arrived early for the first infusion")
     j.submit("[data-testid='change-form']")
     refused = "" if "/move/" not in page.url else page.locator("[data-testid='change-form']").inner_text()[:500]
     assert BookingChange.objects.filter(booking=first).exists(), refused
     assert BookingChange.objects.get(booking=first).reason == "Patient arrived early for the first infusion"
     assert Session.objects.get(pk=first.session_id).scheduled_at == moved_to
-    assert f"{moved_to:%H:%M}" in page.locator("[data-testid='day']").inner_text()
+    assert f"{moved_to.astimezone(zone):%H:%M}" in page.locator("[data-testid='day']").inner_text()
     _shot(j, "moved")
 
     # 5. opens the chart of that session: checklist and pre-dose BP (the dose step refuses a dose without them),
@@ -126,7 +153,7 @@ def test_a_clinic_day_from_chairs_to_a_balanced_inventory(page: Any, users: dict
     page.goto(f"/sessions/{first.session_id}/?step=dosing")
     assert "KET-DAY" in page.locator("[data-testid='lots-in-stock']").inner_text()
     dose = page.locator("[data-testid='form-dose']")
-    dose.locator("[name='dose-dosed_at']").fill(_local(dosed_at))
+    dose.locator("[name='dose-dosed_at']").fill(_local(dosed_at, zone))
     dose.locator("[name='dose-lot_number']").fill("KET-DAY")
     _shot(j, "dose-form")
     dose.locator("button[type=submit]").click()

@@ -12,6 +12,7 @@ and compares them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -19,6 +20,7 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import time as time_filter
 from django.urls import reverse
+from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
@@ -36,6 +38,17 @@ def _link(name: str) -> Callable[[Any], str]:
     if not sep or str(_SENTINEL) in tail:
         return lambda pk: _v(reverse(name, args=[pk]))
     return lambda pk: _v(f"{head}{pk}{tail}")
+
+
+def day_month_time(moment: Any) -> str:
+    """``{{ moment|date:"j M H:i" }}`` (in the current time zone) for an aware datetime, as Django's ``dateformat``
+    writes those four codes (``j`` the day, ``M`` the month's translated abbreviation title-cased, ``H:i``): the
+    filter parses its format string anew for every value, a few hundred times a dashboard. Anything else goes
+    through the filter itself."""
+    if not isinstance(moment, dt.datetime) or moment.tzinfo is None:
+        return str(date_filter(template_localtime(moment), "j M H:i"))
+    local = template_localtime(moment)
+    return f"{local.day} {MONTHS_3[local.month].title()} {local.hour:02d}:{local.minute:02d}"
 
 
 def _badge(level: str) -> str:
@@ -56,7 +69,7 @@ def critical_rows(alerts: Iterable[Any], worklist_url: str) -> SafeString:
         rows.append(
             f'\n    <li class="alert-{_v(a.level)}" data-alert-kind="{_v(a.kind)}" data-alert-level="{_v(a.level)}">\n'
             f'      <div class="critical-line">{_badge(a.level)}\n'
-            f'        <span class="nowrap">{_v(date_filter(template_localtime(a.raised_at), "j M H:i"))}</span>\n'
+            f'        <span class="nowrap">{_v(day_month_time(a.raised_at))}</span>\n'
             f'        <a href="{patient_link(a.patient_id)}"><strong>{name}</strong></a> '
             f'<span class="muted small">{_v(a.patient.mrn)}</span>\n'
             f'        <span class="critical-what" title="{_v(a.message)}"><strong>{_v(label("alert_kind", a.kind))}'

@@ -15,7 +15,8 @@ measured in the same rounds: the "before" columns.
 
 Usage: ``python bench/run.py --only load [--quick]`` or ``python bench/bench_load.py [--quick]``.
 ``KTRD_BENCH_LOAD_SECONDS`` (default 4) and ``KTRD_BENCH_LOAD_ROUNDS`` (default 3) size the runs;
-``KTRD_BENCH_LOAD_PATIENTS`` and ``KTRD_BENCH_LOAD_ASSESSMENTS`` the seeded clinic.
+``KTRD_BENCH_LOAD_PATIENTS`` and ``KTRD_BENCH_LOAD_ASSESSMENTS`` the seeded clinic; ``KTRD_BENCH_LOAD_PAGES``
+(comma-separated page names) measures only those pages.
 """
 
 from __future__ import annotations
@@ -62,6 +63,20 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "page: chair-side session": ("nurse", "/sessions/{s}/", "page"),
     "page: dashboard": ("nurse", "/", "page"),
 }
+
+
+def _chosen(pages: dict[str, tuple[str, str, str]]) -> dict[str, tuple[str, str, str]]:
+    """``KTRD_BENCH_LOAD_PAGES`` (comma-separated names, e.g. ``page: dashboard``) re-measures those pages alone,
+    beside the same ceiling, floor and baseline; unset: every page. An unknown name is refused, naming it."""
+    wanted = [name.strip() for name in os.environ.get("KTRD_BENCH_LOAD_PAGES", "").split(",") if name.strip()]
+    unknown = [name for name in wanted if name not in pages]
+    if unknown:
+        print(f"KTRD_BENCH_LOAD_PAGES: unknown page {unknown[0]!r} (allowed: {', '.join(pages)})", file=sys.stderr)
+        raise SystemExit(2)
+    return {name: pages[name] for name in wanted} if wanted else pages
+
+
+PAGES = _chosen(PAGES)
 LUA = """
 local paths = {PATHS}
 local i = 0

@@ -13,8 +13,8 @@ screens-due rows are keyed by the surveillance profile of the site settings in f
 
 A summary past that age is refreshed by ONE request while the others keep showing the previous one
 (:func:`_summary`): on the 10,000-patient bench clinic the screens-due rows take ~250 ms to compute, and with
-``get_or_set`` every request that arrived during that time computed them again (16 connections: 16 times at
-once, the page's p95 went from ~0.3 s to ~0.8 s each minute).
+``get_or_set`` every request that arrived during that time computed them again (at 16 connections, up to 16 at
+once, each minute and in each server process).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from ketamine_trd.clinic.measurement import due, refresh
 from ketamine_trd.clinic.measurement.models import Alert
@@ -38,37 +39,40 @@ def _save(people: Any, reason: str, **changes: Any) -> int:
     return settings_service.save_settings(people.admin, data, reason, now=NOW).number
 
 
-def _treated(people: Any, days_ago: int) -> Any:
-    """A patient in induction whose first signed dose was ``days_ago`` days before NOW."""
+def _treated(people: Any, days_ago: int, now: dt.datetime = NOW) -> Any:
+    """A patient in induction whose first signed dose was ``days_ago`` days before ``now``."""
     person = make_patient(people.clinic, family_name=f"Dosed{days_ago}")
-    first = NOW - dt.timedelta(days=days_ago)
+    first = now - dt.timedelta(days=days_ago)
     course = make_course(person, phase="induction", start_date=first.date())
     make_session(course, scheduled_at=first, status="signed", dosed_at=first, dose_mg=56)
     return person
 
 
-def _screens(people: Any) -> list[str]:
-    rows = due.screens_due_list(people.clinic.pk, today=NOW.date())
+def _screens(people: Any, today: dt.date | None = None) -> list[str]:
+    rows = due.screens_due_list(people.clinic.pk, today=today or NOW.date())
     return [s.screen for r in rows for s in r.screens]
 
 
 def test_changing_a_screen_interval_changes_what_is_due(people: Any) -> None:
-    person = _treated(people, 40)
-    assert _screens(people) == ["blood_pressure_review"]  # shipped: BP review every 30 days, bladder every 90
+    """On the pages' own clock (the dashboard and the due page read today's date): the patient was first dosed 40
+    days before the moment the test runs, so "overdue 10 days" holds on any day (it held only on NOW's before)."""
+    now = timezone.now()
+    person = _treated(people, 40, now)
+    assert _screens(people, now.date()) == ["blood_pressure_review"]  # shipped: BP review every 30 days, bladder 90
     client = people.client("nurse")
     board = client.get(reverse("measurement:dashboard")).content.decode()
     assert "blood pressure review (overdue 10 days)" in board  # now cached for the day
     assert settings_service.surveillance_config(people.clinic.pk).name == "site-default-2026.1"
     number = _save(people, "monthly bladder screens, BP review every 60 days", bladder_interval_days=30,
                    blood_pressure_review_interval_days=60)  # fmt: skip
-    assert _screens(people) == ["bladder"]
+    assert _screens(people, now.date()) == ["bladder"]
     page = client.get(reverse("measurement:screens_due")).content.decode()
     assert "bladder (overdue 10 days)" in page and "blood pressure review" not in page
     board = client.get(reverse("measurement:dashboard")).content.decode()  # the cache is keyed by the profile
     assert "bladder (overdue 10 days)" in board and "blood pressure review" not in board
     _save(people, "no grace", bladder_interval_days=30, blood_pressure_review_interval_days=60,
           screen_overdue_grace_days=0)  # fmt: skip
-    refresh.refresh_patient_alerts(people.nurse, person, now=NOW)
+    refresh.refresh_patient_alerts(people.nurse, person, now=now)
     (warning,) = Alert.objects.filter(patient=person, kind=AlertKind.SCREEN_OVERDUE)
     assert warning.data["screen"] == "bladder" and warning.data["profile"] == f"site-settings-v{number + 1}"
     assert "every 30 days" in warning.message
